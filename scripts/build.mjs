@@ -1,0 +1,49 @@
+// Builds the extension (Node, CommonJS) and each webview app (browser) with esbuild.
+//   node scripts/build.mjs               development build into dist/
+//   node scripts/build.mjs --production  minified, no source maps (used by `npm run package`)
+//   node scripts/build.mjs --watch       rebuild on change
+//   node scripts/build.mjs --tests       also compile unit tests and benchmarks with tsc into out/
+import * as esbuild from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = new Set(process.argv.slice(2));
+const production = args.has('--production');
+const watch = args.has('--watch');
+const require = createRequire(import.meta.url);
+
+/** One entry per webview app: webview-ui/<name>/main.ts -> dist/webview/<name>.js (+ .css). */
+const WEBVIEWS = ['run'];
+
+const common = { bundle: true, minify: production, sourcemap: production ? false : 'linked', logLevel: 'warning', absWorkingDir: root };
+
+const builds = [
+  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node18', external: ['vscode'] },
+  ...WEBVIEWS.map((name) => ({
+    ...common,
+    entryPoints: { [name]: `webview-ui/${name}/main.ts` },
+    outdir: 'dist/webview',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  })),
+];
+
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+mkdirSync(join(root, 'dist'), { recursive: true });
+copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), join(root, 'dist', 'sql-wasm.wasm'));
+
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+  console.log('watching for changes…');
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+  if (args.has('--tests') || args.has('--bench')) {
+    rmSync(join(root, 'out'), { recursive: true, force: true });
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
+  }
+}

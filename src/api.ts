@@ -1,0 +1,16 @@
+import type { RunStatus } from './protocol/runPanel';
+
+/** What `activate()` returns: used by the integration tests and by other extensions. */
+export interface LabbookApi {
+  /** Resolves once every change seen so far (watcher events, polls) has been ingested and the tree refreshed. */
+  whenIdle(): Promise<void>;
+  /** The experiments and runs exactly as the Experiments tree shows them. */
+  snapshot(): TreeSnapshot;
+}
+
+export interface TreeSnapshot {
+  readonly experiments: ReadonlyArray<{
+    readonly name: string;
+    readonly runs: ReadonlyArray<{ readonly id: string; readonly name: string; readonly status: RunStatus; readonly pointCount: number }>;
+  }>;
+}

@@ -1,0 +1,285 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { FORMAT_VERSION, parseLine, type RunRecord } from '../format/records';
+import type { Problems } from '../problems';
+import type { Store } from '../store/store';
+import { findEventFiles } from './discover';
+import { EMPTY_TAIL, readNewLines, type TailState } from './tailer';
+
+/** What one `sync()` changed, so the host can refresh only what it must. */
+export interface IngestChanges {
+  /** Runs (by uid) whose metadata or points changed. */
+  readonly runs: Set<string>;
+  /** For each run uid and metric key: the smallest step inserted. */
+  readonly points: Map<string, Map<string, number>>;
+  /** Runs whose log was truncated or replaced and read again from the start. */
+  readonly reset: Set<string>;
+  /** Runs whose log file disappeared. */
+  readonly removed: Set<string>;
+}
+
+export function emptyChanges(): IngestChanges {
+  return { runs: new Set(), points: new Map(), reset: new Set(), removed: new Set() };
+}
+
+export function hasChanges(c: IngestChanges): boolean {
+  return c.runs.size > 0 || c.reset.size > 0 || c.removed.size > 0;
+}
+
+/** Most messages reported for one file in one read; the rest are counted. */
+const MAX_MESSAGES_PER_FILE = 20;
+
+interface FileContext {
+  readonly rel: string;
+  readonly folder: string;
+  runId: number | undefined;
+  uid: string | undefined;
+  readonly series: Map<string, number>;
+  messages: number;
+}
+
+/**
+ * Keeps the index in step with the run logs under a log root: reads only what was appended
+ * since the last time (offsets are stored in the index itself, in the same transaction as the data
+ * they describe, so a crash can never make a line count twice or be lost).
+ */
+export class Indexer {
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly unknownTypes = new Set<string>();
+  private readonly newerVersionWarned = new Set<string>();
+
+  constructor(
+    private readonly store: Store,
+    /** Absolute workspace folder; file paths in the index are relative to it. */
+    private readonly root: string,
+    /** Log root relative to `root`. */
+    private readonly logRoot: string,
+    private readonly problems: Problems,
+  ) {}
+
+  /** Reads what changed: every event file under the log root (or just `files`, absolute paths). Calls never overlap. */
+  sync(files?: readonly string[]): Promise<IngestChanges> {
+    const next = this.queue.then(() => this.syncNow(files));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Forgets the whole index and reads every log again. */
+  rebuild(): Promise<IngestChanges> {
+    const next = this.queue.then(async () => {
+      this.store.clear();
+      return this.syncNow(undefined);
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async syncNow(files: readonly string[] | undefined): Promise<IngestChanges> {
+    const changes = emptyChanges();
+    const known = new Set(this.store.listFiles().map((f) => f.path));
+    let targets: string[];
+    if (files) {
+      targets = files.map((f) => this.relative(f)).filter((f): f is string => f !== undefined);
+    } else {
+      const found = (await findEventFiles(path.join(this.root, this.logRoot))).map((f) => this.relative(f)!);
+      targets = [...new Set([...found, ...known])];
+    }
+    for (const rel of targets) {
+      try {
+        await this.syncFile(rel, changes);
+      } catch (e) {
+        this.problems.report(`${rel}: could not be read: ${(e as Error).message}`);
+      }
+    }
+    return changes;
+  }
+
+  private relative(abs: string): string | undefined {
+    const rel = path.relative(this.root, abs);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+    return rel.split(path.sep).join('/');
+  }
+
+  private async syncFile(rel: string, changes: IngestChanges): Promise<void> {
+    const abs = path.join(this.root, rel);
+    const row = this.store.getFile(rel);
+    let stat: fs.Stats;
+    try {
+      stat = await fs.promises.stat(abs);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      if (row) this.forgetFile(rel, row.runId, changes.removed);
+      return;
+    }
+    if (row && row.size === stat.size && row.mtime === stat.mtimeMs) return;
+
+    const ctx: FileContext = {
+      rel,
+      folder: path.posix.dirname(rel),
+      runId: row?.runId ?? undefined,
+      uid: undefined,
+      series: new Map(),
+      messages: 0,
+    };
+    if (ctx.runId !== undefined) ctx.uid = this.uidOf(ctx.runId);
+    let state: TailState = row ? { offset: row.offset, line: row.line, head: row.head } : EMPTY_TAIL;
+    for (;;) {
+      const chunk = await readNewLines(abs, state);
+      if (!chunk) {
+        if (row) this.forgetFile(rel, ctx.runId ?? null, changes.removed);
+        return;
+      }
+      this.store.transaction(() => {
+        if (chunk.restarted && ctx.runId !== undefined) {
+          if (ctx.uid) changes.reset.add(ctx.uid);
+          this.store.deleteRun(ctx.runId);
+          ctx.runId = undefined;
+          ctx.uid = undefined;
+          ctx.series.clear();
+        }
+        this.applyLines(ctx, chunk.lines, chunk.firstLine, changes);
+        if (ctx.runId !== undefined) this.store.touchRun(ctx.runId, chunk.mtimeMs / 1000);
+        this.store.putFile({ path: rel, runId: ctx.runId ?? null, ...chunk.next, size: chunk.more ? -1 : chunk.size, mtime: chunk.mtimeMs });
+      });
+      if (ctx.messages > MAX_MESSAGES_PER_FILE) {
+        this.problems.report(`${rel}: ${ctx.messages - MAX_MESSAGES_PER_FILE} more problems not shown`);
+        ctx.messages = MAX_MESSAGES_PER_FILE;
+      }
+      state = chunk.next;
+      if (!chunk.more) return;
+    }
+  }
+
+  private uidOf(runId: number): string | undefined {
+    return this.store.runUid(runId);
+  }
+
+  private forgetFile(rel: string, runId: number | null, removed: Set<string>): void {
+    this.store.transaction(() => {
+      if (runId !== null) {
+        const uid = this.uidOf(runId);
+        if (uid) removed.add(uid);
+        this.store.deleteRun(runId);
+      }
+      this.store.deleteFile(rel);
+    });
+  }
+
+  private report(ctx: FileContext, line: number, message: string): void {
+    ctx.messages++;
+    if (ctx.messages <= MAX_MESSAGES_PER_FILE) this.problems.report(`${ctx.rel}:${line}: ${message}`);
+  }
+
+  private applyLines(ctx: FileContext, lines: readonly string[], firstLine: number, changes: IngestChanges): void {
+    let maxTime = 0;
+    const bumps = new Map<number, { added: number; maxStep: number }>();
+    let runPoints: Map<string, number> | undefined;
+    for (let i = 0; i < lines.length; i++) {
+      const parsed = parseLine(lines[i]);
+      const lineNo = firstLine + i;
+      if (parsed.kind === 'blank') continue;
+      if (parsed.kind === 'invalid') {
+        this.report(ctx, lineNo, `skipped: ${parsed.reason}`);
+        continue;
+      }
+      if (parsed.kind === 'unknown') {
+        if (!this.unknownTypes.has(parsed.type)) {
+          this.unknownTypes.add(parsed.type);
+          this.problems.report(`${ctx.rel}:${lineNo}: record type "${parsed.type}" is not known to this Labbook and is skipped (reported once)`);
+        }
+        continue;
+      }
+      if (parsed.warning) this.report(ctx, lineNo, parsed.warning);
+      const record = parsed.record;
+      if (record.time !== undefined && record.time > maxTime) maxTime = record.time;
+      if (record.t === 'header') {
+        this.applyHeader(ctx, record, lineNo);
+        changes.runs.add(ctx.uid!);
+        continue;
+      }
+      if (ctx.runId === undefined) {
+        this.report(ctx, lineNo, 'record before the run header: the run is named after its folder');
+        this.ensureRun(ctx, path.posix.basename(ctx.folder));
+      }
+      const runId = ctx.runId!;
+      changes.runs.add(ctx.uid!);
+      if (record.t === 'metrics') {
+        if (!runPoints) {
+          runPoints = changes.points.get(ctx.uid!) ?? new Map<string, number>();
+          changes.points.set(ctx.uid!, runPoints);
+        }
+        for (const key in record.values) {
+          if (key === '') continue;
+          let sid = ctx.series.get(key);
+          if (sid === undefined) {
+            sid = this.store.seriesId(runId, key);
+            ctx.series.set(key, sid);
+          }
+          if (this.store.insertPoint(sid, record.step, record.values[key], record.time ?? null)) {
+            const b = bumps.get(sid);
+            if (b) {
+              b.added++;
+              if (record.step > b.maxStep) b.maxStep = record.step;
+            } else bumps.set(sid, { added: 1, maxStep: record.step });
+            const from = runPoints.get(key);
+            if (from === undefined || record.step < from) runPoints.set(key, record.step);
+          }
+        }
+      } else {
+        this.applyMeta(runId, record);
+      }
+    }
+    for (const [sid, b] of bumps) this.store.bumpSeries(sid, b.added, b.maxStep);
+    if (ctx.runId !== undefined && maxTime > 0) this.store.touchRun(ctx.runId, maxTime);
+  }
+
+  private ensureRun(ctx: FileContext, uid: string): void {
+    let runId = this.store.runIdByUid(uid);
+    let finalUid = uid;
+    if (runId !== undefined && this.store.runFolder(runId) !== ctx.folder) {
+      finalUid = `${uid}@${ctx.folder}`;
+      this.problems.report(`${ctx.rel}: run id "${uid}" is already used by another folder; this run is shown as "${finalUid}"`);
+      runId = this.store.runIdByUid(finalUid);
+    }
+    ctx.runId = runId ?? this.store.createRun(finalUid, 'default', uid, ctx.folder);
+    ctx.uid = finalUid;
+  }
+
+  private applyHeader(ctx: FileContext, h: Extract<RunRecord, { t: 'header' }>, lineNo: number): void {
+    if (ctx.runId === undefined) this.ensureRun(ctx, h.runId);
+    if (h.version > FORMAT_VERSION && !this.newerVersionWarned.has(ctx.rel)) {
+      this.newerVersionWarned.add(ctx.rel);
+      this.report(ctx, lineNo, `written in run log format version ${h.version}; this Labbook reads version ${FORMAT_VERSION} and may miss some data. Update the extension.`);
+    }
+    this.store.updateRun(ctx.runId!, {
+      experiment: h.project || 'default',
+      name: h.name || h.runId,
+      description: h.description,
+      startTime: h.time,
+      formatVersion: h.version,
+    });
+    if (h.tags) this.store.setTags(ctx.runId!, h.tags, false);
+  }
+
+  private applyMeta(runId: number, r: Exclude<RunRecord, { t: 'header' | 'metrics' }>): void {
+    switch (r.t) {
+      case 'params':
+        this.store.setParams(runId, r.values, r.reset);
+        break;
+      case 'status':
+        this.store.updateRun(runId, { status: r.status, statusMessage: r.message ?? null, endTime: r.status === 'running' ? null : r.time ?? null });
+        break;
+      case 'tags':
+        this.store.setTags(runId, r.tags, r.reset);
+        break;
+      case 'set':
+        this.store.updateRun(runId, { name: r.name || undefined, description: r.description });
+        break;
+      case 'note':
+        this.store.updateRun(runId, { note: r.text });
+        break;
+      case 'heartbeat':
+        break;
+    }
+  }
+}

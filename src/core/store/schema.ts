@@ -1,0 +1,76 @@
+import type { Database } from 'sql.js';
+
+/**
+ * Schema migrations, applied in order. Each entry moves the schema from version i to i + 1.
+ * Never edit a released migration: add a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+  CREATE TABLE experiments (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+  CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    experiment_id INTEGER NOT NULL REFERENCES experiments(id),
+    name TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'running',
+    status_message TEXT,
+    start_time REAL,
+    end_time REAL,
+    last_activity REAL,
+    note TEXT NOT NULL DEFAULT '',
+    folder TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT 'labbook',
+    format_version INTEGER
+  );
+  CREATE INDEX runs_experiment ON runs(experiment_id);
+  CREATE TABLE params (run_id INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, key)) WITHOUT ROWID;
+  CREATE TABLE tags (run_id INTEGER NOT NULL, tag TEXT NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (run_id, tag)) WITHOUT ROWID;
+  CREATE TABLE series (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    count INTEGER NOT NULL DEFAULT 0,
+    last_step INTEGER,
+    UNIQUE (run_id, key)
+  );
+  -- value NULL means NaN (SQLite stores NaN as NULL); +-Infinity are stored as REAL.
+  CREATE TABLE points (series_id INTEGER NOT NULL, step INTEGER NOT NULL, value REAL, time REAL, PRIMARY KEY (series_id, step)) WITHOUT ROWID;
+  CREATE TABLE files (
+    path TEXT PRIMARY KEY,
+    run_id INTEGER,
+    offset INTEGER NOT NULL DEFAULT 0,
+    line INTEGER NOT NULL DEFAULT 0,
+    head TEXT NOT NULL DEFAULT '',
+    size INTEGER NOT NULL DEFAULT 0,
+    mtime REAL NOT NULL DEFAULT 0
+  ) WITHOUT ROWID;
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export class SchemaTooNewError extends Error {
+  constructor(readonly found: number) {
+    super(`index schema version ${found} is newer than this Labbook understands (${SCHEMA_VERSION})`);
+  }
+}
+
+/** Brings `db` to the current schema. Returns the version it found. */
+export function migrate(db: Database): number {
+  const version = (db.exec('PRAGMA user_version')[0]?.values[0]?.[0] as number | undefined) ?? 0;
+  if (version > SCHEMA_VERSION) throw new SchemaTooNewError(version);
+  for (let v = version; v < SCHEMA_VERSION; v++) {
+    db.exec('BEGIN');
+    try {
+      db.exec(MIGRATIONS[v]);
+      db.exec(`PRAGMA user_version = ${v + 1}`);
+      db.exec('COMMIT');
+    } catch (e) {
+      db.exec('ROLLBACK');
+      throw e;
+    }
+  }
+  return version;
+}

@@ -1,0 +1,344 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Database, SqlJsStatic, Statement, SqlValue } from 'sql.js';
+import { migrate } from './schema';
+import { removeStaleTempFiles, writeFileAtomic } from './persistence';
+import type { RunStatusValue } from '../format/records';
+
+export interface RunRow {
+  readonly id: number;
+  readonly uid: string;
+  readonly experiment: string;
+  readonly name: string;
+  readonly description: string;
+  readonly status: RunStatusValue;
+  readonly statusMessage: string | null;
+  readonly startTime: number | null;
+  readonly endTime: number | null;
+  readonly lastActivity: number | null;
+  readonly note: string;
+  readonly folder: string;
+  readonly source: string;
+  readonly formatVersion: number | null;
+  readonly pointCount: number;
+}
+
+export interface SeriesRow { readonly id: number; readonly key: string; readonly count: number; readonly lastStep: number | null }
+
+export interface FileRow { readonly path: string; readonly runId: number | null; readonly offset: number; readonly line: number; readonly head: string; readonly size: number; readonly mtime: number }
+
+export interface Points { steps: number[]; values: number[]; times: number[] }
+
+export interface OpenResult {
+  readonly store: Store;
+  /** Set when the file on disk could not be used and a fresh index was started; the old file was kept aside. */
+  readonly problem?: string;
+}
+
+const RUN_COLUMNS = `r.id, r.uid, e.name AS experiment, r.name, r.description, r.status, r.status_message, r.start_time, r.end_time,
+  r.last_activity, r.note, r.folder, r.source, r.format_version,
+  (SELECT COALESCE(SUM(count), 0) FROM series s WHERE s.run_id = r.id) AS point_count`;
+
+/**
+ * The index: a sql.js database that mirrors the run log files. It can always be rebuilt from them.
+ * All writes happen in synchronous transactions, so `save()` (which exports) never meets an open one.
+ */
+export class Store {
+  private readonly statements = new Map<string, Statement>();
+  private inTransaction = false;
+  private dirty = false;
+  private saving: Promise<void> | undefined;
+  private closed = false;
+
+  private constructor(private readonly db: Database, readonly file: string | undefined) {}
+
+  /** Opens the index at `file` (or in memory without one). A corrupt or unreadable index is moved aside and replaced by an empty one. */
+  static async open(SQL: SqlJsStatic, file?: string): Promise<OpenResult> {
+    if (!file) return { store: Store.fresh(SQL, undefined) };
+    await removeStaleTempFiles(file);
+    let bytes: Buffer | undefined;
+    try {
+      bytes = await fs.promises.readFile(file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    if (!bytes || bytes.length === 0) return { store: Store.fresh(SQL, file) };
+    let db: Database | undefined;
+    try {
+      db = new SQL.Database(bytes);
+      const check = db.exec('PRAGMA quick_check')[0]?.values[0]?.[0];
+      if (check !== 'ok') throw new Error(`integrity check: ${String(check)}`);
+      migrate(db);
+      return { store: new Store(db, file) };
+    } catch (e) {
+      db?.close();
+      const aside = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      await fs.promises.rename(file, aside).catch(() => undefined);
+      const store = Store.fresh(SQL, file);
+      store.dirty = true;
+      return { store, problem: `The index ${path.basename(file)} could not be read (${(e as Error).message}); it was moved to ${path.basename(aside)} and is rebuilt from the run logs.` };
+    }
+  }
+
+  private static fresh(SQL: SqlJsStatic, file: string | undefined): Store {
+    const db = new SQL.Database();
+    migrate(db);
+    return new Store(db, file);
+  }
+
+  get isDirty(): boolean {
+    return this.dirty;
+  }
+
+  /** Runs `fn` in one transaction. `fn` must be synchronous: no transaction ever spans an `await`. */
+  transaction<T>(fn: () => T): T {
+    if (this.inTransaction) return fn();
+    this.db.exec('BEGIN');
+    this.inTransaction = true;
+    try {
+      const result = fn();
+      this.db.exec('COMMIT');
+      this.dirty = true;
+      return result;
+    } catch (e) {
+      this.db.exec('ROLLBACK');
+      throw e;
+    } finally {
+      this.inTransaction = false;
+    }
+  }
+
+  /** Writes the index to its file atomically (temp file, fsync, rename). Concurrent calls share one write. */
+  async save(): Promise<void> {
+    if (this.inTransaction) throw new Error('cannot save the index inside a transaction');
+    if (!this.file || this.closed) return;
+    while (this.saving) await this.saving;
+    if (!this.dirty) return;
+    const data = this.db.export();
+    this.dirty = false;
+    this.saving = writeFileAtomic(this.file, data).catch((e) => {
+      this.dirty = true;
+      throw e;
+    }).finally(() => {
+      this.saving = undefined;
+    });
+    await this.saving;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    for (const s of this.statements.values()) s.free();
+    this.statements.clear();
+    this.db.close();
+    this.closed = true;
+  }
+
+  private stmt(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  private run(sql: string, params: SqlValue[]): void {
+    const s = this.stmt(sql);
+    s.bind(params);
+    s.step();
+    s.reset();
+  }
+
+  private all(sql: string, params: SqlValue[] = []): Array<Record<string, SqlValue>> {
+    const s = this.stmt(sql);
+    s.bind(params);
+    const rows: Array<Record<string, SqlValue>> = [];
+    while (s.step()) rows.push(s.getAsObject());
+    s.reset();
+    return rows;
+  }
+
+  private one(sql: string, params: SqlValue[] = []): Record<string, SqlValue> | undefined {
+    return this.all(sql, params)[0];
+  }
+
+  // ---- writes (called by the ingest code, inside `transaction`) ----
+
+  experimentId(name: string): number {
+    this.run('INSERT OR IGNORE INTO experiments(name) VALUES (?)', [name]);
+    return this.one('SELECT id FROM experiments WHERE name = ?', [name])!.id as number;
+  }
+
+  runIdByUid(uid: string): number | undefined {
+    return this.one('SELECT id FROM runs WHERE uid = ?', [uid])?.id as number | undefined;
+  }
+
+  runUid(runId: number): string | undefined {
+    return this.one('SELECT uid FROM runs WHERE id = ?', [runId])?.uid as string | undefined;
+  }
+
+  runFolder(runId: number): string | undefined {
+    return this.one('SELECT folder FROM runs WHERE id = ?', [runId])?.folder as string | undefined;
+  }
+
+  createRun(uid: string, experiment: string, name: string, folder: string): number {
+    this.run('INSERT INTO runs(uid, experiment_id, name, folder) VALUES (?, ?, ?, ?)', [uid, this.experimentId(experiment), name, folder]);
+    return this.one('SELECT last_insert_rowid() AS id')!.id as number;
+  }
+
+  updateRun(runId: number, fields: Partial<{ experiment: string; name: string; description: string; status: RunStatusValue; statusMessage: string | null; startTime: number; endTime: number | null; note: string; formatVersion: number }>): void {
+    const sets: string[] = [];
+    const params: SqlValue[] = [];
+    const column: Record<string, string> = {
+      name: 'name', description: 'description', status: 'status', statusMessage: 'status_message',
+      startTime: 'start_time', endTime: 'end_time', note: 'note', formatVersion: 'format_version',
+    };
+    for (const [key, value] of Object.entries(fields)) {
+      if (value === undefined) continue;
+      if (key === 'experiment') {
+        sets.push('experiment_id = ?');
+        params.push(this.experimentId(value as string));
+      } else {
+        sets.push(`${column[key]} = ?`);
+        params.push(value as SqlValue);
+      }
+    }
+    if (sets.length === 0) return;
+    params.push(runId);
+    this.db.run(`UPDATE runs SET ${sets.join(', ')} WHERE id = ?`, params);
+  }
+
+  touchRun(runId: number, time: number): void {
+    this.run('UPDATE runs SET last_activity = MAX(COALESCE(last_activity, 0), ?) WHERE id = ?', [time, runId]);
+  }
+
+  setParams(runId: number, values: Record<string, unknown>, reset: boolean): void {
+    if (reset) this.run('DELETE FROM params WHERE run_id = ?', [runId]);
+    for (const [key, value] of Object.entries(values)) {
+      this.run('INSERT OR REPLACE INTO params(run_id, key, value) VALUES (?, ?, ?)', [runId, key, JSON.stringify(value ?? null)]);
+    }
+  }
+
+  setTags(runId: number, tags: readonly string[], reset: boolean): void {
+    if (reset) this.run('DELETE FROM tags WHERE run_id = ?', [runId]);
+    for (const tag of tags) {
+      this.run('INSERT OR IGNORE INTO tags(run_id, tag, pos) VALUES (?, ?, (SELECT COALESCE(MAX(pos), -1) + 1 FROM tags WHERE run_id = ?))', [runId, tag, runId]);
+    }
+  }
+
+  seriesId(runId: number, key: string): number {
+    this.run('INSERT OR IGNORE INTO series(run_id, key) VALUES (?, ?)', [runId, key]);
+    return this.one('SELECT id FROM series WHERE run_id = ? AND key = ?', [runId, key])!.id as number;
+  }
+
+  /** Inserts a point unless the series already has one at `step` (the first value wins). Returns whether it was inserted. */
+  insertPoint(seriesId: number, step: number, value: number, time: number | null): boolean {
+    const s = this.stmt('INSERT OR IGNORE INTO points(series_id, step, value, time) VALUES (?, ?, ?, ?)');
+    s.bind([seriesId, step, Number.isNaN(value) ? null : value, time]);
+    s.step();
+    s.reset();
+    return this.db.getRowsModified() > 0;
+  }
+
+  /** Adds `added` new points to a series' count and raises its last step. */
+  bumpSeries(seriesId: number, added: number, maxStep: number): void {
+    this.run('UPDATE series SET count = count + ?, last_step = MAX(COALESCE(last_step, -1), ?) WHERE id = ?', [added, maxStep, seriesId]);
+  }
+
+  /** Forgets everything a run's log produced (before reading its file again). */
+  deleteRun(runId: number): void {
+    this.run('DELETE FROM points WHERE series_id IN (SELECT id FROM series WHERE run_id = ?)', [runId]);
+    this.run('DELETE FROM series WHERE run_id = ?', [runId]);
+    this.run('DELETE FROM params WHERE run_id = ?', [runId]);
+    this.run('DELETE FROM tags WHERE run_id = ?', [runId]);
+    this.run('DELETE FROM runs WHERE id = ?', [runId]);
+    this.run('DELETE FROM experiments WHERE id NOT IN (SELECT DISTINCT experiment_id FROM runs)', []);
+  }
+
+  getFile(file: string): FileRow | undefined {
+    const r = this.one('SELECT * FROM files WHERE path = ?', [file]);
+    if (!r) return undefined;
+    return { path: r.path as string, runId: r.run_id as number | null, offset: r.offset as number, line: r.line as number, head: r.head as string, size: r.size as number, mtime: r.mtime as number };
+  }
+
+  putFile(row: FileRow): void {
+    this.run('INSERT OR REPLACE INTO files(path, run_id, offset, line, head, size, mtime) VALUES (?, ?, ?, ?, ?, ?, ?)', [row.path, row.runId, row.offset, row.line, row.head, row.size, row.mtime]);
+  }
+
+  deleteFile(file: string): void {
+    this.run('DELETE FROM files WHERE path = ?', [file]);
+  }
+
+  listFiles(): FileRow[] {
+    return this.all('SELECT path FROM files').map((r) => this.getFile(r.path as string)!);
+  }
+
+  /** Empties the whole index (rebuild). */
+  clear(): void {
+    this.transaction(() => {
+      for (const t of ['points', 'series', 'params', 'tags', 'runs', 'experiments', 'files']) this.db.exec(`DELETE FROM ${t}`);
+    });
+  }
+
+  // ---- queries ----
+
+  listRuns(): RunRow[] {
+    return this.all(`SELECT ${RUN_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id ORDER BY e.name, r.start_time DESC, r.id DESC`).map(toRunRow);
+  }
+
+  getRun(uid: string): RunRow | undefined {
+    const r = this.one(`SELECT ${RUN_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.uid = ?`, [uid]);
+    return r && toRunRow(r);
+  }
+
+  getParams(runId: number): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const r of this.all('SELECT key, value FROM params WHERE run_id = ? ORDER BY key', [runId])) out[r.key as string] = JSON.parse(r.value as string);
+    return out;
+  }
+
+  getTags(runId: number): string[] {
+    return this.all('SELECT tag FROM tags WHERE run_id = ? ORDER BY pos', [runId]).map((r) => r.tag as string);
+  }
+
+  listSeries(runId: number): SeriesRow[] {
+    return this.all('SELECT id, key, count, last_step FROM series WHERE run_id = ? ORDER BY key', [runId]).map((r) => ({ id: r.id as number, key: r.key as string, count: r.count as number, lastStep: r.last_step as number | null }));
+  }
+
+  /** Points of a series in step order, from `fromStep` on. NaN comes back as NaN. */
+  getPoints(seriesId: number, fromStep = 0): Points {
+    const s = this.stmt('SELECT step, value, time FROM points WHERE series_id = ? AND step >= ? ORDER BY step');
+    s.bind([seriesId, fromStep]);
+    const steps: number[] = [];
+    const values: number[] = [];
+    const times: number[] = [];
+    while (s.step()) {
+      const row = s.get();
+      steps.push(row[0] as number);
+      values.push(row[1] === null ? NaN : (row[1] as number));
+      times.push(row[2] === null ? NaN : (row[2] as number));
+    }
+    s.reset();
+    return { steps, values, times };
+  }
+}
+
+function toRunRow(r: Record<string, SqlValue>): RunRow {
+  return {
+    id: r.id as number,
+    uid: r.uid as string,
+    experiment: r.experiment as string,
+    name: r.name as string,
+    description: r.description as string,
+    status: r.status as RunStatusValue,
+    statusMessage: r.status_message as string | null,
+    startTime: r.start_time as number | null,
+    endTime: r.end_time as number | null,
+    lastActivity: r.last_activity as number | null,
+    note: r.note as string,
+    folder: r.folder as string,
+    source: r.source as string,
+    formatVersion: r.format_version as number | null,
+    pointCount: r.point_count as number,
+  };
+}

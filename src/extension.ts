@@ -1,0 +1,53 @@
+import * as path from 'path';
+import * as vscode from 'vscode';
+import initSqlJs from 'sql.js';
+import type { LabbookApi } from './api';
+import type { Problems } from './core/problems';
+import { IndexService } from './indexService';
+import { ExperimentsTree, type TreeNode } from './tree/experimentsTree';
+import { RunPanel } from './panels/runPanel';
+import { registerCommands } from './commands';
+
+let service: IndexService | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<LabbookApi> {
+  const output = vscode.window.createOutputChannel('Labbook');
+  context.subscriptions.push(output);
+  const problems: Problems = { report: (m) => output.appendLine(`[${new Date().toLocaleTimeString()}] ${m}`) };
+
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) {
+    return { whenIdle: async () => undefined, snapshot: () => ({ experiments: [] }) };
+  }
+  const SQL = await initSqlJs({ locateFile: (file: string) => path.join(context.extensionPath, 'dist', file) });
+  const index = await IndexService.create(folder, SQL, problems);
+  service = index;
+  context.subscriptions.push(index);
+
+  const tree = new ExperimentsTree(index);
+  context.subscriptions.push(tree);
+  const view = vscode.window.createTreeView<TreeNode>('labbook.experiments', { treeDataProvider: tree, showCollapseAll: true });
+  context.subscriptions.push(view);
+  const updateBadge = () => {
+    const running = tree.allRuns().filter((r) => r.status === 'running').length;
+    view.badge = running ? { value: running, tooltip: `${running} running` } : undefined;
+  };
+  context.subscriptions.push(tree.onDidChangeTreeData(updateBadge));
+
+  context.subscriptions.push(...registerCommands({ context, index, tree, problems, output }));
+  context.subscriptions.push({ dispose: () => RunPanel.disposeAll() });
+
+  await index.refresh();
+  tree.reload();
+  updateBadge();
+
+  return {
+    whenIdle: () => index.whenIdle(),
+    snapshot: () => tree.snapshot(),
+  };
+}
+
+export async function deactivate(): Promise<void> {
+  await service?.close();
+  service = undefined;
+}

@@ -1,0 +1,158 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { SqlJsStatic } from 'sql.js';
+import { Disposable } from './disposable';
+import { hasChanges, Indexer, type IngestChanges } from './core/ingest/indexer';
+import { Store } from './core/store/store';
+import type { Problems } from './core/problems';
+import { settings } from './settings';
+
+/** Folder (in the workspace) and file of the index. */
+export const INDEX_DIR = '.labbook';
+export const INDEX_FILE = 'index.sqlite';
+
+const EVENT_DEBOUNCE_MS = 30;
+const SAVE_DEBOUNCE_MS = 1000;
+const SAVE_MAX_DELAY_MS = 5000;
+
+/**
+ * Host adapter around the core indexer for one workspace folder: file system watcher plus a
+ * periodic poll as a safety net, serialized syncs, debounced atomic saves of the index.
+ */
+export class IndexService extends Disposable {
+  private readonly changeEmitter = this.register(new vscode.EventEmitter<IngestChanges>());
+  /** Fires after every sync that changed the index. */
+  readonly onDidChange = this.changeEmitter.event;
+
+  private pendingFiles = new Set<string>();
+  private pendingFull = false;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private saveTimer: NodeJS.Timeout | undefined;
+  private firstUnsavedAt = 0;
+  private work: Promise<void> = Promise.resolve();
+
+  private constructor(readonly folder: vscode.WorkspaceFolder, readonly store: Store, private indexer: Indexer, private readonly problems: Problems) {
+    super();
+  }
+
+  static async create(folder: vscode.WorkspaceFolder, SQL: SqlJsStatic, problems: Problems): Promise<IndexService> {
+    const root = folder.uri.fsPath;
+    const dir = path.join(root, INDEX_DIR);
+    await fs.promises.mkdir(dir, { recursive: true });
+    // Keep the index out of version control by default.
+    const ignore = path.join(dir, '.gitignore');
+    if (!fs.existsSync(ignore)) await fs.promises.writeFile(ignore, '# Labbook index: rebuilt from the run logs, never commit it\n*\n');
+    const { store, problem } = await Store.open(SQL, path.join(dir, INDEX_FILE));
+    if (problem) problems.report(problem);
+    const service = new IndexService(folder, store, new Indexer(store, root, settings().logRoot, problems), problems);
+    service.startWatching();
+    return service;
+  }
+
+  get logRoot(): string {
+    return settings().logRoot;
+  }
+
+  private startWatching(): void {
+    const pattern = new vscode.RelativePattern(this.folder, `${this.logRoot}/**/events.jsonl`);
+    const watcher = this.register(vscode.workspace.createFileSystemWatcher(pattern));
+    const onFile = (uri: vscode.Uri) => this.schedule(uri.fsPath);
+    this.register(watcher.onDidCreate(onFile));
+    this.register(watcher.onDidChange(onFile));
+    this.register(watcher.onDidDelete(onFile));
+    this.restartPoll();
+    this.register(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('labbook.pollIntervalSeconds')) this.restartPoll();
+      if (e.affectsConfiguration('labbook.logRoot')) void this.rebuild();
+    }));
+    this.register({ dispose: () => {
+      clearInterval(this.pollTimer);
+      clearTimeout(this.flushTimer);
+      clearTimeout(this.saveTimer);
+    } });
+  }
+
+  private restartPoll(): void {
+    clearInterval(this.pollTimer);
+    this.pollTimer = setInterval(() => this.schedule(undefined), settings().pollIntervalSeconds * 1000);
+  }
+
+  /** Asks for a sync of one file (absolute path) or, without one, of the whole log root. */
+  schedule(file: string | undefined): void {
+    if (file === undefined) this.pendingFull = true;
+    else this.pendingFiles.add(file);
+    if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), EVENT_DEBOUNCE_MS);
+  }
+
+  private flush(): void {
+    this.flushTimer = undefined;
+    const full = this.pendingFull;
+    const files = [...this.pendingFiles];
+    this.pendingFull = false;
+    this.pendingFiles.clear();
+    this.enqueue(() => this.indexer.sync(full ? undefined : files));
+  }
+
+  private enqueue(job: () => Promise<IngestChanges>): Promise<void> {
+    const next = this.work.then(async () => {
+      if (this.isDisposed) return;
+      const changes = await job();
+      if (hasChanges(changes)) {
+        this.scheduleSave();
+        this.changeEmitter.fire(changes);
+      }
+    }).catch((e) => this.problems.report(`indexing failed: ${(e as Error).stack ?? e}`));
+    this.work = next;
+    return next;
+  }
+
+  /** Full sync now. */
+  refresh(): Promise<void> {
+    return this.enqueue(() => this.indexer.sync());
+  }
+
+  /** Forgets the index and reads every run log again. */
+  rebuild(): Promise<void> {
+    this.indexer = new Indexer(this.store, this.folder.uri.fsPath, settings().logRoot, this.problems);
+    return this.enqueue(() => this.indexer.rebuild());
+  }
+
+  /** Resolves once everything scheduled so far is ingested. */
+  async whenIdle(): Promise<void> {
+    for (;;) {
+      if (this.flushTimer) {
+        clearTimeout(this.flushTimer);
+        this.flush();
+      }
+      const current = this.work;
+      await current;
+      if (current === this.work && !this.flushTimer) return;
+    }
+  }
+
+  private scheduleSave(): void {
+    const now = Date.now();
+    if (!this.firstUnsavedAt) this.firstUnsavedAt = now;
+    clearTimeout(this.saveTimer);
+    const delay = Math.max(0, Math.min(SAVE_DEBOUNCE_MS, this.firstUnsavedAt + SAVE_MAX_DELAY_MS - now));
+    this.saveTimer = setTimeout(() => void this.save(), delay);
+  }
+
+  /** Writes the index atomically; runs between syncs so it never meets an open transaction. */
+  save(): Promise<void> {
+    clearTimeout(this.saveTimer);
+    this.firstUnsavedAt = 0;
+    const next = this.work.then(() => this.store.save()).catch((e) => this.problems.report(`saving the index failed: ${(e as Error).message}`));
+    this.work = next;
+    return next;
+  }
+
+  /** Saves and closes; called on deactivate. */
+  async close(): Promise<void> {
+    await this.save();
+    this.dispose();
+    this.store.close();
+  }
+}

@@ -1,0 +1,165 @@
+import * as vscode from 'vscode';
+import { Disposable } from '../disposable';
+import type { IndexService } from '../indexService';
+import type { IngestChanges } from '../core/ingest/indexer';
+import { downsampleMinMax } from '../core/downsample';
+import { effectiveStatus } from '../core/status';
+import type { Problems } from '../core/problems';
+import { isRunPanelToHost, type HostToRunPanel, type RunSummary, type SeriesData } from '../protocol/runPanel';
+import { settings } from '../settings';
+import { webviewHtml, webviewOptions } from './webviewHtml';
+
+export const RUN_PANEL_VIEW_TYPE = 'labbook.run';
+
+/** What the webview has of one series, to decide between sending new points and sending all again. */
+interface SentSeries { lastStep: number; reduced: boolean }
+
+/** One webview panel per run: its metrics as charts, kept live while the run writes. */
+export class RunPanel extends Disposable {
+  private static readonly open = new Map<string, RunPanel>();
+
+  static show(extensionUri: vscode.Uri, index: IndexService, problems: Problems, uid: string): RunPanel | undefined {
+    const existing = RunPanel.open.get(uid);
+    if (existing) {
+      existing.panel.reveal();
+      return existing;
+    }
+    const run = index.store.getRun(uid);
+    if (!run) {
+      void vscode.window.showWarningMessage(`Labbook: no run with id ${uid} in this workspace.`);
+      return undefined;
+    }
+    const panel = vscode.window.createWebviewPanel(RUN_PANEL_VIEW_TYPE, run.name, vscode.ViewColumn.Active, webviewOptions(extensionUri));
+    const view = new RunPanel(panel, extensionUri, index, problems, uid);
+    RunPanel.open.set(uid, view);
+    return view;
+  }
+
+  static disposeAll(): void {
+    for (const p of [...RunPanel.open.values()]) p.dispose();
+  }
+
+  private ready = false;
+  private sent = new Map<string, SentSeries>();
+  private initTimer: NodeJS.Timeout | undefined;
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly index: IndexService,
+    private readonly problems: Problems,
+    private readonly uid: string,
+  ) {
+    super();
+    this.register(panel);
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'labbook.svg');
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'run', panel.title);
+    this.register(panel.onDidDispose(() => this.dispose()));
+    this.register(panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
+    this.register(index.onDidChange((c) => this.onIndexChange(c)));
+  }
+
+  override dispose(): void {
+    clearTimeout(this.initTimer);
+    RunPanel.open.delete(this.uid);
+    super.dispose();
+  }
+
+  private post(message: HostToRunPanel): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private onMessage(message: unknown): void {
+    if (!isRunPanelToHost(message)) return;
+    if (message.type === 'ready') {
+      this.ready = true;
+      this.sendInit();
+    } else {
+      this.problems.report(`run panel: ${message.message}`);
+    }
+  }
+
+  private summary(): RunSummary | undefined {
+    const run = this.index.store.getRun(this.uid);
+    if (!run) return undefined;
+    return {
+      id: run.uid,
+      name: run.name,
+      project: run.experiment,
+      description: run.description,
+      status: effectiveStatus(run.status, run.lastActivity, Date.now() / 1000, settings().heartbeatTimeoutSeconds),
+      tags: this.index.store.getTags(run.id),
+      params: this.index.store.getParams(run.id),
+      startTime: run.startTime ?? 0,
+      lastActivity: run.lastActivity ?? 0,
+      note: run.note,
+      folder: run.folder,
+    };
+  }
+
+  private sendInit(): void {
+    const run = this.summary();
+    if (!run) {
+      this.panel.dispose();
+      return;
+    }
+    this.panel.title = run.name;
+    const runRow = this.index.store.getRun(this.uid)!;
+    const max = settings().maxChartPoints;
+    this.sent.clear();
+    const series: SeriesData[] = this.index.store.listSeries(runRow.id).map((s) => {
+      const pts = this.index.store.getPoints(s.id);
+      const reduced = pts.steps.length > max;
+      const { steps, values } = reduced ? downsampleMinMax(pts.steps, pts.values, max) : pts;
+      this.sent.set(s.key, { lastStep: pts.steps.length ? pts.steps[pts.steps.length - 1] : -1, reduced });
+      return { key: s.key, steps, values, total: s.count };
+    });
+    this.post({ type: 'init', run, series });
+  }
+
+  /** A full resend, at most about once a second (a big live run would otherwise resend on every write). */
+  private scheduleInit(): void {
+    if (this.initTimer) return;
+    this.initTimer = setTimeout(() => {
+      this.initTimer = undefined;
+      if (!this.isDisposed) this.sendInit();
+    }, 1000);
+  }
+
+  private onIndexChange(changes: IngestChanges): void {
+    if (!this.ready) return;
+    if (changes.removed.has(this.uid)) {
+      this.panel.dispose();
+      return;
+    }
+    if (changes.reset.has(this.uid)) {
+      this.sendInit();
+      return;
+    }
+    if (!changes.runs.has(this.uid)) return;
+    const run = this.summary();
+    if (!run) return;
+    this.panel.title = run.name;
+    this.post({ type: 'run', run });
+    const points = changes.points.get(this.uid);
+    if (!points || points.size === 0) return;
+    const runRow = this.index.store.getRun(this.uid)!;
+    const seriesByKey = new Map(this.index.store.listSeries(runRow.id).map((s) => [s.key, s]));
+    const max = settings().maxChartPoints;
+    const append: SeriesData[] = [];
+    for (const [key, fromStep] of points) {
+      const sent = this.sent.get(key);
+      const s = seriesByKey.get(key);
+      // Points inside what was already drawn, or a series that grew past the drawing budget: send it all again.
+      if (!s || (sent && (fromStep <= sent.lastStep || sent.reduced || s.count > max))) {
+        this.scheduleInit();
+        return;
+      }
+      const pts = this.index.store.getPoints(s.id, fromStep);
+      if (pts.steps.length === 0) continue;
+      this.sent.set(key, { lastStep: pts.steps[pts.steps.length - 1], reduced: false });
+      append.push({ key, steps: pts.steps, values: pts.values, total: s.count });
+    }
+    if (append.length) this.post({ type: 'append', runId: this.uid, series: append });
+  }
+}

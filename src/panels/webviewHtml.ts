@@ -1,0 +1,44 @@
+import * as crypto from 'crypto';
+import * as vscode from 'vscode';
+
+/** Folder (inside the extension) holding the built webview apps; the only local resource root. */
+export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
+  return vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
+}
+
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: [webviewRoot(extensionUri)] };
+}
+
+/** The HTML shell of a webview app: strict CSP, one nonce'd script, the app's stylesheet. */
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, app: string, title: string): string {
+  const nonce = crypto.randomBytes(16).toString('base64');
+  const root = webviewRoot(extensionUri);
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(root, `${app}.js`));
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(root, `${app}.css`));
+  const csp = [
+    "default-src 'none'",
+    `img-src ${webview.cspSource} data:`,
+    `style-src ${webview.cspSource}`,
+    `font-src ${webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}">
+<title>${escapeHtml(title)}</title>
+</head>
+<body>
+<div id="app" data-app="${app}"></div>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}

@@ -1,0 +1,54 @@
+/**
+ * Messages between the extension host and the run panel webview.
+ * Both sides import this file; it must not import `vscode` or anything from the DOM.
+ */
+
+export type RunStatus = 'running' | 'finished' | 'failed' | 'killed';
+
+export interface RunSummary {
+  /** Stable run id (the `run_id` of the log header). */
+  readonly id: string;
+  readonly name: string;
+  readonly project: string;
+  readonly description: string;
+  /** Status as a user should see it (a silent `running` run past the heartbeat timeout is `killed`). */
+  readonly status: RunStatus;
+  readonly tags: readonly string[];
+  readonly params: Readonly<Record<string, unknown>>;
+  /** Unix seconds. */
+  readonly startTime: number;
+  readonly lastActivity: number;
+  readonly note: string;
+  /** Workspace-relative folder of the run. */
+  readonly folder: string;
+}
+
+/** One metric series; `values[i]` belongs to `steps[i]`. NaN stays NaN (structured clone keeps it). */
+export interface SeriesData {
+  readonly key: string;
+  readonly steps: number[];
+  readonly values: number[];
+  /** Points in the index for this key; more than `steps.length` when the host downsampled. */
+  readonly total: number;
+}
+
+export type HostToRunPanel =
+  /** Full state: sent after `ready`, and whenever incremental updates would not be exact. */
+  | { readonly type: 'init'; readonly run: RunSummary; readonly series: SeriesData[] }
+  /** New points at the end of series (steps greater than any sent before for that key). */
+  | { readonly type: 'append'; readonly runId: string; readonly series: SeriesData[] }
+  /** Metadata changed (status, name, tags, params). */
+  | { readonly type: 'run'; readonly run: RunSummary };
+
+export type RunPanelToHost =
+  /** The webview has loaded and listens; the host answers with `init`. */
+  | { readonly type: 'ready' }
+  /** A user-visible problem inside the webview (shown in the Labbook output channel). */
+  | { readonly type: 'error'; readonly message: string };
+
+export function isRunPanelToHost(value: unknown): value is RunPanelToHost {
+  if (typeof value !== 'object' || value === null) return false;
+  const type = (value as { type?: unknown }).type;
+  if (type === 'ready') return true;
+  return type === 'error' && typeof (value as { message?: unknown }).message === 'string';
+}

@@ -1,0 +1,124 @@
+import * as vscode from 'vscode';
+import { Disposable } from '../disposable';
+import type { IndexService } from '../indexService';
+import type { RunRow } from '../core/store/store';
+import { effectiveStatus } from '../core/status';
+import type { RunStatus } from '../protocol/runPanel';
+import type { TreeSnapshot } from '../api';
+import { settings } from '../settings';
+
+export interface ExperimentNode { readonly kind: 'experiment'; readonly name: string; readonly runs: readonly RunNode[] }
+export interface RunNode { readonly kind: 'run'; readonly experiment: string; readonly run: RunRow; readonly status: RunStatus }
+export type TreeNode = ExperimentNode | RunNode;
+
+const STATUS_ICON: Record<RunStatus, vscode.ThemeIcon> = {
+  running: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),
+  finished: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+  killed: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('charts.orange')),
+};
+
+/** Experiment → run tree in the Labbook sidebar. */
+export class ExperimentsTree extends Disposable implements vscode.TreeDataProvider<TreeNode> {
+  private readonly changeEmitter = this.register(new vscode.EventEmitter<TreeNode | undefined>());
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  private nodes: ExperimentNode[] = [];
+
+  constructor(private readonly index: IndexService) {
+    super();
+    this.reload();
+    this.register(index.onDidChange(() => this.reload()));
+    // A running run can turn into a killed one by silence alone: look again now and then.
+    const timer = setInterval(() => {
+      if (this.nodes.some((e) => e.runs.some((r) => r.run.status === 'running'))) this.reload();
+    }, 10_000);
+    this.register({ dispose: () => clearInterval(timer) });
+  }
+
+  /** Re-reads runs from the index. */
+  reload(): void {
+    const now = Date.now() / 1000;
+    const timeout = settings().heartbeatTimeoutSeconds;
+    const byExperiment = new Map<string, RunNode[]>();
+    for (const run of this.index.store.listRuns()) {
+      const node: RunNode = { kind: 'run', experiment: run.experiment, run, status: effectiveStatus(run.status, run.lastActivity, now, timeout) };
+      const list = byExperiment.get(run.experiment);
+      if (list) list.push(node);
+      else byExperiment.set(run.experiment, [node]);
+    }
+    this.nodes = [...byExperiment].map(([name, runs]) => ({ kind: 'experiment', name, runs }));
+    void vscode.commands.executeCommand('setContext', 'labbook.hasRuns', this.nodes.length > 0);
+    this.changeEmitter.fire(undefined);
+  }
+
+  snapshot(): TreeSnapshot {
+    return {
+      experiments: this.nodes.map((e) => ({
+        name: e.name,
+        runs: e.runs.map((r) => ({ id: r.run.uid, name: r.run.name, status: r.status, pointCount: r.run.pointCount })),
+      })),
+    };
+  }
+
+  findRun(uid: string): RunNode | undefined {
+    for (const e of this.nodes) for (const r of e.runs) if (r.run.uid === uid) return r;
+    return undefined;
+  }
+
+  allRuns(): RunNode[] {
+    return this.nodes.flatMap((e) => e.runs);
+  }
+
+  getChildren(element?: TreeNode): TreeNode[] {
+    if (!element) return this.nodes;
+    return element.kind === 'experiment' ? [...element.runs] : [];
+  }
+
+  getParent(element: TreeNode): TreeNode | undefined {
+    return element.kind === 'run' ? this.nodes.find((e) => e.name === element.experiment) : undefined;
+  }
+
+  getTreeItem(element: TreeNode): vscode.TreeItem {
+    if (element.kind === 'experiment') {
+      const item = new vscode.TreeItem(element.name, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `experiment:${element.name}`;
+      const running = element.runs.filter((r) => r.status === 'running').length;
+      item.description = `${element.runs.length} run${element.runs.length === 1 ? '' : 's'}${running ? ` · ${running} running` : ''}`;
+      item.iconPath = new vscode.ThemeIcon('beaker');
+      item.contextValue = 'experiment';
+      return item;
+    }
+    const { run, status } = element;
+    const item = new vscode.TreeItem(run.name, vscode.TreeItemCollapsibleState.None);
+    item.id = `run:${run.uid}`;
+    item.description = `${status} · ${ago(run.lastActivity ?? run.startTime)}`;
+    item.iconPath = STATUS_ICON[status];
+    item.contextValue = 'run';
+    item.tooltip = tooltip(run, status);
+    item.command = { command: 'labbook.openRun', title: 'Open Run', arguments: [run.uid] };
+    item.accessibilityInformation = { label: `${run.name}, ${status}` };
+    return item;
+  }
+}
+
+function ago(seconds: number | null): string {
+  if (seconds === null) return '';
+  const d = Math.max(0, Date.now() / 1000 - seconds);
+  if (d < 60) return 'just now';
+  if (d < 3600) return `${Math.floor(d / 60)} min ago`;
+  if (d < 86400) return `${Math.floor(d / 3600)} h ago`;
+  return new Date(seconds * 1000).toLocaleDateString();
+}
+
+function tooltip(run: RunRow, status: RunStatus): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, true);
+  md.supportHtml = false;
+  md.isTrusted = false;
+  md.appendMarkdown(`**`).appendText(run.name).appendMarkdown(`** — ${status}\n\n`);
+  if (run.description) md.appendText(run.description).appendMarkdown('\n\n');
+  md.appendMarkdown('Run id: ').appendText(run.uid).appendMarkdown('  \nFolder: ').appendText(run.folder);
+  if (run.startTime) md.appendMarkdown('  \nStarted: ').appendText(new Date(run.startTime * 1000).toLocaleString());
+  md.appendMarkdown(`  \nPoints: ${run.pointCount}`);
+  if (status === 'killed' && run.status === 'running') md.appendMarkdown('  \n_No heartbeat: the process stopped without a final status._');
+  return md;
+}

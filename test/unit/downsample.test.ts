@@ -1,0 +1,39 @@
+import * as assert from 'assert';
+import { downsampleMinMax } from '../../src/core/downsample';
+
+describe('downsampleMinMax', () => {
+  it('returns short series unchanged', () => {
+    assert.deepStrictEqual(downsampleMinMax([0, 1, 2], [3, 4, 5], 100), { steps: [0, 1, 2], values: [3, 4, 5] });
+  });
+
+  it('stays within the budget and keeps every bucket extreme, first and last point', () => {
+    const n = 100_000;
+    const steps = Array.from({ length: n }, (_, i) => i);
+    const values = steps.map((i) => Math.sin(i / 50));
+    values[12_345] = 99; // a spike
+    values[77_777] = -99; // a dip
+    const out = downsampleMinMax(steps, values, 1000);
+    assert.ok(out.steps.length <= 1000, `got ${out.steps.length}`);
+    assert.ok(out.values.includes(99));
+    assert.ok(out.values.includes(-99));
+    assert.strictEqual(out.steps[0], 0);
+    assert.strictEqual(out.steps[out.steps.length - 1], n - 1);
+    for (let i = 1; i < out.steps.length; i++) assert.ok(out.steps[i] > out.steps[i - 1], 'steps stay strictly increasing');
+    assert.strictEqual(Math.max(...out.values), 99);
+    assert.strictEqual(Math.min(...out.values), -99);
+  });
+
+  it('keeps NaN points so gaps stay visible', () => {
+    const steps = Array.from({ length: 1000 }, (_, i) => i);
+    const values = steps.map((i) => (i === 500 ? NaN : i));
+    const out = downsampleMinMax(steps, values, 100);
+    assert.ok(out.values.some((v) => Number.isNaN(v)));
+  });
+
+  it('handles uneven steps', () => {
+    const steps = [0, 1, 2, 1000, 1001, 5000];
+    const out = downsampleMinMax(steps, [1, 2, 3, 4, 5, 6], 5);
+    assert.ok(out.steps.length <= 5);
+    assert.deepStrictEqual([out.steps[0], out.steps[out.steps.length - 1]], [0, 5000]);
+  });
+});

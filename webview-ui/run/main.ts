@@ -1,0 +1,191 @@
+import { provideVSCodeDesignSystem, vsCodeCheckbox, vsCodeTag, vsCodeTextField } from '@vscode/webview-ui-toolkit';
+import type { HostToRunPanel, RunPanelToHost, RunSummary, SeriesData } from '../../src/protocol/runPanel';
+import { clear, el } from '../shared/dom';
+import { getState, onHostMessage, post, setState } from '../shared/vscodeApi';
+import { onThemeChange } from '../shared/theme';
+import { MetricChart, toPoints } from './charts';
+import { groupOf } from './groups';
+import './style.css';
+
+provideVSCodeDesignSystem().register(vsCodeCheckbox(), vsCodeTag(), vsCodeTextField());
+
+interface ViewState { filter: string; logScale: boolean }
+
+const state: ViewState = { filter: '', logScale: false, ...getState<ViewState>() };
+const charts = new Map<string, { chart: MetricChart; card: HTMLElement; total: number }>();
+let series: SeriesData[] = [];
+let run: RunSummary | undefined;
+
+const app = document.getElementById('app')!;
+const header = el('header', { className: 'run-header' });
+const toolbar = el('div', { className: 'toolbar' });
+const chartsRoot = el('main', { attrs: { id: 'charts' } });
+const empty = el('p', { className: 'empty', text: 'No metrics logged yet. Points appear here as the run logs them.' });
+app.append(header, toolbar, chartsRoot);
+
+const filter = document.createElement('vscode-text-field') as HTMLElement & { value: string };
+filter.setAttribute('placeholder', 'Filter metrics');
+filter.setAttribute('aria-label', 'Filter metrics');
+filter.value = state.filter;
+filter.addEventListener('input', () => {
+  state.filter = filter.value;
+  setState(state);
+  applyFilter();
+});
+const logScale = document.createElement('vscode-checkbox') as HTMLElement & { checked: boolean };
+logScale.textContent = 'Log scale';
+logScale.checked = state.logScale;
+logScale.addEventListener('change', () => {
+  state.logScale = logScale.checked;
+  setState(state);
+  for (const c of charts.values()) c.chart.setLogScale(state.logScale);
+});
+toolbar.append(filter, logScale);
+
+function send(message: RunPanelToHost): void {
+  post(message);
+}
+
+function formatTime(seconds: number): string {
+  return seconds ? new Date(seconds * 1000).toLocaleString() : '';
+}
+
+function renderHeader(r: RunSummary): void {
+  clear(header);
+  const title = el('div', { className: 'title-row' }, [
+    el('h1', { text: r.name }),
+    el('span', { className: `status status-${r.status}`, text: r.status, attrs: { 'data-status': r.status } }),
+  ]);
+  const meta = el('div', { className: 'meta' }, [
+    el('span', { text: r.project }),
+    el('span', { text: `started ${formatTime(r.startTime)}` }),
+    el('span', { text: r.folder, attrs: { title: 'run folder' } }),
+  ]);
+  header.append(title, meta);
+  if (r.description) header.append(el('p', { className: 'description', text: r.description }));
+  if (r.tags.length) {
+    const tags = el('div', { className: 'tags' });
+    for (const t of r.tags) {
+      const tag = document.createElement('vscode-tag');
+      tag.textContent = t;
+      tags.append(tag);
+    }
+    header.append(tags);
+  }
+  const keys = Object.keys(r.params);
+  if (keys.length) {
+    const table = el('table', { className: 'params' });
+    for (const k of keys) {
+      const v = r.params[k];
+      table.append(el('tr', {}, [el('th', { text: k }), el('td', { text: typeof v === 'string' ? v : JSON.stringify(v) })]));
+    }
+    const details = el('details', { className: 'params-box' }, [el('summary', { text: `Parameters (${keys.length})` }), table]);
+    details.open = keys.length <= 12;
+    header.append(details);
+  }
+  if (r.note) header.append(el('blockquote', { className: 'note', text: r.note }));
+}
+
+function renderCharts(): void {
+  for (const c of charts.values()) c.chart.destroy();
+  charts.clear();
+  clear(chartsRoot);
+  if (series.length === 0) {
+    chartsRoot.append(empty);
+    updateCounts();
+    return;
+  }
+  const groups = new Map<string, SeriesData[]>();
+  for (const s of series) {
+    const g = groupOf(s.key);
+    const list = groups.get(g);
+    if (list) list.push(s);
+    else groups.set(g, [s]);
+  }
+  let colorIndex = 0;
+  for (const [group, list] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+    const grid = el('div', { className: 'grid' });
+    const section = el('section', { className: 'group', attrs: { 'data-group': group } }, [el('h2', { text: group }), grid]);
+    chartsRoot.append(section);
+    for (const s of list) {
+      const canvas = el('canvas', { attrs: { role: 'img', 'aria-label': `chart of ${s.key}` } });
+      const count = el('span', { className: 'count' });
+      const card = el('div', { className: 'chart', attrs: { 'data-key': s.key } }, [
+        el('div', { className: 'chart-title' }, [el('span', { text: s.key }), count]),
+        el('div', { className: 'canvas-box' }, [canvas]),
+      ]);
+      grid.append(card);
+      const chart = new MetricChart(canvas, s.key, colorIndex++, toPoints(s.steps, s.values), state.logScale);
+      charts.set(s.key, { chart, card, total: s.total });
+    }
+  }
+  applyFilter();
+  updateCounts();
+}
+
+function updateCounts(): void {
+  let total = 0;
+  for (const c of charts.values()) {
+    const drawn = c.chart.pointCount;
+    total += drawn;
+    c.card.setAttribute('data-points', String(drawn));
+    const label = c.card.querySelector('.count')!;
+    label.textContent = drawn < c.total ? `${drawn.toLocaleString()} of ${c.total.toLocaleString()} points` : `${c.total.toLocaleString()} points`;
+  }
+  chartsRoot.setAttribute('data-total-points', String(total));
+  chartsRoot.setAttribute('data-series', String(charts.size));
+}
+
+function applyFilter(): void {
+  const q = state.filter.trim().toLowerCase();
+  for (const [key, c] of charts) c.card.hidden = q !== '' && !key.toLowerCase().includes(q);
+  for (const section of chartsRoot.querySelectorAll<HTMLElement>('section.group')) {
+    section.hidden = [...section.querySelectorAll<HTMLElement>('.chart')].every((c) => c.hidden);
+  }
+}
+
+function appendSeries(update: SeriesData[]): void {
+  let structural = false;
+  for (const s of update) {
+    const c = charts.get(s.key);
+    const known = series.find((x) => x.key === s.key);
+    if (!c || !known) {
+      series.push(s);
+      structural = true;
+      continue;
+    }
+    known.steps.push(...s.steps);
+    known.values.push(...s.values);
+    c.total = s.total;
+    c.chart.append(toPoints(s.steps, s.values));
+  }
+  if (structural) {
+    series.sort((a, b) => a.key.localeCompare(b.key));
+    renderCharts();
+  } else updateCounts();
+}
+
+onHostMessage<HostToRunPanel>((m) => {
+  try {
+    switch (m.type) {
+      case 'init':
+        run = m.run;
+        series = m.series;
+        renderHeader(m.run);
+        renderCharts();
+        break;
+      case 'append':
+        if (run && m.runId === run.id) appendSeries(m.series);
+        break;
+      case 'run':
+        run = m.run;
+        renderHeader(m.run);
+        break;
+    }
+  } catch (e) {
+    send({ type: 'error', message: `could not show ${m.type}: ${(e as Error).message}` });
+  }
+});
+
+onThemeChange(() => renderCharts());
+send({ type: 'ready' });
