@@ -29,6 +29,8 @@ export function hasChanges(c: IngestChanges): boolean {
 /** Most messages reported for one file in one read; the rest are counted. */
 const MAX_MESSAGES_PER_FILE = 20;
 
+interface PendingPoints { readonly key: string; readonly steps: number[]; readonly values: number[]; readonly times: (number | null)[] }
+
 interface FileContext {
   readonly rel: string;
   readonly folder: string;
@@ -172,8 +174,9 @@ export class Indexer {
 
   private applyLines(ctx: FileContext, lines: readonly string[], firstLine: number, changes: IngestChanges): void {
     let maxTime = 0;
-    const bumps = new Map<number, { added: number; maxStep: number }>();
-    let runPoints: Map<string, number> | undefined;
+    // Points are gathered per series and inserted series by series: sequential writes into each
+    // part of the points B-tree are much faster than interleaved ones.
+    const pending = new Map<number, PendingPoints>();
     for (let i = 0; i < lines.length; i++) {
       const parsed = parseLine(lines[i]);
       const lineNo = firstLine + i;
@@ -193,6 +196,7 @@ export class Indexer {
       const record = parsed.record;
       if (record.time !== undefined && record.time > maxTime) maxTime = record.time;
       if (record.t === 'header') {
+        this.flushPoints(ctx, pending, changes);
         this.applyHeader(ctx, record, lineNo);
         changes.runs.add(ctx.uid!);
         continue;
@@ -201,36 +205,48 @@ export class Indexer {
         this.report(ctx, lineNo, 'record before the run header: the run is named after its folder');
         this.ensureRun(ctx, path.posix.basename(ctx.folder));
       }
-      const runId = ctx.runId!;
       changes.runs.add(ctx.uid!);
       if (record.t === 'metrics') {
-        if (!runPoints) {
-          runPoints = changes.points.get(ctx.uid!) ?? new Map<string, number>();
-          changes.points.set(ctx.uid!, runPoints);
-        }
+        const time = record.time ?? null;
         for (const key in record.values) {
           if (key === '') continue;
           let sid = ctx.series.get(key);
           if (sid === undefined) {
-            sid = this.store.seriesId(runId, key);
+            sid = this.store.seriesId(ctx.runId!, key);
             ctx.series.set(key, sid);
           }
-          if (this.store.insertPoint(sid, record.step, record.values[key], record.time ?? null)) {
-            const b = bumps.get(sid);
-            if (b) {
-              b.added++;
-              if (record.step > b.maxStep) b.maxStep = record.step;
-            } else bumps.set(sid, { added: 1, maxStep: record.step });
-            const from = runPoints.get(key);
-            if (from === undefined || record.step < from) runPoints.set(key, record.step);
-          }
+          let p = pending.get(sid);
+          if (!p) pending.set(sid, (p = { key, steps: [], values: [], times: [] }));
+          p.steps.push(record.step);
+          p.values.push(record.values[key]);
+          p.times.push(time);
         }
       } else {
-        this.applyMeta(runId, record);
+        this.applyMeta(ctx.runId!, record);
       }
     }
-    for (const [sid, b] of bumps) this.store.bumpSeries(sid, b.added, b.maxStep);
+    this.flushPoints(ctx, pending, changes);
     if (ctx.runId !== undefined && maxTime > 0) this.store.touchRun(ctx.runId, maxTime);
+  }
+
+  private flushPoints(ctx: FileContext, pending: Map<number, PendingPoints>, changes: IngestChanges): void {
+    if (pending.size === 0) return;
+    let runPoints = changes.points.get(ctx.uid!);
+    if (!runPoints) changes.points.set(ctx.uid!, (runPoints = new Map()));
+    for (const [sid, p] of pending) {
+      const added = this.store.insertPoints(sid, p.steps, p.values, p.times);
+      if (added === 0) continue;
+      let minStep = p.steps[0];
+      let maxStep = p.steps[0];
+      for (const s of p.steps) {
+        if (s < minStep) minStep = s;
+        if (s > maxStep) maxStep = s;
+      }
+      this.store.bumpSeries(sid, added, maxStep);
+      const from = runPoints.get(p.key);
+      if (from === undefined || minStep < from) runPoints.set(p.key, minStep);
+    }
+    pending.clear();
   }
 
   private ensureRun(ctx: FileContext, uid: string): void {

@@ -35,6 +35,11 @@ export interface OpenResult {
   readonly problem?: string;
 }
 
+const SINGLE_INSERT = 'INSERT OR IGNORE INTO points(series_id, step, value, time) VALUES (?, ?, ?, ?)';
+/** Rows per multi-row INSERT: fewer calls into WebAssembly per point. */
+const MULTI_ROWS = 64;
+const MULTI_INSERT = `INSERT OR IGNORE INTO points(series_id, step, value, time) VALUES ${Array(MULTI_ROWS).fill('(?, ?, ?, ?)').join(', ')}`;
+
 const RUN_COLUMNS = `r.id, r.uid, e.name AS experiment, r.name, r.description, r.status, r.status_message, r.start_time, r.end_time,
   r.last_activity, r.note, r.folder, r.source, r.format_version,
   (SELECT COALESCE(SUM(count), 0) FROM series s WHERE s.run_id = r.id) AS point_count`;
@@ -231,13 +236,31 @@ export class Store {
     return this.one('SELECT id FROM series WHERE run_id = ? AND key = ?', [runId, key])!.id as number;
   }
 
-  /** Inserts a point unless the series already has one at `step` (the first value wins). Returns whether it was inserted. */
-  insertPoint(seriesId: number, step: number, value: number, time: number | null): boolean {
-    const s = this.stmt('INSERT OR IGNORE INTO points(series_id, step, value, time) VALUES (?, ?, ?, ?)');
-    s.bind([seriesId, step, Number.isNaN(value) ? null : value, time]);
-    s.step();
-    s.reset();
-    return this.db.getRowsModified() > 0;
+  /**
+   * Inserts points of one series unless it already has a point at that step (the first value wins).
+   * Rows go in as multi-row INSERTs in the order given. Returns how many were new.
+   */
+  insertPoints(seriesId: number, steps: readonly number[], values: readonly number[], times: readonly (number | null)[]): number {
+    let inserted = 0;
+    let i = 0;
+    const n = steps.length;
+    while (i < n) {
+      const rows = n - i >= MULTI_ROWS ? MULTI_ROWS : 1;
+      const s = rows === MULTI_ROWS ? this.stmt(MULTI_INSERT) : this.stmt(SINGLE_INSERT);
+      const params: SqlValue[] = new Array(rows * 4);
+      for (let r = 0; r < rows; r++, i++) {
+        const v = values[i];
+        params[r * 4] = seriesId;
+        params[r * 4 + 1] = steps[i];
+        params[r * 4 + 2] = Number.isNaN(v) ? null : v;
+        params[r * 4 + 3] = times[i];
+      }
+      s.bind(params);
+      s.step();
+      s.reset();
+      inserted += this.db.getRowsModified();
+    }
+    return inserted;
   }
 
   /** Adds `added` new points to a series' count and raises its last step. */
