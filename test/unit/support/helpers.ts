@@ -45,3 +45,8 @@ export async function workspace(opts: { root?: string; indexFile?: string } = {}
   const indexer = new Indexer(store, root, 'labbook', problems);
   return { root, logRoot: path.join(root, 'labbook'), store, indexer, problems, eventsFile: (folder) => path.join(root, 'labbook', folder, 'events.jsonl') };
 }
+
+/** Real output of other trackers (see test/fixtures/trackers/SOURCES.md). Tests run from the repo root. */
+export function trackerFixtures(...parts: string[]): string {
+  return path.resolve(process.cwd(), 'test', 'fixtures', 'trackers', ...parts);
+}
