@@ -28,9 +28,57 @@ export interface TagsRecord { readonly t: 'tags'; readonly tags: string[]; reado
 export interface SetRecord { readonly t: 'set'; readonly name?: string; readonly description?: string; readonly time?: number }
 export interface NoteRecord { readonly t: 'note'; readonly text: string; readonly time?: number }
 
+export interface ArtifactRecord { readonly t: 'artifact'; readonly path: string; readonly name: string; readonly size?: number; readonly sha256?: string; readonly time?: number }
+export interface DatasetRecord {
+  readonly t: 'dataset'; readonly name: string; readonly path?: string; readonly uri?: string; readonly size?: number;
+  readonly sha256?: string; readonly description?: string; readonly context?: string; readonly time?: number;
+}
+export interface EnvRecord { readonly t: 'env'; readonly values: Record<string, unknown>; readonly time?: number }
+export type AlertLevel = 'info' | 'warning' | 'error';
+export interface AlertRecord { readonly t: 'alert'; readonly condition: AlertCondition; readonly message: string; readonly level: AlertLevel; readonly time?: number }
+
+export type AlertOp = '>' | '>=' | '<' | '<=' | '==' | '!=';
+export interface AlertCondition { readonly text: string; readonly metric: string; readonly op: AlertOp; readonly value: number }
+
 export type RunRecord =
   | HeaderRecord | ParamsRecord | MetricsRecord | StatusRecord
-  | HeartbeatRecord | TagsRecord | SetRecord | NoteRecord;
+  | HeartbeatRecord | TagsRecord | SetRecord | NoteRecord
+  | ArtifactRecord | DatasetRecord | EnvRecord | AlertRecord;
+
+/** Parses `<metric> <op> <number>`, e.g. `val/loss > 2.0`. */
+export function parseAlertCondition(text: string): AlertCondition | undefined {
+  const m = /^\s*(\S+?)\s*(>=|<=|==|!=|>|<)\s*(\S+)\s*$/.exec(text);
+  if (!m) return undefined;
+  const value = m[3] in NON_FINITE ? NON_FINITE[m[3]] : Number(m[3]);
+  if (m[3].trim() === '' || Number.isNaN(value) && m[3] !== 'NaN') return undefined;
+  return { text: text.trim(), metric: m[1], op: m[2] as AlertOp, value };
+}
+
+/** Whether `value` meets the condition. */
+export function alertMet(c: AlertCondition, value: number): boolean {
+  switch (c.op) {
+    case '>': return value > c.value;
+    case '>=': return value >= c.value;
+    case '<': return value < c.value;
+    case '<=': return value <= c.value;
+    case '==': return value === c.value;
+    case '!=': return value !== c.value;
+  }
+}
+
+/** A run-relative path that stays inside the run folder, normalized to `/`; undefined if it would leave it. */
+export function safeRunPath(p: string): string | undefined {
+  if (p.includes('\0')) return undefined;
+  const parts = p.replace(/\\/g, '/').split('/');
+  if (p.startsWith('/') || /^[a-zA-Z]:/.test(p)) return undefined;
+  const out: string[] = [];
+  for (const part of parts) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') return undefined;
+    out.push(part);
+  }
+  return out.length ? out.join('/') : undefined;
+}
 
 /** Result of parsing one line: a record, a line to skip quietly, or a problem to report. */
 export type ParsedLine =
@@ -55,6 +103,11 @@ function toNumber(value: unknown): number | undefined {
 function optionalTime(obj: Record<string, unknown>): number | undefined {
   const t = obj.time;
   return typeof t === 'number' && Number.isFinite(t) ? t : undefined;
+}
+
+function optionalNumber(obj: Record<string, unknown>, key: string): number | undefined {
+  const v = obj[key];
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
 function optionalString(obj: Record<string, unknown>, key: string): string | undefined {
@@ -139,6 +192,36 @@ function toRecord(o: Record<string, unknown>): ParsedLine {
       const text = optionalString(o, 'text');
       if (text === undefined) return { kind: 'invalid', reason: 'note without a string "text"' };
       return { kind: 'record', record: { t, text, time } };
+    }
+    case 'artifact': {
+      const raw = optionalString(o, 'path');
+      if (raw === undefined) return { kind: 'invalid', reason: 'artifact without a string "path"' };
+      const safe = safeRunPath(raw);
+      if (!safe) return { kind: 'invalid', reason: `artifact path ${JSON.stringify(raw)} leaves the run folder` };
+      return { kind: 'record', record: { t, path: safe, name: optionalString(o, 'name') ?? safe.replace(/^artifacts\//, ''), size: optionalNumber(o, 'size'), sha256: optionalString(o, 'sha256'), time } };
+    }
+    case 'dataset': {
+      const name = optionalString(o, 'name');
+      if (!name) return { kind: 'invalid', reason: 'dataset without a "name"' };
+      return {
+        kind: 'record',
+        record: {
+          t, name, time,
+          path: optionalString(o, 'path'), uri: optionalString(o, 'uri'), size: optionalNumber(o, 'size'), sha256: optionalString(o, 'sha256'),
+          description: optionalString(o, 'description'), context: optionalString(o, 'context'),
+        },
+      };
+    }
+    case 'env': {
+      if (typeof o.values !== 'object' || o.values === null || Array.isArray(o.values)) return { kind: 'invalid', reason: 'env without an object "values"' };
+      return { kind: 'record', record: { t, values: o.values as Record<string, unknown>, time } };
+    }
+    case 'alert': {
+      const text = optionalString(o, 'condition');
+      const condition = text === undefined ? undefined : parseAlertCondition(text);
+      if (!condition) return { kind: 'invalid', reason: `alert condition ${JSON.stringify(o.condition)} is not "<metric> <op> <number>"` };
+      const level = o.level === 'info' || o.level === 'error' ? o.level : 'warning';
+      return { kind: 'record', record: { t, condition, message: optionalString(o, 'message') ?? '', level, time } };
     }
     default:
       return { kind: 'unknown', type: t };

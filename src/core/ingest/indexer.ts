@@ -294,6 +294,18 @@ export class Indexer {
       case 'note':
         this.store.updateRun(runId, { note: r.text });
         break;
+      case 'artifact':
+        this.store.addArtifact(runId, r);
+        break;
+      case 'dataset':
+        this.store.addDataset(runId, r);
+        break;
+      case 'env':
+        this.store.mergeEnv(runId, r.values);
+        break;
+      case 'alert':
+        this.store.addAlert(runId, { condition: r.condition.text, message: r.message, level: r.level });
+        break;
       case 'heartbeat':
         break;
     }

@@ -47,6 +47,17 @@ export const MIGRATIONS: readonly string[] = [
     mtime REAL NOT NULL DEFAULT 0
   ) WITHOUT ROWID;
   `,
+  // 2: what the SDKs record besides metrics, and runs deleted in another tracker.
+  `
+  CREATE TABLE artifacts (run_id INTEGER NOT NULL, path TEXT NOT NULL, name TEXT NOT NULL, size INTEGER, sha256 TEXT, time REAL, PRIMARY KEY (run_id, path)) WITHOUT ROWID;
+  CREATE TABLE datasets (
+    run_id INTEGER NOT NULL, name TEXT NOT NULL, context TEXT NOT NULL DEFAULT '', path TEXT, uri TEXT, size INTEGER, sha256 TEXT,
+    description TEXT, time REAL, PRIMARY KEY (run_id, name, context)
+  ) WITHOUT ROWID;
+  CREATE TABLE run_env (run_id INTEGER PRIMARY KEY, json TEXT NOT NULL);
+  CREATE TABLE alerts (run_id INTEGER NOT NULL, condition TEXT NOT NULL, message TEXT NOT NULL, level TEXT NOT NULL, PRIMARY KEY (run_id, condition)) WITHOUT ROWID;
+  ALTER TABLE runs ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -3,7 +3,7 @@ import * as path from 'path';
 import type { Database, SqlJsStatic, Statement, SqlValue } from 'sql.js';
 import { migrate } from './schema';
 import { removeStaleTempFiles, writeFileAtomic } from './persistence';
-import type { RunStatusValue } from '../format/records';
+import type { AlertLevel, RunStatusValue } from '../format/records';
 
 export interface RunRow {
   readonly id: number;
@@ -21,9 +21,18 @@ export interface RunRow {
   readonly source: string;
   readonly formatVersion: number | null;
   readonly pointCount: number;
+  /** Deleted in the tracker it came from (shown marked, never hidden silently). */
+  readonly deleted: boolean;
 }
 
 export interface SeriesRow { readonly id: number; readonly key: string; readonly count: number; readonly lastStep: number | null }
+
+export interface ArtifactRow { readonly path: string; readonly name: string; readonly size: number | null; readonly sha256: string | null; readonly time: number | null }
+export interface DatasetRow {
+  readonly name: string; readonly context: string; readonly path: string | null; readonly uri: string | null; readonly size: number | null;
+  readonly sha256: string | null; readonly description: string | null; readonly time: number | null;
+}
+export interface AlertRow { readonly condition: string; readonly message: string; readonly level: AlertLevel }
 
 export interface FileRow { readonly path: string; readonly runId: number | null; readonly offset: number; readonly line: number; readonly head: string; readonly size: number; readonly mtime: number }
 
@@ -41,7 +50,7 @@ const MULTI_ROWS = 64;
 const MULTI_INSERT = `INSERT OR IGNORE INTO points(series_id, step, value, time) VALUES ${Array(MULTI_ROWS).fill('(?, ?, ?, ?)').join(', ')}`;
 
 const RUN_COLUMNS = `r.id, r.uid, e.name AS experiment, r.name, r.description, r.status, r.status_message, r.start_time, r.end_time,
-  r.last_activity, r.note, r.folder, r.source, r.format_version,
+  r.last_activity, r.note, r.folder, r.source, r.format_version, r.deleted,
   (SELECT COALESCE(SUM(count), 0) FROM series s WHERE s.run_id = r.id) AS point_count`;
 
 /**
@@ -268,8 +277,33 @@ export class Store {
     this.run('UPDATE series SET count = count + ?, last_step = MAX(COALESCE(last_step, -1), ?) WHERE id = ?', [added, maxStep, seriesId]);
   }
 
+  addArtifact(runId: number, a: { path: string; name: string; size?: number; sha256?: string; time?: number }): void {
+    this.run('INSERT OR REPLACE INTO artifacts(run_id, path, name, size, sha256, time) VALUES (?, ?, ?, ?, ?, ?)', [runId, a.path, a.name, a.size ?? null, a.sha256 ?? null, a.time ?? null]);
+  }
+
+  addDataset(runId: number, d: { name: string; context?: string; path?: string; uri?: string; size?: number; sha256?: string; description?: string; time?: number }): void {
+    this.run('INSERT OR REPLACE INTO datasets(run_id, name, context, path, uri, size, sha256, description, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+      runId, d.name, d.context ?? '', d.path ?? null, d.uri ?? null, d.size ?? null, d.sha256 ?? null, d.description ?? null, d.time ?? null,
+    ]);
+  }
+
+  /** Merges `values` into the run's environment (top-level keys replace). */
+  mergeEnv(runId: number, values: Record<string, unknown>): void {
+    const current = this.getEnv(runId);
+    this.run('INSERT OR REPLACE INTO run_env(run_id, json) VALUES (?, ?)', [runId, JSON.stringify({ ...current, ...values })]);
+  }
+
+  addAlert(runId: number, a: AlertRow): void {
+    this.run('INSERT OR REPLACE INTO alerts(run_id, condition, message, level) VALUES (?, ?, ?, ?)', [runId, a.condition, a.message, a.level]);
+  }
+
+  setDeleted(runId: number, deleted: boolean): void {
+    this.run('UPDATE runs SET deleted = ? WHERE id = ?', [deleted ? 1 : 0, runId]);
+  }
+
   /** Forgets everything a run's log produced (before reading its file again). */
   deleteRun(runId: number): void {
+    for (const table of ['artifacts', 'datasets', 'run_env', 'alerts']) this.run(`DELETE FROM ${table} WHERE run_id = ?`, [runId]);
     this.run('DELETE FROM points WHERE series_id IN (SELECT id FROM series WHERE run_id = ?)', [runId]);
     this.run('DELETE FROM series WHERE run_id = ?', [runId]);
     this.run('DELETE FROM params WHERE run_id = ?', [runId]);
@@ -299,7 +333,7 @@ export class Store {
   /** Empties the whole index (rebuild). */
   clear(): void {
     this.transaction(() => {
-      for (const t of ['points', 'series', 'params', 'tags', 'runs', 'experiments', 'files']) this.db.exec(`DELETE FROM ${t}`);
+      for (const t of ['points', 'series', 'params', 'tags', 'artifacts', 'datasets', 'run_env', 'alerts', 'runs', 'experiments', 'files']) this.db.exec(`DELETE FROM ${t}`);
     });
   }
 
@@ -322,6 +356,30 @@ export class Store {
 
   getTags(runId: number): string[] {
     return this.all('SELECT tag FROM tags WHERE run_id = ? ORDER BY pos', [runId]).map((r) => r.tag as string);
+  }
+
+  getArtifacts(runId: number): ArtifactRow[] {
+    return this.all('SELECT path, name, size, sha256, time FROM artifacts WHERE run_id = ? ORDER BY name', [runId]).map((r) => ({
+      path: r.path as string, name: r.name as string, size: r.size as number | null, sha256: r.sha256 as string | null, time: r.time as number | null,
+    }));
+  }
+
+  getDatasets(runId: number): DatasetRow[] {
+    return this.all('SELECT name, context, path, uri, size, sha256, description, time FROM datasets WHERE run_id = ? ORDER BY name, context', [runId]).map((r) => ({
+      name: r.name as string, context: r.context as string, path: r.path as string | null, uri: r.uri as string | null, size: r.size as number | null,
+      sha256: r.sha256 as string | null, description: r.description as string | null, time: r.time as number | null,
+    }));
+  }
+
+  getEnv(runId: number): Record<string, unknown> {
+    const r = this.one('SELECT json FROM run_env WHERE run_id = ?', [runId]);
+    return r ? (JSON.parse(r.json as string) as Record<string, unknown>) : {};
+  }
+
+  getAlerts(runId: number): AlertRow[] {
+    return this.all('SELECT condition, message, level FROM alerts WHERE run_id = ? ORDER BY condition', [runId]).map((r) => ({
+      condition: r.condition as string, message: r.message as string, level: r.level as AlertLevel,
+    }));
   }
 
   listSeries(runId: number): SeriesRow[] {
@@ -363,5 +421,6 @@ function toRunRow(r: Record<string, SqlValue>): RunRow {
     source: r.source as string,
     formatVersion: r.format_version as number | null,
     pointCount: r.point_count as number,
+    deleted: r.deleted === 1,
   };
 }
