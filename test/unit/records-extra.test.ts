@@ -67,3 +67,20 @@ describe('run log format: artifacts, datasets, env, alerts, console', () => {
     assert.deepStrictEqual(await readConsole(root, 'labbook/missing'), { text: '', skipped: 0 });
   });
 });
+
+describe('alerts', () => {
+  it('trigger once, on the first new point that meets the condition', async () => {
+    const { evaluateAlerts } = await import('../../src/core/alerts');
+    const ws = await workspace();
+    const f = ws.eventsFile('r');
+    appendEvents(f, [header('r'), { t: 'alert', condition: 'val/loss > 2', message: 'diverged' }, { t: 'metrics', step: 0, time: 10, values: { 'val/loss': 1 } }]);
+    assert.deepStrictEqual(evaluateAlerts(ws.store, await ws.indexer.sync()), []);
+    appendEvents(f, [{ t: 'metrics', step: 1, time: 11, values: { 'val/loss': 2.5 } }, { t: 'metrics', step: 2, time: 12, values: { 'val/loss': 3 } }]);
+    const fired = evaluateAlerts(ws.store, await ws.indexer.sync());
+    assert.deepStrictEqual(fired.map((a) => [a.runUid, a.condition, a.step, a.value, a.time, a.level]), [['r', 'val/loss > 2', 1, 2.5, 11, 'warning']]);
+    appendEvents(f, [{ t: 'metrics', step: 3, values: { 'val/loss': 4 } }]);
+    assert.deepStrictEqual(evaluateAlerts(ws.store, await ws.indexer.sync()), [], 'an alert fires once');
+    const state = ws.store.getAlertStates(ws.store.getRun('r')!.id)[0];
+    assert.strictEqual(state.triggeredStep, 1);
+  });
+});

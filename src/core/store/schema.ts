@@ -55,7 +55,10 @@ export const MIGRATIONS: readonly string[] = [
     description TEXT, time REAL, PRIMARY KEY (run_id, name, context)
   ) WITHOUT ROWID;
   CREATE TABLE run_env (run_id INTEGER PRIMARY KEY, json TEXT NOT NULL);
-  CREATE TABLE alerts (run_id INTEGER NOT NULL, condition TEXT NOT NULL, message TEXT NOT NULL, level TEXT NOT NULL, PRIMARY KEY (run_id, condition)) WITHOUT ROWID;
+  CREATE TABLE alerts (
+    run_id INTEGER NOT NULL, condition TEXT NOT NULL, message TEXT NOT NULL, level TEXT NOT NULL,
+    triggered_step INTEGER, triggered_value REAL, triggered_time REAL, PRIMARY KEY (run_id, condition)
+  ) WITHOUT ROWID;
   ALTER TABLE runs ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
   `,
 ];

@@ -33,6 +33,7 @@ export interface DatasetRow {
   readonly sha256: string | null; readonly description: string | null; readonly time: number | null;
 }
 export interface AlertRow { readonly condition: string; readonly message: string; readonly level: AlertLevel }
+export interface AlertState extends AlertRow { readonly triggeredStep: number | null; readonly triggeredValue: number | null; readonly triggeredTime: number | null }
 
 export interface FileRow { readonly path: string; readonly runId: number | null; readonly offset: number; readonly line: number; readonly head: string; readonly size: number; readonly mtime: number }
 
@@ -294,7 +295,23 @@ export class Store {
   }
 
   addAlert(runId: number, a: AlertRow): void {
-    this.run('INSERT OR REPLACE INTO alerts(run_id, condition, message, level) VALUES (?, ?, ?, ?)', [runId, a.condition, a.message, a.level]);
+    this.run(
+      `INSERT INTO alerts(run_id, condition, message, level) VALUES (?, ?, ?, ?)
+       ON CONFLICT(run_id, condition) DO UPDATE SET message = excluded.message, level = excluded.level`,
+      [runId, a.condition, a.message, a.level],
+    );
+  }
+
+  markAlertTriggered(runId: number, condition: string, step: number, value: number, time: number | null): void {
+    this.run('UPDATE alerts SET triggered_step = ?, triggered_value = ?, triggered_time = ? WHERE run_id = ? AND condition = ?', [step, Number.isNaN(value) ? null : value, time, runId, condition]);
+  }
+
+  /** Alerts with their trigger state. */
+  getAlertStates(runId: number): AlertState[] {
+    return this.all('SELECT * FROM alerts WHERE run_id = ? ORDER BY condition', [runId]).map((r) => ({
+      condition: r.condition as string, message: r.message as string, level: r.level as AlertLevel,
+      triggeredStep: r.triggered_step as number | null, triggeredValue: r.triggered_value as number | null, triggeredTime: r.triggered_time as number | null,
+    }));
   }
 
   setDeleted(runId: number, deleted: boolean): void {
