@@ -7,6 +7,7 @@ import { IndexService } from './indexService';
 import { ExperimentsTree, type TreeNode } from './tree/experimentsTree';
 import { RunPanel } from './panels/runPanel';
 import { registerCommands } from './commands';
+import { notifyAlerts } from './alertNotifier';
 
 let service: IndexService | undefined;
 
@@ -36,6 +37,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
 
   context.subscriptions.push(...registerCommands({ context, index, tree, problems, output }));
   context.subscriptions.push({ dispose: () => RunPanel.disposeAll() });
+  context.subscriptions.push(index.onDidTriggerAlerts((alerts) => notifyAlerts(alerts, problems)));
 
   await index.refresh();
   tree.reload();

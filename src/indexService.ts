@@ -7,6 +7,7 @@ import { hasChanges, Indexer, type IngestChanges } from './core/ingest/indexer';
 import { Store } from './core/store/store';
 import type { Problems } from './core/problems';
 import { settings } from './settings';
+import { evaluateAlerts, type TriggeredAlert } from './core/alerts';
 
 /** Folder (in the workspace) and file of the index. */
 export const INDEX_DIR = '.labbook';
@@ -24,6 +25,10 @@ export class IndexService extends Disposable {
   private readonly changeEmitter = this.register(new vscode.EventEmitter<IngestChanges>());
   /** Fires after every sync that changed the index. */
   readonly onDidChange = this.changeEmitter.event;
+
+  private readonly alertEmitter = this.register(new vscode.EventEmitter<TriggeredAlert[]>());
+  /** Fires when newly ingested points meet a run's alert condition (once per alert). */
+  readonly onDidTriggerAlerts = this.alertEmitter.event;
 
   private pendingFiles = new Set<string>();
   private pendingFull = false;
@@ -100,8 +105,10 @@ export class IndexService extends Disposable {
       if (this.isDisposed) return;
       const changes = await job();
       if (hasChanges(changes)) {
+        const alerts = evaluateAlerts(this.store, changes);
         this.scheduleSave();
         this.changeEmitter.fire(changes);
+        if (alerts.length) this.alertEmitter.fire(alerts);
       }
     }).catch((e) => this.problems.report(`indexing failed: ${(e as Error).stack ?? e}`));
     this.work = next;

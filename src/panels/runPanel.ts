@@ -3,6 +3,8 @@ import { Disposable } from '../disposable';
 import type { IndexService } from '../indexService';
 import type { IngestChanges } from '../core/ingest/indexer';
 import { downsampleMinMax } from '../core/downsample';
+import { readConsole } from '../core/ingest/console';
+import { safeRunPath } from '../core/format/records';
 import { effectiveStatus } from '../core/status';
 import type { Problems } from '../core/problems';
 import { isRunPanelToHost, type HostToRunPanel, type RunSummary, type SeriesData } from '../protocol/runPanel';
@@ -61,6 +63,7 @@ export class RunPanel extends Disposable {
 
   override dispose(): void {
     clearTimeout(this.initTimer);
+    clearTimeout(this.consoleTimer);
     RunPanel.open.delete(this.uid);
     super.dispose();
   }
@@ -74,15 +77,46 @@ export class RunPanel extends Disposable {
     if (message.type === 'ready') {
       this.ready = true;
       this.sendInit();
+    } else if (message.type === 'openArtifact') {
+      void this.openArtifact(message.path);
     } else {
       this.problems.report(`run panel: ${message.message}`);
     }
   }
 
+  /** Opens an artifact the run recorded; anything else (or a path leaving the run folder) is refused. */
+  private async openArtifact(requested: string): Promise<void> {
+    const run = this.index.store.getRun(this.uid);
+    const rel = safeRunPath(requested);
+    if (!run || !rel || !this.index.store.getArtifacts(run.id).some((a) => a.path === rel)) {
+      this.problems.report(`run panel asked for an artifact that the run did not record: ${requested}`);
+      return;
+    }
+    const uri = vscode.Uri.joinPath(this.index.folder.uri, ...run.folder.split('/'), ...rel.split('/'));
+    try {
+      await vscode.commands.executeCommand('vscode.open', uri, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+    } catch (e) {
+      void vscode.window.showWarningMessage(`Labbook: cannot open ${rel}: ${(e as Error).message}`);
+    }
+  }
+
+  private async sendConsole(): Promise<void> {
+    const run = this.index.store.getRun(this.uid);
+    if (!run) return;
+    const { text, skipped } = await readConsole(this.index.folder.uri.fsPath, run.folder);
+    if (!this.isDisposed) this.post({ type: 'console', text, skipped });
+  }
+
   private summary(): RunSummary | undefined {
     const run = this.index.store.getRun(this.uid);
     if (!run) return undefined;
+    const store = this.index.store;
     return {
+      statusMessage: run.statusMessage ?? '',
+      artifacts: store.getArtifacts(run.id).map((a) => ({ path: a.path, name: a.name, size: a.size })),
+      datasets: store.getDatasets(run.id).map((d) => ({ name: d.name, context: d.context, location: d.uri ?? d.path ?? '', size: d.size, sha256: d.sha256, description: d.description ?? '' })),
+      env: store.getEnv(run.id),
+      alerts: store.getAlertStates(run.id).map((a) => ({ condition: a.condition, message: a.message, level: a.level, triggeredStep: a.triggeredStep, triggeredValue: a.triggeredValue })),
       id: run.uid,
       name: run.name,
       project: run.experiment,
@@ -115,6 +149,17 @@ export class RunPanel extends Disposable {
       return { key: s.key, steps, values, total: s.count };
     });
     this.post({ type: 'init', run, series });
+    void this.sendConsole();
+  }
+
+  private consoleTimer: NodeJS.Timeout | undefined;
+  /** Console output follows a live run, read at most about once a second. */
+  private scheduleConsole(): void {
+    if (this.consoleTimer) return;
+    this.consoleTimer = setTimeout(() => {
+      this.consoleTimer = undefined;
+      if (!this.isDisposed) void this.sendConsole();
+    }, 1000);
   }
 
   /** A full resend, at most about once a second (a big live run would otherwise resend on every write). */
@@ -141,6 +186,7 @@ export class RunPanel extends Disposable {
     if (!run) return;
     this.panel.title = run.name;
     this.post({ type: 'run', run });
+    this.scheduleConsole();
     const points = changes.points.get(this.uid);
     if (!points || points.size === 0) return;
     const runRow = this.index.store.getRun(this.uid)!;

@@ -21,6 +21,13 @@ export interface RunSummary {
   readonly note: string;
   /** Workspace-relative folder of the run. */
   readonly folder: string;
+  /** Message of the last status record (a failed run's traceback). */
+  readonly statusMessage: string;
+  readonly artifacts: ReadonlyArray<{ readonly path: string; readonly name: string; readonly size: number | null }>;
+  readonly datasets: ReadonlyArray<{ readonly name: string; readonly context: string; readonly location: string; readonly size: number | null; readonly sha256: string | null; readonly description: string }>;
+  /** Environment captured by the writer (command, git, python, packages, os, hardware). */
+  readonly env: Readonly<Record<string, unknown>>;
+  readonly alerts: ReadonlyArray<{ readonly condition: string; readonly message: string; readonly level: string; readonly triggeredStep: number | null; readonly triggeredValue: number | null }>;
 }
 
 /** One metric series; `values[i]` belongs to `steps[i]`. NaN stays NaN (structured clone keeps it). */
@@ -38,17 +45,22 @@ export type HostToRunPanel =
   /** New points at the end of series (steps greater than any sent before for that key). */
   | { readonly type: 'append'; readonly runId: string; readonly series: SeriesData[] }
   /** Metadata changed (status, name, tags, params). */
-  | { readonly type: 'run'; readonly run: RunSummary };
+  | { readonly type: 'run'; readonly run: RunSummary }
+  /** The end of the run's console output; `skipped` bytes before it were left out. */
+  | { readonly type: 'console'; readonly text: string; readonly skipped: number };
 
 export type RunPanelToHost =
   /** The webview has loaded and listens; the host answers with `init`. */
   | { readonly type: 'ready' }
   /** A user-visible problem inside the webview (shown in the Labbook output channel). */
-  | { readonly type: 'error'; readonly message: string };
+  | { readonly type: 'error'; readonly message: string }
+  /** Open one of the run's artifacts (by its run-relative path) in an editor. */
+  | { readonly type: 'openArtifact'; readonly path: string };
 
 export function isRunPanelToHost(value: unknown): value is RunPanelToHost {
   if (typeof value !== 'object' || value === null) return false;
   const type = (value as { type?: unknown }).type;
   if (type === 'ready') return true;
+  if (type === 'openArtifact') return typeof (value as { path?: unknown }).path === 'string';
   return type === 'error' && typeof (value as { message?: unknown }).message === 'string';
 }

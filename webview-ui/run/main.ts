@@ -5,6 +5,7 @@ import { getState, onHostMessage, post, setState } from '../shared/vscodeApi';
 import { onThemeChange } from '../shared/theme';
 import { MetricChart, toPoints } from './charts';
 import { groupOf } from './groups';
+import { ConsoleView, renderDetails } from './details';
 import './style.css';
 
 provideVSCodeDesignSystem().register(vsCodeCheckbox(), vsCodeTag(), vsCodeTextField());
@@ -21,7 +22,8 @@ const header = el('header', { className: 'run-header' });
 const toolbar = el('div', { className: 'toolbar' });
 const chartsRoot = el('main', { attrs: { id: 'charts' } });
 const empty = el('p', { className: 'empty', text: 'No metrics logged yet. Points appear here as the run logs them.' });
-app.append(header, toolbar, chartsRoot);
+const consoleView = new ConsoleView();
+app.append(header, toolbar, chartsRoot, consoleView.element);
 
 const filter = document.createElement('vscode-text-field') as HTMLElement & { value: string };
 filter.setAttribute('placeholder', 'Filter metrics');
@@ -72,17 +74,7 @@ function renderHeader(r: RunSummary): void {
     }
     header.append(tags);
   }
-  const keys = Object.keys(r.params);
-  if (keys.length) {
-    const table = el('table', { className: 'params' });
-    for (const k of keys) {
-      const v = r.params[k];
-      table.append(el('tr', {}, [el('th', { text: k }), el('td', { text: typeof v === 'string' ? v : JSON.stringify(v) })]));
-    }
-    const details = el('details', { className: 'params-box' }, [el('summary', { text: `Parameters (${keys.length})` }), table]);
-    details.open = keys.length <= 12;
-    header.append(details);
-  }
+  header.append(...renderDetails(r, (path) => send({ type: 'openArtifact', path })));
   if (r.note) header.append(el('blockquote', { className: 'note', text: r.note }));
 }
 
@@ -180,6 +172,9 @@ onHostMessage<HostToRunPanel>((m) => {
       case 'run':
         run = m.run;
         renderHeader(m.run);
+        break;
+      case 'console':
+        consoleView.update(m.text, m.skipped);
         break;
     }
   } catch (e) {

@@ -1,0 +1,108 @@
+import type { RunSummary } from '../../src/protocol/runPanel';
+import { el } from '../shared/dom';
+
+/** Sections below the run's title: everything about the run except its charts. */
+
+function formatBytes(n: number | null): string {
+  if (n === null) return '';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
+}
+
+function box(title: string, open: boolean, content: Node, className = ''): HTMLDetailsElement {
+  const d = el('details', { className: `box ${className}`.trim() }, [el('summary', { text: title }), content]);
+  d.open = open;
+  return d;
+}
+
+function keyValueTable(rows: Array<[string, string]>): HTMLTableElement {
+  const table = el('table', { className: 'kv' });
+  for (const [k, v] of rows) table.append(el('tr', {}, [el('th', { text: k }), el('td', { text: v })]));
+  return table;
+}
+
+function display(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/** Flattens nested objects with `.` for display (`git.commit`, `python.version`). */
+function flatten(obj: Readonly<Record<string, unknown>>, prefix = '', out: Array<[string, string]> = []): Array<[string, string]> {
+  for (const [k, v] of Object.entries(obj)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length <= 50) flatten(v as Record<string, unknown>, key, out);
+    else out.push([key, display(v)]);
+  }
+  return out;
+}
+
+export function renderDetails(r: RunSummary, openArtifact: (path: string) => void): HTMLElement[] {
+  const out: HTMLElement[] = [];
+  if (r.status === 'failed' && r.statusMessage) out.push(box('Why it failed', true, el('pre', { className: 'trace', text: r.statusMessage }), 'failure'));
+  const triggered = r.alerts.filter((a) => a.triggeredStep !== null);
+  if (r.alerts.length) {
+    const list = el('ul', { className: 'alerts' });
+    for (const a of r.alerts) {
+      const state = a.triggeredStep === null ? 'watching' : `triggered at step ${a.triggeredStep} (value ${a.triggeredValue ?? 'NaN'})`;
+      list.append(el('li', { className: `alert alert-${a.level}${a.triggeredStep === null ? '' : ' triggered'}` }, [
+        el('code', { text: a.condition }),
+        el('span', { text: ` — ${state}${a.message ? `: ${a.message}` : ''}` }),
+      ]));
+    }
+    out.push(box(`Alerts (${triggered.length} of ${r.alerts.length} triggered)`, triggered.length > 0, list));
+  }
+  const params = Object.keys(r.params);
+  if (params.length) out.push(box(`Parameters (${params.length})`, params.length <= 12, keyValueTable(params.map((k) => [k, display(r.params[k])])), 'params-box'));
+  if (r.artifacts.length) {
+    const list = el('ul', { className: 'artifacts' });
+    for (const a of r.artifacts) {
+      const link = el('a', { text: a.name, attrs: { href: '#', title: a.path } });
+      link.addEventListener('click', (e) => {
+        e.preventDefault();
+        openArtifact(a.path);
+      });
+      list.append(el('li', {}, [link, el('span', { className: 'muted', text: ` ${formatBytes(a.size)}` })]));
+    }
+    out.push(box(`Artifacts (${r.artifacts.length})`, r.artifacts.length <= 8, list));
+  }
+  if (r.datasets.length) {
+    const table = el('table', { className: 'kv' });
+    table.append(el('tr', {}, ['name', 'context', 'location', 'size', 'sha256', 'description'].map((h) => el('th', { text: h }))));
+    for (const d of r.datasets) {
+      table.append(el('tr', {}, [d.name, d.context, d.location, formatBytes(d.size), d.sha256 ? d.sha256.slice(0, 12) : '', d.description].map((t) => el('td', { text: t }))));
+    }
+    out.push(box(`Datasets (${r.datasets.length})`, true, table));
+  }
+  const env = flatten(r.env).filter(([k]) => !k.startsWith('packages.'));
+  const packages = r.env.packages && typeof r.env.packages === 'object' ? Object.keys(r.env.packages as object).length : 0;
+  if (env.length) {
+    if (packages) env.push(['packages', `${packages} installed`]);
+    out.push(box('Environment', false, keyValueTable(env)));
+  }
+  return out;
+}
+
+/** Console output in a <pre>, following its end while the user has not scrolled up. */
+export class ConsoleView {
+  readonly element: HTMLDetailsElement;
+  private readonly pre = el('pre', { className: 'console', attrs: { tabindex: '0', 'aria-label': 'console output' } });
+  private readonly note = el('p', { className: 'muted' });
+
+  constructor() {
+    this.element = box('Console output', false, el('div', {}, [this.note, this.pre]));
+    this.element.hidden = true;
+  }
+
+  update(text: string, skipped: number): void {
+    const atEnd = this.pre.scrollTop + this.pre.clientHeight >= this.pre.scrollHeight - 4;
+    this.element.hidden = text === '';
+    this.note.textContent = skipped > 0 ? `The first ${formatBytes(skipped)} are left out; the file is console.log in the run folder.` : '';
+    this.pre.textContent = text;
+    if (atEnd) this.pre.scrollTop = this.pre.scrollHeight;
+  }
+}
