@@ -1,0 +1,164 @@
+// What a user sees: the Labbook activity-bar view, a run appearing while it is written, its chart
+// webview, and the chart growing as the run logs more points.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
+import { activeWebview, editorTab, launchBrowser, openViewContainer, openWorkbench, screenshot, treeRow, treeView } from '../support/browser';
+import { startCodeServer, type CodeServer } from '../support/codeServer';
+import { resultsDir } from '../support/paths';
+import { RunWriter, trainingCurve } from '../support/runWriter';
+import { SEED, createTestWorkspace } from '../integration/workspace';
+
+/** What the chart webview shows: canvases, how many have something drawn, and the points it reports. */
+interface ChartState {
+  canvases: number;
+  drawn: number;
+  /** `data-points` of #charts, or the sum over [data-points] inside it; null when the webview sets none. */
+  points: number | null;
+  /** Changes whenever any canvas's pixels change. */
+  signature: string;
+}
+
+async function chartState(frame: FrameLocator): Promise<ChartState> {
+  return frame.locator('#charts').evaluate((root: Element) => {
+    const canvases = Array.from(root.querySelectorAll('canvas')) as HTMLCanvasElement[];
+    let drawn = 0;
+    let signature = '';
+    for (const c of canvases) {
+      if (!c.width || !c.height) continue;
+      const ctx = c.getContext('2d');
+      if (!ctx) continue;
+      const data = ctx.getImageData(0, 0, c.width, c.height).data;
+      let ink = 0;
+      let hash = 0;
+      for (let i = 3; i < data.length; i += 4) {
+        if (data[i] > 0) {
+          ink++;
+          hash = (hash * 31 + data[i - 3] + i) | 0;
+        }
+      }
+      if (ink > 50) drawn++;
+      signature += `${ink}:${hash};`;
+    }
+    let points: number | null = null;
+    const own = root.getAttribute('data-points');
+    if (own !== null) points = Number(own);
+    else {
+      const marked = Array.from(root.querySelectorAll('[data-points]'));
+      if (marked.length) points = marked.reduce((s, el) => s + Number(el.getAttribute('data-points') || 0), 0);
+    }
+    return { canvases: canvases.length, drawn, points, signature };
+  });
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined && v !== false) return v as T;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/** Expands a collapsed tree row (experiment node). */
+async function expand(row: Locator): Promise<void> {
+  await row.waitFor({ state: 'visible', timeout: 60_000 });
+  if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
+  await until('row expanded', async () => (await row.getAttribute('aria-expanded')) !== 'false', 10_000);
+}
+
+describe('Labbook in code-server (e2e)', function () {
+  this.timeout(120_000);
+  let server: CodeServer;
+  let browser: Browser;
+  let page: Page;
+  let workspace: string;
+  let live: RunWriter;
+  let chart: FrameLocator;
+  let anyFailed = false;
+
+  before(async function () {
+    this.timeout(180_000);
+    workspace = createTestWorkspace('labbook-e2e-');
+    server = await startCodeServer({ workspace, tag: 'e2e-code-server' });
+    browser = await launchBrowser();
+    ({ page } = await openWorkbench(browser, server.url, 'e2e'));
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      anyFailed = true;
+      const slug = (this.currentTest.title || 'test').replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+      await screenshot(page, `failure-${slug}`).catch(() => undefined);
+    }
+  });
+
+  after(async function () {
+    if (anyFailed) server?.collectLogs(path.join(resultsDir, 'logs', 'e2e'));
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    if (workspace && process.env.LABBOOK_KEEP_TMP !== '1') fs.rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('shows the Labbook view with the run already in the workspace', async function () {
+    await openViewContainer(page, 'Labbook');
+    const pane = treeView(page, 'Experiments');
+    await pane.waitFor({ state: 'visible', timeout: 60_000 });
+    await expand(treeRow(pane, SEED.project));
+    await treeRow(pane, SEED.name).waitFor({ state: 'visible', timeout: 30_000 });
+    await screenshot(page, '01-tree-seeded');
+  });
+
+  it('shows a run in the tree while it is being written', async function () {
+    live = new RunWriter(path.join(workspace, 'labbook'), { project: 'e2e-live', name: 'e2e-live-run', params: { lr: 0.003, batch: 64 } });
+    live.series(0, 20, (s) => trainingCurve(s, 5));
+    const pane = treeView(page, 'Experiments');
+    await expand(treeRow(pane, 'e2e-live'));
+    await treeRow(pane, 'e2e-live-run').waitFor({ state: 'visible', timeout: 30_000 });
+    await screenshot(page, '02-tree-live-run');
+  });
+
+  it("opens the run's chart webview on click and draws the points", async function () {
+    const pane = treeView(page, 'Experiments');
+    await treeRow(pane, 'e2e-live-run').click();
+    await editorTab(page, 'e2e-live-run').waitFor({ state: 'visible', timeout: 30_000 });
+    chart = activeWebview(page);
+    await chart.locator('#charts canvas').first().waitFor({ state: 'visible', timeout: 30_000 });
+    const state = await until(
+      'charts drawn with points',
+      async () => {
+        const s = await chartState(chart);
+        return s.canvases >= 1 && s.drawn >= 1 && (s.points === null || s.points > 0) ? s : undefined;
+      },
+      30_000,
+    );
+    assert.ok(state.canvases >= 2, `expected a canvas per metric (train/loss, train/acc), got ${state.canvases}`);
+    await new Promise((r) => setTimeout(r, 1000)); // let chart animations settle for the picture
+    await screenshot(page, '03-chart');
+  });
+
+  it('grows the chart when the run logs more points', async function () {
+    const before = await chartState(chart);
+    live.series(20, 40, (s) => trainingCurve(s, 5));
+    const after = await until(
+      'more points in the chart',
+      async () => {
+        const s = await chartState(chart);
+        if (before.points !== null && s.points !== null) return s.points > before.points ? s : undefined;
+        return s.signature !== before.signature ? s : undefined;
+      },
+      30_000,
+    );
+    if (before.points !== null) assert.ok(after.points! > before.points, `points ${before.points} -> ${after.points}`);
+    live.finish();
+    await new Promise((r) => setTimeout(r, 1500));
+    await screenshot(page, '04-chart-grown');
+  });
+});
