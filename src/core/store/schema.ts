@@ -60,6 +60,9 @@ export const MIGRATIONS: readonly string[] = [
     triggered_step INTEGER, triggered_value REAL, triggered_time REAL, PRIMARY KEY (run_id, condition)
   ) WITHOUT ROWID;
   ALTER TABLE runs ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+  -- One row per unit read from another tracker (a TensorBoard run folder, an MLflow store…):
+  -- the fingerprint of its files when it was read and the run uids it gave.
+  CREATE TABLE import_units (unit TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, uids TEXT NOT NULL) WITHOUT ROWID;
   `,
 ];
 

@@ -192,12 +192,16 @@ export class Store {
     return this.one('SELECT uid FROM runs WHERE id = ?', [runId])?.uid as string | undefined;
   }
 
+  runSource(runId: number): string | undefined {
+    return this.one('SELECT source FROM runs WHERE id = ?', [runId])?.source as string | undefined;
+  }
+
   runFolder(runId: number): string | undefined {
     return this.one('SELECT folder FROM runs WHERE id = ?', [runId])?.folder as string | undefined;
   }
 
-  createRun(uid: string, experiment: string, name: string, folder: string): number {
-    this.run('INSERT INTO runs(uid, experiment_id, name, folder) VALUES (?, ?, ?, ?)', [uid, this.experimentId(experiment), name, folder]);
+  createRun(uid: string, experiment: string, name: string, folder: string, source = 'labbook'): number {
+    this.run('INSERT INTO runs(uid, experiment_id, name, folder, source) VALUES (?, ?, ?, ?, ?)', [uid, this.experimentId(experiment), name, folder, source]);
     return this.one('SELECT last_insert_rowid() AS id')!.id as number;
   }
 
@@ -329,6 +333,23 @@ export class Store {
     this.run('DELETE FROM experiments WHERE id NOT IN (SELECT DISTINCT experiment_id FROM runs)', []);
   }
 
+  getImportUnit(unit: string): { fingerprint: string; uids: string[] } | undefined {
+    const r = this.one('SELECT fingerprint, uids FROM import_units WHERE unit = ?', [unit]);
+    return r && { fingerprint: r.fingerprint as string, uids: JSON.parse(r.uids as string) as string[] };
+  }
+
+  putImportUnit(unit: string, fingerprint: string, uids: readonly string[]): void {
+    this.run('INSERT OR REPLACE INTO import_units(unit, fingerprint, uids) VALUES (?, ?, ?)', [unit, fingerprint, JSON.stringify(uids)]);
+  }
+
+  deleteImportUnit(unit: string): void {
+    this.run('DELETE FROM import_units WHERE unit = ?', [unit]);
+  }
+
+  listImportUnits(): string[] {
+    return this.all('SELECT unit FROM import_units ORDER BY unit').map((r) => r.unit as string);
+  }
+
   getFile(file: string): FileRow | undefined {
     const r = this.one('SELECT * FROM files WHERE path = ?', [file]);
     if (!r) return undefined;
@@ -350,7 +371,7 @@ export class Store {
   /** Empties the whole index (rebuild). */
   clear(): void {
     this.transaction(() => {
-      for (const t of ['points', 'series', 'params', 'tags', 'artifacts', 'datasets', 'run_env', 'alerts', 'runs', 'experiments', 'files']) this.db.exec(`DELETE FROM ${t}`);
+      for (const t of ['points', 'series', 'params', 'tags', 'artifacts', 'datasets', 'run_env', 'alerts', 'runs', 'experiments', 'files', 'import_units']) this.db.exec(`DELETE FROM ${t}`);
     });
   }
 

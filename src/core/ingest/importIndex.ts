@@ -1,0 +1,148 @@
+import * as fs from 'fs';
+import type { ImportedRun } from '../importers/model';
+import type { Problems } from '../problems';
+import type { Store } from '../store/store';
+import { emptyChanges, type IngestChanges } from './indexer';
+
+/**
+ * A piece of another tracker's output that is read as a whole: a TensorBoard run folder, an
+ * MLflow store, a DVCLive folder, a W&B run, a SwanLab log folder.
+ */
+export interface ImportUnit {
+  /** Stable key, e.g. `tensorboard:lightning_logs/version_0`. */
+  readonly key: string;
+  /** Files whose sizes and modification times tell whether the unit changed. */
+  files(): Promise<string[]>;
+  read(problems: Problems): Promise<ImportedRun[]>;
+}
+
+/** Finds the import units in a workspace. */
+export type ImportFinder = (workspaceRoot: string) => Promise<ImportUnit[]>;
+
+async function fingerprint(files: readonly string[]): Promise<string> {
+  const parts = await Promise.all(
+    [...files].sort().map(async (f) => {
+      try {
+        const s = await fs.promises.stat(f);
+        return `${f}\t${s.size}\t${s.mtimeMs}`;
+      } catch {
+        return `${f}\t-`;
+      }
+    }),
+  );
+  return parts.join('\n');
+}
+
+/**
+ * Keeps the index in step with other trackers' output: a unit whose files changed is read again
+ * and its runs replaced in one transaction; runs of units that disappeared are removed.
+ */
+export class ImportIndex {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly store: Store,
+    private readonly root: string,
+    private readonly finders: readonly ImportFinder[],
+    private readonly problems: Problems,
+  ) {}
+
+  sync(): Promise<IngestChanges> {
+    const next = this.queue.then(() => this.syncNow());
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async syncNow(): Promise<IngestChanges> {
+    const changes = emptyChanges();
+    const units: ImportUnit[] = [];
+    for (const find of this.finders) {
+      try {
+        units.push(...(await find(this.root)));
+      } catch (e) {
+        this.problems.report(`looking for other trackers' runs failed: ${(e as Error).message}`);
+      }
+    }
+    const seen = new Set<string>();
+    for (const unit of units) {
+      seen.add(unit.key);
+      try {
+        await this.syncUnit(unit, changes);
+      } catch (e) {
+        this.problems.report(`${unit.key}: could not be read: ${(e as Error).message}`);
+      }
+    }
+    for (const key of this.store.listImportUnits()) {
+      if (seen.has(key)) continue;
+      const old = this.store.getImportUnit(key)!;
+      this.store.transaction(() => {
+        for (const uid of old.uids) this.removeRun(uid, changes);
+        this.store.deleteImportUnit(key);
+      });
+    }
+    return changes;
+  }
+
+  private removeRun(uid: string, changes: IngestChanges): void {
+    const id = this.store.runIdByUid(uid);
+    if (id === undefined) return;
+    this.store.deleteRun(id);
+    changes.removed.add(uid);
+  }
+
+  private async syncUnit(unit: ImportUnit, changes: IngestChanges): Promise<void> {
+    const print = await fingerprint(await unit.files());
+    const before = this.store.getImportUnit(unit.key);
+    if (before && before.fingerprint === print) return;
+    const runs = await unit.read(this.problems);
+    this.store.transaction(() => {
+      const uids = new Set(runs.map((r) => r.uid));
+      for (const uid of before?.uids ?? []) if (!uids.has(uid)) this.removeRun(uid, changes);
+      for (const run of runs) this.writeRun(run, changes);
+      this.store.putImportUnit(unit.key, print, [...uids]);
+    });
+  }
+
+  private writeRun(run: ImportedRun, changes: IngestChanges): void {
+    const existing = this.store.runIdByUid(run.uid);
+    if (existing !== undefined) {
+      if (this.store.runSource(existing) === 'labbook') {
+        this.problems.report(`${run.folder}: run id ${run.uid} is already a Labbook run; the ${run.source} copy is skipped`);
+        return;
+      }
+      this.store.deleteRun(existing);
+      changes.reset.add(run.uid);
+    }
+    const id = this.store.createRun(run.uid, run.experiment || 'default', run.name || run.uid, run.folder, run.source);
+    this.store.updateRun(id, {
+      description: run.description,
+      status: run.status,
+      startTime: run.startTime,
+      endTime: run.endTime ?? null,
+      note: run.note,
+    });
+    this.store.setDeleted(id, run.deleted === true);
+    this.store.setParams(id, run.params, true);
+    this.store.setTags(id, run.tags, true);
+    for (const path of run.artifacts) this.store.addArtifact(id, { path, name: path });
+    const points = new Map<string, number>();
+    let last = run.endTime ?? run.startTime ?? 0;
+    for (const [key, s] of run.metrics) {
+      if (s.steps.length === 0) continue;
+      const sid = this.store.seriesId(id, key);
+      const added = this.store.insertPoints(sid, s.steps, s.values, s.times);
+      let min = s.steps[0];
+      let max = s.steps[0];
+      for (const st of s.steps) {
+        if (st < min) min = st;
+        if (st > max) max = st;
+      }
+      for (const t of s.times) if (t !== null && t > last) last = t;
+      this.store.bumpSeries(sid, added, max);
+      points.set(key, min);
+    }
+    if (last > 0) this.store.touchRun(id, last);
+    changes.runs.add(run.uid);
+    if (points.size) changes.points.set(run.uid, points);
+  }
+}
