@@ -3,6 +3,7 @@ import type { HostToRunPanel, RunPanelToHost, RunSummary, SeriesData } from '../
 import { clear, el } from '../shared/dom';
 import { getState, onHostMessage, post, setState } from '../shared/vscodeApi';
 import { onThemeChange } from '../shared/theme';
+import { renderMarkdown } from '../shared/markdown';
 import { MetricChart, toPoints } from './charts';
 import { groupOf } from './groups';
 import { ConsoleView, renderDetails } from './details';
@@ -75,7 +76,7 @@ function renderHeader(r: RunSummary): void {
     header.append(tags);
   }
   header.append(...renderDetails(r, (path) => send({ type: 'openArtifact', path })));
-  if (r.note) header.append(el('blockquote', { className: 'note', text: r.note }));
+  if (r.note) header.append(el('section', { className: 'note', attrs: { 'aria-label': 'note' } }, [renderMarkdown(r.note)]));
 }
 
 function renderCharts(): void {
