@@ -25,7 +25,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
   service = index;
   context.subscriptions.push(index);
 
-  const tree = new ExperimentsTree(index);
+  const tree = new ExperimentsTree(index, context.extensionUri);
   context.subscriptions.push(tree);
   const view = vscode.window.createTreeView<TreeNode>('labbook.experiments', { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(view);

@@ -11,3 +11,21 @@ export function effectiveStatus(status: RunStatusValue, lastActivity: number | n
   if (lastActivity === null) return status;
   return nowSeconds - lastActivity > timeoutSeconds ? 'killed' : 'running';
 }
+
+/**
+ * Other trackers write less often than Labbook's heartbeat (TensorBoard flushes every two minutes,
+ * MLflow only when a metric is logged): their runs get at least ten minutes of silence.
+ */
+export const IMPORTED_SILENCE_SECONDS = 600;
+
+export function silenceTimeout(source: string, configuredSeconds: number): number {
+  return source === 'labbook' ? configuredSeconds : Math.max(configuredSeconds, IMPORTED_SILENCE_SECONDS);
+}
+
+const SOURCE_LABELS: Record<string, string> = {
+  labbook: 'Labbook', mlflow: 'MLflow', tensorboard: 'TensorBoard', dvclive: 'DVCLive', wandb: 'W&B', swanlab: 'SwanLab',
+};
+
+export function sourceLabel(source: string): string {
+  return SOURCE_LABELS[source] ?? source;
+}

@@ -5,7 +5,7 @@ import type { IngestChanges } from '../core/ingest/indexer';
 import { downsampleMinMax } from '../core/downsample';
 import { readConsole } from '../core/ingest/console';
 import { safeRunPath } from '../core/format/records';
-import { effectiveStatus } from '../core/status';
+import { effectiveStatus, silenceTimeout } from '../core/status';
 import type { Problems } from '../core/problems';
 import { isRunPanelToHost, type HostToRunPanel, type RunSummary, type SeriesData } from '../protocol/runPanel';
 import { settings } from '../settings';
@@ -121,7 +121,7 @@ export class RunPanel extends Disposable {
       name: run.name,
       project: run.experiment,
       description: run.description,
-      status: effectiveStatus(run.status, run.lastActivity, Date.now() / 1000, settings().heartbeatTimeoutSeconds),
+      status: effectiveStatus(run.status, run.lastActivity, Date.now() / 1000, silenceTimeout(run.source, settings().heartbeatTimeoutSeconds)),
       tags: this.index.store.getTags(run.id),
       params: this.index.store.getParams(run.id),
       startTime: run.startTime ?? 0,

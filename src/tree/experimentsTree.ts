@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { Disposable } from '../disposable';
 import type { IndexService } from '../indexService';
 import type { RunRow } from '../core/store/store';
-import { effectiveStatus } from '../core/status';
+import { effectiveStatus, silenceTimeout, sourceLabel } from '../core/status';
 import type { RunStatus } from '../protocol/runPanel';
 import type { TreeSnapshot } from '../api';
 import { settings } from '../settings';
@@ -24,7 +24,7 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private nodes: ExperimentNode[] = [];
 
-  constructor(private readonly index: IndexService) {
+  constructor(private readonly index: IndexService, private readonly extensionUri: vscode.Uri) {
     super();
     this.reload();
     this.register(index.onDidChange(() => this.reload()));
@@ -41,7 +41,7 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     const timeout = settings().heartbeatTimeoutSeconds;
     const byExperiment = new Map<string, RunNode[]>();
     for (const run of this.index.store.listRuns()) {
-      const node: RunNode = { kind: 'run', experiment: run.experiment, run, status: effectiveStatus(run.status, run.lastActivity, now, timeout) };
+      const node: RunNode = { kind: 'run', experiment: run.experiment, run, status: effectiveStatus(run.status, run.lastActivity, now, silenceTimeout(run.source, timeout)) };
       const list = byExperiment.get(run.experiment);
       if (list) list.push(node);
       else byExperiment.set(run.experiment, [node]);
@@ -58,6 +58,10 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
         runs: e.runs.map((r) => ({ id: r.run.uid, name: r.run.name, status: r.status, pointCount: r.run.pointCount })),
       })),
     };
+  }
+
+  private sourceIcon(source: string): vscode.Uri {
+    return vscode.Uri.joinPath(this.extensionUri, 'media', 'sources', `${source}.svg`);
   }
 
   findRun(uid: string): RunNode | undefined {
@@ -84,16 +88,21 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
       item.id = `experiment:${element.name}`;
       const running = element.runs.filter((r) => r.status === 'running').length;
       item.description = `${element.runs.length} run${element.runs.length === 1 ? '' : 's'}${running ? ` · ${running} running` : ''}`;
-      item.iconPath = new vscode.ThemeIcon('beaker');
+      const sources = new Set(element.runs.map((r) => r.run.source));
+      const only = sources.size === 1 ? [...sources][0] : undefined;
+      item.iconPath = only && only !== 'labbook' ? this.sourceIcon(only) : new vscode.ThemeIcon('beaker');
+      if (only && only !== 'labbook') item.description = `${sourceLabel(only)} · ${item.description}`;
       item.contextValue = 'experiment';
       return item;
     }
     const { run, status } = element;
     const item = new vscode.TreeItem(run.name, vscode.TreeItemCollapsibleState.None);
     item.id = `run:${run.uid}`;
-    item.description = `${status} · ${ago(run.lastActivity ?? run.startTime)}`;
-    item.iconPath = STATUS_ICON[status];
-    item.contextValue = 'run';
+    const parts = [run.deleted ? 'deleted' : status, ago(run.lastActivity ?? run.startTime)];
+    if (run.source !== 'labbook') parts.unshift(sourceLabel(run.source));
+    item.description = parts.filter(Boolean).join(' · ');
+    item.iconPath = run.deleted ? new vscode.ThemeIcon('trash', new vscode.ThemeColor('disabledForeground')) : STATUS_ICON[status];
+    item.contextValue = run.source === 'labbook' ? 'run' : 'run.imported';
     item.tooltip = tooltip(run, status);
     item.command = { command: 'labbook.openRun', title: 'Open Run', arguments: [run.uid] };
     item.accessibilityInformation = { label: `${run.name}, ${status}` };
@@ -116,6 +125,7 @@ function tooltip(run: RunRow, status: RunStatus): vscode.MarkdownString {
   md.isTrusted = false;
   md.appendMarkdown(`**`).appendText(run.name).appendMarkdown(`** — ${status}\n\n`);
   if (run.description) md.appendText(run.description).appendMarkdown('\n\n');
+  if (run.source !== 'labbook') md.appendMarkdown(`Read from ${sourceLabel(run.source)} files (read-only)${run.deleted ? ', deleted there' : ''}  \n`);
   md.appendMarkdown('Run id: ').appendText(run.uid).appendMarkdown('  \nFolder: ').appendText(run.folder);
   if (run.startTime) md.appendMarkdown('  \nStarted: ').appendText(new Date(run.startTime * 1000).toLocaleString());
   md.appendMarkdown(`  \nPoints: ${run.pointCount}`);
