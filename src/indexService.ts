@@ -3,7 +3,9 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { SqlJsStatic } from 'sql.js';
 import { Disposable } from './disposable';
-import { hasChanges, Indexer, type IngestChanges } from './core/ingest/indexer';
+import { hasChanges, Indexer, mergeChanges, type IngestChanges } from './core/ingest/indexer';
+import { ImportIndex } from './core/ingest/importIndex';
+import { importFinders } from './core/importers/sources';
 import { Store } from './core/store/store';
 import type { Problems } from './core/problems';
 import { settings } from './settings';
@@ -14,6 +16,8 @@ export const INDEX_DIR = '.labbook';
 export const INDEX_FILE = 'index.sqlite';
 
 const EVENT_DEBOUNCE_MS = 30;
+/** How often the workspace is searched for new runs of other trackers (known ones are checked at every poll). */
+const IMPORT_DISCOVERY_MS = 15_000;
 const SAVE_DEBOUNCE_MS = 1000;
 const SAVE_MAX_DELAY_MS = 5000;
 
@@ -38,8 +42,21 @@ export class IndexService extends Disposable {
   private firstUnsavedAt = 0;
   private work: Promise<void> = Promise.resolve();
 
+  private imports: ImportIndex;
+
   private constructor(readonly folder: vscode.WorkspaceFolder, readonly store: Store, private indexer: Indexer, private readonly problems: Problems) {
     super();
+    this.imports = this.newImportIndex();
+  }
+
+  private newImportIndex(): ImportIndex {
+    return new ImportIndex(this.store, this.folder.uri.fsPath, importFinders(), this.problems, IMPORT_DISCOVERY_MS);
+  }
+
+  /** Native logs, then other trackers' output. */
+  private async syncAll(rediscover: boolean): Promise<IngestChanges> {
+    const changes = await this.indexer.sync();
+    return mergeChanges(changes, await this.imports.sync(rediscover));
   }
 
   static async create(folder: vscode.WorkspaceFolder, SQL: SqlJsStatic, problems: Problems): Promise<IndexService> {
@@ -97,7 +114,7 @@ export class IndexService extends Disposable {
     const files = [...this.pendingFiles];
     this.pendingFull = false;
     this.pendingFiles.clear();
-    this.enqueue(() => this.indexer.sync(full ? undefined : files));
+    this.enqueue(() => (full ? this.syncAll(false) : this.indexer.sync(files)));
   }
 
   private enqueue(job: () => Promise<IngestChanges>): Promise<void> {
@@ -117,13 +134,14 @@ export class IndexService extends Disposable {
 
   /** Full sync now. */
   refresh(): Promise<void> {
-    return this.enqueue(() => this.indexer.sync());
+    return this.enqueue(() => this.syncAll(true));
   }
 
   /** Forgets the index and reads every run log again. */
   rebuild(): Promise<void> {
     this.indexer = new Indexer(this.store, this.folder.uri.fsPath, settings().logRoot, this.problems);
-    return this.enqueue(() => this.indexer.rebuild());
+    this.imports = this.newImportIndex();
+    return this.enqueue(async () => mergeChanges(await this.indexer.rebuild(), await this.imports.sync(true)));
   }
 
   /** Resolves once everything scheduled so far is ingested. */

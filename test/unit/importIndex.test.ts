@@ -82,3 +82,20 @@ describe('import index', () => {
     assert.match(ws.problems.messages.join('\n'), /already a Labbook run/);
   });
 });
+
+describe('import index: the same run id from two units', () => {
+  it('keeps both, the second one named after its folder', async () => {
+    const ws = await workspace();
+    const dir = path.join(ws.root, 'fake');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'a.json'), JSON.stringify([fakeRun('wandb:x', { folder: 'wandb/run-1-x' })]));
+    fs.writeFileSync(path.join(dir, 'b.json'), JSON.stringify([fakeRun('wandb:x', { folder: 'wandb/run-2-x' })]));
+    const index = new ImportIndex(ws.store, ws.root, [jsonFinder(dir).finder], ws.problems);
+    await index.sync();
+    assert.deepStrictEqual(ws.store.listRuns().map((r) => r.uid).sort(), ['wandb:x', 'wandb:x@wandb/run-2-x']);
+    fs.utimesSync(path.join(dir, 'a.json'), new Date(), new Date(Date.now() + 9000));
+    fs.utimesSync(path.join(dir, 'b.json'), new Date(), new Date(Date.now() + 9000));
+    await index.sync();
+    assert.deepStrictEqual(ws.store.listRuns().map((r) => r.uid).sort(), ['wandb:x', 'wandb:x@wandb/run-2-x'], 'stable when read again');
+  });
+});

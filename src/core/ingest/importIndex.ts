@@ -39,22 +39,26 @@ async function fingerprint(files: readonly string[]): Promise<string> {
  */
 export class ImportIndex {
   private queue: Promise<unknown> = Promise.resolve();
+  private units: ImportUnit[] = [];
+  private discoveredAt = -Infinity;
 
   constructor(
     private readonly store: Store,
     private readonly root: string,
     private readonly finders: readonly ImportFinder[],
     private readonly problems: Problems,
+    /** Looking for new units walks the workspace: do it at most this often (ms) unless forced. */
+    private readonly rediscoverMs = 0,
   ) {}
 
-  sync(): Promise<IngestChanges> {
-    const next = this.queue.then(() => this.syncNow());
+  /** Reads what changed. `rediscover` looks for new units even if the last look was recent. */
+  sync(rediscover = false): Promise<IngestChanges> {
+    const next = this.queue.then(() => this.syncNow(rediscover));
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  private async syncNow(): Promise<IngestChanges> {
-    const changes = emptyChanges();
+  private async discover(): Promise<ImportUnit[]> {
     const units: ImportUnit[] = [];
     for (const find of this.finders) {
       try {
@@ -63,6 +67,16 @@ export class ImportIndex {
         this.problems.report(`looking for other trackers' runs failed: ${(e as Error).message}`);
       }
     }
+    return units;
+  }
+
+  private async syncNow(rediscover: boolean): Promise<IngestChanges> {
+    const changes = emptyChanges();
+    if (rediscover || Date.now() - this.discoveredAt >= this.rediscoverMs) {
+      this.units = await this.discover();
+      this.discoveredAt = Date.now();
+    }
+    const units = this.units;
     const seen = new Set<string>();
     for (const unit of units) {
       seen.add(unit.key);
@@ -96,11 +110,19 @@ export class ImportIndex {
     if (before && before.fingerprint === print) return;
     const runs = await unit.read(this.problems);
     this.store.transaction(() => {
-      const uids = new Set(runs.map((r) => r.uid));
-      for (const uid of before?.uids ?? []) if (!uids.has(uid)) this.removeRun(uid, changes);
-      for (const run of runs) this.writeRun(run, changes);
+      const mine = new Set(before?.uids ?? []);
+      // A uid another unit already gave (a resumed W&B run in two folders) is made unique with the folder.
+      const placed = runs.map((r) => (this.ownedElsewhere(r.uid, mine) ? { ...r, uid: `${r.uid}@${r.folder}` } : r));
+      const uids = new Set(placed.map((r) => r.uid));
+      for (const uid of mine) if (!uids.has(uid)) this.removeRun(uid, changes);
+      for (const run of placed) this.writeRun(run, changes);
       this.store.putImportUnit(unit.key, print, [...uids]);
     });
+  }
+
+  private ownedElsewhere(uid: string, mine: ReadonlySet<string>): boolean {
+    const id = this.store.runIdByUid(uid);
+    return id !== undefined && !mine.has(uid) && this.store.runSource(id) !== 'labbook';
   }
 
   private writeRun(run: ImportedRun, changes: IngestChanges): void {

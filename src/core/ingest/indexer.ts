@@ -22,6 +22,25 @@ export function emptyChanges(): IngestChanges {
   return { runs: new Set(), points: new Map(), reset: new Set(), removed: new Set() };
 }
 
+/** Adds `b` into `a` (and returns `a`). */
+export function mergeChanges(a: IngestChanges, b: IngestChanges): IngestChanges {
+  for (const uid of b.runs) a.runs.add(uid);
+  for (const uid of b.reset) a.reset.add(uid);
+  for (const uid of b.removed) a.removed.add(uid);
+  for (const [uid, keys] of b.points) {
+    const into = a.points.get(uid);
+    if (!into) {
+      a.points.set(uid, new Map(keys));
+      continue;
+    }
+    for (const [key, step] of keys) {
+      const old = into.get(key);
+      if (old === undefined || step < old) into.set(key, step);
+    }
+  }
+  return a;
+}
+
 export function hasChanges(c: IngestChanges): boolean {
   return c.runs.size > 0 || c.reset.size > 0 || c.removed.size > 0;
 }

@@ -1,0 +1,71 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { ImportFinder, ImportUnit } from '../ingest/importIndex';
+import type { Problems } from '../problems';
+import type { ImportedRun } from './model';
+import { findTensorBoardRuns, TensorBoardRunReader } from './tensorboard';
+import { findWandbRuns, WandbRunReader } from './wandb';
+
+/** Files below `dir` (at most `depth` folders down) that tell whether a unit changed. */
+export async function filesBelow(dir: string, depth: number): Promise<string[]> {
+  const out: string[] = [];
+  async function walk(d: string, level: number): Promise<void> {
+    let entries: fs.Dirent[];
+    try {
+      entries = await fs.promises.readdir(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isFile()) out.push(p);
+      else if (e.isDirectory() && level < depth && !e.name.startsWith('.') && e.name !== 'node_modules') await walk(p, level + 1);
+    }
+  }
+  await walk(dir, 0);
+  return out;
+}
+
+function relative(root: string, abs: string): string {
+  return path.relative(root, abs).split(path.sep).join('/');
+}
+
+interface IncrementalReader {
+  read(now?: number): Promise<ImportedRun | undefined>;
+}
+
+/**
+ * A finder for trackers whose run is a folder read by an incremental reader: the reader of each
+ * folder is kept between syncs, so a live run only decodes what was appended.
+ */
+function folderFinder(
+  source: string,
+  find: (root: string) => Promise<string[]>,
+  makeReader: (root: string, folder: string, problems: Problems) => IncrementalReader,
+  depth: number,
+): ImportFinder {
+  const readers = new Map<string, IncrementalReader>();
+  return async (root) => {
+    const folders = await find(root);
+    const live = new Set(folders);
+    for (const f of readers.keys()) if (!live.has(f)) readers.delete(f);
+    return folders.map((folder): ImportUnit => ({
+      key: `${source}:${relative(root, folder) || '.'}`,
+      files: () => filesBelow(folder, depth),
+      read: async (problems) => {
+        let reader = readers.get(folder);
+        if (!reader) readers.set(folder, (reader = makeReader(root, folder, problems)));
+        const run = await reader.read();
+        return run ? [run] : [];
+      },
+    }));
+  };
+}
+
+/** Every other tracker Labbook reads. Each call makes fresh finders (with their own reader caches). */
+export function importFinders(): ImportFinder[] {
+  return [
+    folderFinder('tensorboard', findTensorBoardRuns, (root, folder, problems) => new TensorBoardRunReader(root, folder, problems), 1),
+    folderFinder('wandb', findWandbRuns, (root, folder, problems) => new WandbRunReader(root, folder, problems), 2),
+  ];
+}
