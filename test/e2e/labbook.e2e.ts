@@ -146,6 +146,7 @@ describe('Labbook in code-server (e2e)', function () {
 
   it('grows the chart when the run logs more points', async function () {
     const before = await chartState(chart);
+    const appendedAt = Date.now();
     live.series(20, 40, (s) => trainingCurve(s, 5));
     const after = await until(
       'more points in the chart',
@@ -156,6 +157,8 @@ describe('Labbook in code-server (e2e)', function () {
       },
       30_000,
     );
+    // A measurement, not an assertion: file append -> watcher -> index -> webview -> canvas (probe every 300 ms).
+    console.log(`      live update: new points drawn ${Date.now() - appendedAt} ms after the append`);
     if (before.points !== null) assert.ok(after.points! > before.points, `points ${before.points} -> ${after.points}`);
     live.finish();
     await new Promise((r) => setTimeout(r, 1500));
