@@ -8,6 +8,7 @@ import { ExperimentsTree, type TreeNode } from './tree/experimentsTree';
 import { RunPanel } from './panels/runPanel';
 import { registerCommands } from './commands';
 import { notifyAlerts } from './alertNotifier';
+import { applyTerminalEnvironment, copyPythonSdk } from './sdkSetup';
 
 let service: IndexService | undefined;
 
@@ -17,6 +18,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
   const problems: Problems = { report: (m) => output.appendLine(`[${new Date().toLocaleTimeString()}] ${m}`) };
 
   const folder = vscode.workspace.workspaceFolders?.[0];
+  applyTerminalEnvironment(context, folder);
+  context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('labbook')) applyTerminalEnvironment(context, folder);
+  }));
   if (!folder) {
     return { whenIdle: async () => undefined, snapshot: () => ({ experiments: [] }) };
   }
@@ -37,6 +42,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
 
   context.subscriptions.push(...registerCommands({ context, index, tree, problems, output }));
   context.subscriptions.push({ dispose: () => RunPanel.disposeAll() });
+  context.subscriptions.push(vscode.commands.registerCommand('labbook.copyPythonSdk', () => copyPythonSdk(context, folder)));
   context.subscriptions.push(index.onDidTriggerAlerts((alerts) => notifyAlerts(alerts, problems)));
 
   await index.refresh();

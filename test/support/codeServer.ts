@@ -118,7 +118,8 @@ function installFromDist(extensionsDir: string): string {
   if (!fs.existsSync(path.join(repoRoot, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run npm run build');
   const dest = path.join(extensionsDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
   fs.mkdirSync(dest, { recursive: true });
-  for (const item of ['package.json', 'dist', 'media', 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.nls.json']) {
+  // The same parts as the .vsix (see .vscodeignore).
+  for (const item of ['package.json', 'dist', 'media', 'docs', 'sdk/python/labbook', 'sdk/python/pyproject.toml', 'sdk/python/README.md', 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.nls.json']) {
     const src = path.join(repoRoot, item);
     if (fs.existsSync(src)) copyDir(src, path.join(dest, item));
   }

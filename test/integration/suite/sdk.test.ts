@@ -1,0 +1,51 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { eventually, labbookApi, workspaceDir } from './helpers';
+
+describe('Python SDK from VS Code terminals', function () {
+  this.timeout(60_000);
+
+  it('lets a script in a VS Code terminal `import labbook` without an install and log into the workspace', async function () {
+    const api = await labbookApi();
+    const ws = workspaceDir();
+    const script = path.join(ws, 'terminal_run.py');
+    const marker = path.join(ws, 'terminal-run.done');
+    // Run from a sub-folder on purpose: LABBOOK_DIR must still point at the workspace's log root.
+    fs.mkdirSync(path.join(ws, 'sub'), { recursive: true });
+    fs.writeFileSync(
+      script,
+      [
+        'import labbook, sys',
+        'run = labbook.init(project="terminal", name="from-terminal", config={"lr": 0.5})',
+        'for i in range(5):',
+        '    labbook.log({"loss": 1 / (i + 1)})',
+        'labbook.finish()',
+        `open(${JSON.stringify(marker)}, "w").write(labbook.__file__)`,
+      ].join('\n'),
+    );
+    const terminal = vscode.window.createTerminal({ name: 'labbook-itest', cwd: path.join(ws, 'sub'), shellPath: '/bin/sh', shellArgs: ['-c', `python3 ${JSON.stringify(script)} > ${JSON.stringify(marker + '.log')} 2>&1`] });
+    try {
+      await eventually(api, 'the terminal script to finish', () => {
+        if (fs.existsSync(marker)) return true;
+        const log = fs.existsSync(marker + '.log') ? fs.readFileSync(marker + '.log', 'utf8') : '';
+        if (/Error/.test(log)) throw new Error(`the script failed:\n${log}`);
+        return false;
+      }, 30_000);
+      assert.match(fs.readFileSync(marker, 'utf8'), /sdk[\\/]python[\\/]labbook/);
+      const exp = await eventually(api, 'the terminal run in the tree', () => api.snapshot().experiments.find((e) => e.name === 'terminal'));
+      assert.equal(exp.runs[0].name, 'from-terminal');
+      assert.equal(exp.runs[0].pointCount, 5);
+      assert.ok(!fs.existsSync(path.join(ws, 'sub', 'labbook')), 'the run went to the workspace log root, not the cwd');
+    } finally {
+      terminal.dispose();
+    }
+  });
+
+  it('labbook.copyPythonSdk copies the package into the workspace', async function () {
+    await vscode.commands.executeCommand('labbook.copyPythonSdk');
+    const init = path.join(workspaceDir(), 'labbook_sdk', 'labbook', '__init__.py');
+    assert.ok(fs.existsSync(init), `${init} is missing`);
+  });
+});
