@@ -101,7 +101,7 @@ class Parser {
         return undefined;
       }
       if (s.charCodeAt(i) === 9 && s.slice(i).trim() !== '') {
-        // A tab in the indentation: YAML forbids it; read it as a single space of indentation.
+        // A tab in the indentation: YAML forbids it; each tab counts as one column here.
         const j = s.slice(i).search(/[^\t ]/);
         this.pending = { indent: i + j, text: s.slice(i + j).replace(/\s+$/, ''), no: this.pos + 1 };
         this.pos++;

@@ -1,0 +1,325 @@
+/**
+ * Reads a DVCLive output folder (`dvclive/` by default):
+ *
+ *     <dir>/params.yaml                   params (nested maps)
+ *     <dir>/metrics.json                  the latest value of every metric (nested: `train/loss` is {"train": {"loss": …}}), and `step`
+ *     <dir>/plots/metrics/**\/<name>.tsv   one series per file: header `step\t<name>` or `timestamp\tstep\t<name>`
+ *     <dir>/plots/images/…                images (kept as artifacts)
+ *     <dir>/artifacts/…                   files logged with `log_artifact` (kept as artifacts)
+ *
+ * Mapping to {@link ImportedRun}:
+ * - `uid`: `dvclive:<folder>`; `name` and `folder`: the workspace-relative folder; `experiment`: `dvclive`
+ *   (DVC keeps experiment names in Git refs, not on disk).
+ * - `params`: params.yaml flattened with `.` (`model.learning_rate`); lists stay values.
+ * - `metrics`: one series per TSV file, keyed by its path below `plots/metrics` without `.tsv`
+ *   (`train/loss`); times from the `timestamp` column when there is one, else null.
+ * - Summary values in metrics.json without a TSV: a number becomes a one-point series at the last
+ *   step (metrics.json's `step`, else the last TSV step, else 0); anything else goes to params as
+ *   `summary.<key>`. metrics.json's own `step` is not a metric.
+ * - `status`: `running` when a metrics file (TSV or metrics.json) changed in the last 10 minutes
+ *   before `now`, else `finished`. `startTime`/`endTime`: from the TSV timestamps when present, else
+ *   from the files' modification times (end only once finished).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Problems } from '../problems';
+import type { ImportedRun, ImportedSeries } from './model';
+import { parseYaml, YamlError } from './yamlLite';
+
+/** A DVCLive folder whose metrics changed this recently (ms) is shown as running. */
+export const DVCLIVE_RUNNING_WINDOW_MS = 10 * 60 * 1000;
+const MAX_DEPTH = 6;
+const MAX_MESSAGES_PER_FILE = 20;
+const MAX_ARTIFACTS = 5000;
+const SKIP_FOLDERS = new Set(['node_modules', '__pycache__', 'site-packages', 'dist-packages']);
+
+/**
+ * Finds DVCLive folders below `workspaceRoot` (absolute, sorted): folders named `dvclive` that hold
+ * a `metrics.json`, `params.yaml` or `plots/`, and any folder with `.tsv` files in `plots/metrics/`
+ * (a custom `Live(dir=…)`). A lone `metrics.json` or `params.yaml` elsewhere is not enough: DVC
+ * pipelines and many scripts write those too. Skips dot-folders and node_modules.
+ */
+export async function findDvcliveRuns(workspaceRoot: string): Promise<string[]> {
+  const found: string[] = [];
+  async function walk(dir: string, depth: number): Promise<void> {
+    const entries = await listDir(dir);
+    if (!entries) return;
+    const names = new Set(entries.map((e) => e.name));
+    const isDvclive =
+      (path.basename(dir) === 'dvclive' && (names.has('metrics.json') || names.has('params.yaml') || names.has('plots'))) ||
+      (names.has('plots') && (await hasTsv(path.join(dir, 'plots', 'metrics'))));
+    if (isDvclive && depth > 0) {
+      found.push(dir);
+      return;
+    }
+    if (depth >= MAX_DEPTH) return;
+    const subdirs = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && !SKIP_FOLDERS.has(e.name));
+    await Promise.all(subdirs.map((e) => walk(path.join(dir, e.name), depth + 1)));
+  }
+  await walk(path.resolve(workspaceRoot), 0);
+  return found.sort();
+}
+
+async function hasTsv(dir: string, depth = 0): Promise<boolean> {
+  const entries = await listDir(dir);
+  if (!entries) return false;
+  if (entries.some((e) => e.isFile() && e.name.endsWith('.tsv'))) return true;
+  if (depth >= 3) return false;
+  for (const e of entries) if (e.isDirectory() && (await hasTsv(path.join(dir, e.name), depth + 1))) return true;
+  return false;
+}
+
+/** Reads the DVCLive folder `dir` (absolute, or relative to `workspaceRoot`) as one run. */
+export async function readDvclive(workspaceRoot: string, dir: string, problems: Problems, now: number = Date.now()): Promise<ImportedRun> {
+  const root = path.resolve(workspaceRoot);
+  const abs = path.resolve(root, dir);
+  const folder = rel(root, abs);
+  const mtimes: number[] = [];
+  let newestMetricsMtime = -Infinity;
+
+  // Params.
+  const params: Record<string, unknown> = {};
+  const paramsFile = path.join(abs, 'params.yaml');
+  const paramsText = await readText(paramsFile);
+  if (paramsText !== undefined) {
+    mtimes.push(await mtime(paramsFile));
+    try {
+      const y = parseYaml(paramsText);
+      if (y && typeof y === 'object' && !Array.isArray(y)) flatten(y as Record<string, unknown>, '', '.', params);
+      else if (y !== null) problems.report(`${rel(root, paramsFile)}:1: expected a map of params`);
+    } catch (e) {
+      if (e instanceof YamlError) problems.report(`${rel(root, paramsFile)}:${e.line}: ${e.message.replace(/^line \d+: /, '')}`);
+      else throw e;
+    }
+  }
+
+  // Series from the TSV files.
+  const metrics = new Map<string, ImportedSeries>();
+  const metricsDir = path.join(abs, 'plots', 'metrics');
+  const tsvs = (await walkFiles(metricsDir, 8, 100_000)).filter((f) => f.endsWith('.tsv')).sort();
+  let lastStep: number | undefined;
+  let firstTime = Infinity;
+  let lastTime = -Infinity;
+  for (const f of tsvs) {
+    const file = path.join(metricsDir, f);
+    const text = await readText(file);
+    if (text === undefined) continue;
+    const m = await mtime(file);
+    mtimes.push(m);
+    newestMetricsMtime = Math.max(newestMetricsMtime, m);
+    const fileRel = rel(root, file);
+    let messages = 0;
+    const series = parseDvcliveTsv(text, (line, message) => {
+      if (++messages <= MAX_MESSAGES_PER_FILE) problems.report(`${fileRel}:${line}: ${message}`);
+    });
+    if (messages > MAX_MESSAGES_PER_FILE) problems.report(`${fileRel}: ${messages - MAX_MESSAGES_PER_FILE} more problems not shown`);
+    if (!series) continue;
+    metrics.set(f.slice(0, -'.tsv'.length), series);
+    for (const s of series.steps) if (lastStep === undefined || s > lastStep) lastStep = s;
+    for (const t of series.times) {
+      if (t === null) continue;
+      if (t < firstTime) firstTime = t;
+      if (t > lastTime) lastTime = t;
+    }
+  }
+
+  // Summary values.
+  const summaryFile = path.join(abs, 'metrics.json');
+  const summaryText = await readText(summaryFile);
+  if (summaryText !== undefined) {
+    const m = await mtime(summaryFile);
+    mtimes.push(m);
+    newestMetricsMtime = Math.max(newestMetricsMtime, m);
+    let summary: unknown;
+    try {
+      summary = JSON.parse(summaryText);
+    } catch (e) {
+      // Python's json.dumps writes bare NaN / Infinity / -Infinity.
+      try {
+        summary = JSON.parse(summaryText.replace(/-?\bInfinity\b|\bNaN\b/g, (t) => `"__${t}__"`));
+      } catch {
+        problems.report(`${rel(root, summaryFile)}:${jsonErrorLine(summaryText, e as Error)}: not valid JSON: ${(e as Error).message}`);
+      }
+    }
+    if (summary && typeof summary === 'object' && !Array.isArray(summary)) {
+      const flat: Record<string, unknown> = {};
+      flatten(summary as Record<string, unknown>, '', '/', flat);
+      const summaryStep = typeof flat.step === 'number' && Number.isInteger(flat.step) ? flat.step : undefined;
+      delete flat.step;
+      const at = summaryStep ?? lastStep ?? 0;
+      for (const [k, raw] of Object.entries(flat)) {
+        if (metrics.has(k)) continue;
+        const v = raw === '__NaN__' ? NaN : raw === '__Infinity__' ? Infinity : raw === '__-Infinity__' ? -Infinity : raw;
+        if (typeof v === 'number') metrics.set(k, { steps: [at], values: [v], times: [null] });
+        else params[`summary.${k}`] = v;
+      }
+    } else if (summary !== undefined) {
+      problems.report(`${rel(root, summaryFile)}:1: expected a JSON object`);
+    }
+  }
+
+  // Artifacts.
+  const artifacts: string[] = [];
+  for (const sub of ['plots/images', 'artifacts']) {
+    const d = path.join(abs, ...sub.split('/'));
+    for (const f of (await walkFiles(d, 16, MAX_ARTIFACTS)).sort()) artifacts.push(rel(root, path.join(d, f)));
+  }
+
+  const running = now - newestMetricsMtime <= DVCLIVE_RUNNING_WINDOW_MS;
+  const startTime = Number.isFinite(firstTime) ? firstTime : mtimes.length > 0 ? Math.min(...mtimes) / 1000 : undefined;
+  const endTime = running ? undefined : Number.isFinite(lastTime) ? lastTime : mtimes.length > 0 ? Math.max(...mtimes) / 1000 : undefined;
+  return {
+    source: 'dvclive',
+    uid: `dvclive:${folder}`,
+    experiment: 'dvclive',
+    name: folder,
+    status: running ? 'running' : 'finished',
+    startTime,
+    endTime,
+    params,
+    tags: [],
+    folder,
+    metrics,
+    artifacts,
+  };
+}
+
+/**
+ * Parses one DVCLive TSV file: a header naming the columns (`step`, optional `timestamp`, and the
+ * value column: the remaining one, normally the metric's leaf name), then one row per point.
+ * Bad rows are passed to `onBadLine` and skipped. Returns undefined when the header is unusable.
+ */
+export function parseDvcliveTsv(text: string, onBadLine?: (line: number, message: string) => void): ImportedSeries | undefined {
+  const lines = text.split('\n');
+  const header = lines[0].replace(/\r$/, '').split('\t');
+  if (header.length === 1 && header[0].trim() === '') {
+    if (lines.length > 1 && lines.slice(1).some((l) => l.trim() !== '')) onBadLine?.(1, 'empty header');
+    return undefined;
+  }
+  const stepCol = header.indexOf('step');
+  const timeCol = header.indexOf('timestamp');
+  const others = header.map((_, i) => i).filter((i) => i !== stepCol && i !== timeCol);
+  if (others.length === 0) {
+    onBadLine?.(1, `no value column in header "${header.join('\\t')}"`);
+    return undefined;
+  }
+  const valueCol = others[others.length - 1];
+  if (stepCol < 0) onBadLine?.(1, `no "step" column in header "${header.join('\\t')}"; rows are numbered from 0`);
+  const steps: number[] = [];
+  const values: number[] = [];
+  const times: (number | null)[] = [];
+  let row = 0;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i].replace(/\r$/, '');
+    if (line === '') continue;
+    const fields = line.split('\t');
+    if (fields.length < header.length) {
+      onBadLine?.(i + 1, `expected ${header.length} columns (${header.join(', ')}), found ${fields.length}`);
+      continue;
+    }
+    const value = parseNumber(fields[valueCol]);
+    if (value === undefined) {
+      onBadLine?.(i + 1, `bad number "${clip(fields[valueCol])}" in column "${header[valueCol]}"`);
+      continue;
+    }
+    let step = row;
+    if (stepCol >= 0) {
+      const s = parseNumber(fields[stepCol]);
+      if (s === undefined || !Number.isInteger(s)) {
+        onBadLine?.(i + 1, `bad step "${clip(fields[stepCol])}"`);
+        continue;
+      }
+      step = s;
+    }
+    let time: number | null = null;
+    if (timeCol >= 0) {
+      const t = parseNumber(fields[timeCol]);
+      // DVCLive wrote milliseconds; accept seconds too.
+      if (t !== undefined && Number.isFinite(t)) time = t > 1e11 ? t / 1000 : t;
+    }
+    steps.push(step);
+    values.push(value);
+    times.push(time);
+    row++;
+  }
+  return { steps, values, times };
+}
+
+function parseNumber(s: string): number | undefined {
+  const t = s.trim();
+  if (t === '') return undefined;
+  const v = Number(t);
+  if (!Number.isNaN(v)) return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^[-+]?Infinity$/.test(t) ? v : undefined;
+  switch (t.toLowerCase()) {
+    case 'nan': case '-nan': case '+nan': return NaN;
+    case 'inf': case '+inf': case 'infinity': case '+infinity': return Infinity;
+    case '-inf': case '-infinity': return -Infinity;
+    default: return undefined;
+  }
+}
+
+/** Flattens nested maps into `out` with `sep` between keys; other values (lists too) are kept as they are. */
+function flatten(o: Record<string, unknown>, prefix: string, sep: string, out: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(o)) {
+    const key = prefix ? `${prefix}${sep}${k}` : k;
+    if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0) flatten(v as Record<string, unknown>, key, sep, out);
+    else out[key] = v;
+  }
+}
+
+function jsonErrorLine(text: string, e: Error): number {
+  const m = /position (\d+)/.exec(e.message);
+  if (!m) return 1;
+  return text.slice(0, Number(m[1])).split('\n').length;
+}
+
+// ----- small helpers -----
+
+function rel(root: string, abs: string): string {
+  return path.relative(root, abs).split(path.sep).join('/');
+}
+
+async function readText(file: string): Promise<string | undefined> {
+  try {
+    return await fs.promises.readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+async function mtime(file: string): Promise<number> {
+  try {
+    return (await fs.promises.stat(file)).mtimeMs;
+  } catch {
+    return -Infinity;
+  }
+}
+
+async function listDir(dir: string): Promise<fs.Dirent[] | undefined> {
+  try {
+    return await fs.promises.readdir(dir, { withFileTypes: true });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Files below `dir`, as posix paths relative to it; at most `maxDepth` levels and `limit` files. */
+async function walkFiles(dir: string, maxDepth: number, limit: number): Promise<string[]> {
+  const out: string[] = [];
+  async function walk(sub: string, depth: number): Promise<void> {
+    const entries = await listDir(sub ? path.join(dir, sub) : dir);
+    if (!entries) return;
+    for (const e of entries) {
+      if (out.length >= limit) return;
+      const p = sub ? `${sub}/${e.name}` : e.name;
+      if (e.isFile()) out.push(p);
+      else if (e.isDirectory() && depth < maxDepth) await walk(p, depth + 1);
+    }
+  }
+  await walk('', 0);
+  return out;
+}
+
+function clip(s: string): string {
+  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+}
