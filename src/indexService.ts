@@ -44,13 +44,13 @@ export class IndexService extends Disposable {
 
   private imports: ImportIndex;
 
-  private constructor(readonly folder: vscode.WorkspaceFolder, readonly store: Store, private indexer: Indexer, private readonly problems: Problems) {
+  private constructor(readonly folder: vscode.WorkspaceFolder, readonly store: Store, private indexer: Indexer, private readonly problems: Problems, private readonly SQL: SqlJsStatic) {
     super();
     this.imports = this.newImportIndex();
   }
 
   private newImportIndex(): ImportIndex {
-    return new ImportIndex(this.store, this.folder.uri.fsPath, importFinders(), this.problems, IMPORT_DISCOVERY_MS);
+    return new ImportIndex(this.store, this.folder.uri.fsPath, importFinders(this.SQL), this.problems, IMPORT_DISCOVERY_MS);
   }
 
   /** Native logs, then other trackers' output. */
@@ -68,7 +68,7 @@ export class IndexService extends Disposable {
     if (!fs.existsSync(ignore)) await fs.promises.writeFile(ignore, '# Labbook index: rebuilt from the run logs, never commit it\n*\n');
     const { store, problem } = await Store.open(SQL, path.join(dir, INDEX_FILE));
     if (problem) problems.report(problem);
-    const service = new IndexService(folder, store, new Indexer(store, root, settings().logRoot, problems), problems);
+    const service = new IndexService(folder, store, new Indexer(store, root, settings().logRoot, problems), problems, SQL);
     service.startWatching();
     return service;
   }

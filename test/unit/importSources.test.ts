@@ -3,19 +3,27 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ImportIndex } from '../../src/core/ingest/importIndex';
 import { importFinders } from '../../src/core/importers/sources';
-import { trackerFixtures, workspace } from './support/helpers';
+import { loadSql, trackerFixtures, workspace } from './support/helpers';
 
 describe('import sources: real tracker output in a workspace', () => {
   it('finds TensorBoard and W&B runs next to native ones and indexes them with their source', async () => {
     const ws = await workspace();
     fs.cpSync(trackerFixtures('tensorboard', 'lightning-lstm'), path.join(ws.root, 'tb'), { recursive: true });
     fs.cpSync(trackerFixtures('wandb', 'sparse-gpt'), path.join(ws.root, 'wb'), { recursive: true });
-    const index = new ImportIndex(ws.store, ws.root, importFinders(), ws.problems);
+    fs.cpSync(trackerFixtures('mlflow-files', 'ultralytics-boat'), path.join(ws.root, 'boat'), { recursive: true });
+    fs.cpSync(trackerFixtures('mlflow-sqlite', 'zoomcamp-official'), path.join(ws.root, 'zoomcamp'), { recursive: true });
+    fs.cpSync(trackerFixtures('dvclive', 'densegpt-hf'), path.join(ws.root, 'gpt'), { recursive: true });
+    fs.cpSync(trackerFixtures('swanlab', 'resnet-instrument-0.3'), path.join(ws.root, 'swan'), { recursive: true });
+    const index = new ImportIndex(ws.store, ws.root, importFinders(await loadSql()), ws.problems);
     const changes = await index.sync();
     const runs = ws.store.listRuns();
     const bySource = (s: string) => runs.filter((r) => r.source === s);
     assert.strictEqual(bySource('tensorboard').length, 1);
     assert.strictEqual(bySource('wandb').length, 3);
+    assert.strictEqual(bySource('mlflow').length, 4 + 16, 'ultralytics file store + zoomcamp mlflow.db');
+    assert.strictEqual(bySource('dvclive').length, 1);
+    assert.strictEqual(bySource('swanlab').length, 1);
+    assert.deepStrictEqual(ws.problems.messages.filter((m) => !/wal/i.test(m)), []);
     const tb = bySource('tensorboard')[0];
     const loss = ws.store.listSeries(tb.id).find((s) => s.key === 'train_loss')!;
     assert.strictEqual(loss.count, 7691);
@@ -34,7 +42,7 @@ describe('import sources: real tracker output in a workspace', () => {
     fs.mkdirSync(dest, { recursive: true });
     // First half of the file (cut inside a record: the torn tail waits), then the rest.
     fs.writeFileSync(path.join(dest, eventFile), bytes.subarray(0, Math.floor(bytes.length / 2)));
-    const index = new ImportIndex(ws.store, ws.root, importFinders(), ws.problems);
+    const index = new ImportIndex(ws.store, ws.root, importFinders(await loadSql()), ws.problems);
     await index.sync();
     const run = () => ws.store.listRuns().find((r) => r.source === 'tensorboard')!;
     const count = () => ws.store.listSeries(run().id).find((s) => s.key === 'train_loss')!.count;
@@ -42,8 +50,10 @@ describe('import sources: real tracker output in a workspace', () => {
     assert.ok(half > 1000 && half < 7691, `half: ${half}`);
     fs.appendFileSync(path.join(dest, eventFile), bytes.subarray(Math.floor(bytes.length / 2)));
     fs.utimesSync(path.join(dest, eventFile), new Date(), new Date(Date.now() + 5000));
-    await index.sync();
+    const grown = await index.sync();
     assert.strictEqual(count(), 7691);
+    assert.strictEqual(grown.reset.size, 0, 'a run that only grew is updated in place, not replaced');
+    assert.ok(grown.points.get(run().uid)!.get('train_loss')! > 0, 'only the new tail was inserted');
     fs.rmSync(dest, { recursive: true });
     const gone = await index.sync(true);
     assert.strictEqual(gone.removed.size, 1);

@@ -2,7 +2,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { ImportFinder, ImportUnit } from '../ingest/importIndex';
 import type { Problems } from '../problems';
+import type { SqlJsStatic } from 'sql.js';
 import type { ImportedRun } from './model';
+import { findDvcliveRuns, readDvclive } from './dvclive';
+import { findMlflowStores, readMlflowFileStore } from './mlflowFiles';
+import { findMlflowSqliteFiles, readMlflowSqlite } from './mlflowSqlite';
+import { findSwanlabRoots, readSwanlab } from './swanlab';
 import { findTensorBoardRuns, TensorBoardRunReader } from './tensorboard';
 import { findWandbRuns, WandbRunReader } from './wandb';
 
@@ -62,10 +67,29 @@ function folderFinder(
   };
 }
 
+/** A finder for trackers whose unit is read whole each time one of its files changes. */
+function wholeFinder(
+  source: string,
+  find: (root: string) => Promise<string[]>,
+  files: (location: string) => Promise<string[]>,
+  read: (root: string, location: string, problems: Problems) => Promise<ImportedRun[]>,
+): ImportFinder {
+  return async (root) =>
+    (await find(root)).map((location): ImportUnit => ({
+      key: `${source}:${relative(root, location) || '.'}`,
+      files: () => files(location),
+      read: (problems) => read(root, location, problems),
+    }));
+}
+
 /** Every other tracker Labbook reads. Each call makes fresh finders (with their own reader caches). */
-export function importFinders(): ImportFinder[] {
+export function importFinders(SQL: SqlJsStatic): ImportFinder[] {
   return [
     folderFinder('tensorboard', findTensorBoardRuns, (root, folder, problems) => new TensorBoardRunReader(root, folder, problems), 1),
     folderFinder('wandb', findWandbRuns, (root, folder, problems) => new WandbRunReader(root, folder, problems), 2),
+    wholeFinder('mlflow', findMlflowStores, (dir) => filesBelow(dir, 8), (root, dir, problems) => readMlflowFileStore(root, dir, problems)),
+    wholeFinder('mlflow-db', findMlflowSqliteFiles, async (file) => [file, `${file}-wal`], (root, file, problems) => readMlflowSqlite(SQL, root, file, problems)),
+    wholeFinder('dvclive', findDvcliveRuns, (dir) => filesBelow(dir, 4), async (root, dir, problems) => [await readDvclive(root, dir, problems)]),
+    wholeFinder('swanlab', findSwanlabRoots, (dir) => filesBelow(dir, 5), (root, dir, problems) => readSwanlab(SQL, root, dir, problems)),
   ];
 }

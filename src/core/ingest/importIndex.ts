@@ -16,6 +16,22 @@ export interface ImportUnit {
   read(problems: Problems): Promise<ImportedRun[]>;
 }
 
+interface WrittenSeries { readonly length: number; readonly lastStep: number; readonly lastValue: number }
+
+function sameNumber(a: number, b: number): boolean {
+  return a === b || (Number.isNaN(a) && Number.isNaN(b));
+}
+
+/** Whether every series written before is still there with the same points, only longer. */
+function grewOnly(run: ImportedRun, before: ReadonlyMap<string, WrittenSeries>): boolean {
+  for (const [key, w] of before) {
+    const s = run.metrics.get(key);
+    if (!s || s.steps.length < w.length) return false;
+    if (s.steps[w.length - 1] !== w.lastStep || !sameNumber(s.values[w.length - 1], w.lastValue)) return false;
+  }
+  return true;
+}
+
 /** Finds the import units in a workspace. */
 export type ImportFinder = (workspaceRoot: string) => Promise<ImportUnit[]>;
 
@@ -40,6 +56,8 @@ async function fingerprint(files: readonly string[]): Promise<string> {
 export class ImportIndex {
   private queue: Promise<unknown> = Promise.resolve();
   private units: ImportUnit[] = [];
+  /** What was written of each imported run's series, to insert only what is new the next time. */
+  private readonly written = new Map<string, Map<string, WrittenSeries>>();
   private discoveredAt = -Infinity;
 
   constructor(
@@ -99,6 +117,7 @@ export class ImportIndex {
 
   private removeRun(uid: string, changes: IngestChanges): void {
     const id = this.store.runIdByUid(uid);
+    this.written.delete(uid);
     if (id === undefined) return;
     this.store.deleteRun(id);
     changes.removed.add(uid);
@@ -127,42 +146,62 @@ export class ImportIndex {
 
   private writeRun(run: ImportedRun, changes: IngestChanges): void {
     const existing = this.store.runIdByUid(run.uid);
-    if (existing !== undefined) {
-      if (this.store.runSource(existing) === 'labbook') {
-        this.problems.report(`${run.folder}: run id ${run.uid} is already a Labbook run; the ${run.source} copy is skipped`);
-        return;
-      }
-      this.store.deleteRun(existing);
-      changes.reset.add(run.uid);
+    if (existing !== undefined && this.store.runSource(existing) === 'labbook') {
+      this.problems.report(`${run.folder}: run id ${run.uid} is already a Labbook run; the ${run.source} copy is skipped`);
+      return;
     }
-    const id = this.store.createRun(run.uid, run.experiment || 'default', run.name || run.uid, run.folder, run.source);
+    const before = this.written.get(run.uid);
+    let id: number;
+    const inPlace = existing !== undefined && before !== undefined && grewOnly(run, before);
+    if (inPlace) {
+      // The common live case: the run only got new points. Update it in place and insert the tails.
+      id = existing!;
+      this.store.updateRun(id, { experiment: run.experiment || 'default', name: run.name || run.uid });
+    } else {
+      if (existing !== undefined) {
+        this.store.deleteRun(existing);
+        changes.reset.add(run.uid);
+      }
+      id = this.store.createRun(run.uid, run.experiment || 'default', run.name || run.uid, run.folder, run.source);
+    }
+    const from = inPlace ? before! : new Map<string, WrittenSeries>();
     this.store.updateRun(id, {
-      description: run.description,
+      description: run.description ?? '',
       status: run.status,
       startTime: run.startTime,
       endTime: run.endTime ?? null,
-      note: run.note,
+      note: run.note ?? '',
     });
     this.store.setDeleted(id, run.deleted === true);
     this.store.setParams(id, run.params, true);
     this.store.setTags(id, run.tags, true);
+    this.store.clearArtifacts(id);
     for (const path of run.artifacts) this.store.addArtifact(id, { path, name: path });
     const points = new Map<string, number>();
+    const written = new Map<string, WrittenSeries>();
     let last = run.endTime ?? run.startTime ?? 0;
     for (const [key, s] of run.metrics) {
-      if (s.steps.length === 0) continue;
+      const n = s.steps.length;
+      if (n === 0) continue;
+      const start = from.get(key)?.length ?? 0;
+      written.set(key, { length: n, lastStep: s.steps[n - 1], lastValue: s.values[n - 1] });
+      if (start >= n) continue;
+      const steps = start ? s.steps.slice(start) : s.steps;
+      const values = start ? s.values.slice(start) : s.values;
+      const times = start ? s.times.slice(start) : s.times;
       const sid = this.store.seriesId(id, key);
-      const added = this.store.insertPoints(sid, s.steps, s.values, s.times);
-      let min = s.steps[0];
-      let max = s.steps[0];
-      for (const st of s.steps) {
+      const added = this.store.insertPoints(sid, steps, values, times);
+      let min = steps[0];
+      let max = steps[0];
+      for (const st of steps) {
         if (st < min) min = st;
         if (st > max) max = st;
       }
-      for (const t of s.times) if (t !== null && t > last) last = t;
+      for (const t of times) if (t !== null && t > last) last = t;
       this.store.bumpSeries(sid, added, max);
       points.set(key, min);
     }
+    this.written.set(run.uid, written);
     if (last > 0) this.store.touchRun(id, last);
     changes.runs.add(run.uid);
     if (points.size) changes.points.set(run.uid, points);

@@ -286,6 +286,10 @@ export class Store {
     this.run('INSERT OR REPLACE INTO artifacts(run_id, path, name, size, sha256, time) VALUES (?, ?, ?, ?, ?, ?)', [runId, a.path, a.name, a.size ?? null, a.sha256 ?? null, a.time ?? null]);
   }
 
+  clearArtifacts(runId: number): void {
+    this.run('DELETE FROM artifacts WHERE run_id = ?', [runId]);
+  }
+
   addDataset(runId: number, d: { name: string; context?: string; path?: string; uri?: string; size?: number; sha256?: string; description?: string; time?: number }): void {
     this.run('INSERT OR REPLACE INTO datasets(run_id, name, context, path, uri, size, sha256, description, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
       runId, d.name, d.context ?? '', d.path ?? null, d.uri ?? null, d.size ?? null, d.sha256 ?? null, d.description ?? null, d.time ?? null,
