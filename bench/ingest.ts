@@ -10,6 +10,10 @@ import { Indexer } from '../src/core/ingest/indexer';
 import { ProblemList } from '../src/core/problems';
 import { Store } from '../src/core/store/store';
 import { downsampleMinMax } from '../src/core/downsample';
+import { ImportIndex } from '../src/core/ingest/importIndex';
+import { importFinders } from '../src/core/importers/sources';
+import { scalarEvents, fileVersionEvent } from '../test/unit/support/tfevents';
+import type { SqlJsStatic } from 'sql.js';
 
 const POINTS = Number(process.env.BENCH_POINTS ?? 1_000_000);
 const KEYS = ['train/loss', 'train/acc', 'val/loss', 'val/acc', 'lr'];
@@ -101,6 +105,60 @@ async function main(): Promise<void> {
   console.log(`index export     ${(image.length / 1e6).toFixed(1)} MB in ${(performance.now() - t).toFixed(0)} ms`);
   store!.close();
   fs.rmSync(root, { recursive: true, force: true });
+
+  const nativeRate = points / lb / 1000;
+  const tb = await importBench(SQL, 'TensorBoard', writeTensorBoard);
+  const ml = await importBench(SQL, 'MLflow', writeMlflow);
+  console.log(`\nall three, M points/s:  native JSONL ${nativeRate.toFixed(2)}  ·  TensorBoard ${tb.toFixed(2)}  ·  MLflow ${ml.toFixed(2)}`);
+}
+
+/** A TensorBoard run: one event file, POINTS scalar events over the KEYS tags, as PyTorch writes them. */
+function writeTensorBoard(root: string): number {
+  const dir = path.join(root, 'tb_logs', 'version_0');
+  fs.mkdirSync(dir, { recursive: true });
+  const steps = Math.ceil(POINTS / KEYS.length);
+  const chunks: Buffer[] = [fileVersionEvent(1_700_000_000)];
+  for (const k of KEYS) for (const e of scalarEvents(k, Array.from({ length: steps }, (_, s) => [s, Math.random()] as [number, number]))) chunks.push(e);
+  fs.writeFileSync(path.join(dir, 'events.out.tfevents.1700000000.bench.1.0'), Buffer.concat(chunks));
+  return steps * KEYS.length;
+}
+
+/** An MLflow file store: one run, one metric file per key with `timestamp value step` lines. */
+function writeMlflow(root: string): number {
+  const exp = path.join(root, 'mlruns', '1');
+  const run = path.join(exp, 'abc123');
+  fs.mkdirSync(path.join(run, 'metrics', 'train'), { recursive: true });
+  fs.mkdirSync(path.join(run, 'metrics', 'val'), { recursive: true });
+  fs.writeFileSync(path.join(exp, 'meta.yaml'), 'artifact_location: mlruns/1\nexperiment_id: \'1\'\nlifecycle_stage: active\nname: bench\n');
+  fs.writeFileSync(path.join(run, 'meta.yaml'), 'artifact_uri: mlruns/1/abc123/artifacts\nend_time: 1700000100000\nexperiment_id: \'1\'\nlifecycle_stage: active\nrun_id: abc123\nrun_name: bench\nrun_uuid: abc123\nstart_time: 1700000000000\nstatus: 3\nuser_id: me\n');
+  const steps = Math.ceil(POINTS / KEYS.length);
+  for (const k of KEYS) {
+    const lines: string[] = new Array(steps);
+    for (let s = 0; s < steps; s++) lines[s] = `${1_700_000_000_000 + s * 10} ${Math.random()} ${s}`;
+    fs.writeFileSync(path.join(run, 'metrics', ...k.split('/')), lines.join('\n') + '\n');
+  }
+  return steps * KEYS.length;
+}
+
+async function importBench(SQL: SqlJsStatic, label: string, write: (root: string) => number): Promise<number> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'labbook-bench-import-'));
+  const n = write(root);
+  const times: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    const { store } = await Store.open(SQL);
+    const problems = new ProblemList();
+    const t = performance.now();
+    await new ImportIndex(store, root, importFinders(SQL), problems).sync();
+    times.push(performance.now() - t);
+    const stored = store.listRuns().reduce((sum, r) => sum + r.pointCount, 0);
+    store.close();
+    if (stored !== n) throw new Error(`${label}: ${stored} of ${n} points stored; ${problems.messages.join('; ')}`);
+  }
+  const ms = median(times);
+  const rate = n / ms / 1000;
+  console.log(`${label.padEnd(16)} ${rate.toFixed(2)} M points/s  (${n.toLocaleString()} points, ${ms.toFixed(0)} ms, discovery + decode + index)`);
+  fs.rmSync(root, { recursive: true, force: true });
+  return rate;
 }
 
 void main().catch((e) => {
