@@ -8,7 +8,14 @@ import type { TreeSnapshot } from '../api';
 import { settings } from '../settings';
 
 export interface ExperimentNode { readonly kind: 'experiment'; readonly name: string; readonly runs: readonly RunNode[] }
-export interface RunNode { readonly kind: 'run'; readonly experiment: string; readonly run: RunRow; readonly status: RunStatus }
+export interface RunNode {
+  readonly kind: 'run';
+  readonly experiment: string;
+  readonly run: RunRow;
+  readonly status: RunStatus;
+  /** The experiment holds runs of several sources: the run's own description names its source. */
+  mixedSources?: boolean;
+}
 export type TreeNode = ExperimentNode | RunNode;
 
 const STATUS_ICON: Record<RunStatus, vscode.ThemeIcon> = {
@@ -46,7 +53,11 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
       if (list) list.push(node);
       else byExperiment.set(run.experiment, [node]);
     }
-    this.nodes = [...byExperiment].map(([name, runs]) => ({ kind: 'experiment', name, runs }));
+    this.nodes = [...byExperiment].map(([name, runs]) => {
+      const mixed = new Set(runs.map((r) => r.run.source)).size > 1;
+      for (const r of runs) r.mixedSources = mixed;
+      return { kind: 'experiment', name, runs };
+    });
     void vscode.commands.executeCommand('setContext', 'labbook.hasRuns', this.nodes.length > 0);
     this.changeEmitter.fire(undefined);
   }
@@ -99,7 +110,7 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     const item = new vscode.TreeItem(run.name, vscode.TreeItemCollapsibleState.None);
     item.id = `run:${run.uid}`;
     const parts = [run.deleted ? 'deleted' : status, ago(run.lastActivity ?? run.startTime)];
-    if (run.source !== 'labbook') parts.unshift(sourceLabel(run.source));
+    if (run.source !== 'labbook' && element.mixedSources) parts.unshift(sourceLabel(run.source));
     item.description = parts.filter(Boolean).join(' · ');
     item.iconPath = run.deleted ? new vscode.ThemeIcon('trash', new vscode.ThemeColor('disabledForeground')) : STATUS_ICON[status];
     item.contextValue = run.source === 'labbook' ? 'run' : 'run.imported';

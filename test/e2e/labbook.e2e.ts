@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
 import { activeWebview, editorTab, launchBrowser, openViewContainer, openWorkbench, screenshot, treeRow, treeView } from '../support/browser';
 import { startCodeServer, type CodeServer } from '../support/codeServer';
-import { resultsDir } from '../support/paths';
+import { repoRoot, resultsDir } from '../support/paths';
 import { RunWriter, trainingCurve } from '../support/runWriter';
 import { SEED, createTestWorkspace } from '../integration/workspace';
 
@@ -87,6 +87,10 @@ describe('Labbook in code-server (e2e)', function () {
   before(async function () {
     this.timeout(180_000);
     workspace = createTestWorkspace('labbook-e2e-');
+    // Other trackers' output, as real projects leave it: an MLflow file store and a Lightning TensorBoard log.
+    const fixtures = path.join(repoRoot, 'test', 'fixtures', 'trackers');
+    fs.cpSync(path.join(fixtures, 'mlflow-files', 'ultralytics-boat', 'runs', 'mlflow'), path.join(workspace, 'mlruns'), { recursive: true });
+    fs.cpSync(path.join(fixtures, 'tensorboard', 'lightning-lstm', 'lightning_logs'), path.join(workspace, 'lightning_logs'), { recursive: true });
     server = await startCodeServer({ workspace, tag: 'e2e-code-server' });
     browser = await launchBrowser();
     ({ page } = await openWorkbench(browser, server.url, 'e2e'));
@@ -164,4 +168,31 @@ describe('Labbook in code-server (e2e)', function () {
     await new Promise((r) => setTimeout(r, 1500));
     await screenshot(page, '04-chart-grown');
   });
+
+  for (const imported of [
+    { source: 'MLflow', experiment: 'Ship detection', run: 'languid-shrike-374', metric: 'train/box_loss', shot: '05-mlflow-run' },
+    { source: 'TensorBoard', experiment: 'lightning_logs', run: 'version_0', metric: 'train_loss', shot: '06-tensorboard-run' },
+  ]) {
+    it(`shows a ${imported.source} run from the workspace in the tree and charts it`, async function () {
+      const pane = treeView(page, 'Experiments');
+      const experiment = treeRow(pane, imported.experiment);
+      await expand(experiment);
+      assert.match((await experiment.textContent()) ?? '', new RegExp(imported.source), 'the experiment is marked with its source');
+      const row = treeRow(pane, imported.run);
+      await row.waitFor({ state: 'visible', timeout: 30_000 });
+      await row.click();
+      await editorTab(page, imported.run).waitFor({ state: 'visible', timeout: 30_000 });
+      const frame = activeWebview(page);
+      const card = frame.locator(`.chart[data-key="${imported.metric}"]`);
+      await card.waitFor({ state: 'visible', timeout: 30_000 });
+      const drawn = await until(`${imported.metric} drawn`, async () => {
+        const s = await chartState(frame);
+        const points = Number(await card.getAttribute('data-points'));
+        return s.drawn >= 1 && points > 0 ? points : undefined;
+      });
+      assert.ok(drawn > 10, `${imported.metric} has ${drawn} points`);
+      await new Promise((r) => setTimeout(r, 800));
+      await screenshot(page, imported.shot);
+    });
+  }
 });
