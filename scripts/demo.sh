@@ -29,6 +29,13 @@ say "building the extension"
 npm run --silent build
 say "making the demo workspace"
 python3 demo/make_demo.py "$WS" --live
+# Next to them, what other trackers left in real projects (read-only; Labbook reads them in place).
+FIX="$REPO/test/fixtures/trackers"
+copy_once() { [ -e "$WS/$2" ] || { mkdir -p "$(dirname "$WS/$2")"; cp -a "$FIX/$1" "$WS/$2"; }; }
+copy_once mlflow-files/ultralytics-boat/runs/mlflow mlruns
+copy_once tensorboard/lightning-lstm/lightning_logs lightning_logs
+copy_once dvclive/eda-stress-keras/dvclive dvclive
+copy_once wandb/reversal-gpt/wandb wandb
 trap 'stop_live' EXIT
 trap 'exit 130' INT TERM
 

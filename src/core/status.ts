@@ -6,10 +6,18 @@ export const DEFAULT_HEARTBEAT_TIMEOUT_SECONDS = 120;
  * The status a user should see: a run that says `running` but has shown no activity for longer
  * than the heartbeat timeout has most likely died without a word (SIGKILL, power loss): it is `killed`.
  */
-export function effectiveStatus(status: RunStatusValue, lastActivity: number | null, nowSeconds: number, timeoutSeconds = DEFAULT_HEARTBEAT_TIMEOUT_SECONDS): RunStatusValue {
+export function effectiveStatus(
+  status: RunStatusValue,
+  lastActivity: number | null,
+  nowSeconds: number,
+  timeoutSeconds = DEFAULT_HEARTBEAT_TIMEOUT_SECONDS,
+  source = 'labbook',
+): RunStatusValue {
   if (status !== 'running') return status;
   if (lastActivity === null) return status;
-  return nowSeconds - lastActivity > timeoutSeconds ? 'killed' : 'running';
+  if (nowSeconds - lastActivity <= timeoutSeconds) return 'running';
+  // DVCLive writes no end marker: a run that went quiet simply ended.
+  return source === 'dvclive' ? 'finished' : 'killed';
 }
 
 /**

@@ -121,7 +121,7 @@ export class RunPanel extends Disposable {
       name: run.name,
       project: run.experiment,
       description: run.description,
-      status: effectiveStatus(run.status, run.lastActivity, Date.now() / 1000, silenceTimeout(run.source, settings().heartbeatTimeoutSeconds)),
+      status: effectiveStatus(run.status, run.lastActivity, Date.now() / 1000, silenceTimeout(run.source, settings().heartbeatTimeoutSeconds), run.source),
       tags: this.index.store.getTags(run.id),
       params: this.index.store.getParams(run.id),
       startTime: run.startTime ?? 0,

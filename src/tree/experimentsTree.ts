@@ -48,7 +48,7 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     const timeout = settings().heartbeatTimeoutSeconds;
     const byExperiment = new Map<string, RunNode[]>();
     for (const run of this.index.store.listRuns()) {
-      const node: RunNode = { kind: 'run', experiment: run.experiment, run, status: effectiveStatus(run.status, run.lastActivity, now, silenceTimeout(run.source, timeout)) };
+      const node: RunNode = { kind: 'run', experiment: run.experiment, run, status: effectiveStatus(run.status, run.lastActivity, now, silenceTimeout(run.source, timeout), run.source) };
       const list = byExperiment.get(run.experiment);
       if (list) list.push(node);
       else byExperiment.set(run.experiment, [node]);
