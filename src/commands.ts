@@ -3,6 +3,7 @@ import type { Problems } from './core/problems';
 import type { IndexService } from './indexService';
 import type { ExperimentsTree, TreeNode } from './tree/experimentsTree';
 import { RunPanel } from './panels/runPanel';
+import { registerEditCommands } from './runEdits';
 
 export interface CommandContext {
   readonly context: vscode.ExtensionContext;
@@ -14,18 +15,28 @@ export interface CommandContext {
 
 /** Every `labbook.*` command. Returns the registrations for `context.subscriptions`. */
 export function registerCommands(c: CommandContext): vscode.Disposable[] {
-  const openRun = async (arg?: string | TreeNode) => {
-    let uid = typeof arg === 'string' ? arg : arg?.kind === 'run' ? arg.run.uid : undefined;
-    if (!uid) {
-      const picked = await vscode.window.showQuickPick(
-        c.tree.allRuns().map((r) => ({ label: r.run.name, description: `${r.experiment} · ${r.status}`, detail: r.run.uid, uid: r.run.uid })),
-        { placeHolder: 'Open which run?', matchOnDescription: true, matchOnDetail: true },
-      );
-      uid = picked?.uid;
-    }
+  /** A run id from a command argument (id or tree node), else from a quick pick. */
+  const resolveUid = async (arg: unknown, placeHolder = 'Which run?'): Promise<string | undefined> => {
+    if (typeof arg === 'string') return arg;
+    const node = arg as TreeNode | undefined;
+    if (node?.kind === 'run') return node.run.uid;
+    const picked = await vscode.window.showQuickPick(
+      c.tree.allRuns(true).map((r) => ({ label: r.run.name, description: `${r.experiment} · ${r.status}${r.run.archived ? ' · archived' : ''}`, detail: r.run.uid, uid: r.run.uid })),
+      { placeHolder, matchOnDescription: true, matchOnDetail: true },
+    );
+    return picked?.uid;
+  };
+  const openRun = async (arg?: unknown) => {
+    const uid = await resolveUid(arg, 'Open which run?');
     if (uid) RunPanel.show(c.context.extensionUri, c.index, c.problems, uid);
   };
   return [
+    ...registerEditCommands(c.index, (arg) => resolveUid(arg)),
+    vscode.commands.registerCommand('labbook.editNote', async (arg?: unknown) => {
+      const uid = await resolveUid(arg, 'Edit the note of which run?');
+      if (uid) RunPanel.show(c.context.extensionUri, c.index, c.problems, uid)?.editNote();
+    }),
+    vscode.commands.registerCommand('labbook.toggleArchived', () => c.tree.setShowArchived(!c.tree.showArchived)),
     vscode.commands.registerCommand('labbook.openRun', openRun),
     vscode.commands.registerCommand('labbook.refresh', async () => {
       await c.index.refresh();

@@ -78,7 +78,7 @@ export class IndexService extends Disposable {
   }
 
   private startWatching(): void {
-    const pattern = new vscode.RelativePattern(this.folder, `${this.logRoot}/**/events.jsonl`);
+    const pattern = new vscode.RelativePattern(this.folder, `${this.logRoot}/**/*.jsonl`);
     const watcher = this.register(vscode.workspace.createFileSystemWatcher(pattern));
     const onFile = (uri: vscode.Uri) => this.schedule(uri.fsPath);
     this.register(watcher.onDidCreate(onFile));

@@ -9,6 +9,7 @@ import { effectiveStatus, silenceTimeout } from '../core/status';
 import type { Problems } from '../core/problems';
 import { isRunPanelToHost, type HostToRunPanel, type RunSummary, type SeriesData } from '../protocol/runPanel';
 import { settings } from '../settings';
+import { editRun } from '../runEdits';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 export const RUN_PANEL_VIEW_TYPE = 'labbook.run';
@@ -42,6 +43,14 @@ export class RunPanel extends Disposable {
   }
 
   private ready = false;
+  private noteEditWanted = false;
+
+  /** Opens the note editor in the panel (now, or once the webview is ready). */
+  editNote(): void {
+    this.panel.reveal();
+    if (this.ready) this.post({ type: 'editNote' });
+    else this.noteEditWanted = true;
+  }
   private sent = new Map<string, SentSeries>();
   private initTimer: NodeJS.Timeout | undefined;
 
@@ -77,8 +86,12 @@ export class RunPanel extends Disposable {
     if (message.type === 'ready') {
       this.ready = true;
       this.sendInit();
+      if (this.noteEditWanted) this.post({ type: 'editNote' });
+      this.noteEditWanted = false;
     } else if (message.type === 'openArtifact') {
       void this.openArtifact(message.path);
+    } else if (message.type === 'saveNote') {
+      editRun(this.index, this.uid, { t: 'note', text: message.text }).catch((e) => void vscode.window.showErrorMessage(`Labbook: the note was not saved: ${(e as Error).message}`));
     } else {
       this.problems.report(`run panel: ${message.message}`);
     }

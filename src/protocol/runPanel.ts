@@ -46,6 +46,8 @@ export type HostToRunPanel =
   | { readonly type: 'append'; readonly runId: string; readonly series: SeriesData[] }
   /** Metadata changed (status, name, tags, params). */
   | { readonly type: 'run'; readonly run: RunSummary }
+  /** Open the note editor (the Edit Note command). */
+  | { readonly type: 'editNote' }
   /** The end of the run's console output; `skipped` bytes before it were left out. */
   | { readonly type: 'console'; readonly text: string; readonly skipped: number };
 
@@ -55,12 +57,15 @@ export type RunPanelToHost =
   /** A user-visible problem inside the webview (shown in the Labbook output channel). */
   | { readonly type: 'error'; readonly message: string }
   /** Open one of the run's artifacts (by its run-relative path) in an editor. */
-  | { readonly type: 'openArtifact'; readonly path: string };
+  | { readonly type: 'openArtifact'; readonly path: string }
+  /** The user saved the run's note (Markdown). */
+  | { readonly type: 'saveNote'; readonly text: string };
 
 export function isRunPanelToHost(value: unknown): value is RunPanelToHost {
   if (typeof value !== 'object' || value === null) return false;
   const type = (value as { type?: unknown }).type;
   if (type === 'ready') return true;
   if (type === 'openArtifact') return typeof (value as { path?: unknown }).path === 'string';
+  if (type === 'saveNote') return typeof (value as { text?: unknown }).text === 'string';
   return type === 'error' && typeof (value as { message?: unknown }).message === 'string';
 }

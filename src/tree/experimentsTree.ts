@@ -30,6 +30,8 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
   private readonly changeEmitter = this.register(new vscode.EventEmitter<TreeNode | undefined>());
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private nodes: ExperimentNode[] = [];
+  private all: RunNode[] = [];
+  private archivedShown = false;
 
   constructor(private readonly index: IndexService, private readonly extensionUri: vscode.Uri) {
     super();
@@ -47,8 +49,11 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     const now = Date.now() / 1000;
     const timeout = settings().heartbeatTimeoutSeconds;
     const byExperiment = new Map<string, RunNode[]>();
+    this.all = [];
     for (const run of this.index.store.listRuns()) {
       const node: RunNode = { kind: 'run', experiment: run.experiment, run, status: effectiveStatus(run.status, run.lastActivity, now, silenceTimeout(run.source, timeout), run.source) };
+      this.all.push(node);
+      if (run.archived && !this.archivedShown) continue;
       const list = byExperiment.get(run.experiment);
       if (list) list.push(node);
       else byExperiment.set(run.experiment, [node]);
@@ -80,8 +85,19 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     return undefined;
   }
 
-  allRuns(): RunNode[] {
-    return this.nodes.flatMap((e) => e.runs);
+  /** Runs in the tree; with `includeArchived`, also the archived ones it hides. */
+  allRuns(includeArchived = false): RunNode[] {
+    return includeArchived ? [...this.all] : this.nodes.flatMap((e) => e.runs);
+  }
+
+  get showArchived(): boolean {
+    return this.archivedShown;
+  }
+
+  setShowArchived(show: boolean): void {
+    this.archivedShown = show;
+    void vscode.commands.executeCommand('setContext', 'labbook.showArchived', show);
+    this.reload();
   }
 
   getChildren(element?: TreeNode): TreeNode[] {
@@ -111,9 +127,14 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     item.id = `run:${run.uid}`;
     const parts = [run.deleted ? 'deleted' : status, ago(run.lastActivity ?? run.startTime)];
     if (run.source !== 'labbook' && element.mixedSources) parts.unshift(sourceLabel(run.source));
+    if (run.archived) parts.unshift('archived');
     item.description = parts.filter(Boolean).join(' · ');
-    item.iconPath = run.deleted ? new vscode.ThemeIcon('trash', new vscode.ThemeColor('disabledForeground')) : STATUS_ICON[status];
-    item.contextValue = run.source === 'labbook' ? 'run' : 'run.imported';
+    item.iconPath = run.deleted
+      ? new vscode.ThemeIcon('trash', new vscode.ThemeColor('disabledForeground'))
+      : run.archived
+        ? new vscode.ThemeIcon('archive', new vscode.ThemeColor('disabledForeground'))
+        : STATUS_ICON[status];
+    item.contextValue = `run${run.source === 'labbook' ? '' : '.imported'}${run.archived ? '.archived' : ''}`;
     item.tooltip = tooltip(run, status);
     item.command = { command: 'labbook.openRun', title: 'Open Run', arguments: [run.uid] };
     item.accessibilityInformation = { label: `${run.name}, ${status}` };

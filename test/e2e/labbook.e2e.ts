@@ -169,6 +169,18 @@ describe('Labbook in code-server (e2e)', function () {
     await screenshot(page, '04-chart-grown');
   });
 
+  it('edits the run note in the panel and keeps it in the run folder', async function () {
+    await chart.locator('button', { hasText: 'Add a note' }).click();
+    const area = chart.locator('textarea.note-editor');
+    await area.fill('Loss **flattens** after step 20.\n\n- try a higher lr');
+    await chart.locator('.note-actions button', { hasText: 'Save' }).click();
+    await chart.locator('.note strong', { hasText: 'flattens' }).waitFor({ state: 'visible', timeout: 10_000 });
+    const editsFile = path.join(workspace, 'labbook', path.basename(live.dir), 'labbook.edits.jsonl');
+    const text = await until('the note in the edits file', async () => fs.existsSync(editsFile) && fs.readFileSync(editsFile, 'utf8'));
+    assert.match(text, /"t":"note"/);
+    await screenshot(page, '04b-note');
+  });
+
   for (const imported of [
     { source: 'MLflow', experiment: 'Ship detection', run: 'languid-shrike-374', metric: 'train/box_loss', shot: '05-mlflow-run' },
     { source: 'TensorBoard', experiment: 'lightning_logs', run: 'version_0', metric: 'train_loss', shot: '06-tensorboard-run' },

@@ -3,10 +3,10 @@ import type { HostToRunPanel, RunPanelToHost, RunSummary, SeriesData } from '../
 import { clear, el } from '../shared/dom';
 import { getState, onHostMessage, post, setState } from '../shared/vscodeApi';
 import { onThemeChange } from '../shared/theme';
-import { renderMarkdown } from '../shared/markdown';
 import { MetricChart, toPoints } from './charts';
 import { groupOf } from './groups';
 import { ConsoleView, renderDetails } from './details';
+import { NoteView } from './note';
 import './style.css';
 
 provideVSCodeDesignSystem().register(vsCodeCheckbox(), vsCodeTag(), vsCodeTextField());
@@ -24,6 +24,7 @@ const toolbar = el('div', { className: 'toolbar' });
 const chartsRoot = el('main', { attrs: { id: 'charts' } });
 const empty = el('p', { className: 'empty', text: 'No metrics logged yet. Points appear here as the run logs them.' });
 const consoleView = new ConsoleView();
+const noteView = new NoteView((text) => send({ type: 'saveNote', text }));
 app.append(header, toolbar, chartsRoot, consoleView.element);
 
 const filter = document.createElement('vscode-text-field') as HTMLElement & { value: string };
@@ -76,7 +77,7 @@ function renderHeader(r: RunSummary): void {
     header.append(tags);
   }
   header.append(...renderDetails(r, (path) => send({ type: 'openArtifact', path })));
-  if (r.note) header.append(el('section', { className: 'note', attrs: { 'aria-label': 'note' } }, [renderMarkdown(r.note)]));
+  header.append(noteView.render(r.note));
 }
 
 function renderCharts(): void {
@@ -173,6 +174,9 @@ onHostMessage<HostToRunPanel>((m) => {
       case 'run':
         run = m.run;
         renderHeader(m.run);
+        break;
+      case 'editNote':
+        noteView.edit();
         break;
       case 'console':
         consoleView.update(m.text, m.skipped);

@@ -4,6 +4,7 @@ import { FORMAT_VERSION, parseLine, type RunRecord } from '../format/records';
 import type { Problems } from '../problems';
 import type { Store } from '../store/store';
 import { findEventFiles } from './discover';
+import { EDITS_FILE, IMPORTED_EDITS_DIR, parseEdits } from '../edits';
 import { EMPTY_TAIL, readNewLines, type TailState } from './tailer';
 
 /** What one `sync()` changed, so the host can refresh only what it must. */
@@ -121,7 +122,47 @@ export class Indexer {
     return rel.split(path.sep).join('/');
   }
 
+  private isEditsFile(rel: string): boolean {
+    return path.posix.basename(rel) === EDITS_FILE || path.posix.basename(path.posix.dirname(rel)) === IMPORTED_EDITS_DIR;
+  }
+
+  /** An edits file is small: read whole whenever it changes. */
+  private async syncEditsFile(rel: string, changes: IngestChanges): Promise<void> {
+    const abs = path.join(this.root, rel);
+    const row = this.store.getFile(rel);
+    let stat: fs.Stats;
+    let text: string;
+    try {
+      stat = await fs.promises.stat(abs);
+      if (row && row.size === stat.size && row.mtime === stat.mtimeMs) return;
+      text = await fs.promises.readFile(abs, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      if (row) {
+        this.store.transaction(() => {
+          for (const uid of this.store.deleteEditsFromFile(rel)) changes.runs.add(uid);
+          this.store.deleteFile(rel);
+        });
+      }
+      return;
+    }
+    const { uid: named, edits, bad } = parseEdits(text);
+    for (const line of bad) this.problems.report(`${rel}:${line}: skipped: not an edit record`);
+    // A native run's edits file sits beside its log: without a uid in it, it is that run's.
+    const beside = path.posix.basename(rel) === EDITS_FILE ? this.store.getFile(`${path.posix.dirname(rel)}/events.jsonl`)?.runId : null;
+    const uid = named ?? (beside != null ? this.store.runUid(beside) : undefined);
+    this.store.transaction(() => {
+      for (const old of this.store.deleteEditsFromFile(rel)) changes.runs.add(old);
+      if (uid) {
+        this.store.setEdits(uid, rel, edits);
+        changes.runs.add(uid);
+      }
+      this.store.putFile({ path: rel, runId: null, offset: stat.size, line: 0, head: '', size: stat.size, mtime: stat.mtimeMs });
+    });
+  }
+
   private async syncFile(rel: string, changes: IngestChanges): Promise<void> {
+    if (this.isEditsFile(rel)) return this.syncEditsFile(rel, changes);
     const abs = path.join(this.root, rel);
     const row = this.store.getFile(rel);
     let stat: fs.Stats;

@@ -63,6 +63,9 @@ export const MIGRATIONS: readonly string[] = [
   -- One row per unit read from another tracker (a TensorBoard run folder, an MLflow store…):
   -- the fingerprint of its files when it was read and the run uids it gave.
   CREATE TABLE import_units (unit TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, uids TEXT NOT NULL) WITHOUT ROWID;
+  -- What users changed in the UI, read from the edits files (see core/edits.ts); keyed by run uid so
+  -- that it survives a run being read again.
+  CREATE TABLE run_edits (uid TEXT PRIMARY KEY, file TEXT NOT NULL, name TEXT, note TEXT, tags TEXT, archived INTEGER) WITHOUT ROWID;
   `,
 ];
 

@@ -4,6 +4,7 @@ import type { Database, SqlJsStatic, Statement, SqlValue } from 'sql.js';
 import { migrate } from './schema';
 import { removeStaleTempFiles, writeFileAtomic } from './persistence';
 import type { AlertLevel, RunStatusValue } from '../format/records';
+import type { RunEdits } from '../edits';
 
 export interface RunRow {
   readonly id: number;
@@ -23,6 +24,8 @@ export interface RunRow {
   readonly pointCount: number;
   /** Deleted in the tracker it came from (shown marked, never hidden silently). */
   readonly deleted: boolean;
+  /** Archived by the user (an edit): hidden from the tree unless archived runs are shown. */
+  readonly archived: boolean;
 }
 
 export interface SeriesRow { readonly id: number; readonly key: string; readonly count: number; readonly lastStep: number | null }
@@ -50,9 +53,11 @@ const SINGLE_INSERT = 'INSERT OR IGNORE INTO points(series_id, step, value, time
 const MULTI_ROWS = 64;
 const MULTI_INSERT = `INSERT OR IGNORE INTO points(series_id, step, value, time) VALUES ${Array(MULTI_ROWS).fill('(?, ?, ?, ?)').join(', ')}`;
 
-const RUN_COLUMNS = `r.id, r.uid, e.name AS experiment, r.name, r.description, r.status, r.status_message, r.start_time, r.end_time,
-  r.last_activity, r.note, r.folder, r.source, r.format_version, r.deleted,
+const RUN_COLUMNS = `r.id, r.uid, e.name AS experiment, COALESCE(ed.name, r.name) AS name, r.description, r.status, r.status_message,
+  r.start_time, r.end_time, r.last_activity, COALESCE(ed.note, r.note) AS note, r.folder, r.source, r.format_version, r.deleted,
+  COALESCE(ed.archived, 0) AS archived,
   (SELECT COALESCE(SUM(count), 0) FROM series s WHERE s.run_id = r.id) AS point_count`;
+const RUN_FROM = 'runs r JOIN experiments e ON e.id = r.experiment_id LEFT JOIN run_edits ed ON ed.uid = r.uid';
 
 /**
  * The index: a sql.js database that mirrors the run log files. It can always be rebuilt from them.
@@ -354,6 +359,21 @@ export class Store {
     return this.all('SELECT unit FROM import_units ORDER BY unit').map((r) => r.unit as string);
   }
 
+  /** Records what a user changed for a run (from its edits file). */
+  setEdits(uid: string, file: string, edits: RunEdits): void {
+    this.run('INSERT OR REPLACE INTO run_edits(uid, file, name, note, tags, archived) VALUES (?, ?, ?, ?, ?, ?)', [
+      uid, file, edits.name ?? null, edits.note ?? null, edits.tags ? JSON.stringify(edits.tags) : null,
+      edits.archived === undefined ? null : edits.archived ? 1 : 0,
+    ]);
+  }
+
+  /** Forgets the edits read from `file`; returns the uids they were for. */
+  deleteEditsFromFile(file: string): string[] {
+    const uids = this.all('SELECT uid FROM run_edits WHERE file = ?', [file]).map((r) => r.uid as string);
+    this.run('DELETE FROM run_edits WHERE file = ?', [file]);
+    return uids;
+  }
+
   getFile(file: string): FileRow | undefined {
     const r = this.one('SELECT * FROM files WHERE path = ?', [file]);
     if (!r) return undefined;
@@ -375,18 +395,18 @@ export class Store {
   /** Empties the whole index (rebuild). */
   clear(): void {
     this.transaction(() => {
-      for (const t of ['points', 'series', 'params', 'tags', 'artifacts', 'datasets', 'run_env', 'alerts', 'runs', 'experiments', 'files', 'import_units']) this.db.exec(`DELETE FROM ${t}`);
+      for (const t of ['points', 'series', 'params', 'tags', 'artifacts', 'datasets', 'run_env', 'alerts', 'runs', 'experiments', 'files', 'import_units', 'run_edits']) this.db.exec(`DELETE FROM ${t}`);
     });
   }
 
   // ---- queries ----
 
   listRuns(): RunRow[] {
-    return this.all(`SELECT ${RUN_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id ORDER BY e.name, r.start_time DESC, r.id DESC`).map(toRunRow);
+    return this.all(`SELECT ${RUN_COLUMNS} FROM ${RUN_FROM} ORDER BY e.name, r.start_time DESC, r.id DESC`).map(toRunRow);
   }
 
   getRun(uid: string): RunRow | undefined {
-    const r = this.one(`SELECT ${RUN_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.uid = ?`, [uid]);
+    const r = this.one(`SELECT ${RUN_COLUMNS} FROM ${RUN_FROM} WHERE r.uid = ?`, [uid]);
     return r && toRunRow(r);
   }
 
@@ -397,6 +417,8 @@ export class Store {
   }
 
   getTags(runId: number): string[] {
+    const edited = this.one('SELECT ed.tags FROM runs r JOIN run_edits ed ON ed.uid = r.uid WHERE r.id = ? AND ed.tags IS NOT NULL', [runId]);
+    if (edited) return JSON.parse(edited.tags as string) as string[];
     return this.all('SELECT tag FROM tags WHERE run_id = ? ORDER BY pos', [runId]).map((r) => r.tag as string);
   }
 
@@ -464,5 +486,6 @@ function toRunRow(r: Record<string, SqlValue>): RunRow {
     formatVersion: r.format_version as number | null,
     pointCount: r.point_count as number,
     deleted: r.deleted === 1,
+    archived: r.archived === 1,
   };
 }

@@ -1,0 +1,67 @@
+/**
+ * What a user changes in the UI (name, note, tags, archived) is written to an edits file, never
+ * only to the index: next to a native run (`<run folder>/labbook.edits.jsonl`), and for runs read
+ * from other trackers in Labbook's own folder (`<log root>/_imported/<source>-<hash>.jsonl`), never
+ * into the other tool's files. Edits override what the run's own log says.
+ * Each line is a record like the run log's: `set` (name), `note`, `tags` (reset: the full list), `archive`.
+ */
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+
+export const EDITS_FILE = 'labbook.edits.jsonl';
+export const IMPORTED_EDITS_DIR = '_imported';
+
+export interface RunEdits {
+  readonly name?: string;
+  readonly note?: string;
+  readonly tags?: readonly string[];
+  readonly archived?: boolean;
+}
+
+export type EditRecord =
+  | { readonly t: 'set'; readonly name: string }
+  | { readonly t: 'note'; readonly text: string }
+  | { readonly t: 'tags'; readonly tags: readonly string[]; readonly reset: true }
+  | { readonly t: 'archive'; readonly archived: boolean };
+
+/** Workspace-relative (posix) path of the edits file of a run. */
+export function editsPath(run: { readonly uid: string; readonly source: string; readonly folder: string }, logRoot: string): string {
+  if (run.source === 'labbook') return `${run.folder}/${EDITS_FILE}`;
+  const hash = crypto.createHash('sha1').update(run.uid).digest('hex').slice(0, 16);
+  return `${logRoot}/${IMPORTED_EDITS_DIR}/${run.source}-${hash}.jsonl`;
+}
+
+/** Appends one edit (with the run's uid and the time) to the run's edits file. */
+export async function appendEdit(root: string, relPath: string, uid: string, record: EditRecord): Promise<void> {
+  const file = path.join(root, ...relPath.split('/'));
+  await fs.promises.mkdir(path.dirname(file), { recursive: true });
+  await fs.promises.appendFile(file, JSON.stringify({ ...record, uid, time: Date.now() / 1000 }) + '\n');
+}
+
+/** Folds an edits file's text into the latest value of each field; also returns the uid it names. */
+export function parseEdits(text: string): { uid?: string; edits: RunEdits; bad: number[] } {
+  let uid: string | undefined;
+  const edits: { name?: string; note?: string; tags?: string[]; archived?: boolean } = {};
+  const bad: number[] = [];
+  const lines = text.split('\n');
+  // The last line may be torn (being written): it is left for later.
+  if (!text.endsWith('\n')) lines.pop();
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    let r: Record<string, unknown>;
+    try {
+      r = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      bad.push(i + 1);
+      return;
+    }
+    if (typeof r.uid === 'string') uid = r.uid;
+    if (r.t === 'set' && typeof r.name === 'string' && r.name.trim()) edits.name = r.name;
+    else if (r.t === 'note' && typeof r.text === 'string') edits.note = r.text;
+    else if (r.t === 'tags' && Array.isArray(r.tags)) edits.tags = r.tags.filter((x): x is string => typeof x === 'string');
+    else if (r.t === 'archive' && typeof r.archived === 'boolean') edits.archived = r.archived;
+    else bad.push(i + 1);
+  });
+  return { uid, edits, bad };
+}

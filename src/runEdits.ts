@@ -1,0 +1,48 @@
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { appendEdit, editsPath, type EditRecord } from './core/edits';
+import type { IndexService } from './indexService';
+
+/** Writes a user's edit of a run to its edits file (the truth), then waits until the index has it. */
+export async function editRun(index: IndexService, uid: string, record: EditRecord): Promise<void> {
+  const run = index.store.getRun(uid);
+  if (!run) throw new Error(`no run with id ${uid}`);
+  const rel = editsPath(run, index.logRoot);
+  const root = index.folder.uri.fsPath;
+  await appendEdit(root, rel, uid, record);
+  index.schedule(path.join(root, ...rel.split('/')));
+  await index.whenIdle();
+}
+
+/** The commands that change runs: rename, tags, archive. The note is edited in the run panel. */
+export function registerEditCommands(index: IndexService, resolveUid: (arg: unknown) => Promise<string | undefined>): vscode.Disposable[] {
+  // Commands take the run (id or tree node) and, optionally, the new value (for keybindings and scripts).
+  const run = (fn: (uid: string, value: unknown) => Promise<void>) => async (arg: unknown, value?: unknown) => {
+    const uid = await resolveUid(arg);
+    if (!uid) return;
+    try {
+      await fn(uid, value);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Labbook: ${(e as Error).message}`);
+    }
+  };
+  return [
+    vscode.commands.registerCommand('labbook.renameRun', run(async (uid, value) => {
+      const current = index.store.getRun(uid)!;
+      const name = typeof value === 'string' ? value : await vscode.window.showInputBox({ title: 'Rename run', value: current.name, validateInput: (v) => (v.trim() ? undefined : 'A name is needed') });
+      if (name !== undefined && name.trim() !== current.name) await editRun(index, uid, { t: 'set', name: name.trim() });
+    })),
+    vscode.commands.registerCommand('labbook.editTags', run(async (uid, given) => {
+      const current = index.store.getRun(uid)!;
+      const tags = index.store.getTags(current.id);
+      const value = Array.isArray(given)
+        ? given.join(',')
+        : await vscode.window.showInputBox({ title: `Tags of ${current.name}`, prompt: 'Comma-separated tags', value: tags.join(', ') });
+      if (value === undefined) return;
+      const next = [...new Set(value.split(',').map((t) => t.trim()).filter(Boolean))];
+      await editRun(index, uid, { t: 'tags', tags: next, reset: true });
+    })),
+    vscode.commands.registerCommand('labbook.archiveRun', run((uid) => editRun(index, uid, { t: 'archive', archived: true }))),
+    vscode.commands.registerCommand('labbook.unarchiveRun', run((uid) => editRun(index, uid, { t: 'archive', archived: false }))),
+  ];
+}
