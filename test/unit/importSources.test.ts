@@ -60,3 +60,23 @@ describe('import sources: real tracker output in a workspace', () => {
     assert.strictEqual(ws.store.listRuns().length, 0);
   });
 });
+
+describe('import sources: a live MLflow run', () => {
+  it('gets its new metric lines without the other runs of the store being read again', async () => {
+    const ws = await workspace();
+    const store = path.join(ws.root, 'mlruns');
+    fs.cpSync(trackerFixtures('mlflow-files', 'ultralytics-boat', 'runs', 'mlflow'), store, { recursive: true });
+    const index = new ImportIndex(ws.store, ws.root, importFinders(await loadSql()), ws.problems);
+    await index.sync();
+    const run = ws.store.listRuns().find((r) => r.name === 'popular-conch-815')!;
+    const metricFile = path.join(ws.root, run.folder, 'metrics', 'train', 'box_loss');
+    const before = ws.store.listSeries(run.id).find((s) => s.key === 'train/box_loss')!.count;
+    fs.appendFileSync(metricFile, `\n${Date.now()} 0.5 ${before + 1000}\n`);
+    const changes = await index.sync();
+    assert.deepStrictEqual([...changes.runs].filter((u) => u.startsWith('mlflow:')).length, 4, 'the store is one unit');
+    assert.deepStrictEqual([...changes.points.keys()], [run.uid], 'only the run that grew has new points');
+    assert.strictEqual(changes.reset.size, 0);
+    const after = ws.store.getRun(run.uid)!;
+    assert.strictEqual(ws.store.listSeries(after.id).find((s) => s.key === 'train/box_loss')!.count, before + 1);
+  });
+});

@@ -304,7 +304,7 @@ interface Experiment {
  * and line; whatever can be read is returned. `now` (ms) is accepted for symmetry with the other
  * readers; MLflow's own status is kept as written.
  */
-export async function readMlflowFileStore(workspaceRoot: string, storeDir: string, problems: Problems, now?: number): Promise<ImportedRun[]> {
+export async function readMlflowFileStore(workspaceRoot: string, storeDir: string, problems: Problems, now?: number, cache?: MlflowRunCache): Promise<ImportedRun[]> {
   void now;
   const root = path.resolve(workspaceRoot);
   const store = path.resolve(root, storeDir);
@@ -322,11 +322,50 @@ export async function readMlflowFileStore(workspaceRoot: string, storeDir: strin
   for (const exp of experiments) {
     for (const name of (await subfolders(exp.dir)).sort()) {
       if (NON_RUN_FOLDERS.has(name) || name.startsWith('.')) continue;
-      jobs.push(() => readRun(ctx, exp, path.join(exp.dir, name), name));
+      const runDir = path.join(exp.dir, name);
+      jobs.push(cache ? () => readRunCached(ctx, exp, runDir, name, cache) : () => readRun(ctx, exp, runDir, name));
     }
   }
   const runs = await mapLimit(jobs, CONCURRENCY);
   return runs.filter((r): r is ImportedRun => r !== undefined);
+}
+
+/**
+ * Runs read before, with the sizes and times of their files: a store read again (because one run
+ * is being written) reads only the runs whose files changed.
+ */
+export type MlflowRunCache = Map<string, { readonly print: string; readonly run: ImportedRun | undefined }>;
+
+async function runFingerprint(dir: string): Promise<string> {
+  const parts: string[] = [];
+  async function walk(d: string, depth: number): Promise<void> {
+    let entries: fs.Dirent[];
+    try {
+      entries = await fs.promises.readdir(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) {
+        if (depth < 8 && e.name !== 'artifacts') await walk(p, depth + 1);
+      } else {
+        const st = await fs.promises.stat(p).catch(() => undefined);
+        parts.push(`${p}:${st?.size}:${st?.mtimeMs}`);
+      }
+    }
+  }
+  await walk(dir, 0);
+  return parts.sort().join('|');
+}
+
+async function readRunCached(ctx: Ctx, exp: Experiment, dir: string, folder: string, cache: MlflowRunCache): Promise<ImportedRun | undefined> {
+  const print = `${exp.name}|${exp.deleted}|${await runFingerprint(dir)}`;
+  const hit = cache.get(dir);
+  if (hit && hit.print === print) return hit.run;
+  const run = await readRun(ctx, exp, dir, folder);
+  cache.set(dir, { print, run });
+  return run;
 }
 
 interface Ctx {

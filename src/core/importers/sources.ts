@@ -5,7 +5,7 @@ import type { Problems } from '../problems';
 import type { SqlJsStatic } from 'sql.js';
 import type { ImportedRun } from './model';
 import { findDvcliveRuns, readDvclive } from './dvclive';
-import { findMlflowStores, readMlflowFileStore } from './mlflowFiles';
+import { findMlflowStores, readMlflowFileStore, type MlflowRunCache } from './mlflowFiles';
 import { findMlflowSqliteFiles, readMlflowSqlite } from './mlflowSqlite';
 import { findSwanlabRoots, readSwanlab } from './swanlab';
 import { findTensorBoardRuns, TensorBoardRunReader } from './tensorboard';
@@ -82,12 +82,22 @@ function wholeFinder(
     }));
 }
 
+/** MLflow file stores: read as a whole, but runs whose files did not change come from a cache. */
+function mlflowFinder(): ImportFinder {
+  const caches = new Map<string, MlflowRunCache>();
+  return wholeFinder('mlflow', findMlflowStores, (dir) => filesBelow(dir, 8), (root, dir, problems) => {
+    let cache = caches.get(dir);
+    if (!cache) caches.set(dir, (cache = new Map()));
+    return readMlflowFileStore(root, dir, problems, undefined, cache);
+  });
+}
+
 /** Every other tracker Labbook reads. Each call makes fresh finders (with their own reader caches). */
 export function importFinders(SQL: SqlJsStatic): ImportFinder[] {
   return [
     folderFinder('tensorboard', findTensorBoardRuns, (root, folder, problems) => new TensorBoardRunReader(root, folder, problems), 1),
     folderFinder('wandb', findWandbRuns, (root, folder, problems) => new WandbRunReader(root, folder, problems), 2),
-    wholeFinder('mlflow', findMlflowStores, (dir) => filesBelow(dir, 8), (root, dir, problems) => readMlflowFileStore(root, dir, problems)),
+    mlflowFinder(),
     wholeFinder('mlflow-db', findMlflowSqliteFiles, async (file) => [file, `${file}-wal`], (root, file, problems) => readMlflowSqlite(SQL, root, file, problems)),
     wholeFinder('dvclive', findDvcliveRuns, (dir) => filesBelow(dir, 4), async (root, dir, problems) => [await readDvclive(root, dir, problems)]),
     wholeFinder('swanlab', findSwanlabRoots, (dir) => filesBelow(dir, 5), (root, dir, problems) => readSwanlab(SQL, root, dir, problems)),
