@@ -3,14 +3,14 @@ import * as vscode from 'vscode';
 import initSqlJs from 'sql.js';
 import type { LabbookApi } from './api';
 import type { Problems } from './core/problems';
-import { IndexService } from './indexService';
+import { WorkspaceIndexes } from './workspaceIndexes';
 import { ExperimentsTree, type TreeNode } from './tree/experimentsTree';
 import { RunPanel } from './panels/runPanel';
 import { registerCommands } from './commands';
 import { notifyAlerts } from './alertNotifier';
 import { applyTerminalEnvironment, copyPythonSdk } from './sdkSetup';
 
-let service: IndexService | undefined;
+let indexes: WorkspaceIndexes | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<LabbookApi> {
   const output = vscode.window.createOutputChannel('Labbook');
@@ -26,11 +26,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
     return { whenIdle: async () => undefined, snapshot: () => ({ experiments: [] }) };
   }
   const SQL = await initSqlJs({ locateFile: (file: string) => path.join(context.extensionPath, 'dist', file) });
-  const index = await IndexService.create(folder, SQL, problems);
-  service = index;
-  context.subscriptions.push(index);
+  const all = new WorkspaceIndexes(SQL, problems);
+  indexes = all;
+  context.subscriptions.push(all);
+  await all.start();
 
-  const tree = new ExperimentsTree(index, context.extensionUri);
+  const tree = new ExperimentsTree(all, context.extensionUri);
   context.subscriptions.push(tree);
   const view = vscode.window.createTreeView<TreeNode>('labbook.experiments', { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(view);
@@ -40,22 +41,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
   };
   context.subscriptions.push(tree.onDidChangeTreeData(updateBadge));
 
-  context.subscriptions.push(...registerCommands({ context, index, tree, problems, output }));
+  context.subscriptions.push(...registerCommands({ context, indexes: all, tree, problems, output }));
   context.subscriptions.push({ dispose: () => RunPanel.disposeAll() });
-  context.subscriptions.push(vscode.commands.registerCommand('labbook.copyPythonSdk', () => copyPythonSdk(context, folder)));
-  context.subscriptions.push(index.onDidTriggerAlerts((alerts) => notifyAlerts(alerts, problems)));
+  context.subscriptions.push(vscode.commands.registerCommand('labbook.copyPythonSdk', async () => {
+    const target = all.all().length > 1 ? await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Copy the SDK into which folder?' }) : folder;
+    if (target) await copyPythonSdk(context, target);
+  }));
+  context.subscriptions.push(all.onDidTriggerAlerts((alerts) => notifyAlerts(alerts, problems)));
 
-  await index.refresh();
   tree.reload();
   updateBadge();
 
   return {
-    whenIdle: () => index.whenIdle(),
+    whenIdle: () => all.whenIdle(),
     snapshot: () => tree.snapshot(),
   };
 }
 
 export async function deactivate(): Promise<void> {
-  await service?.close();
-  service = undefined;
+  await indexes?.close();
+  indexes = undefined;
 }

@@ -2,6 +2,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { appendEdit, editsPath, type EditRecord } from './core/edits';
 import type { IndexService } from './indexService';
+import type { RunRef } from './commands';
 
 /** Writes a user's edit of a run to its edits file (the truth), then waits until the index has it. */
 export async function editRun(index: IndexService, uid: string, record: EditRecord): Promise<void> {
@@ -15,24 +16,24 @@ export async function editRun(index: IndexService, uid: string, record: EditReco
 }
 
 /** The commands that change runs: rename, tags, archive. The note is edited in the run panel. */
-export function registerEditCommands(index: IndexService, resolveUid: (arg: unknown) => Promise<string | undefined>): vscode.Disposable[] {
+export function registerEditCommands(resolveRun: (arg: unknown) => Promise<RunRef | undefined>): vscode.Disposable[] {
   // Commands take the run (id or tree node) and, optionally, the new value (for keybindings and scripts).
-  const run = (fn: (uid: string, value: unknown) => Promise<void>) => async (arg: unknown, value?: unknown) => {
-    const uid = await resolveUid(arg);
-    if (!uid) return;
+  const run = (fn: (index: IndexService, uid: string, value: unknown) => Promise<void>) => async (arg: unknown, value?: unknown) => {
+    const ref = await resolveRun(arg);
+    if (!ref) return;
     try {
-      await fn(uid, value);
+      await fn(ref.index, ref.uid, value);
     } catch (e) {
       void vscode.window.showErrorMessage(`Labbook: ${(e as Error).message}`);
     }
   };
   return [
-    vscode.commands.registerCommand('labbook.renameRun', run(async (uid, value) => {
+    vscode.commands.registerCommand('labbook.renameRun', run(async (index, uid, value) => {
       const current = index.store.getRun(uid)!;
       const name = typeof value === 'string' ? value : await vscode.window.showInputBox({ title: 'Rename run', value: current.name, validateInput: (v) => (v.trim() ? undefined : 'A name is needed') });
       if (name !== undefined && name.trim() !== current.name) await editRun(index, uid, { t: 'set', name: name.trim() });
     })),
-    vscode.commands.registerCommand('labbook.editTags', run(async (uid, given) => {
+    vscode.commands.registerCommand('labbook.editTags', run(async (index, uid, given) => {
       const current = index.store.getRun(uid)!;
       const tags = index.store.getTags(current.id);
       const value = Array.isArray(given)
@@ -42,7 +43,7 @@ export function registerEditCommands(index: IndexService, resolveUid: (arg: unkn
       const next = [...new Set(value.split(',').map((t) => t.trim()).filter(Boolean))];
       await editRun(index, uid, { t: 'tags', tags: next, reset: true });
     })),
-    vscode.commands.registerCommand('labbook.archiveRun', run((uid) => editRun(index, uid, { t: 'archive', archived: true }))),
-    vscode.commands.registerCommand('labbook.unarchiveRun', run((uid) => editRun(index, uid, { t: 'archive', archived: false }))),
+    vscode.commands.registerCommand('labbook.archiveRun', run((index, uid) => editRun(index, uid, { t: 'archive', archived: true }))),
+    vscode.commands.registerCommand('labbook.unarchiveRun', run((index, uid) => editRun(index, uid, { t: 'archive', archived: false }))),
   ];
 }

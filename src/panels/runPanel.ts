@@ -22,7 +22,8 @@ export class RunPanel extends Disposable {
   private static readonly open = new Map<string, RunPanel>();
 
   static show(extensionUri: vscode.Uri, index: IndexService, problems: Problems, uid: string): RunPanel | undefined {
-    const existing = RunPanel.open.get(uid);
+    const key = `${index.folder.uri.toString()}|${uid}`;
+    const existing = RunPanel.open.get(key);
     if (existing) {
       existing.panel.reveal();
       return existing;
@@ -34,7 +35,7 @@ export class RunPanel extends Disposable {
     }
     const panel = vscode.window.createWebviewPanel(RUN_PANEL_VIEW_TYPE, run.name, vscode.ViewColumn.Active, webviewOptions(extensionUri));
     const view = new RunPanel(panel, extensionUri, index, problems, uid);
-    RunPanel.open.set(uid, view);
+    RunPanel.open.set(key, view);
     return view;
   }
 
@@ -73,7 +74,7 @@ export class RunPanel extends Disposable {
   override dispose(): void {
     clearTimeout(this.initTimer);
     clearTimeout(this.consoleTimer);
-    RunPanel.open.delete(this.uid);
+    RunPanel.open.delete(`${this.index.folder.uri.toString()}|${this.uid}`);
     super.dispose();
   }
 

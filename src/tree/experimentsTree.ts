@@ -1,22 +1,25 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../disposable';
 import type { IndexService } from '../indexService';
+import type { WorkspaceIndexes } from '../workspaceIndexes';
 import type { RunRow } from '../core/store/store';
 import { effectiveStatus, silenceTimeout, sourceLabel } from '../core/status';
 import type { RunStatus } from '../protocol/runPanel';
 import type { TreeSnapshot } from '../api';
 import { settings } from '../settings';
 
-export interface ExperimentNode { readonly kind: 'experiment'; readonly name: string; readonly runs: readonly RunNode[] }
+export interface FolderNode { readonly kind: 'folder'; readonly index: IndexService; readonly experiments: readonly ExperimentNode[] }
+export interface ExperimentNode { readonly kind: 'experiment'; readonly index: IndexService; readonly name: string; readonly runs: readonly RunNode[] }
 export interface RunNode {
   readonly kind: 'run';
+  readonly index: IndexService;
   readonly experiment: string;
   readonly run: RunRow;
   readonly status: RunStatus;
   /** The experiment holds runs of several sources: the run's own description names its source. */
   mixedSources?: boolean;
 }
-export type TreeNode = ExperimentNode | RunNode;
+export type TreeNode = FolderNode | ExperimentNode | RunNode;
 
 const STATUS_ICON: Record<RunStatus, vscode.ThemeIcon> = {
   running: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),
@@ -29,47 +32,55 @@ const STATUS_ICON: Record<RunStatus, vscode.ThemeIcon> = {
 export class ExperimentsTree extends Disposable implements vscode.TreeDataProvider<TreeNode> {
   private readonly changeEmitter = this.register(new vscode.EventEmitter<TreeNode | undefined>());
   readonly onDidChangeTreeData = this.changeEmitter.event;
-  private nodes: ExperimentNode[] = [];
+  private folders: FolderNode[] = [];
   private all: RunNode[] = [];
   private archivedShown = false;
 
-  constructor(private readonly index: IndexService, private readonly extensionUri: vscode.Uri) {
+  constructor(private readonly indexes: WorkspaceIndexes, private readonly extensionUri: vscode.Uri) {
     super();
     this.reload();
-    this.register(index.onDidChange(() => this.reload()));
+    this.register(indexes.onDidChange(() => this.reload()));
     // A running run can turn into a killed one by silence alone: look again now and then.
     const timer = setInterval(() => {
-      if (this.nodes.some((e) => e.runs.some((r) => r.run.status === 'running'))) this.reload();
+      if (this.all.some((r) => r.run.status === 'running')) this.reload();
     }, 10_000);
     this.register({ dispose: () => clearInterval(timer) });
   }
 
-  /** Re-reads runs from the index. */
+  /** Re-reads runs from the indexes. */
   reload(): void {
+    this.all = [];
+    this.folders = this.indexes.all().map((index) => ({ kind: 'folder', index, experiments: this.experimentsOf(index) }));
+    void vscode.commands.executeCommand('setContext', 'labbook.hasRuns', this.all.length > 0);
+    this.changeEmitter.fire(undefined);
+  }
+
+  private experimentsOf(index: IndexService): ExperimentNode[] {
     const now = Date.now() / 1000;
     const timeout = settings().heartbeatTimeoutSeconds;
     const byExperiment = new Map<string, RunNode[]>();
-    this.all = [];
-    for (const run of this.index.store.listRuns()) {
-      const node: RunNode = { kind: 'run', experiment: run.experiment, run, status: effectiveStatus(run.status, run.lastActivity, now, silenceTimeout(run.source, timeout), run.source) };
+    for (const run of index.store.listRuns()) {
+      const node: RunNode = { kind: 'run', index, experiment: run.experiment, run, status: effectiveStatus(run.status, run.lastActivity, now, silenceTimeout(run.source, timeout), run.source) };
       this.all.push(node);
       if (run.archived && !this.archivedShown) continue;
       const list = byExperiment.get(run.experiment);
       if (list) list.push(node);
       else byExperiment.set(run.experiment, [node]);
     }
-    this.nodes = [...byExperiment].map(([name, runs]) => {
+    return [...byExperiment].map(([name, runs]) => {
       const mixed = new Set(runs.map((r) => r.run.source)).size > 1;
       for (const r of runs) r.mixedSources = mixed;
-      return { kind: 'experiment', name, runs };
+      return { kind: 'experiment', index, name, runs };
     });
-    void vscode.commands.executeCommand('setContext', 'labbook.hasRuns', this.nodes.length > 0);
-    this.changeEmitter.fire(undefined);
+  }
+
+  private get experiments(): ExperimentNode[] {
+    return this.folders.flatMap((f) => f.experiments);
   }
 
   snapshot(): TreeSnapshot {
     return {
-      experiments: this.nodes.map((e) => ({
+      experiments: this.experiments.map((e) => ({
         name: e.name,
         runs: e.runs.map((r) => ({ id: r.run.uid, name: r.run.name, status: r.status, pointCount: r.run.pointCount })),
       })),
@@ -80,14 +91,9 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     return vscode.Uri.joinPath(this.extensionUri, 'media', 'sources', `${source}.svg`);
   }
 
-  findRun(uid: string): RunNode | undefined {
-    for (const e of this.nodes) for (const r of e.runs) if (r.run.uid === uid) return r;
-    return undefined;
-  }
-
   /** Runs in the tree; with `includeArchived`, also the archived ones it hides. */
   allRuns(includeArchived = false): RunNode[] {
-    return includeArchived ? [...this.all] : this.nodes.flatMap((e) => e.runs);
+    return includeArchived ? [...this.all] : this.experiments.flatMap((e) => e.runs);
   }
 
   get showArchived(): boolean {
@@ -101,18 +107,31 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
   }
 
   getChildren(element?: TreeNode): TreeNode[] {
-    if (!element) return this.nodes;
+    // One folder: experiments at the top. Several (multi-root): a node per folder first.
+    if (!element) return this.folders.length === 1 ? [...this.folders[0].experiments] : this.folders;
+    if (element.kind === 'folder') return [...element.experiments];
     return element.kind === 'experiment' ? [...element.runs] : [];
   }
 
   getParent(element: TreeNode): TreeNode | undefined {
-    return element.kind === 'run' ? this.nodes.find((e) => e.name === element.experiment) : undefined;
+    if (element.kind === 'run') return this.experiments.find((e) => e.index === element.index && e.name === element.experiment);
+    if (element.kind === 'experiment' && this.folders.length > 1) return this.folders.find((f) => f.index === element.index);
+    return undefined;
   }
 
   getTreeItem(element: TreeNode): vscode.TreeItem {
+    if (element.kind === 'folder') {
+      const item = new vscode.TreeItem(element.index.folder.name, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `folder:${element.index.folder.uri.toString()}`;
+      const runs = element.experiments.reduce((n, e) => n + e.runs.length, 0);
+      item.description = `${runs} run${runs === 1 ? '' : 's'}`;
+      item.iconPath = vscode.ThemeIcon.Folder;
+      item.contextValue = 'folder';
+      return item;
+    }
     if (element.kind === 'experiment') {
       const item = new vscode.TreeItem(element.name, vscode.TreeItemCollapsibleState.Expanded);
-      item.id = `experiment:${element.name}`;
+      item.id = `experiment:${element.index.folder.index}:${element.name}`;
       const running = element.runs.filter((r) => r.status === 'running').length;
       item.description = `${element.runs.length} run${element.runs.length === 1 ? '' : 's'}${running ? ` · ${running} running` : ''}`;
       const sources = new Set(element.runs.map((r) => r.run.source));
@@ -124,7 +143,7 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     }
     const { run, status } = element;
     const item = new vscode.TreeItem(run.name, vscode.TreeItemCollapsibleState.None);
-    item.id = `run:${run.uid}`;
+    item.id = `run:${element.index.folder.index}:${run.uid}`;
     const parts = [run.deleted ? 'deleted' : status, ago(run.lastActivity ?? run.startTime)];
     if (run.source !== 'labbook' && element.mixedSources) parts.unshift(sourceLabel(run.source));
     if (run.archived) parts.unshift('archived');

@@ -124,7 +124,8 @@ function updateCounts(): void {
     total += drawn;
     c.card.setAttribute('data-points', String(drawn));
     const label = c.card.querySelector('.count')!;
-    label.textContent = drawn < c.total ? `${drawn.toLocaleString()} of ${c.total.toLocaleString()} points` : `${c.total.toLocaleString()} points`;
+    const points = (n: number) => `${n.toLocaleString()} point${n === 1 ? '' : 's'}`;
+    label.textContent = drawn < c.total ? `${drawn.toLocaleString()} of ${points(c.total)}` : points(c.total);
   }
   chartsRoot.setAttribute('data-total-points', String(total));
   chartsRoot.setAttribute('data-series', String(charts.size));
