@@ -207,4 +207,28 @@ describe('Labbook in code-server (e2e)', function () {
       await screenshot(page, imported.shot);
     });
   }
+
+  it('shows each folder of a multi-root workspace with its own runs', async function () {
+    // A second window on a .code-workspace with two folders: this test's workspace and one more.
+    const second = fs.mkdtempSync(path.join(path.dirname(workspace), 'labbook-e2e-second-'));
+    new RunWriter(path.join(second, 'labbook'), { project: 'second-folder', name: 'second-run' }).series(0, 12, (s) => trainingCurve(s, 7)).finish();
+    const file = path.join(second, 'both.code-workspace');
+    fs.writeFileSync(file, JSON.stringify({ folders: [{ path: workspace }, { path: second }] }));
+    const { page: multi } = await openWorkbench(browser, `${server.baseUrl}/?workspace=${encodeURIComponent(file).replace(/%2F/g, '/')}`, 'e2e-multi-root');
+    try {
+      await openViewContainer(multi, 'Labbook');
+      const pane = treeView(multi, 'Experiments');
+      await treeRow(pane, path.basename(workspace)).waitFor({ state: 'visible', timeout: 60_000 });
+      await expand(treeRow(pane, path.basename(second)));
+      await expand(treeRow(pane, 'second-folder'));
+      await treeRow(pane, 'second-run').click();
+      await editorTab(multi, 'second-run').waitFor({ state: 'visible', timeout: 30_000 });
+      const frame = activeWebview(multi);
+      await until('the second folder run charted', async () => (await chartState(frame)).drawn >= 1);
+      await screenshot(multi, '07-multi-root');
+    } finally {
+      await multi.close();
+      fs.rmSync(second, { recursive: true, force: true });
+    }
+  });
 });
