@@ -22,6 +22,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { findFolders, listDir, readText, VENDOR_FOLDERS, walkFiles } from '../fsWalk';
 import type { Problems } from '../problems';
 import type { ImportedRun, ImportedSeries } from './model';
 import { parseYaml, YamlError } from './yamlLite';
@@ -31,7 +32,6 @@ export const DVCLIVE_RUNNING_WINDOW_MS = 10 * 60 * 1000;
 const MAX_DEPTH = 6;
 const MAX_MESSAGES_PER_FILE = 20;
 const MAX_ARTIFACTS = 5000;
-const SKIP_FOLDERS = new Set(['node_modules', '__pycache__', 'site-packages', 'dist-packages']);
 
 /**
  * Finds DVCLive folders below `workspaceRoot` (absolute, sorted): folders named `dvclive` that hold
@@ -40,24 +40,13 @@ const SKIP_FOLDERS = new Set(['node_modules', '__pycache__', 'site-packages', 'd
  * pipelines and many scripts write those too. Skips dot-folders and node_modules.
  */
 export async function findDvcliveRuns(workspaceRoot: string): Promise<string[]> {
-  const found: string[] = [];
-  async function walk(dir: string, depth: number): Promise<void> {
-    const entries = await listDir(dir);
-    if (!entries) return;
+  return findFolders(path.resolve(workspaceRoot), { maxDepth: MAX_DEPTH, skip: VENDOR_FOLDERS }, async (dir, entries, depth) => {
     const names = new Set(entries.map((e) => e.name));
     const isDvclive =
       (path.basename(dir) === 'dvclive' && (names.has('metrics.json') || names.has('params.yaml') || names.has('plots'))) ||
       (names.has('plots') && (await hasTsv(path.join(dir, 'plots', 'metrics'))));
-    if (isDvclive && depth > 0) {
-      found.push(dir);
-      return;
-    }
-    if (depth >= MAX_DEPTH) return;
-    const subdirs = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && !SKIP_FOLDERS.has(e.name));
-    await Promise.all(subdirs.map((e) => walk(path.join(dir, e.name), depth + 1)));
-  }
-  await walk(path.resolve(workspaceRoot), 0);
-  return found.sort();
+    return isDvclive && depth > 0;
+  });
 }
 
 async function hasTsv(dir: string, depth = 0): Promise<boolean> {
@@ -279,45 +268,12 @@ function rel(root: string, abs: string): string {
   return path.relative(root, abs).split(path.sep).join('/');
 }
 
-async function readText(file: string): Promise<string | undefined> {
-  try {
-    return await fs.promises.readFile(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
 async function mtime(file: string): Promise<number> {
   try {
     return (await fs.promises.stat(file)).mtimeMs;
   } catch {
     return -Infinity;
   }
-}
-
-async function listDir(dir: string): Promise<fs.Dirent[] | undefined> {
-  try {
-    return await fs.promises.readdir(dir, { withFileTypes: true });
-  } catch {
-    return undefined;
-  }
-}
-
-/** Files below `dir`, as posix paths relative to it; at most `maxDepth` levels and `limit` files. */
-async function walkFiles(dir: string, maxDepth: number, limit: number): Promise<string[]> {
-  const out: string[] = [];
-  async function walk(sub: string, depth: number): Promise<void> {
-    const entries = await listDir(sub ? path.join(dir, sub) : dir);
-    if (!entries) return;
-    for (const e of entries) {
-      if (out.length >= limit) return;
-      const p = sub ? `${sub}/${e.name}` : e.name;
-      if (e.isFile()) out.push(p);
-      else if (e.isDirectory() && depth < maxDepth) await walk(p, depth + 1);
-    }
-  }
-  await walk('', 0);
-  return out;
 }
 
 function clip(s: string): string {

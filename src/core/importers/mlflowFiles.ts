@@ -33,6 +33,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
 import type { RunStatusValue } from '../format/records';
+import { findFolders, listDir, openIfExists, VENDOR_FOLDERS, walkFolders } from '../fsWalk';
 import type { Problems } from '../problems';
 import type { ImportedRun, ImportedSeries } from './model';
 import { parseYaml, YamlError } from './yamlLite';
@@ -48,8 +49,8 @@ const CONCURRENCY = 8;
 const FILE_CONCURRENCY = 8;
 /** Folders inside an experiment folder that are not runs (MLflow 2.x/3.x). */
 const NON_RUN_FOLDERS = new Set(['tags', 'datasets', 'models', 'traces', 'logged_models', 'inputs', 'outputs']);
-/** Folders never searched for stores. */
-const SKIP_FOLDERS = new Set(['node_modules', '__pycache__', 'site-packages', 'dist-packages']);
+/** Not part of a run's fingerprint (artifacts do not change what is read). */
+const ARTIFACTS_FOLDER: ReadonlySet<string> = new Set(['artifacts']);
 
 // ----------------------------------------------------------------------------------------------
 // Discovery
@@ -62,24 +63,12 @@ const SKIP_FOLDERS = new Set(['node_modules', '__pycache__', 'site-packages', 'd
  * look inside a store it found.
  */
 export async function findMlflowStores(workspaceRoot: string): Promise<string[]> {
-  const found: string[] = [];
-  async function walk(dir: string, depth: number): Promise<void> {
-    let entries: fs.Dirent[];
-    try {
-      entries = await fs.promises.readdir(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    const subdirs = entries.filter((e) => e.isDirectory()).map((e) => e.name);
-    if ((depth > 0 && path.basename(dir) === 'mlruns') || (await looksLikeStore(dir, subdirs))) {
-      found.push(dir);
-      return;
-    }
-    if (depth >= MLFLOW_STORE_MAX_DEPTH) return;
-    await Promise.all(subdirs.filter((n) => !n.startsWith('.') && !SKIP_FOLDERS.has(n)).map((n) => walk(path.join(dir, n), depth + 1)));
-  }
-  await walk(path.resolve(workspaceRoot), 0);
-  return found.sort();
+  return findFolders(
+    path.resolve(workspaceRoot),
+    { maxDepth: MLFLOW_STORE_MAX_DEPTH, skip: VENDOR_FOLDERS },
+    async (dir, entries, depth) =>
+      (depth > 0 && path.basename(dir) === 'mlruns') || looksLikeStore(dir, entries.filter((e) => e.isDirectory()).map((e) => e.name)),
+  );
 }
 
 async function looksLikeStore(dir: string, subdirs: string[]): Promise<boolean> {
@@ -256,13 +245,8 @@ export async function readMetricFile(
   into: SeriesBuffer,
   onBadLine?: (line: number, message: string) => void,
 ): Promise<MetricFileRead | undefined> {
-  let handle: fs.promises.FileHandle;
-  try {
-    handle = await fs.promises.open(file, 'r');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
+  const handle = await openIfExists(file);
+  if (!handle) return undefined;
   try {
     const { size } = await handle.stat();
     let start = from;
@@ -338,24 +322,21 @@ export type MlflowRunCache = Map<string, { readonly print: string; readonly run:
 
 async function runFingerprint(dir: string): Promise<string> {
   const parts: string[] = [];
-  async function walk(d: string, depth: number): Promise<void> {
-    let entries: fs.Dirent[];
-    try {
-      entries = await fs.promises.readdir(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) {
-        if (depth < 8 && e.name !== 'artifacts') await walk(p, depth + 1);
-      } else {
+  await walkFolders(dir, {
+    maxDepth: 8,
+    dotFolders: true,
+    skip: ARTIFACTS_FOLDER,
+    sequential: true,
+    folder: async (d, entries) => {
+      // Every entry but a folder counts (a symlink too).
+      for (const e of entries) {
+        if (e.isDirectory()) continue;
+        const p = path.join(d, e.name);
         const st = await fs.promises.stat(p).catch(() => undefined);
         parts.push(`${p}:${st?.size}:${st?.mtimeMs}`);
       }
-    }
-  }
-  await walk(dir, 0);
+    },
+  });
   return parts.sort().join('|');
 }
 
@@ -588,34 +569,27 @@ export function rel(root: string, abs: string): string {
   return path.relative(root, abs).split(path.sep).join('/');
 }
 
-async function listDir(dir: string): Promise<fs.Dirent[] | undefined> {
-  try {
-    return await fs.promises.readdir(dir, { withFileTypes: true });
-  } catch {
-    return undefined;
-  }
-}
-
 async function subfolders(dir: string): Promise<string[]> {
   return ((await listDir(dir)) ?? []).filter((e) => e.isDirectory()).map((e) => e.name);
 }
 
-/** Files below `dir`, as posix paths relative to it; at most `maxDepth` levels and `limit` files. */
+/**
+ * Files below `dir`, as posix paths relative to it; at most `maxDepth` levels and `limit` files.
+ * A folder's own files come before those of its sub-folders.
+ */
 async function walkFiles(dir: string, maxDepth: number, limit: number): Promise<string[]> {
   const out: string[] = [];
-  async function walk(sub: string, depth: number): Promise<void> {
-    const entries = await listDir(sub ? path.join(dir, sub) : dir);
-    if (!entries) return;
-    const dirs: string[] = [];
-    for (const e of entries) {
-      if (out.length >= limit) return;
-      const p = sub ? `${sub}/${e.name}` : e.name;
-      if (e.isFile()) out.push(p);
-      else if (e.isDirectory() && depth < maxDepth) dirs.push(p);
-    }
-    for (const d of dirs) await walk(d, depth + 1);
-  }
-  await walk('', 0);
+  await walkFolders(dir, {
+    maxDepth,
+    dotFolders: true,
+    sequential: true,
+    folder: (d, entries) => {
+      for (const e of entries) {
+        if (out.length >= limit) return false;
+        if (e.isFile()) out.push(rel(dir, path.join(d, e.name)));
+      }
+    },
+  });
   return out;
 }
 

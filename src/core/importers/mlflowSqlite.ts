@@ -20,9 +20,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
+import { VENDOR_FOLDERS, walkFolders } from '../fsWalk';
 import type { Problems } from '../problems';
 import { listArtifacts, localArtifactDir, mlflowRunFields, mlflowStatus, rel } from './mlflowFiles';
 import type { ImportedRun, ImportedSeries } from './model';
+import { query } from './sqlQuery';
 
 /** The first 16 bytes of every SQLite 3 database file. */
 const SQLITE_MAGIC = 'SQLite format 3\0';
@@ -30,7 +32,6 @@ const SQLITE_MAGIC = 'SQLite format 3\0';
 export const MLFLOW_TABLES = ['experiments', 'runs', 'metrics', 'params', 'tags'] as const;
 /** How deep below the workspace root databases are looked for. */
 const MAX_DEPTH = 6;
-const SKIP_FOLDERS = new Set(['node_modules', '__pycache__', 'site-packages', 'dist-packages']);
 /** What MLflow writes for ±inf in SQL stores (sys.float_info.max). */
 const FLOAT_MAX = 1.7976931348623157e308;
 
@@ -41,26 +42,15 @@ const FLOAT_MAX = 1.7976931348623157e308;
  */
 export async function findMlflowSqliteFiles(workspaceRoot: string): Promise<string[]> {
   const found: string[] = [];
-  async function walk(dir: string, depth: number): Promise<void> {
-    let entries: fs.Dirent[];
-    try {
-      entries = await fs.promises.readdir(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    const subdirs: string[] = [];
-    const checks: Array<Promise<void>> = [];
-    for (const e of entries) {
-      const p = path.join(dir, e.name);
-      if (e.isFile() && /\.(db|sqlite3?)$/i.test(e.name)) {
-        checks.push(hasSqliteHeader(p).then((ok) => void (ok && found.push(p))));
-      } else if (e.isDirectory() && depth < MAX_DEPTH && !e.name.startsWith('.') && !SKIP_FOLDERS.has(e.name)) {
-        subdirs.push(p);
-      }
-    }
-    await Promise.all([...checks, ...subdirs.map((d) => walk(d, depth + 1))]);
-  }
-  await walk(path.resolve(workspaceRoot), 0);
+  const checks: Array<Promise<void>> = [];
+  await walkFolders(path.resolve(workspaceRoot), {
+    maxDepth: MAX_DEPTH,
+    skip: VENDOR_FOLDERS,
+    file: (p) => {
+      if (/\.(db|sqlite3?)$/i.test(p)) checks.push(hasSqliteHeader(p).then((ok) => void (ok && found.push(p))));
+    },
+  });
+  await Promise.all(checks);
   return found.sort();
 }
 
@@ -250,17 +240,6 @@ function readMetricRows(db: Database, table: string, cols: Set<string>, into: Ma
 /** `name` when the column exists, else `NULL` (so that row shapes stay the same across versions). */
 function opt(cols: Set<string>, name: string): string {
   return cols.has(name) ? `"${name}"` : 'NULL';
-}
-
-function query(db: Database, sql: string): SqlValue[][] {
-  const stmt = db.prepare(sql);
-  const rows: SqlValue[][] = [];
-  try {
-    while (stmt.step()) rows.push(stmt.get());
-  } finally {
-    stmt.free();
-  }
-  return rows;
 }
 
 function queryColumn(db: Database, sql: string): string[] {

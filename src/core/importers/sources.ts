@@ -1,5 +1,5 @@
-import * as fs from 'fs';
 import * as path from 'path';
+import { NODE_MODULES, walkFolders } from '../fsWalk';
 import type { ImportFinder, ImportUnit } from '../ingest/importIndex';
 import type { Problems } from '../problems';
 import type { SqlJsStatic } from 'sql.js';
@@ -14,20 +14,12 @@ import { findWandbRuns, WandbRunReader } from './wandb';
 /** Files below `dir` (at most `depth` folders down) that tell whether a unit changed. */
 export async function filesBelow(dir: string, depth: number): Promise<string[]> {
   const out: string[] = [];
-  async function walk(d: string, level: number): Promise<void> {
-    let entries: fs.Dirent[];
-    try {
-      entries = await fs.promises.readdir(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = path.join(d, e.name);
-      if (e.isFile()) out.push(p);
-      else if (e.isDirectory() && level < depth && !e.name.startsWith('.') && e.name !== 'node_modules') await walk(p, level + 1);
-    }
-  }
-  await walk(dir, 0);
+  await walkFolders(dir, {
+    maxDepth: depth,
+    skip: NODE_MODULES,
+    sequential: true,
+    file: (p) => void out.push(p),
+  });
   return out;
 }
 

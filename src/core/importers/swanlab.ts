@@ -30,14 +30,15 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
+import type { Database, SqlJsStatic } from 'sql.js';
 import type { RunStatusValue } from '../format/records';
+import { findFolders, listDir, readText, VENDOR_FOLDERS, walkFiles } from '../fsWalk';
 import type { Problems } from '../problems';
 import type { ImportedRun, ImportedSeries } from './model';
+import { query } from './sqlQuery';
 import { parseYaml, YamlError } from './yamlLite';
 
 const MAX_DEPTH = 6;
-const SKIP_FOLDERS = new Set(['node_modules', '__pycache__', 'site-packages', 'dist-packages']);
 const MAX_MESSAGES_PER_FILE = 20;
 const MAX_ARTIFACTS = 5000;
 /** Console text kept per run (the end of it). */
@@ -58,24 +59,14 @@ const FILE_MAGIC = ':SWL';
  * folders holding `runs.swanlab` or `run-*` folders with a `backup.swanlab`. Skips dot-folders and node_modules.
  */
 export async function findSwanlabRoots(workspaceRoot: string): Promise<string[]> {
-  const found: string[] = [];
-  async function walk(dir: string, depth: number): Promise<void> {
-    const entries = await listDir(dir);
-    if (!entries) return;
-    const isRoot =
+  return findFolders(
+    path.resolve(workspaceRoot),
+    { maxDepth: MAX_DEPTH, skip: VENDOR_FOLDERS },
+    async (dir, entries, depth) =>
       (depth > 0 && path.basename(dir) === 'swanlog') ||
       entries.some((e) => e.isFile() && e.name === 'runs.swanlab') ||
-      (await someAsync(entries.filter((e) => e.isDirectory() && e.name.startsWith('run-')), (e) => exists(path.join(dir, e.name, 'backup.swanlab'))));
-    if (isRoot) {
-      found.push(dir);
-      return;
-    }
-    if (depth >= MAX_DEPTH) return;
-    const subdirs = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && !SKIP_FOLDERS.has(e.name));
-    await Promise.all(subdirs.map((e) => walk(path.join(dir, e.name), depth + 1)));
-  }
-  await walk(path.resolve(workspaceRoot), 0);
-  return found.sort();
+      someAsync(entries.filter((e) => e.isDirectory() && e.name.startsWith('run-')), (e) => exists(path.join(dir, e.name, 'backup.swanlab'))),
+  );
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -642,17 +633,6 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-function query(db: Database, sql: string): SqlValue[][] {
-  const stmt = db.prepare(sql);
-  const rows: SqlValue[][] = [];
-  try {
-    while (stmt.step()) rows.push(stmt.get());
-  } finally {
-    stmt.free();
-  }
-  return rows;
-}
-
 function naturalCompare(a: string, b: string): number {
   const na = /^\d+/.exec(a);
   const nb = /^\d+/.exec(b);
@@ -662,14 +642,6 @@ function naturalCompare(a: string, b: string): number {
 
 function rel(root: string, abs: string): string {
   return path.relative(root, abs).split(path.sep).join('/');
-}
-
-async function readText(file: string): Promise<string | undefined> {
-  try {
-    return await fs.promises.readFile(file, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -684,29 +656,4 @@ async function exists(file: string): Promise<boolean> {
 async function someAsync<T>(items: T[], f: (x: T) => Promise<boolean>): Promise<boolean> {
   for (const x of items) if (await f(x)) return true;
   return false;
-}
-
-async function listDir(dir: string): Promise<fs.Dirent[] | undefined> {
-  try {
-    return await fs.promises.readdir(dir, { withFileTypes: true });
-  } catch {
-    return undefined;
-  }
-}
-
-/** Files below `dir`, as posix paths relative to it; at most `maxDepth` levels and `limit` files. */
-async function walkFiles(dir: string, maxDepth: number, limit: number): Promise<string[]> {
-  const out: string[] = [];
-  async function walk(sub: string, depth: number): Promise<void> {
-    const entries = await listDir(sub ? path.join(dir, sub) : dir);
-    if (!entries) return;
-    for (const e of entries) {
-      if (out.length >= limit) return;
-      const p = sub ? `${sub}/${e.name}` : e.name;
-      if (e.isFile()) out.push(p);
-      else if (e.isDirectory() && depth < maxDepth) await walk(p, depth + 1);
-    }
-  }
-  await walk('', 0);
-  return out;
 }

@@ -17,11 +17,13 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { NODE_MODULES, walkFolders } from '../fsWalk';
 import { type Problems, silentProblems } from '../problems';
 import { maskedCrc32c } from './crc';
 import type { ImportedRun, ImportedSeries } from './model';
 import { fieldKey, ProtoError, ProtoReader, WireType } from './protobuf';
 import { IMPORTED_SILENCE_SECONDS } from '../status';
+import { IncrementalRunReader } from './runReader';
 import { parseYaml, YamlError } from './yamlLite';
 
 export const TFEVENTS_MARKER = 'events.out.tfevents.';
@@ -50,21 +52,13 @@ function isEventFile(name: string): boolean {
  */
 export async function findTensorBoardRuns(workspaceRoot: string): Promise<string[]> {
   const withEvents = new Set<string>();
-  async function walk(dir: string, depth: number): Promise<void> {
-    let entries: fs.Dirent[];
-    try {
-      entries = await fs.promises.readdir(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    const subdirs: string[] = [];
-    for (const e of entries) {
-      if (e.isFile() && isEventFile(e.name)) withEvents.add(dir);
-      else if (e.isDirectory() && depth < MAX_DEPTH && !e.name.startsWith('.') && e.name !== 'node_modules') subdirs.push(path.join(dir, e.name));
-    }
-    await Promise.all(subdirs.map((d) => walk(d, depth + 1)));
-  }
-  await walk(workspaceRoot, 0);
+  await walkFolders(workspaceRoot, {
+    maxDepth: MAX_DEPTH,
+    skip: NODE_MODULES,
+    folder: (dir, entries) => {
+      if (entries.some((e) => e.isFile() && isEventFile(e.name))) withEvents.add(dir);
+    },
+  });
   const runs = new Set<string>();
   for (const dir of withEvents) {
     const parent = path.dirname(dir);
@@ -293,9 +287,10 @@ const NONE = Symbol('none');
 
 /**
  * Incremental reader of one TensorBoard run folder. Call `read()` whenever the folder may have
- * changed; only bytes appended since the last call are decoded. Calls are serialized.
+ * changed; only bytes appended since the last call are decoded. Calls are serialized. `read()` gives
+ * undefined once the folder holds no event files.
  */
-export class TensorBoardRunReader {
+export class TensorBoardRunReader extends IncrementalRunReader {
   private files: FileState[] = [];
   private series = new Map<string, SeriesBuilder>();
   private plugins = new Map<string, string>();
@@ -307,26 +302,12 @@ export class TensorBoardRunReader {
   private lastWall: number | undefined;
   private events = 0;
   private readonly r = new ProtoReader(Buffer.alloc(0));
-  private queue: Promise<unknown> = Promise.resolve();
   /** Tag bytes → key, so that the same tag is not decoded into a new string for every event. */
   private tagCache = new Map<number, { bytes: Buffer; prefix: string; key: string }[]>();
-
-  constructor(
-    readonly workspaceRoot: string,
-    readonly runFolder: string,
-    private readonly problems: Problems = silentProblems,
-  ) {}
 
   /** Number of events decoded so far (all kinds). */
   get eventCount(): number {
     return this.events;
-  }
-
-  /** Reads what is new and returns the whole run; undefined once the folder holds no event files. */
-  read(now = Date.now() / 1000): Promise<ImportedRun | undefined> {
-    const next = this.queue.then(() => this.readNow(now));
-    this.queue = next.catch(() => undefined);
-    return next;
   }
 
   private reset(): void {
@@ -343,7 +324,7 @@ export class TensorBoardRunReader {
     this.events = 0;
   }
 
-  private async readNow(now: number): Promise<ImportedRun | undefined> {
+  protected async readNow(now: number): Promise<ImportedRun | undefined> {
     const refs = await listRunFiles(this.runFolder);
     if (refs.length === 0) {
       this.reset();

@@ -15,11 +15,13 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { NODE_MODULES, readText, walkFolders } from '../fsWalk';
 import { type Problems, silentProblems } from '../problems';
 import { crc32, maskCrc } from './crc';
 import type { ImportedRun, ImportedSeries } from './model';
 import { fieldKey, ProtoError, ProtoReader, WireType } from './protobuf';
 import { IMPORTED_SILENCE_SECONDS } from '../status';
+import { IncrementalRunReader } from './runReader';
 import { parseYaml, YamlError } from './yamlLite';
 
 /** A run without an exit record whose log changed less than this long ago (seconds) counts as running. */
@@ -44,27 +46,18 @@ const RUN_FOLDER = /^(offline-)?run-/;
 /** Run folders (absolute, sorted): `run-*` / `offline-run-*` directly under a `wandb/` folder, at most 6 levels below the workspace. */
 export async function findWandbRuns(workspaceRoot: string): Promise<string[]> {
   const found: string[] = [];
-  async function walk(dir: string, depth: number): Promise<void> {
-    let entries: fs.Dirent[];
-    try {
-      entries = await fs.promises.readdir(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    const isWandb = path.basename(dir) === 'wandb';
-    const subdirs: string[] = [];
-    for (const e of entries) {
+  const isRun = (name: string, dir: string): boolean => RUN_FOLDER.test(name) && path.basename(dir) === 'wandb';
+  await walkFolders(workspaceRoot, {
+    // Folders at depth MAX_DEPTH - 1 are the deepest read: their run folders sit at MAX_DEPTH.
+    maxDepth: MAX_DEPTH - 1,
+    skip: NODE_MODULES,
+    enter: (name, dir) => !isRun(name, dir),
+    folder: (dir, entries) => {
       // Symlinks (`wandb/latest-run`) are not followed: they point at a run listed anyway.
-      if (!e.isDirectory()) continue;
-      if (isWandb && RUN_FOLDER.test(e.name)) {
-        found.push(path.join(dir, e.name));
-        continue;
-      }
-      if (depth + 1 < MAX_DEPTH && !e.name.startsWith('.') && e.name !== 'node_modules') subdirs.push(path.join(dir, e.name));
-    }
-    await Promise.all(subdirs.map((d) => walk(d, depth + 1)));
-  }
-  await walk(workspaceRoot, 0);
+      if (path.basename(dir) !== 'wandb') return;
+      for (const e of entries) if (e.isDirectory() && RUN_FOLDER.test(e.name)) found.push(path.join(dir, e.name));
+    },
+  });
   return found.sort();
 }
 
@@ -298,12 +291,12 @@ interface LogState {
 /**
  * Incremental reader of one W&B run folder. Call `read()` whenever the folder may have changed;
  * only the part of the `.wandb` log appended since the last call is decoded. Calls are serialized.
+ * `read()` gives undefined when the folder is gone.
  */
-export class WandbRunReader {
+export class WandbRunReader extends IncrementalRunReader {
   private log: LogState | undefined;
   private logFile: string | undefined;
   private readonly r = new ProtoReader(Buffer.alloc(0));
-  private queue: Promise<unknown> = Promise.resolve();
 
   private runId: string | undefined;
   private displayName: string | undefined;
@@ -330,22 +323,9 @@ export class WandbRunReader {
   private runtime: number | undefined;
   private records = 0;
 
-  constructor(
-    readonly workspaceRoot: string,
-    readonly runFolder: string,
-    private readonly problems: Problems = silentProblems,
-  ) {}
-
   /** Records decoded from the `.wandb` log so far. */
   get recordCount(): number {
     return this.records;
-  }
-
-  /** Reads what is new and returns the whole run; undefined when the folder is gone. */
-  read(now = Date.now() / 1000): Promise<ImportedRun | undefined> {
-    const next = this.queue.then(() => this.readNow(now));
-    this.queue = next.catch(() => undefined);
-    return next;
   }
 
   private rel(abs: string): string {
@@ -374,7 +354,7 @@ export class WandbRunReader {
     this.records = 0;
   }
 
-  private async readNow(now: number): Promise<ImportedRun | undefined> {
+  protected async readNow(now: number): Promise<ImportedRun | undefined> {
     let entries: fs.Dirent[];
     try {
       entries = await fs.promises.readdir(this.runFolder, { withFileTypes: true });
@@ -771,20 +751,12 @@ export class WandbRunReader {
   /** Media files W&B kept for the run (`files/media/**`). */
   private async artifacts(): Promise<string[]> {
     const out: string[] = [];
-    const walk = async (dir: string, depth: number): Promise<void> => {
-      let entries: fs.Dirent[];
-      try {
-        entries = await fs.promises.readdir(dir, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      for (const e of entries) {
-        const p = path.join(dir, e.name);
-        if (e.isFile()) out.push(this.rel(p));
-        else if (e.isDirectory() && depth < 4) await walk(p, depth + 1);
-      }
-    };
-    await walk(path.join(this.runFolder, 'files', 'media'), 0);
+    await walkFolders(path.join(this.runFolder, 'files', 'media'), {
+      maxDepth: 4,
+      dotFolders: true,
+      sequential: true,
+      file: (p) => void out.push(this.rel(p)),
+    });
     return out.sort();
   }
 }
@@ -811,14 +783,6 @@ function parseUtc(text: string): number | undefined {
   if (!Number.isFinite(ms)) return undefined;
   const frac = /\.(\d+)/.exec(text)?.[1];
   return frac && frac.length > 3 ? Math.floor(ms / 1000) + Number(`0.${frac}`) : ms / 1000;
-}
-
-async function readText(file: string): Promise<string | undefined> {
-  try {
-    return await fs.promises.readFile(file, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 async function readJson(file: string, problems: Problems, rel: string): Promise<unknown> {

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { openIfExists } from '../fsWalk';
 
 /** Where reading a file stopped last time. `head` is the file's first bytes, to notice a replaced file. */
 export interface TailState {
@@ -35,13 +36,8 @@ export interface TailChunk {
  * Never consumes a partial last line. Returns `undefined` when the file does not exist.
  */
 export async function readNewLines(file: string, state: TailState, chunkSize = DEFAULT_CHUNK): Promise<TailChunk | undefined> {
-  let handle: fs.promises.FileHandle;
-  try {
-    handle = await fs.promises.open(file, 'r');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
+  const handle = await openIfExists(file);
+  if (!handle) return undefined;
   try {
     const stat = await handle.stat();
     const size = stat.size;

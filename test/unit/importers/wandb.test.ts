@@ -6,24 +6,10 @@ import type { ImportedRun, ImportedSeries } from '../../../src/core/importers/mo
 import { cleanConsole, findWandbRuns, LEVELDB_BLOCK, readWandbRun, scanLevelDbLog, WandbRunReader } from '../../../src/core/importers/wandb';
 import { ProblemList } from '../../../src/core/problems';
 import { tempDir, trackerFixtures } from '../support/helpers';
+import { lField, vField } from '../support/tfevents';
 
-// ---- A tiny protobuf writer and a W&B (LevelDB log) writer, to craft .wandb files ----------------
+// ---- A W&B (LevelDB log) writer, on the protobuf writer of the TensorBoard tests, to craft .wandb files ----
 
-function varint(n: number | bigint): Buffer {
-  let v = BigInt.asUintN(64, BigInt(n));
-  const out: number[] = [];
-  while (v >= 0x80n) {
-    out.push(Number(v & 0x7fn) | 0x80);
-    v >>= 7n;
-  }
-  out.push(Number(v));
-  return Buffer.from(out);
-}
-const vField = (field: number, n: number | bigint): Buffer => Buffer.concat([varint(field * 8), varint(n)]);
-const lField = (field: number, payload: Buffer | string): Buffer => {
-  const b = typeof payload === 'string' ? Buffer.from(payload) : payload;
-  return Buffer.concat([varint(field * 8 + 2), varint(b.length), b]);
-};
 const item = (key: string, json: string): Buffer => Buffer.concat([lField(1, key), lField(16, json)]);
 const timestamp = (seconds: number): Buffer => Buffer.concat([vField(1, Math.floor(seconds)), vField(2, Math.round((seconds % 1) * 1e9))]);
 

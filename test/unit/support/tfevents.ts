@@ -1,4 +1,5 @@
-// A tiny protobuf / TFRecord writer, to craft TensorBoard event files in tests and benchmarks.
+// A tiny protobuf / TFRecord writer, to craft TensorBoard event files (and the protobuf records of
+// W&B logs) in tests and benchmarks.
 import { maskedCrc32c } from '../../../src/core/importers/crc';
 
 export function varint(n: number | bigint): Buffer {

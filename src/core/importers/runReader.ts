@@ -1,0 +1,26 @@
+import { type Problems, silentProblems } from '../problems';
+import type { ImportedRun } from './model';
+
+/**
+ * Base of the incremental readers of one run folder: call `read()` whenever the folder may have
+ * changed; calls are serialized, and each decodes only what is new since the last one.
+ */
+export abstract class IncrementalRunReader {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly workspaceRoot: string,
+    readonly runFolder: string,
+    protected readonly problems: Problems = silentProblems,
+  ) {}
+
+  /** Reads what is new and returns the whole run (undefined when there is none), after any read under way. */
+  read(now = Date.now() / 1000): Promise<ImportedRun | undefined> {
+    const next = this.queue.then(() => this.readNow(now));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** One read; never called while another is under way. */
+  protected abstract readNow(now: number): Promise<ImportedRun | undefined>;
+}
