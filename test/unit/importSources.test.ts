@@ -80,3 +80,30 @@ describe('import sources: a live MLflow run', () => {
     assert.strictEqual(ws.store.listSeries(after.id).find((s) => s.key === 'train/box_loss')!.count, before + 1);
   });
 });
+
+describe('import sources: an MLflow run that is still running', () => {
+  it('reads its metric files from where it stopped, leaving a torn last line for later', async () => {
+    const ws = await workspace();
+    const run = path.join(ws.root, 'mlruns', '1', 'r1');
+    fs.mkdirSync(path.join(run, 'metrics'), { recursive: true });
+    fs.writeFileSync(path.join(ws.root, 'mlruns', '1', 'meta.yaml'), "experiment_id: '1'\nname: live\nlifecycle_stage: active\n");
+    fs.writeFileSync(path.join(run, 'meta.yaml'), "run_id: r1\nrun_name: live-run\nexperiment_id: '1'\nstatus: 1\nstart_time: 1700000000000\nlifecycle_stage: active\n");
+    const metric = path.join(run, 'metrics', 'loss');
+    fs.writeFileSync(metric, '1700000000000 1.0 0\n1700000001000 0.9 1\n1700000002000 0.8');
+    const index = new ImportIndex(ws.store, ws.root, importFinders(await loadSql()), ws.problems);
+    await index.sync();
+    const points = () => {
+      const r = ws.store.listRuns()[0];
+      return ws.store.getPoints(ws.store.listSeries(r.id)[0].id);
+    };
+    assert.deepStrictEqual(points().values, [1.0, 0.9], 'the torn last line waits');
+    assert.strictEqual(ws.store.listRuns()[0].status, 'running');
+    fs.appendFileSync(metric, '5 2\n1700000003000 0.7 3\n');
+    fs.utimesSync(metric, new Date(), new Date(Date.now() + 5000));
+    const changes = await index.sync();
+    assert.deepStrictEqual(points().steps, [0, 1, 2, 3]);
+    assert.deepStrictEqual(points().values, [1.0, 0.9, 0.85, 0.7]);
+    assert.strictEqual(changes.reset.size, 0);
+    assert.deepStrictEqual(ws.problems.messages, []);
+  });
+});

@@ -318,7 +318,10 @@ export async function readMlflowFileStore(workspaceRoot: string, storeDir: strin
  * Runs read before, with the sizes and times of their files: a store read again (because one run
  * is being written) reads only the runs whose files changed.
  */
-export type MlflowRunCache = Map<string, { readonly print: string; readonly run: ImportedRun | undefined }>;
+export type MlflowRunCache = Map<string, { readonly print: string; readonly run: ImportedRun | undefined; readonly tails: MetricTails }>;
+
+/** Where reading each metric file of a live run stopped, and what it gave so far (key → state). */
+type MetricTails = Map<string, { tail: MetricTail; series: SeriesBuffer }>;
 
 async function runFingerprint(dir: string): Promise<string> {
   const parts: string[] = [];
@@ -344,8 +347,10 @@ async function readRunCached(ctx: Ctx, exp: Experiment, dir: string, folder: str
   const print = `${exp.name}|${exp.deleted}|${await runFingerprint(dir)}`;
   const hit = cache.get(dir);
   if (hit && hit.print === print) return hit.run;
-  const run = await readRun(ctx, exp, dir, folder);
-  cache.set(dir, { print, run });
+  // A live run's metric files are only read from where the last read stopped.
+  const tails: MetricTails = hit?.tails ?? new Map();
+  const run = await readRun(ctx, exp, dir, folder, tails);
+  cache.set(dir, { print, run, tails });
   return run;
 }
 
@@ -422,7 +427,7 @@ export function mlflowRunFields(
   return { params: outParams, tags: outTags, note: note ? note : undefined };
 }
 
-async function readRun(ctx: Ctx, exp: Experiment, dir: string, folder: string): Promise<ImportedRun | undefined> {
+async function readRun(ctx: Ctx, exp: Experiment, dir: string, folder: string, tails?: MetricTails): Promise<ImportedRun | undefined> {
   const entries = await listDir(dir);
   if (!entries) return undefined;
   const names = new Set(entries.map((e) => e.name));
@@ -444,7 +449,7 @@ async function readRun(ctx: Ctx, exp: Experiment, dir: string, folder: string): 
     names.has('params') ? readKeyValueFolder(path.join(dir, 'params')) : new Map<string, string>(),
     names.has('tags') ? readKeyValueFolder(path.join(dir, 'tags')) : new Map<string, string>(),
     // A live run may be writing a line right now: only then is a last line without `\n` left out.
-    names.has('metrics') ? readMetricsFolder(ctx, path.join(dir, 'metrics'), status !== 'running') : new Map<string, ImportedSeries>(),
+    names.has('metrics') ? readMetricsFolder(ctx, path.join(dir, 'metrics'), status !== 'running', status === 'running' ? tails : undefined) : new Map<string, ImportedSeries>(),
   ]);
 
   const runId = str(meta.run_id) || str(meta.run_uuid) || folder;
@@ -492,12 +497,29 @@ async function readKeyValueFolder(dir: string): Promise<Map<string, string>> {
   return out;
 }
 
-async function readMetricsFolder(ctx: Ctx, dir: string, complete: boolean): Promise<Map<string, ImportedSeries>> {
+async function readMetricsFolder(ctx: Ctx, dir: string, complete: boolean, tails?: MetricTails): Promise<Map<string, ImportedSeries>> {
   const files = (await walkFiles(dir, 8, 100_000)).sort();
   const out = new Map<string, ImportedSeries>();
   await mapLimit(
     files.map((key) => async () => {
       const file = path.join(dir, key);
+      if (tails) {
+        // Live run: read only what was appended since the last read (complete lines).
+        let state = tails.get(key);
+        if (!state) tails.set(key, (state = { tail: EMPTY_METRIC_TAIL, series: emptySeries() }));
+        const fileRel = rel(ctx.root, file);
+        const onBad = (line: number, message: string) => ctx.problems.report(`${fileRel}:${line}: ${message}`);
+        let read = await readMetricFile(file, state.tail, state.series, onBad);
+        if (read?.restarted) {
+          state.series = emptySeries();
+          read = await readMetricFile(file, EMPTY_METRIC_TAIL, state.series, onBad);
+        }
+        if (read) {
+          state.tail = read.next;
+          out.set(key, state.series);
+        }
+        return;
+      }
       let text: string;
       try {
         text = (await fs.promises.readFile(file)).toString('latin1');
