@@ -50,6 +50,13 @@ export function registerCommands(c: CommandContext): vscode.Disposable[] {
       const ref = await resolveRun(arg, 'Edit the note of which run?');
       if (ref) show(ref)?.editNote();
     }),
+    vscode.commands.registerCommand('labbook.revealRun', async (arg?: unknown) => {
+      const ref = await resolveRun(arg, 'Reveal which run?');
+      const run = ref && ref.index.store.getRun(ref.uid);
+      if (!ref || !run) return;
+      const uri = vscode.Uri.joinPath(ref.index.folder.uri, ...run.folder.split('/'));
+      await vscode.commands.executeCommand('revealInExplorer', uri);
+    }),
     vscode.commands.registerCommand('labbook.toggleArchived', () => c.tree.setShowArchived(!c.tree.showArchived)),
     vscode.commands.registerCommand('labbook.openRun', async (arg?: unknown) => {
       const ref = await resolveRun(arg, 'Open which run?');
