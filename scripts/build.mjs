@@ -42,6 +42,11 @@ if (watch) {
   console.log('watching for changes…');
 } else {
   await Promise.all(builds.map((options) => esbuild.build(options)));
+  if (production) {
+    // The Node SDK ships inside the extension (sdk/node/dist, with its type declarations).
+    rmSync(join(root, 'sdk', 'node', 'dist'), { recursive: true, force: true });
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'sdk', 'node', 'tsconfig.json')], { stdio: 'inherit' });
+  }
   if (args.has('--tests') || args.has('--bench')) {
     rmSync(join(root, 'out'), { recursive: true, force: true });
     execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });

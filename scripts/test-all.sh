@@ -9,7 +9,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export CI="${CI:-true}"
 export NO_COLOR=1 FORCE_COLOR=0 npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 
-ALL_STEPS=(deps build typecheck lint unit python package tools harness integration e2e)
+ALL_STEPS=(deps pydeps build typecheck lint unit python python-torch package tools harness integration e2e)
 if [ "$#" -gt 0 ]; then
   # Selected steps, in the usual order; integration/e2e bring the tools and the compiled harness.
   want=" $* "
@@ -82,11 +82,19 @@ run_step() {
 for step in "${STEPS[@]}"; do
   case "$step" in
     deps)        run_step deps - bash scripts/tools/ensure-node-modules.sh ;;
+    pydeps)      run_step pydeps - bash scripts/tools/ensure-python-frameworks.sh ;;
     build)       run_step build - npm run --silent build ;;
     typecheck)   run_step typecheck - bash -c 'npm run --silent typecheck && npx --no-install tsc --noEmit -p tsconfig.test.json' ;;
     lint)        run_step lint - npm run --silent lint ;;
     unit)        run_step unit unit npm run --silent test:unit ;;
     python)      run_step python python python3 sdk/python/tests/run_tests.py ;;
+    python-torch)
+      # The SDK suite again under Debian's Python, where python3-torch is: the framework helpers for real.
+      if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+        run_step python-torch python /usr/bin/python3 sdk/python/tests/run_tests.py
+      else
+        SUMMARY+=("python-torch: skipped (no torch for /usr/bin/python3)")
+      fi ;;
     package)     run_step package - npm run --silent package ;;
     tools)       run_step tools - bash scripts/tools/ensure-code-server.sh ;;
     harness)     run_step harness - node test/support/build.mjs ;;

@@ -6,30 +6,69 @@
     labbook.config.batch_size = 64          # logged as a params record
     for epoch in range(10):
         labbook.log({"train/loss": 0.5, "val/acc": 0.9}, step=epoch)
+    labbook.log_artifact("model.pt", artifact_path="checkpoints")
     labbook.finish()
 
 or ``with labbook.init(...) as run: ...`` (an exception ends the run as failed).
 
 Writes the Labbook run log format v1: ``<logdir>/run-<time>-<id>/events.jsonl``,
 where ``logdir`` is ``init(logdir=...)``, else ``$LABBOOK_DIR``, else ``./labbook``.
+See docs/python-sdk.md for the whole API.
 """
 
 from ._core import (
+    ALERT_LEVELS,
     FORMAT,
     FORMAT_VERSION,
     Config,
+    Experiment,
     Run,
     _config_proxy as config,
+    active_run,
+    create_alert,
+    create_experiment,
+    end_run,
     finish,
+    flush,
+    get_outputs_path,
     get_run,
     init,
     log,
+    log_artifact,
+    log_artifacts,
+    log_code_ref,
+    log_data_ref,
+    log_dataset,
+    log_env,
+    log_failed,
+    log_metric,
+    log_metrics,
+    log_param,
+    log_params,
+    log_status,
+    log_stopped,
+    log_succeeded,
+    log_tags,
+    note,
+    parse_condition,
+    set_description,
+    set_name,
+    set_tag,
+    set_tags,
+    start_run,
 )
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
-__all__ = ["init", "log", "finish", "config", "run", "get_run", "Run", "Config",
-           "FORMAT", "FORMAT_VERSION", "__version__"]
+__all__ = [
+    "init", "log", "finish", "config", "run", "get_run", "active_run", "Run", "Config",
+    "Experiment", "create_experiment", "log_params", "log_param", "log_metric", "log_metrics",
+    "log_tags", "set_tag", "set_tags", "set_name", "set_description", "note", "log_env",
+    "log_code_ref", "log_status", "log_succeeded", "log_failed", "log_stopped",
+    "log_artifact", "log_artifacts", "log_dataset", "log_data_ref", "create_alert",
+    "get_outputs_path", "flush", "start_run", "end_run", "parse_condition",
+    "FORMAT", "FORMAT_VERSION", "ALERT_LEVELS", "__version__",
+]
 
 
 def __getattr__(name):

@@ -13,13 +13,17 @@ import json
 import math
 import operator
 import os
+import re
 import secrets
+import signal
 import sys
 import threading
 import time
 import traceback
 import warnings
 from array import array
+
+from . import _capture, _files
 
 try:  # Python 3.3+
     from collections.abc import Mapping, MutableMapping
@@ -30,6 +34,10 @@ FORMAT = "labbook-run"
 FORMAT_VERSION = 1
 DEFAULT_LOGDIR = "labbook"
 DEFAULT_HEARTBEAT_SECONDS = 10.0
+DEFAULT_FLUSH_SECONDS = 0.5
+DEFAULT_SYSTEM_SECONDS = 10.0
+MAX_BUFFER_BYTES = 8 * 1024 * 1024  # flush from the logging thread past this
+MAX_STEP = 2 ** 53 - 1  # steps must be exact in JavaScript (the extension)
 STATUSES = ("running", "finished", "failed", "killed")
 
 _state_lock = threading.RLock()
@@ -159,6 +167,8 @@ def _check_step(step):
                         % type(step).__name__) from None
     if step < 0:
         raise ValueError("labbook.log: step must be >= 0, got %d" % step)
+    if step > MAX_STEP:
+        raise ValueError("labbook.log: step must be <= %d (2**53 - 1), got %d" % (MAX_STEP, step))
     return step
 
 
@@ -166,19 +176,45 @@ def _new_run_id():
     return secrets.token_hex(5)  # 10 hex characters
 
 
-def _heartbeat_seconds():
-    raw = os.environ.get("LABBOOK_HEARTBEAT_SECONDS")
+def _seconds_option(value, env, default):
+    """A positive number of seconds: the argument, else $env, else the default."""
+    if value is not None:
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            raise TypeError("labbook: %s must be a number of seconds, not %r"
+                            % (env[8:].lower(), value)) from None
+        if not seconds > 0:
+            raise ValueError("labbook: %s must be > 0, not %r" % (env[8:].lower(), value))
+        return seconds
+    raw = os.environ.get(env)
     if not raw:
-        return DEFAULT_HEARTBEAT_SECONDS
+        return default
     try:
         seconds = float(raw)
     except ValueError:
-        warnings.warn("labbook: LABBOOK_HEARTBEAT_SECONDS=%r is not a number; using %g"
-                      % (raw, DEFAULT_HEARTBEAT_SECONDS))
-        return DEFAULT_HEARTBEAT_SECONDS
+        warnings.warn("labbook: %s=%r is not a number; using %g" % (env, raw, default))
+        return default
     if not seconds > 0:
-        return DEFAULT_HEARTBEAT_SECONDS
+        return default
     return seconds
+
+
+def _heartbeat_seconds(value=None):
+    return _seconds_option(value, "LABBOOK_HEARTBEAT_SECONDS", DEFAULT_HEARTBEAT_SECONDS)
+
+
+_FALSE = ("0", "false", "no", "off", "")
+
+
+def _flag_option(value, env, default=True):
+    """A switch: the argument, else $env (0/false/no/off turn it off), else the default."""
+    if value is not None:
+        return bool(value)
+    raw = os.environ.get(env)
+    if raw is None:
+        return default
+    return raw.strip().lower() not in _FALSE
 
 
 # --------------------------------------------------------------------------- config
@@ -295,6 +331,14 @@ class Config(MutableMapping):
         except KeyError:
             raise AttributeError("config has no key %r" % name) from None
 
+    def _replace(self, data):
+        """Replace the whole configuration (one ``params`` record with ``reset``)."""
+        self._check_open()
+        data = copy.deepcopy(_as_dict(data, "params"))
+        object.__setattr__(self, "_data", {str(k): v for k, v in data.items()})
+        if self._run is not None:
+            self._run._write_params(_flatten(self._data), reset=True)
+
     def to_dict(self):
         """A deep copy of the configuration as a plain (nested) dict."""
         return copy.deepcopy(self._data)
@@ -377,56 +421,203 @@ _config_proxy = _ConfigProxy()
 class _KeySteps(object):
     """The steps one metric has values at: sorted, 8 bytes a step."""
 
-    __slots__ = ("steps",)
+    __slots__ = ("steps", "last")
 
-    def __init__(self):
-        self.steps = array("q")
+    def __init__(self, steps=None):
+        self.steps = array("q", steps or ())
+        self.last = self.steps[-1] if self.steps else -1
 
     def next_step(self):
-        return self.steps[-1] + 1 if self.steps else 0
+        return self.last + 1
 
     def has(self, step):
-        steps = self.steps
-        if not steps or step > steps[-1]:
+        if step > self.last:
             return False
+        steps = self.steps
         i = bisect.bisect_left(steps, step)
         return i < len(steps) and steps[i] == step
 
     def add(self, step):
-        steps = self.steps
-        if not steps or step > steps[-1]:
-            steps.append(step)
+        if step > self.last:
+            self.steps.append(step)
+            self.last = step
         else:
+            steps = self.steps
             steps.insert(bisect.bisect_left(steps, step), step)
+
+
+_frepr = float.__repr__
+_irepr = int.__repr__
+_time = time.time
+
+
+def _number_text(value):
+    """JSON text of an int or float; NaN and infinities as strings."""
+    if type(value) is float or isinstance(value, float):
+        if value - value == 0.0:
+            return _frepr(value)
+        if value != value:
+            return '"NaN"'
+        return '"Infinity"' if value > 0 else '"-Infinity"'
+    return _irepr(int(value))
+
+
+def _dumps(record):
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
+
+
+_RUN_ID_RE = re.compile(r"^[A-Za-z0-9_-]+$")
+_CONDITION_RE = re.compile(
+    r"^\s*(?P<metric>[^\s<>=!](?:[^<>=!]*[^\s<>=!])?)\s*(?P<op>>=|<=|==|!=|>|<)\s*"
+    r"(?P<number>[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*$")
+ALERT_LEVELS = ("info", "warning", "error")
+
+
+def parse_condition(condition):
+    """``"val/loss > 2.0"`` -> ("val/loss", ">", "2.0"); ValueError if malformed."""
+    if not isinstance(condition, str):
+        raise TypeError("labbook.create_alert: condition must be a string like "
+                        "'val/loss > 2.0', not %s" % type(condition).__name__)
+    m = _CONDITION_RE.match(condition)
+    if m is None:
+        raise ValueError("labbook.create_alert: condition %r is not '<metric> <op> <number>' "
+                         "with op one of >, >=, <, <=, ==, != (e.g. 'val/loss > 2.0')"
+                         % (condition,))
+    return m.group("metric"), m.group("op"), m.group("number")
+
+
+_STATUS_ALIASES = {
+    "running": "running", "started": "running", "starting": "running", "resuming": "running",
+    "finished": "finished", "succeeded": "finished", "success": "finished",
+    "done": "finished", "completed": "finished",
+    "failed": "failed", "failure": "failed", "error": "failed",
+    "killed": "killed", "stopped": "killed", "stopping": "killed", "aborted": "killed",
+    "cancelled": "killed", "canceled": "killed", "interrupted": "killed",
+}
+
+
+def _normalize_status(status):
+    key = str(status).strip().lower()
+    if key not in _STATUS_ALIASES:
+        raise ValueError("labbook: unknown status %r (use running, finished, failed or killed)"
+                         % (status,))
+    return _STATUS_ALIASES[key]
+
+
+def _tags_list(tags):
+    """Tags as a list of strings: a string, a list, or a dict {key: value} -> 'key:value'."""
+    if tags is None:
+        return []
+    if isinstance(tags, str):
+        return [tags]
+    if isinstance(tags, Mapping):
+        out = []
+        for key, value in tags.items():
+            if value is None or value is True or value == "":
+                out.append(str(key))
+            else:
+                out.append("%s:%s" % (key, value))
+        return out
+    return [str(t) for t in tags]
+
+
+_tls = threading.local()
+_open_runs = []  # runs of this process not finished yet
+
+
+def _in_flush():
+    return getattr(_tls, "in_flush", 0)
 
 
 class Run(object):
     """One run: a folder holding an append-only ``events.jsonl``.
 
-    Use ``labbook.init()`` to make one. Usable as a context manager: leaving
-    the ``with`` block finishes the run, as ``failed`` (with the traceback in
-    the status message) if an exception escaped.
+    ``labbook.init()`` makes one and makes it the current run; ``Run(...)`` or
+    ``Experiment(...).start_run(...)`` make one without touching the current run.
+    Usable as a context manager: leaving the ``with`` block finishes the run, as
+    ``failed`` (with the traceback in the status message) if an exception escaped.
     """
 
     def __init__(self, project=None, name=None, description=None, tags=None,
-                 config=None, logdir=None):
+                 config=None, logdir=None, resume=None, capture_env=None, capture_git=None,
+                 capture_packages=None, capture_console=None, capture_system=None,
+                 system_interval=None, heartbeat_interval=None, flush_interval=None,
+                 handle_signals=None):
         if logdir is None:
             logdir = os.environ.get("LABBOOK_DIR") or DEFAULT_LOGDIR
         self._logdir = os.path.abspath(os.fspath(logdir))
+        self._lock = threading.RLock()      # run state and the buffer
+        self._io_lock = threading.RLock()   # the file; taken before _lock, never after
+        self._buf = []
+        self._buf_bytes = 0
+        self._steps = {}   # metric name -> _KeySteps
+        self._keyjs = {}   # metric name -> its JSON text
+        self._finished = False
+        self._finishing = False
+        self.status = "running"
+        self._pid = os.getpid()
+        self._file = None
+        self._console = None
+        self._env_thread = None
+        self._system_thread = None
+        self._heartbeat = None
+        self._system_step = 0
+        self._artifact_names = set()
+        self._write_error = None
+
+        self._heartbeat_interval = _heartbeat_seconds(heartbeat_interval)
+        self._flush_interval = _seconds_option(flush_interval, "LABBOOK_FLUSH_SECONDS",
+                                               DEFAULT_FLUSH_SECONDS)
+        self._system_interval = _seconds_option(system_interval, "LABBOOK_SYSTEM_SECONDS",
+                                                DEFAULT_SYSTEM_SECONDS)
+        capture_env = _flag_option(capture_env, "LABBOOK_CAPTURE_ENV")
+        capture_git = _flag_option(capture_git, "LABBOOK_CAPTURE_GIT")
+        capture_packages = _flag_option(capture_packages, "LABBOOK_CAPTURE_PACKAGES")
+        capture_console = _flag_option(capture_console, "LABBOOK_CAPTURE_CONSOLE")
+        capture_system = _flag_option(capture_system, "LABBOOK_CAPTURE_SYSTEM")
+        handle_signals = _flag_option(handle_signals, "LABBOOK_HANDLE_SIGNALS")
+
+        self._start_time = time.time()
+        self._start_mono = time.monotonic()
+        if resume is None:
+            self._create(project, name, description, tags, config)
+        else:
+            self._resume(resume, project, name, description, tags, config)
+
+        with _state_lock:
+            _open_runs.append(self)
+        _install_hooks(handle_signals)
+
+        self._stop = threading.Event()
+        if capture_console:
+            try:
+                self._console = _capture.ConsoleSink(os.path.join(self._path, "console.log"))
+                _capture.attach_console(self._console)
+            except OSError as exc:
+                warnings.warn("labbook: console output is not captured: %s" % exc)
+                self._console = None
+        self._heartbeat = threading.Thread(target=self._background_loop,
+                                           name="labbook-writer-" + self._id, daemon=True)
+        self._heartbeat.start()
+        if capture_env:
+            self._env_thread = threading.Thread(
+                target=self._capture_env, args=(capture_git, capture_packages),
+                name="labbook-env-" + self._id, daemon=True)
+            self._env_thread.start()
+        if capture_system:
+            self._system_thread = threading.Thread(
+                target=_capture.sampler_loop,
+                args=(self._stop, self._system_interval, self._log_system),
+                name="labbook-system-" + self._id, daemon=True)
+            self._system_thread.start()
+
+    # -- creating and resuming
+    def _create(self, project, name, description, tags, config):
         self.project = str(project) if project is not None else "default"
         self.name = str(name) if name is not None else None
         self.description = str(description) if description is not None else None
-        if isinstance(tags, str):
-            tags = [tags]
-        self.tags = [str(t) for t in tags] if tags is not None else None
-
-        self._lock = threading.RLock()
-        self._steps = {}  # metric name -> _KeySteps
-        self._finished = False
-        self.status = "running"
-        self._pid = os.getpid()
-
-        start = time.time()
+        self.tags = _tags_list(tags) if tags is not None else None
+        start = self._start_time
         os.makedirs(self._logdir, exist_ok=True)
         stamp = datetime.datetime.fromtimestamp(start).strftime("%Y%m%d_%H%M%S")
         for _ in range(100):
@@ -441,10 +632,8 @@ class Run(object):
             raise RuntimeError("labbook: could not create a new run folder in %s" % self._logdir)
         self._id = run_id
         self._path = path
-        self._file = open(os.path.join(path, "events.jsonl"), "ab")
-
+        self._file = open(os.path.join(path, "events.jsonl"), "ab", buffering=0)
         self.config = Config(config, run=None)
-
         header = {"t": "header", "format": FORMAT, "version": FORMAT_VERSION,
                   "run_id": run_id, "project": self.project}
         if self.name is not None:
@@ -454,16 +643,47 @@ class Run(object):
         if self.tags is not None:
             header["tags"] = list(self.tags)
         header["time"] = start
-        self._write(header)
-        self._write({"t": "params", "values": _flatten(self.config._data), "time": time.time()})
-        self._write({"t": "status", "status": "running", "time": time.time()})
+        self._append(_dumps(header))
+        self._append(_dumps({"t": "params", "values": _flatten(self.config._data),
+                             "time": time.time()}))
+        self._append(_dumps({"t": "status", "status": "running", "time": time.time()}))
         object.__setattr__(self.config, "_run", self)
+        self._flush()
 
-        self._heartbeat_interval = _heartbeat_seconds()
-        self._stop = threading.Event()
-        self._heartbeat = threading.Thread(target=self._heartbeat_loop,
-                                           name="labbook-heartbeat-" + run_id, daemon=True)
-        self._heartbeat.start()
+    def _resume(self, resume, project, name, description, tags, config):
+        path = _find_run_folder(self._logdir, resume)
+        events = os.path.join(path, "events.jsonl")
+        state = _read_state(events)
+        self._path = path
+        self._id = state["run_id"] or os.path.basename(path)
+        self.project = state["project"]
+        if project is not None and str(project) != self.project:
+            warnings.warn("labbook: run %s belongs to project %r; project=%r is ignored"
+                          % (self._id, self.project, project), stacklevel=4)
+        self.name = state["name"]
+        self.description = state["description"]
+        self.tags = state["tags"]
+        self._steps = state["steps"]
+        self._system_step = state["system_step"]
+        self._artifact_names = state["artifacts"]
+        self.config = Config(state["params"], run=None)
+        self._file = open(events, "ab", buffering=0)
+        if not state["complete"]:
+            self._append("\n")  # end the torn line a killed writer left behind
+        self._append(_dumps({"t": "status", "status": "running", "time": time.time(),
+                             "resumed": True}))
+        object.__setattr__(self.config, "_run", self)
+        if config:
+            self.config.update(config)
+        if name is not None and str(name) != self.name:
+            self.set_name(name)
+        if description is not None and str(description) != self.description:
+            self.set_description(description)
+        if tags:
+            new = [t for t in _tags_list(tags) if t not in (self.tags or [])]
+            if new:
+                self.log_tags(new)
+        self._flush()
 
     # -- properties
     @property
@@ -494,25 +714,71 @@ class Run(object):
             self._id, self.project, self.name, self.status)
 
     # -- writing
-    def _write(self, record):
-        line = json.dumps(record, ensure_ascii=False, separators=(",", ":"),
-                          allow_nan=False) + "\n"
-        data = line.encode("utf-8")
+    def _append(self, line, flush=False):
+        """Buffer one complete line; the flusher thread writes it within the flush interval."""
         with self._lock:
-            if self._file is None:
+            if self._file is None or self._finished:
                 raise RuntimeError("labbook: run %s is finished" % self._id)
-            self._file.write(data)
-            self._file.flush()
+            self._buf.append(line)
+            self._buf_bytes += len(line)
+            big = self._buf_bytes > MAX_BUFFER_BYTES
+        if flush or big:
+            self._flush()
+        elif _deferred_signal is not None:
+            _handle_deferred_signal()
 
-    def _write_many(self, records):
-        data = b"".join(
-            (json.dumps(r, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-             + "\n").encode("utf-8") for r in records)
-        with self._lock:
-            if self._file is None:
-                raise RuntimeError("labbook: run %s is finished" % self._id)
-            self._file.write(data)
-            self._file.flush()
+    def _record(self, record, flush=True):
+        self._append(_dumps(record), flush)
+
+    def _write(self, record):  # kept for callers of the first SDK version
+        self._record(record)
+
+    def flush(self):
+        """Write everything logged so far to disk now (also done at least every 0.5 s)."""
+        self._flush()
+
+    def _flush(self):
+        if os.getpid() != self._pid:
+            return  # a forked child must never write its copy of the parent's buffer
+        with self._io_lock:
+            _tls.in_flush = _in_flush() + 1
+            try:
+                # Lines leave the buffer only after they were written: an exception that
+                # interrupts this thread (KeyboardInterrupt) can repeat a line, never lose one.
+                with self._lock:
+                    lines = self._buf[:]
+                    f = self._file
+                if lines:
+                    text = "".join(lines)
+                    if f is not None:
+                        self._write_bytes(f, text.encode("utf-8", "replace"))
+                    with self._lock:
+                        del self._buf[:len(lines)]
+                        self._buf_bytes = max(0, self._buf_bytes - len(text))
+                console = self._console
+                if console is not None:
+                    console.flush()
+            finally:
+                _tls.in_flush -= 1
+        if _deferred_signal is not None:
+            _handle_deferred_signal()
+
+    def _write_bytes(self, f, data):
+        view = memoryview(data)
+        try:
+            while view:
+                n = f.write(view)
+                if n is None:  # pragma: no cover - non-blocking files only
+                    continue
+                view = view[n:]
+        except (OSError, ValueError) as exc:
+            if self._write_error is None:
+                self._write_error = exc
+                try:
+                    warnings.warn("labbook: could not write to %s: %s (records are lost)"
+                                  % (self.events_path, exc))
+                except Exception:
+                    pass
 
     def _check_open(self, what):
         if self._finished:
@@ -525,19 +791,48 @@ class Run(object):
         if reset:
             record["reset"] = True
         record["time"] = time.time()
-        self._write(record)
+        self._record(record)
 
-    def _heartbeat_loop(self):
-        while not self._stop.wait(self._heartbeat_interval):
-            with self._lock:
-                if self._finished or self._file is None:
-                    return
-                try:
-                    self._write({"t": "heartbeat", "time": time.time()})
-                except Exception:  # disk full, file gone: keep the program running
-                    return
+    def _background_loop(self):
+        """Flushes the buffer every flush interval and appends heartbeats."""
+        stop = self._stop
+        flush_every = self._flush_interval
+        beat_every = self._heartbeat_interval
+        next_beat = time.monotonic() + beat_every
+        while True:
+            wait = min(flush_every, max(0.0, next_beat - time.monotonic()))
+            if stop.wait(wait):
+                return
+            if time.monotonic() >= next_beat:
+                next_beat = time.monotonic() + beat_every
+                with self._lock:
+                    if self._finished or self._file is None:
+                        return
+                    line = '{"t":"heartbeat","time":%s}\n' % _frepr(time.time())
+                    self._buf.append(line)
+                    self._buf_bytes += len(line)
+            try:
+                self._flush()
+            except Exception:  # never let the flusher die on a surprise
+                pass
 
-    # -- public API
+    def _capture_env(self, capture_git, capture_packages):
+        try:
+            values = _capture.collect_env(self._path, self._start_time, capture_git,
+                                          capture_packages)
+            self._record({"t": "env", "values": _jsonable(values), "time": time.time()})
+        except Exception:
+            pass
+
+    def _log_system(self, values):
+        with self._lock:
+            if self._finished:
+                raise RuntimeError("finished")
+            step = self._system_step
+            self._system_step += 1
+        self._log(values, step, 3, warn=False)
+
+    # -- metrics
     def log(self, data, step=None):
         """Log metrics: ``run.log({"loss": 0.5, "acc": 0.8}, step=None)``.
 
@@ -549,81 +844,320 @@ class Run(object):
         """
         self._log(data, step, 3)
 
-    def _log(self, data, step, stacklevel):
-        if not isinstance(data, Mapping):
+    def log_metrics(self, metrics, step=None):
+        """MLflow-style alias of ``log``."""
+        self._log(metrics, step, 3)
+
+    def log_metric(self, key, value, step=None):
+        """One metric: ``run.log_metric("loss", 0.5, step=3)``."""
+        self._log({key: value}, step, 3)
+
+    def _log(self, data, step, stacklevel, warn=True):
+        if type(data) is not dict and not isinstance(data, Mapping):
             raise TypeError("labbook.log expects a dict of metric name -> number, not %s"
                             % type(data).__name__)
         if step is not None:
             step = _check_step(step)
-        values = []
+        items = []
         for key, value in data.items():
-            if not isinstance(key, str):
+            if type(key) is not str:
                 raise TypeError("labbook.log: metric names must be strings, got %r" % (key,))
             if not key:
                 raise ValueError("labbook.log: metric names must not be empty")
-            values.append((key, _metric_value(key, value)))
-        dropped = []
+            tv = type(value)
+            if tv is float:
+                if value - value == 0.0:
+                    text = _frepr(value)
+                elif value != value:
+                    text = '"NaN"'
+                else:
+                    text = '"Infinity"' if value > 0 else '"-Infinity"'
+            elif tv is int:
+                text = _irepr(value)
+            else:
+                text = _number_text(_metric_value(key, value))
+            items.append((key, text))
+        now = _time()
+        dropped = None
         with self._lock:
-            self._check_open("log()")
-            now = time.time()
+            if self._finished:
+                raise RuntimeError("labbook: log() on run %s, which is already finished"
+                                   % self._id)
+            steps = self._steps
+            keyjs = self._keyjs
             by_step = {}
-            for key, value in values:
-                steps = self._steps.get(key)
-                if steps is None:
-                    steps = self._steps[key] = _KeySteps()
-                s = steps.next_step() if step is None else step
-                if steps.has(s) or key in by_step.get(s, ()):
+            for key, text in items:
+                ks = steps.get(key)
+                if ks is None:
+                    ks = steps[key] = _KeySteps()
+                last = ks.last
+                s = last + 1 if step is None else step
+                if s > last:
+                    ks.steps.append(s)
+                    ks.last = s
+                elif ks.has(s):
+                    if dropped is None:
+                        dropped = []
                     dropped.append((key, s))
                     continue
-                by_step.setdefault(s, {})[key] = value
-            records = []
-            for s in sorted(by_step):
-                vals = by_step[s]
-                records.append({"t": "metrics", "step": s, "time": now,
-                                "values": {k: _float_to_json(v) if isinstance(v, float) else v
-                                           for k, v in vals.items()}})
-            if records:
-                self._write_many(records)
-                for s, vals in by_step.items():
-                    for key in vals:
-                        self._steps[key].add(s)
-        for key, s in dropped:
-            warnings.warn("labbook.log: metric %r already has a value at step %d; "
-                          "the new value is ignored" % (key, s), stacklevel=stacklevel)
+                else:
+                    ks.add(s)
+                kj = keyjs.get(key)
+                if kj is None:
+                    kj = keyjs[key] = json.dumps(key, ensure_ascii=False)
+                group = by_step.get(s)
+                if group is None:
+                    by_step[s] = [kj + ":" + text]
+                else:
+                    group.append(kj + ":" + text)
+            if by_step:
+                tstr = _frepr(now)
+                buf = self._buf
+                for s in (sorted(by_step) if len(by_step) > 1 else by_step):
+                    line = '{"t":"metrics","step":%d,"time":%s,"values":{%s}}\n' % (
+                        s, tstr, ",".join(by_step[s]))
+                    buf.append(line)
+                    self._buf_bytes += len(line)
+                big = self._buf_bytes > MAX_BUFFER_BYTES
+            else:
+                big = False
+        if big:
+            self._flush()
+        elif _deferred_signal is not None:
+            _handle_deferred_signal()
+        if dropped and warn:
+            for key, s in dropped:
+                warnings.warn("labbook.log: metric %r already has a value at step %d; "
+                              "the new value is ignored" % (key, s), stacklevel=stacklevel)
 
-    def log_params(self, params):
-        """Add or override configuration values (same as ``run.config.update``)."""
+    # -- params, tags, text
+    def log_params(self, params, reset=False):
+        """Add or override configuration values; ``reset=True`` replaces them all."""
         self._check_open("log_params()")
-        self.config.update(params)
+        if reset:
+            self.config._replace(params)
+        else:
+            self.config.update(params)
+
+    def log_param(self, key, value):
+        """One configuration value (MLflow style)."""
+        self._check_open("log_param()")
+        self.config[str(key)] = value
 
     def log_tags(self, tags, reset=False):
         """Add tags (or replace all tags with ``reset=True``)."""
         self._check_open("log_tags()")
-        if isinstance(tags, str):
-            tags = [tags]
-        tags = [str(t) for t in tags]
+        tags = _tags_list(tags)
         with self._lock:
             if reset or self.tags is None:
                 self.tags = list(tags)
             else:
                 self.tags.extend(t for t in tags if t not in self.tags)
-            self._write({"t": "tags", "tags": tags, "reset": bool(reset)})
+        # never flush while holding _lock: the flusher takes _io_lock, then _lock
+        self._record({"t": "tags", "tags": tags, "reset": bool(reset)})
+
+    def set_tags(self, tags):
+        """MLflow style: a dict {key: value} becomes tags ``key:value`` (a list is added as is)."""
+        self.log_tags(tags)
+
+    def set_tag(self, key, value=None):
+        """MLflow style: the tag ``key:value`` (just ``key`` without a value)."""
+        self.log_tags({key: value})
 
     def set_name(self, name):
         self._check_open("set_name()")
         self.name = str(name)
-        self._write({"t": "set", "name": self.name})
+        self._record({"t": "set", "name": self.name})
 
     def set_description(self, description):
         self._check_open("set_description()")
         self.description = str(description)
-        self._write({"t": "set", "description": self.description})
+        self._record({"t": "set", "description": self.description})
 
     def note(self, text):
         """Set the run's markdown note (the last note is the run's note)."""
         self._check_open("note()")
-        self._write({"t": "note", "text": str(text), "time": time.time()})
+        self._record({"t": "note", "text": str(text), "time": time.time()})
 
+    def log_env(self, values):
+        """Add to the run's environment (top-level keys replace earlier ones)."""
+        self._check_open("log_env()")
+        self._record({"t": "env", "values": _jsonable(_as_dict(values, "env")),
+                      "time": time.time()})
+
+    def log_code_ref(self, commit=None, branch=None, url=None, dirty=None):
+        """Record the code version by hand (Polyaxon style); replaces the captured git info."""
+        git = {}
+        if commit is not None:
+            git["commit"] = str(commit)
+        if branch is not None:
+            git["branch"] = str(branch)
+        if url is not None:
+            git["remote"] = _capture._strip_credentials(str(url))
+        if dirty is not None:
+            git["dirty"] = bool(dirty)
+        self.log_env({"git": git})
+
+    # -- status
+    def log_status(self, status, message=None):
+        """Set the status: ``running`` (a status record) or a final one, which finishes the run.
+
+        Polyaxon/MLflow names are understood: succeeded, stopped, FINISHED, KILLED...
+        """
+        status = _normalize_status(status)
+        if status == "running":
+            self._check_open("log_status()")
+            record = {"t": "status", "status": "running", "time": time.time()}
+            if message is not None:
+                record["message"] = str(message)
+            self._record(record)
+            return True
+        return self.finish(status, message)
+
+    def log_succeeded(self, message=None):
+        return self.finish("finished", message)
+
+    def log_failed(self, message=None, traceback=None):
+        if traceback is not None:
+            message = ("%s\n\n%s" % (message, traceback)) if message else str(traceback)
+        return self.finish("failed", message)
+
+    def log_stopped(self, message=None):
+        return self.finish("killed", message)
+
+    # -- files
+    def get_outputs_path(self):
+        """The run's ``artifacts/`` folder (created). Files saved there are recorded as
+        artifacts when the run finishes."""
+        path = os.path.join(self._path, "artifacts")
+        os.makedirs(path, exist_ok=True)
+        return path
+
+    outputs_path = property(get_outputs_path)
+
+    def _copy_artifact(self, src, name):
+        dest = os.path.join(self._path, "artifacts", *name.split("/"))
+        size, sha = _files.copy_file(src, dest)
+        self._record({"t": "artifact", "path": "artifacts/" + name, "name": name,
+                      "size": size, "sha256": sha, "time": time.time()})
+        with self._lock:
+            self._artifact_names.add(name)
+        return name
+
+    def log_artifact(self, path, artifact_path=None):
+        """Copy a file into ``<run>/artifacts/[artifact_path/]<file name>``; returns its name.
+
+        A folder is copied as ``log_artifacts`` would, under its own name.
+        """
+        self._check_open("log_artifact()")
+        src = os.fspath(path)
+        if os.path.isdir(src):
+            base = os.path.basename(os.path.normpath(os.path.abspath(src)))
+            prefix = _files.clean_artifact_path(artifact_path)
+            return self.log_artifacts(src, prefix + "/" + base if prefix else base)
+        if not os.path.isfile(src):
+            raise FileNotFoundError("labbook.log_artifact: no such file: %r" % (src,))
+        prefix = _files.clean_artifact_path(artifact_path)
+        base = os.path.basename(src)
+        return self._copy_artifact(src, prefix + "/" + base if prefix else base)
+
+    def log_artifacts(self, local_dir, artifact_path=None):
+        """Copy every file below ``local_dir`` into ``<run>/artifacts/[artifact_path/]``.
+
+        Symbolic links are followed only when they point inside ``local_dir``.
+        Returns the artifact names.
+        """
+        self._check_open("log_artifacts()")
+        src = os.fspath(local_dir)
+        if not os.path.isdir(src):
+            raise NotADirectoryError("labbook.log_artifacts: not a folder: %r" % (src,))
+        prefix = _files.clean_artifact_path(artifact_path)
+        files, skipped = _files.walk_tree(src)
+        run_real = os.path.realpath(self._path)
+        src_in_run = _files._inside(os.path.realpath(src), run_real)
+        names = []
+        for rel, abs_path in files:
+            if not src_in_run and _files._inside(os.path.realpath(abs_path), run_real):
+                continue  # never copy the run's own folder into itself
+            names.append(self._copy_artifact(abs_path, prefix + "/" + rel if prefix else rel))
+        if skipped:
+            warnings.warn("labbook.log_artifacts: skipped %d entr%s that %s not a regular file "
+                          "inside %r (links out of the folder are not followed): %s"
+                          % (len(skipped), "y" if len(skipped) == 1 else "ies",
+                             "is" if len(skipped) == 1 else "are", src,
+                             ", ".join(skipped[:10])), stacklevel=2)
+        return names
+
+    def _record_outputs(self):
+        """Artifacts saved straight into get_outputs_path() get their records."""
+        root = os.path.join(self._path, "artifacts")
+        if not os.path.isdir(root):
+            return
+        files, _ = _files.walk_tree(root)
+        for rel, abs_path in files:
+            if rel in self._artifact_names or ".tmp-" in os.path.basename(rel):
+                continue
+            size, sha = _files.hash_file(abs_path)
+            self._record({"t": "artifact", "path": "artifacts/" + rel, "name": rel,
+                          "size": size, "sha256": sha, "time": time.time()}, flush=False)
+            self._artifact_names.add(rel)
+
+    def log_dataset(self, name, path=None, uri=None, description=None, context=None):
+        """Record data the run used: a local file or folder (size and sha256) or a URI."""
+        self._check_open("log_dataset()")
+        if name is None or str(name) == "":
+            raise ValueError("labbook.log_dataset: a name is required")
+        record = {"t": "dataset", "name": str(name)}
+        local = os.fspath(path) if path is not None else None
+        if local is not None and "://" in local and not os.path.exists(local):
+            uri, local = uri or local, None
+        if local is not None:
+            if os.path.isfile(local):
+                size, sha = _files.hash_file(local)
+            elif os.path.isdir(local):
+                size, sha, skipped = _files.hash_tree(local)
+                if skipped:
+                    warnings.warn("labbook.log_dataset: %d entries of %r are not hashed (links "
+                                  "out of the folder, special files)" % (len(skipped), local),
+                                  stacklevel=2)
+            else:
+                raise FileNotFoundError("labbook.log_dataset: no such file or folder: %r"
+                                        % (local,))
+            record["path"] = local
+            record["size"] = size
+            record["sha256"] = sha
+        if uri is not None:
+            record["uri"] = str(uri)
+        if local is None and uri is None:
+            raise ValueError("labbook.log_dataset: give a local path= or a remote uri=")
+        if description is not None:
+            record["description"] = str(description)
+        if context is not None:
+            record["context"] = str(context)
+        record["time"] = time.time()
+        self._record(record)
+        return record
+
+    log_data_ref = log_dataset
+
+    # -- alerts
+    def create_alert(self, condition, message=None, level="warning"):
+        """Ask Labbook to notify once when a logged value meets ``condition``
+        (``"<metric> <op> <number>"``, op one of > >= < <= == !=)."""
+        self._check_open("create_alert()")
+        metric, op, number = parse_condition(condition)
+        if level not in ALERT_LEVELS:
+            raise ValueError("labbook.create_alert: level must be one of %s, not %r"
+                             % (", ".join(ALERT_LEVELS), level))
+        record = {"t": "alert", "condition": "%s %s %s" % (metric, op, number)}
+        if message is not None:
+            record["message"] = str(message)
+        record["level"] = level
+        record["time"] = time.time()
+        self._record(record)
+        return record["condition"]
+
+    # -- the end
     def finish(self, status="finished", message=None):
         """End the run with status ``finished``, ``failed`` or ``killed``.
 
@@ -632,27 +1166,59 @@ class Run(object):
         if status not in ("finished", "failed", "killed"):
             raise ValueError("labbook: finish status must be 'finished', 'failed' or "
                              "'killed', not %r" % (status,))
-        global _current_run
         with self._lock:
-            if self._finished:
+            if self._finished or self._finishing:
                 return False
-            self._finished = True
-            self.status = status
+            self._finishing = True
+        if os.getpid() != self._pid:  # a forked child: the parent owns the run
+            with self._lock:
+                self._finished = True
+            return False
+        current = threading.current_thread()
+        console = self._console
+        try:
             self._stop.set()
-            record = {"t": "status", "status": status, "time": time.time()}
+            patience = 1.0 if status == "killed" else 10.0
+            for thread in (self._env_thread, self._system_thread):
+                if thread is not None and thread is not current and thread.is_alive():
+                    thread.join(timeout=patience)
+            if console is not None:
+                _capture.detach_console(console)
+            try:
+                self._record_outputs()
+            except Exception:
+                pass
+            now = time.time()
+            record = {"t": "status", "status": status, "time": now,
+                      "duration": round(time.monotonic() - self._start_mono, 3)}
             if message is not None:
                 record["message"] = str(message)
-            try:
-                self._write(record)
-            finally:
-                f, self._file = self._file, None
-                f.close()
-        if self._heartbeat is not threading.current_thread():
-            self._heartbeat.join(timeout=1.0)
-        with _state_lock:
-            if _current_run is self:
-                _current_run = None
+            line = _dumps(record)
+            with self._lock:
+                if self._file is not None:
+                    self._buf.append(line)
+                self._finished = True
+                self.status = status
+            self._flush()
+        finally:
+            with self._io_lock:
+                with self._lock:
+                    self._finished = True
+                    f, self._file = self._file, None
+                if f is not None:
+                    try:
+                        f.close()
+                    except OSError:
+                        pass
+            if console is not None:
+                console.close()
+                self._console = None
+            if self._heartbeat is not None and self._heartbeat is not current:
+                self._heartbeat.join(timeout=1.0)
+            _forget_run(self)
         return True
+
+    end = finish
 
     def __enter__(self):
         return self
@@ -669,52 +1235,354 @@ class Run(object):
         return False
 
 
-# --------------------------------------------------------------------------- module functions
+# --------------------------------------------------------------------------- finding runs
 
 
-def _atexit_finish():
-    run = _current_run
-    if run is not None and not run._finished and run._pid == os.getpid():
+def _run_folders(logdir, max_depth=4):
+    """Folders below ``logdir`` (up to four levels) that hold an events.jsonl."""
+    out = []
+    stack = [(logdir, 0)]
+    while stack:
+        folder, depth = stack.pop()
         try:
-            run.finish("finished")
-        except Exception:
-            pass
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        if any(e.name == "events.jsonl" for e in entries) and folder != logdir:
+            out.append(folder)
+            continue
+        if depth < max_depth:
+            for e in entries:
+                try:
+                    if e.is_dir(follow_symlinks=False):
+                        stack.append((e.path, depth + 1))
+                except OSError:
+                    pass
+    return sorted(out)
 
 
-def _excepthook(exc_type, exc, tb):
-    run = _current_run
-    if run is not None and not run._finished and run._pid == os.getpid():
+def _read_header(events):
+    try:
+        with open(events, "rb") as f:
+            line = f.readline()
+        record = json.loads(line.decode("utf-8"))
+        return record if isinstance(record, dict) and record.get("t") == "header" else None
+    except (OSError, ValueError):
+        return None
+
+
+def _find_run_folder(logdir, resume):
+    """The folder of the run ``resume`` (a run id, or the path of a run folder)."""
+    text = os.fspath(resume)
+    if os.path.isfile(os.path.join(text, "events.jsonl")):
+        return os.path.abspath(text)
+    if not _RUN_ID_RE.match(text):
+        raise ValueError("labbook: resume=%r is neither a run id nor a run folder" % (resume,))
+    folders = _run_folders(logdir)
+    by_name = [f for f in folders
+               if os.path.basename(f) == text or os.path.basename(f).endswith("-" + text)]
+    for folder in by_name + folders:
+        header = _read_header(os.path.join(folder, "events.jsonl"))
+        if header is not None and header.get("run_id") == text:
+            return folder
+    if by_name:
+        return by_name[0]
+    raise ValueError("labbook: no run with id %r under %s" % (text, logdir))
+
+
+def _read_state(events):
+    """What a run's log says so far: header fields, params, tags, metric steps."""
+    with open(events, "rb") as f:
+        data = f.read()
+    complete = data == b"" or data.endswith(b"\n")
+    lines = data.split(b"\n")
+    if not complete:
+        lines = lines[:-1]
+    state = {"run_id": None, "project": "default", "name": None, "description": None,
+             "tags": None, "params": {}, "complete": complete, "artifacts": set()}
+    steps = {}
+    for raw in lines:
+        raw = raw.rstrip(b"\r")
+        if not raw:
+            continue
         try:
-            if issubclass(exc_type, KeyboardInterrupt):
-                status = "killed"
+            rec = json.loads(raw.decode("utf-8", "replace"))
+        except ValueError:
+            continue
+        if not isinstance(rec, dict):
+            continue
+        t = rec.get("t")
+        if t == "metrics":
+            step = rec.get("step")
+            values = rec.get("values")
+            if isinstance(step, int) and isinstance(values, dict):
+                for key in values:
+                    lst = steps.get(key)
+                    if lst is None:
+                        steps[key] = [step]
+                    else:
+                        lst.append(step)
+        elif t == "header":
+            for field in ("run_id", "project", "name", "description"):
+                if isinstance(rec.get(field), str):
+                    state[field] = rec[field]
+            if isinstance(rec.get("tags"), list):
+                state["tags"] = [str(x) for x in rec["tags"]]
+        elif t == "params" and isinstance(rec.get("values"), dict):
+            if rec.get("reset"):
+                state["params"] = {}
+            state["params"].update(rec["values"])
+        elif t == "tags" and isinstance(rec.get("tags"), list):
+            tags = [str(x) for x in rec["tags"]]
+            if rec.get("reset") or state["tags"] is None:
+                state["tags"] = tags
             else:
-                status = "failed"
-            run.finish(status, "".join(traceback.format_exception(exc_type, exc, tb)))
-        except Exception:
-            pass
-    _previous_excepthook(exc_type, exc, tb)
+                state["tags"].extend(x for x in tags if x not in state["tags"])
+        elif t == "set":
+            for field in ("name", "description"):
+                if isinstance(rec.get(field), str):
+                    state[field] = rec[field]
+        elif t == "artifact" and isinstance(rec.get("name"), str):
+            state["artifacts"].add(rec["name"])
+    state["steps"] = {k: _KeySteps(sorted(set(v))) for k, v in steps.items()}
+    system = [ks.last for k, ks in state["steps"].items() if k.startswith("system/")]
+    state["system_step"] = max(system) + 1 if system else 0
+    return state
+
+
+# --------------------------------------------------------------------------- experiments
+
+
+class Experiment(object):
+    """An experiment (project): a name under a log root that runs belong to.
+
+        exp = labbook.Experiment("mnist")
+        with exp.start_run(name="lr-0.1", config={"lr": 0.1}) as run:
+            run.log({"loss": 0.3})
+
+    Runs started here are independent of ``labbook.init()``'s current run.
+    """
+
+    def __init__(self, name="default", logdir=None):
+        self.name = str(name)
+        if logdir is None:
+            logdir = os.environ.get("LABBOOK_DIR") or DEFAULT_LOGDIR
+        self.logdir = os.path.abspath(os.fspath(logdir))
+
+    def start_run(self, name=None, description=None, tags=None, config=None, resume=None,
+                  **options):
+        """A new run of this experiment (or ``resume=<run id>`` to continue one)."""
+        return Run(project=self.name, name=name, description=description, tags=tags,
+                   config=config, logdir=self.logdir, resume=resume, **options)
+
+    def resume_run(self, run_id, **options):
+        return self.start_run(resume=run_id, **options)
+
+    def list_runs(self):
+        """The runs of this experiment under its log root: dicts with id, name, path,
+        status and start time, oldest first."""
+        runs = []
+        for folder in _run_folders(self.logdir):
+            events = os.path.join(folder, "events.jsonl")
+            header = _read_header(events)
+            if header is None or header.get("project", "default") != self.name:
+                continue
+            state = _read_status(events)
+            runs.append({"id": header.get("run_id"), "name": state[1] or header.get("name"),
+                         "path": folder, "status": state[0], "time": header.get("time")})
+        runs.sort(key=lambda r: (r["time"] or 0, r["path"]))
+        return runs
+
+    def __repr__(self):
+        return "<labbook.Experiment %r in %s>" % (self.name, self.logdir)
+
+
+def _read_status(events):
+    status, name = "running", None
+    try:
+        with open(events, "rb") as f:
+            for raw in f:
+                if b'"status"' not in raw and b'"set"' not in raw:
+                    continue
+                try:
+                    rec = json.loads(raw.decode("utf-8", "replace"))
+                except ValueError:
+                    continue
+                if rec.get("t") == "status" and rec.get("status") in STATUSES:
+                    status = rec["status"]
+                elif rec.get("t") == "set" and isinstance(rec.get("name"), str):
+                    name = rec["name"]
+    except OSError:
+        pass
+    return status, name
+
+
+def create_experiment(name, logdir=None):
+    """An ``Experiment`` (Podstack style); nothing is written until a run starts."""
+    return Experiment(name, logdir)
+
+
+# --------------------------------------------------------------------------- process hooks
 
 
 _previous_excepthook = sys.excepthook
+_signals_installed = set()
+_deferred_signal = None
 
 
-def _install_hooks():
-    global _hooks_installed, _previous_excepthook
-    if _hooks_installed:
+def _forget_run(run):
+    global _current_run
+    with _state_lock:
+        try:
+            _open_runs.remove(run)
+        except ValueError:
+            pass
+        if _current_run is run:
+            _current_run = None
+
+
+def _finish_all(status, message=None):
+    pid = os.getpid()
+    for run in list(_open_runs):
+        if run._pid == pid and not run._finished:
+            try:
+                run.finish(status, message)
+            except Exception:
+                pass
+
+
+def _atexit_finish():
+    _finish_all("finished")
+
+
+def _excepthook(exc_type, exc, tb):
+    try:
+        _previous_excepthook(exc_type, exc, tb)  # the traceback also reaches console.log
+    finally:
+        status = "killed" if issubclass(exc_type, KeyboardInterrupt) else "failed"
+        _finish_all(status, "".join(traceback.format_exception(exc_type, exc, tb)))
+
+
+def _holds_our_locks():
+    """True if this thread is inside one of our critical sections (a signal arrived there)."""
+    if _in_flush():
+        return True
+    locks = [_state_lock]
+    for run in list(_open_runs):
+        locks.append(run._lock)
+        locks.append(run._io_lock)
+        console = run._console
+        if console is not None:
+            locks.append(console._lock)
+    for lock in locks:
+        owned = getattr(lock, "_is_owned", None)
+        if owned is not None and owned():
+            return True
+    return False
+
+
+def _on_signal(signum, frame):
+    global _deferred_signal
+    if _holds_our_locks():
+        # Finishing now could deadlock (the flusher thread may wait for a lock this thread
+        # holds): finish as soon as this thread leaves our code, or from a helper thread.
+        if _deferred_signal is None:
+            _deferred_signal = signum
+            helper = threading.Timer(0.5, _deferred_signal_from_thread)
+            helper.daemon = True
+            helper.start()
         return
-    _hooks_installed = True
-    atexit.register(_atexit_finish)
-    _previous_excepthook = sys.excepthook
-    sys.excepthook = _excepthook
+    _die_of_signal(signum)
 
 
-def init(project=None, name=None, description=None, tags=None, config=None, logdir=None):
+def _handle_deferred_signal():
+    global _deferred_signal
+    signum = _deferred_signal
+    if signum is None or threading.current_thread() is not threading.main_thread():
+        return
+    if _holds_our_locks():
+        return
+    _deferred_signal = None
+    _die_of_signal(signum)
+
+
+def _deferred_signal_from_thread():
+    signum = _deferred_signal
+    if signum is None:
+        return
+    _finish_all("killed", "killed by %s" % _signal_name(signum))
+    os.kill(os.getpid(), signum)  # the main thread's handler now finds nothing open and dies
+
+
+def _signal_name(signum):
+    try:
+        return signal.Signals(signum).name
+    except ValueError:  # pragma: no cover
+        return "signal %d" % signum
+
+
+def _die_of_signal(signum):
+    global _deferred_signal
+    _deferred_signal = None
+    _finish_all("killed", "killed by %s" % _signal_name(signum))
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+    try:
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)  # die of the signal, as without Labbook
+        time.sleep(1.0)
+    except Exception:
+        pass
+    os._exit(128 + signum)
+
+
+def _install_signal_handlers():
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is None or signum in _signals_installed:
+            continue
+        try:
+            if signal.getsignal(signum) is not signal.SIG_DFL:
+                continue  # the program handles it: leave it alone
+            signal.signal(signum, _on_signal)
+            _signals_installed.add(signum)
+        except (ValueError, OSError):  # pragma: no cover
+            pass
+
+
+def _install_hooks(handle_signals=True):
+    global _hooks_installed, _previous_excepthook
+    with _state_lock:
+        if not _hooks_installed:
+            _hooks_installed = True
+            atexit.register(_atexit_finish)
+            _previous_excepthook = sys.excepthook
+            sys.excepthook = _excepthook
+        if handle_signals:
+            _install_signal_handlers()
+
+
+# --------------------------------------------------------------------------- module functions
+
+
+def init(project=None, name=None, description=None, tags=None, config=None, logdir=None,
+         resume=None, **options):
     """Start a run and make it the current one (``labbook.run``).
 
     The run folder goes under ``logdir``, else ``$LABBOOK_DIR``, else
-    ``./labbook``. A run that is still open is finished first. Values set on
-    ``labbook.config`` before ``init`` are taken into the new run's config
-    (``config=`` wins on equal keys).
+    ``./labbook``. ``resume=<run id>`` appends to that run instead. A run that
+    is still open is finished first. Values set on ``labbook.config`` before
+    ``init`` are taken into the new run's config (``config=`` wins on equal keys).
+
+    Options (each also an environment variable): ``capture_env``, ``capture_git``,
+    ``capture_packages``, ``capture_console``, ``capture_system`` (True/False),
+    ``system_interval``, ``heartbeat_interval``, ``flush_interval`` (seconds),
+    ``handle_signals``.
     """
     global _current_run
     with _state_lock:
@@ -726,9 +1594,9 @@ def init(project=None, name=None, description=None, tags=None, config=None, logd
             merged = dict(config_pending)
             merged.update(_as_dict(config, "config"))
         run = Run(project=project, name=name, description=description, tags=tags,
-                  config=merged, logdir=logdir)
+                  config=merged if (merged or resume is None) else None, logdir=logdir,
+                  resume=resume, **options)
         _current_run = run
-        _install_hooks()
         return run
 
 
@@ -741,7 +1609,18 @@ def _require_run(what):
 
 def log(data, step=None):
     """Log metrics to the current run; see ``Run.log``."""
-    _require_run("log")._log(data, step, 3)
+    run = _current_run
+    if run is None:
+        raise RuntimeError("labbook.log: no run is active; call labbook.init() first")
+    run._log(data, step, 3)
+
+
+def log_metrics(metrics, step=None):
+    _require_run("log_metrics")._log(metrics, step, 3)
+
+
+def log_metric(key, value, step=None):
+    _require_run("log_metric")._log({key: value}, step, 3)
 
 
 def finish(status="finished", message=None):
@@ -752,6 +1631,66 @@ def finish(status="finished", message=None):
     return run.finish(status, message)
 
 
+_MLFLOW_STATUS = {"FINISHED": "finished", "FAILED": "failed", "KILLED": "killed"}
+
+
+def end_run(status="FINISHED"):
+    """MLflow style ``finish``: status FINISHED, FAILED or KILLED (any case)."""
+    return finish(_MLFLOW_STATUS.get(str(status).upper(), _normalize_status(status)))
+
+
+def start_run(run_id=None, experiment_name=None, run_name=None, tags=None, description=None,
+              config=None, logdir=None, **options):
+    """MLflow style ``init``: ``start_run(run_name="lr-0.1", experiment_name="mnist")``.
+
+    ``run_id`` resumes that run; ``tags`` may be a dict (``key:value`` tags).
+    """
+    project = options.pop("project", None) or experiment_name
+    return init(project=project, name=run_name, description=description,
+                tags=_tags_list(tags) if tags is not None else None, config=config,
+                logdir=logdir, resume=run_id, **options)
+
+
 def get_run():
     """The current run, or None."""
     return _current_run
+
+
+active_run = get_run
+
+
+def _run_method(name, doc=None):
+    def call(*args, **kwargs):
+        return getattr(_require_run(name), name)(*args, **kwargs)
+    call.__name__ = name
+    call.__doc__ = doc or "Calls ``Run.%s`` on the current run." % name
+    return call
+
+
+log_params = _run_method("log_params")
+log_param = _run_method("log_param")
+log_tags = _run_method("log_tags")
+set_tags = _run_method("set_tags")
+set_tag = _run_method("set_tag")
+set_name = _run_method("set_name")
+set_description = _run_method("set_description")
+note = _run_method("note")
+log_env = _run_method("log_env")
+log_code_ref = _run_method("log_code_ref")
+log_status = _run_method("log_status")
+log_succeeded = _run_method("log_succeeded")
+log_failed = _run_method("log_failed")
+log_stopped = _run_method("log_stopped")
+log_artifact = _run_method("log_artifact")
+log_artifacts = _run_method("log_artifacts")
+log_dataset = _run_method("log_dataset")
+log_data_ref = _run_method("log_data_ref")
+create_alert = _run_method("create_alert")
+get_outputs_path = _run_method("get_outputs_path")
+
+
+def flush():
+    """Write the current run's buffered records to disk now (no-op without a run)."""
+    run = _current_run
+    if run is not None:
+        run.flush()

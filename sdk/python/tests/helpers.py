@@ -19,6 +19,9 @@ if SDK_DIR not in sys.path:
 import labbook  # noqa: E402
 from labbook import _core  # noqa: E402
 
+CAPTURE_OFF = {"LABBOOK_CAPTURE_ENV": "0", "LABBOOK_CAPTURE_CONSOLE": "0",
+               "LABBOOK_CAPTURE_SYSTEM": "0"}
+
 RUN_DIR_RE = re.compile(r"^run-\d{8}_\d{6}-([0-9a-z]{8,12})$")
 
 
@@ -63,12 +66,14 @@ class LabbookTestCase(unittest.TestCase):
         os.chdir(self.tmp)
         self._old_env = {k: os.environ.pop(k) for k in list(os.environ)
                          if k.startswith("LABBOOK_")}
+        # the record-level tests want only what they log; capture tests turn it back on
+        os.environ.update(CAPTURE_OFF)
         self.logdir = os.path.join(self.tmp, "labbook")
 
     def tearDown(self):
-        run = _core._current_run
-        if run is not None and not run.finished:
-            run.finish()
+        for run in list(_core._open_runs):
+            if not run.finished:
+                run.finish()
         _core._current_run = None
         _core._config_proxy._take_pending()
         for k in list(os.environ):
@@ -83,6 +88,8 @@ class LabbookTestCase(unittest.TestCase):
         return labbook.init(**kwargs)
 
     def records(self, run):
+        if not run.finished:
+            run.flush()
         return read_records(events_path(run))
 
     def run_script(self, source, env=None, timeout=60):
