@@ -107,3 +107,27 @@ describe('import sources: an MLflow run that is still running', () => {
     assert.deepStrictEqual(ws.problems.messages, []);
   });
 });
+
+describe('import sources: a DVCLive run being written', () => {
+  it('reads each TSV from where it stopped; a torn row waits for its newline', async () => {
+    const ws = await workspace();
+    const dir = path.join(ws.root, 'dvclive', 'plots', 'metrics', 'train');
+    fs.mkdirSync(dir, { recursive: true });
+    const tsv = path.join(dir, 'loss.tsv');
+    fs.writeFileSync(tsv, 'step\tloss\n0\t1.0\n1\t0.9\n2\t0.8');
+    const index = new ImportIndex(ws.store, ws.root, importFinders(await loadSql()), ws.problems);
+    await index.sync();
+    const points = () => {
+      const r = ws.store.listRuns().find((x) => x.source === 'dvclive')!;
+      return ws.store.getPoints(ws.store.listSeries(r.id).find((x) => x.key === 'train/loss')!.id);
+    };
+    assert.deepStrictEqual(points().values, [1.0, 0.9]);
+    fs.appendFileSync(tsv, '5\n3\t0.7\n');
+    fs.utimesSync(tsv, new Date(), new Date(Date.now() + 5000));
+    const changes = await index.sync();
+    assert.deepStrictEqual(points().steps, [0, 1, 2, 3]);
+    assert.deepStrictEqual(points().values, [1.0, 0.9, 0.85, 0.7]);
+    assert.strictEqual(changes.reset.size, 0);
+    assert.deepStrictEqual(ws.problems.messages, []);
+  });
+});

@@ -22,7 +22,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { findFolders, listDir, readText, VENDOR_FOLDERS, walkFiles } from '../fsWalk';
+import { findFolders, listDir, openIfExists, readText, VENDOR_FOLDERS, walkFiles } from '../fsWalk';
 import type { Problems } from '../problems';
 import type { ImportedRun, ImportedSeries } from './model';
 import { parseYaml, YamlError } from './yamlLite';
@@ -59,7 +59,7 @@ async function hasTsv(dir: string, depth = 0): Promise<boolean> {
 }
 
 /** Reads the DVCLive folder `dir` (absolute, or relative to `workspaceRoot`) as one run. */
-export async function readDvclive(workspaceRoot: string, dir: string, problems: Problems, now: number = Date.now()): Promise<ImportedRun> {
+export async function readDvclive(workspaceRoot: string, dir: string, problems: Problems, now: number = Date.now(), cache: DvcliveCache = new Map()): Promise<ImportedRun> {
   const root = path.resolve(workspaceRoot);
   const abs = path.resolve(root, dir);
   const folder = rel(root, abs);
@@ -91,14 +91,13 @@ export async function readDvclive(workspaceRoot: string, dir: string, problems: 
   let lastTime = -Infinity;
   for (const f of tsvs) {
     const file = path.join(metricsDir, f);
-    const text = await readText(file);
-    if (text === undefined) continue;
     const m = await mtime(file);
     mtimes.push(m);
     newestMetricsMtime = Math.max(newestMetricsMtime, m);
     const fileRel = rel(root, file);
     let messages = 0;
-    const series = parseDvcliveTsv(text, (line, message) => {
+    // A file that is still being written may end in a torn row: that row waits for its newline.
+    const series = await readTsvIncrementally(file, cache, now - m > DVCLIVE_RUNNING_WINDOW_MS, (line, message) => {
       if (++messages <= MAX_MESSAGES_PER_FILE) problems.report(`${fileRel}:${line}: ${message}`);
     });
     if (messages > MAX_MESSAGES_PER_FILE) problems.report(`${fileRel}: ${messages - MAX_MESSAGES_PER_FILE} more problems not shown`);
@@ -173,6 +172,69 @@ export async function readDvclive(workspaceRoot: string, dir: string, problems: 
   };
 }
 
+/** The columns of a DVCLive TSV file, from its header line. */
+export interface TsvHeader {
+  readonly width: number;
+  readonly names: readonly string[];
+  readonly stepCol: number;
+  readonly timeCol: number;
+  readonly valueCol: number;
+}
+
+/** Reads a TSV header; problems go to `onBadLine` (line 1). Undefined when it is unusable. */
+export function parseTsvHeader(line: string, onBadLine?: (line: number, message: string) => void): TsvHeader | undefined {
+  const names = line.replace(/\r$/, '').split('\t');
+  if (names.length === 1 && names[0].trim() === '') return undefined;
+  const stepCol = names.indexOf('step');
+  const timeCol = names.indexOf('timestamp');
+  const others = names.map((_, i) => i).filter((i) => i !== stepCol && i !== timeCol);
+  if (others.length === 0) {
+    onBadLine?.(1, `no value column in header "${names.join('\\t')}"`);
+    return undefined;
+  }
+  if (stepCol < 0) onBadLine?.(1, `no "step" column in header "${names.join('\\t')}"; rows are numbered from 0`);
+  return { width: names.length, names, stepCol, timeCol, valueCol: others[others.length - 1] };
+}
+
+/** Appends the points of TSV rows (`lines`, the first being line `firstLine` of the file) to `into`. */
+export function parseTsvRows(header: TsvHeader, lines: readonly string[], firstLine: number, into: ImportedSeries, onBadLine?: (line: number, message: string) => void): void {
+  const { steps, values, times } = into;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].replace(/\r$/, '');
+    if (line === '') continue;
+    const lineNo = firstLine + i;
+    const fields = line.split('\t');
+    if (fields.length < header.width) {
+      onBadLine?.(lineNo, `expected ${header.width} columns (${header.names.join(', ')}), found ${fields.length}`);
+      continue;
+    }
+    const value = parseNumber(fields[header.valueCol]);
+    if (value === undefined) {
+      onBadLine?.(lineNo, `bad number "${clip(fields[header.valueCol])}" in column "${header.names[header.valueCol]}"`);
+      continue;
+    }
+    // Without a step column, rows are numbered from 0.
+    let step = steps.length;
+    if (header.stepCol >= 0) {
+      const st = parseNumber(fields[header.stepCol]);
+      if (st === undefined || !Number.isInteger(st)) {
+        onBadLine?.(lineNo, `bad step "${clip(fields[header.stepCol])}"`);
+        continue;
+      }
+      step = st;
+    }
+    let time: number | null = null;
+    if (header.timeCol >= 0) {
+      const t = parseNumber(fields[header.timeCol]);
+      // DVCLive wrote milliseconds; accept seconds too.
+      if (t !== undefined && Number.isFinite(t)) time = t > 1e11 ? t / 1000 : t;
+    }
+    steps.push(step);
+    values.push(value);
+    times.push(time);
+  }
+}
+
 /**
  * Parses one DVCLive TSV file: a header naming the columns (`step`, optional `timestamp`, and the
  * value column: the remaining one, normally the metric's leaf name), then one row per point.
@@ -180,58 +242,58 @@ export async function readDvclive(workspaceRoot: string, dir: string, problems: 
  */
 export function parseDvcliveTsv(text: string, onBadLine?: (line: number, message: string) => void): ImportedSeries | undefined {
   const lines = text.split('\n');
-  const header = lines[0].replace(/\r$/, '').split('\t');
-  if (header.length === 1 && header[0].trim() === '') {
-    if (lines.length > 1 && lines.slice(1).some((l) => l.trim() !== '')) onBadLine?.(1, 'empty header');
+  const header = parseTsvHeader(lines[0], onBadLine);
+  if (!header) {
+    if (lines[0].trim() === '' && lines.length > 1 && lines.slice(1).some((l) => l.trim() !== '')) onBadLine?.(1, 'empty header');
     return undefined;
   }
-  const stepCol = header.indexOf('step');
-  const timeCol = header.indexOf('timestamp');
-  const others = header.map((_, i) => i).filter((i) => i !== stepCol && i !== timeCol);
-  if (others.length === 0) {
-    onBadLine?.(1, `no value column in header "${header.join('\\t')}"`);
+  const into: ImportedSeries = { steps: [], values: [], times: [] };
+  parseTsvRows(header, lines.slice(1), 2, into, onBadLine);
+  return into;
+}
+
+/** Where reading a TSV file stopped: byte offset, lines consumed, its header and the points so far. */
+interface TsvTail { offset: number; line: number; header: TsvHeader | undefined; series: ImportedSeries }
+
+/** TSV files read before (absolute path → state): a live run's files are read from where they stopped. */
+export type DvcliveCache = Map<string, TsvTail>;
+
+/** Reads what was appended to a TSV file since the last read. `complete`: a last line without `\n` counts. */
+async function readTsvIncrementally(file: string, cache: DvcliveCache, complete: boolean, onBadLine: (line: number, message: string) => void): Promise<ImportedSeries | undefined> {
+  const handle = await openIfExists(file);
+  if (!handle) {
+    cache.delete(file);
     return undefined;
   }
-  const valueCol = others[others.length - 1];
-  if (stepCol < 0) onBadLine?.(1, `no "step" column in header "${header.join('\\t')}"; rows are numbered from 0`);
-  const steps: number[] = [];
-  const values: number[] = [];
-  const times: (number | null)[] = [];
-  let row = 0;
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i].replace(/\r$/, '');
-    if (line === '') continue;
-    const fields = line.split('\t');
-    if (fields.length < header.length) {
-      onBadLine?.(i + 1, `expected ${header.length} columns (${header.join(', ')}), found ${fields.length}`);
-      continue;
+  try {
+    const { size } = await handle.stat();
+    let tail = cache.get(file);
+    if (!tail || size < tail.offset) {
+      tail = { offset: 0, line: 0, header: undefined, series: { steps: [], values: [], times: [] } };
+      cache.set(file, tail);
     }
-    const value = parseNumber(fields[valueCol]);
-    if (value === undefined) {
-      onBadLine?.(i + 1, `bad number "${clip(fields[valueCol])}" in column "${header[valueCol]}"`);
-      continue;
-    }
-    let step = row;
-    if (stepCol >= 0) {
-      const s = parseNumber(fields[stepCol]);
-      if (s === undefined || !Number.isInteger(s)) {
-        onBadLine?.(i + 1, `bad step "${clip(fields[stepCol])}"`);
-        continue;
+    if (size > tail.offset) {
+      const buf = Buffer.allocUnsafe(size - tail.offset);
+      const { bytesRead } = await handle.read(buf, 0, buf.length, tail.offset);
+      let end = buf.lastIndexOf(0x0a, bytesRead - 1) + 1;
+      if (complete && end < bytesRead) end = bytesRead;
+      if (end > 0) {
+        const lines = buf.toString('utf8', 0, end).split('\n');
+        if (lines[lines.length - 1] === '') lines.pop();
+        let first = 0;
+        if (tail.line === 0 && lines.length > 0) {
+          tail.header = parseTsvHeader(lines[0], onBadLine);
+          first = 1;
+        }
+        if (tail.header) parseTsvRows(tail.header, lines.slice(first), tail.line + first + 1, tail.series, onBadLine);
+        tail.line += lines.length;
+        tail.offset += end;
       }
-      step = s;
     }
-    let time: number | null = null;
-    if (timeCol >= 0) {
-      const t = parseNumber(fields[timeCol]);
-      // DVCLive wrote milliseconds; accept seconds too.
-      if (t !== undefined && Number.isFinite(t)) time = t > 1e11 ? t / 1000 : t;
-    }
-    steps.push(step);
-    values.push(value);
-    times.push(time);
-    row++;
+    return tail.header ? tail.series : undefined;
+  } finally {
+    await handle.close();
   }
-  return { steps, values, times };
 }
 
 function parseNumber(s: string): number | undefined {

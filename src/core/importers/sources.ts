@@ -4,7 +4,7 @@ import type { ImportFinder, ImportUnit } from '../ingest/importIndex';
 import type { Problems } from '../problems';
 import type { SqlJsStatic } from 'sql.js';
 import type { ImportedRun } from './model';
-import { findDvcliveRuns, readDvclive } from './dvclive';
+import { findDvcliveRuns, readDvclive, type DvcliveCache } from './dvclive';
 import { findMlflowStores, readMlflowFileStore, type MlflowRunCache } from './mlflowFiles';
 import { findMlflowSqliteFiles, readMlflowSqlite } from './mlflowSqlite';
 import { findSwanlabRoots, readSwanlab } from './swanlab';
@@ -84,6 +84,16 @@ function mlflowFinder(): ImportFinder {
   });
 }
 
+/** DVCLive folders: read whole when they change, but each TSV file only from where it stopped. */
+function dvcliveFinder(): ImportFinder {
+  const caches = new Map<string, DvcliveCache>();
+  return wholeFinder('dvclive', findDvcliveRuns, (dir) => filesBelow(dir, 4), async (root, dir, problems) => {
+    let cache = caches.get(dir);
+    if (!cache) caches.set(dir, (cache = new Map()));
+    return [await readDvclive(root, dir, problems, Date.now(), cache)];
+  });
+}
+
 /** Every other tracker Labbook reads. Each call makes fresh finders (with their own reader caches). */
 export function importFinders(SQL: SqlJsStatic): ImportFinder[] {
   return [
@@ -91,7 +101,7 @@ export function importFinders(SQL: SqlJsStatic): ImportFinder[] {
     folderFinder('wandb', findWandbRuns, (root, folder, problems) => new WandbRunReader(root, folder, problems), 2),
     mlflowFinder(),
     wholeFinder('mlflow-db', findMlflowSqliteFiles, async (file) => [file, `${file}-wal`], (root, file, problems) => readMlflowSqlite(SQL, root, file, problems)),
-    wholeFinder('dvclive', findDvcliveRuns, (dir) => filesBelow(dir, 4), async (root, dir, problems) => [await readDvclive(root, dir, problems)]),
+    dvcliveFinder(),
     wholeFinder('swanlab', findSwanlabRoots, (dir) => filesBelow(dir, 5), (root, dir, problems) => readSwanlab(SQL, root, dir, problems)),
   ];
 }
