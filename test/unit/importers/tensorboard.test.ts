@@ -491,7 +491,8 @@ describe('importers: tensorboard crafted files', () => {
     assert.deepStrictEqual([...c.metrics.keys()], ['b', 'c']);
   });
 
-  it('decodes a large event file fast', async function () {
+  // Speed is measured by `npm run bench`; this checks that a large file decodes completely.
+  it('decodes a large event file completely', async function () {
     this.timeout(60_000);
     const n = 300_000;
     const tags = ['train/loss', 'train/acc', 'lr'];
@@ -499,13 +500,8 @@ describe('importers: tensorboard crafted files', () => {
     for (let i = 0; i < n; i++) chunks.push(tfrecord(event({ wall: 1_700_000_000 + i / 100, step: i + 1, values: [simple(tags[i % 3], i / n)] })));
     fs.writeFileSync(file(), Buffer.concat(chunks));
     const reader = new TensorBoardRunReader(root, dir);
-    const t0 = process.hrtime.bigint();
     const run = (await reader.read(LONG_AGO))!;
-    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    const rate = Math.round(n / seconds);
     assert.strictEqual(series(run, 'train/loss').steps.length + series(run, 'train/acc').steps.length + series(run, 'lr').steps.length, n);
-    // Loose bound (CI machines vary); typically well above 1M events/s.
-    assert.ok(rate > 100_000, `${rate} events/s`);
-    console.log(`      tensorboard: ${n} events in ${seconds.toFixed(2)} s = ${rate.toLocaleString('en-US')} events/s`);
+    assert.strictEqual(series(run, 'lr').values[n / 3 - 1], Math.fround((n - 1) / n), 'float32 simple_value');
   });
 });
