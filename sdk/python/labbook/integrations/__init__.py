@@ -43,3 +43,18 @@ def numeric_items(values):
         except Exception:
             continue
     return out
+
+
+def lazy_class(module, name, factory):
+    """A module ``__getattr__`` that builds class ``name`` with ``factory`` on first use, so the
+    module imports without its framework and the framework is imported only when needed."""
+    built = []
+
+    def __getattr__(attr):
+        if attr == name:
+            if not built:
+                built.append(factory())
+            return built[0]
+        raise AttributeError("module %r has no attribute %r" % (module, attr))
+
+    return __getattr__

@@ -18,11 +18,10 @@ This module imports without transformers; using ``LabbookCallback`` needs it.
 
 import os
 
-from . import numeric_items, resolve_run
+from . import numeric_items, resolve_run, lazy_class
 
 __all__ = ["LabbookCallback", "hf_name"]
 
-_class = None
 
 
 def hf_name(key):
@@ -107,10 +106,4 @@ def _make_class():
     return LabbookCallback
 
 
-def __getattr__(name):
-    global _class
-    if name == "LabbookCallback":
-        if _class is None:
-            _class = _make_class()
-        return _class
-    raise AttributeError("module %r has no attribute %r" % (__name__, name))
+__getattr__ = lazy_class(__name__, "LabbookCallback", _make_class)

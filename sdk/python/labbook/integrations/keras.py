@@ -15,11 +15,10 @@ model parameters. Works with Keras 3 (any backend) and tf.keras.
 This module imports without Keras; using ``LabbookCallback`` needs it.
 """
 
-from . import numeric_items, resolve_run
+from . import numeric_items, resolve_run, lazy_class
 
 __all__ = ["LabbookCallback"]
 
-_class = None
 
 
 def _keras():
@@ -128,10 +127,4 @@ def _make_class():
     return LabbookCallback
 
 
-def __getattr__(name):
-    global _class
-    if name == "LabbookCallback":
-        if _class is None:
-            _class = _make_class()
-        return _class
-    raise AttributeError("module %r has no attribute %r" % (__name__, name))
+__getattr__ = lazy_class(__name__, "LabbookCallback", _make_class)

@@ -20,11 +20,10 @@ This module imports without Lightning; using ``LabbookLogger`` needs it.
 import argparse
 import os
 
-from . import numeric_items, resolve_run
+from . import numeric_items, resolve_run, lazy_class
 
 __all__ = ["LabbookLogger"]
 
-_class = None
 
 
 def _lightning():
@@ -143,10 +142,4 @@ def _make_class():
     return LabbookLogger
 
 
-def __getattr__(name):
-    global _class
-    if name == "LabbookLogger":
-        if _class is None:
-            _class = _make_class()
-        return _class
-    raise AttributeError("module %r has no attribute %r" % (__name__, name))
+__getattr__ = lazy_class(__name__, "LabbookLogger", _make_class)
