@@ -18,6 +18,11 @@ export const INDEX_FILE = 'index.sqlite';
 const EVENT_DEBOUNCE_MS = 30;
 /** How often the workspace is searched for new runs of other trackers (known ones are checked at every poll). */
 const IMPORT_DISCOVERY_MS = 15_000;
+/**
+ * How often other trackers' known runs are checked for changes. Their files are not watched, and
+ * checking means a stat of every file of every unit: at most this often, whatever the poll interval.
+ */
+const IMPORT_CHECK_MS = 5_000;
 const SAVE_DEBOUNCE_MS = 1000;
 const SAVE_MAX_DELAY_MS = 5000;
 
@@ -54,9 +59,13 @@ export class IndexService extends Disposable {
   }
 
   /** Native logs, then other trackers' output. */
-  private async syncAll(rediscover: boolean): Promise<IngestChanges> {
+  private importsCheckedAt = -Infinity;
+
+  private async syncAll(force: boolean): Promise<IngestChanges> {
     const changes = await this.indexer.sync();
-    return mergeChanges(changes, await this.imports.sync(rediscover));
+    if (!force && Date.now() - this.importsCheckedAt < IMPORT_CHECK_MS) return changes;
+    this.importsCheckedAt = Date.now();
+    return mergeChanges(changes, await this.imports.sync(force));
   }
 
   static async create(folder: vscode.WorkspaceFolder, SQL: SqlJsStatic, problems: Problems): Promise<IndexService> {
