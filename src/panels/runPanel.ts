@@ -45,6 +45,7 @@ export class RunPanel extends Disposable {
 
   private ready = false;
   private noteEditWanted = false;
+  private lastShown = '';
 
   /** Opens the note editor in the panel (now, or once the webview is ready). */
   editNote(): void {
@@ -162,6 +163,7 @@ export class RunPanel extends Disposable {
       this.sent.set(s.key, { lastStep: pts.steps.length ? pts.steps[pts.steps.length - 1] : -1, reduced });
       return { key: s.key, steps, values, total: s.count };
     });
+    this.lastShown = JSON.stringify({ ...run, lastActivity: 0 });
     this.post({ type: 'init', run, series });
     void this.sendConsole();
   }
@@ -199,7 +201,12 @@ export class RunPanel extends Disposable {
     const run = this.summary();
     if (!run) return;
     this.panel.title = run.name;
-    this.post({ type: 'run', run });
+    // Only when something a user sees changed: a live run changes (lastActivity) on every write.
+    const shown = JSON.stringify({ ...run, lastActivity: 0 });
+    if (shown !== this.lastShown) {
+      this.lastShown = shown;
+      this.post({ type: 'run', run });
+    }
     this.scheduleConsole();
     const points = changes.points.get(this.uid);
     if (!points || points.size === 0) return;

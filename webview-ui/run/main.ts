@@ -55,6 +55,11 @@ function formatTime(seconds: number): string {
 }
 
 function renderHeader(r: RunSummary): void {
+  // Keep the boxes the user opened or closed as they were.
+  const openState = new Map<string, boolean>();
+  for (const d of header.querySelectorAll('details')) openState.set(d.querySelector('summary')?.textContent?.replace(/ \(.*$/, '') ?? '', d.open);
+  // The note editor survives a re-render (it is re-attached); so must its focus.
+  const focused = header.contains(document.activeElement) ? (document.activeElement as HTMLElement) : undefined;
   clear(header);
   const title = el('div', { className: 'title-row' }, [
     el('h1', { text: r.name }),
@@ -78,6 +83,11 @@ function renderHeader(r: RunSummary): void {
   }
   header.append(...renderDetails(r, (path) => send({ type: 'openArtifact', path })));
   header.append(noteView.render(r.note));
+  for (const d of header.querySelectorAll('details')) {
+    const was = openState.get(d.querySelector('summary')?.textContent?.replace(/ \(.*$/, '') ?? '');
+    if (was !== undefined) d.open = was;
+  }
+  if (focused && header.contains(focused)) focused.focus();
 }
 
 function renderCharts(): void {
