@@ -1,10 +1,14 @@
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { Disposable } from '../disposable';
-import type { IndexService } from '../indexService';
+import { INDEX_DIR, type IndexService } from '../indexService';
 import type { IngestChanges } from '../core/ingest/indexer';
 import { downsampleMinMax } from '../core/downsample';
 import { readConsole } from '../core/ingest/console';
 import { safeRunPath } from '../core/format/records';
+import { type EmbeddedRef, parseEmbeddedPath, readEmbedded } from '../core/importers/embedded';
 import { effectiveStatus, silenceTimeout } from '../core/status';
 import type { Problems } from '../core/problems';
 import { isRunPanelToHost, type HostToRunPanel, type RunSummary, type SeriesData } from '../protocol/runPanel';
@@ -99,20 +103,46 @@ export class RunPanel extends Disposable {
     }
   }
 
-  /** Opens an artifact the run recorded; anything else (or a path leaving the run folder) is refused. */
+  /**
+   * Opens an artifact the run recorded; anything else (or a path leaving the run folder) is refused.
+   * A native run's artifact paths are run-relative; an imported run's are workspace-relative, and an
+   * image inside a TensorBoard event file is copied out to `.labbook/images/` to be shown.
+   */
   private async openArtifact(requested: string): Promise<void> {
     const run = this.index.store.getRun(this.uid);
-    const rel = safeRunPath(requested);
-    if (!run || !rel || !this.index.store.getArtifacts(run.id).some((a) => a.path === rel)) {
+    if (!run || !this.index.store.getArtifacts(run.id).some((a) => a.path === requested)) {
       this.problems.report(`run panel asked for an artifact that the run did not record: ${requested}`);
       return;
     }
-    const uri = vscode.Uri.joinPath(this.index.folder.uri, ...run.folder.split('/'), ...rel.split('/'));
+    const root = this.index.folder.uri;
     try {
-      await vscode.commands.executeCommand('vscode.open', uri, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+      let uri: vscode.Uri;
+      const embedded = parseEmbeddedPath(requested);
+      if (embedded && run.source !== 'labbook') {
+        uri = await this.extractImage(embedded, run.folder, requested);
+      } else {
+        const rel = safeRunPath(requested);
+        if (!rel) throw new Error('the path leaves the workspace');
+        uri = run.source === 'labbook' ? vscode.Uri.joinPath(root, ...run.folder.split('/'), ...rel.split('/')) : vscode.Uri.joinPath(root, ...rel.split('/'));
+      }
+      // The group right of the panel: artifacts opened one after another replace each other's preview there.
+      const beside = this.panel.viewColumn !== undefined ? ((this.panel.viewColumn + 1) as vscode.ViewColumn) : vscode.ViewColumn.Beside;
+      await vscode.commands.executeCommand('vscode.open', uri, { preview: true, viewColumn: beside, preserveFocus: true });
     } catch (e) {
-      void vscode.window.showWarningMessage(`Labbook: cannot open ${rel}: ${(e as Error).message}`);
+      void vscode.window.showWarningMessage(`Labbook: cannot open ${requested}: ${(e as Error).message}`);
     }
+  }
+
+  private async extractImage(ref: EmbeddedRef, runFolder: string, key: string): Promise<vscode.Uri> {
+    const root = this.index.folder.uri.fsPath;
+    const bytes = await readEmbedded(root, ref, runFolder);
+    const name = this.index.store.getArtifacts(this.index.store.getRun(this.uid)!.id).find((a) => a.path === key)?.name ?? `image.${ref.ext}`;
+    const readable = name.replace(/^images\//, '').replace(/[^A-Za-z0-9._-]+/g, '_').slice(-120);
+    const dir = path.join(root, INDEX_DIR, 'images', createHash('sha256').update(key).digest('hex').slice(0, 16));
+    await fs.promises.mkdir(dir, { recursive: true });
+    const file = path.join(dir, readable);
+    await fs.promises.writeFile(file, bytes);
+    return vscode.Uri.file(file);
   }
 
   private async sendConsole(): Promise<void> {

@@ -9,6 +9,19 @@ import { startCodeServer, type CodeServer } from '../support/codeServer';
 import { repoRoot, resultsDir } from '../support/paths';
 import { RunWriter, trainingCurve } from '../support/runWriter';
 import { SEED, createTestWorkspace } from '../integration/workspace';
+import { png } from '../unit/support/png';
+import { event, fileVersionEvent, imageValue, simple, tfrecord } from '../unit/support/tfevents';
+
+/** A 64×64 picture that changes with the step (a gradient whose hue moves). */
+const picture = (step: number): Buffer => png(64, 64, (x, y) => [(x * 4 + step * 60) & 255, (y * 4) & 255, (255 - x * 2 - step * 40) & 255]);
+
+/** A TensorBoard run as PyTorch's SummaryWriter leaves it: image summaries and a loss in one event file, a plot beside it. */
+function writeVisionRun(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const events = [0, 1, 2].map((step) => tfrecord(event({ wall: 1_700_000_000 + step, step, values: [imageValue('samples', picture(step), 64, 64), simple('loss', 1 / (step + 1))] })));
+  fs.writeFileSync(path.join(dir, 'events.out.tfevents.1700000000.host.1.0'), Buffer.concat([fileVersionEvent(1_700_000_000), ...events]));
+  fs.writeFileSync(path.join(dir, 'confusion.png'), png(48, 48, (x, y) => (Math.floor(x / 16) === Math.floor(y / 16) ? [40, 160, 60] : [230, 230, 230])));
+}
 
 /** What the chart webview shows: canvases, how many have something drawn, and the points it reports. */
 interface ChartState {
@@ -91,6 +104,7 @@ describe('Labbook in code-server (e2e)', function () {
     const fixtures = path.join(repoRoot, 'test', 'fixtures', 'trackers');
     fs.cpSync(path.join(fixtures, 'mlflow-files', 'ultralytics-boat', 'runs', 'mlflow'), path.join(workspace, 'mlruns'), { recursive: true });
     fs.cpSync(path.join(fixtures, 'tensorboard', 'lightning-lstm', 'lightning_logs'), path.join(workspace, 'lightning_logs'), { recursive: true });
+    writeVisionRun(path.join(workspace, 'vision', 'augmented'));
     server = await startCodeServer({ workspace, tag: 'e2e-code-server' });
     browser = await launchBrowser();
     ({ page } = await openWorkbench(browser, server.url, 'e2e'));
@@ -207,6 +221,37 @@ describe('Labbook in code-server (e2e)', function () {
       await screenshot(page, imported.shot);
     });
   }
+
+  it("opens an imported run's artifacts: a file beside the event files and an image inside them", async function () {
+    const pane = treeView(page, 'Experiments');
+    await expand(treeRow(pane, 'vision'));
+    await treeRow(pane, 'augmented').click();
+    await editorTab(page, 'augmented').waitFor({ state: 'visible', timeout: 30_000 });
+    const frame = activeWebview(page);
+    const links = frame.locator('ul.artifacts a');
+    await until('four artifacts listed', async () => (await links.count()) === 4);
+    assert.deepStrictEqual(await links.allTextContents(), ['confusion.png', 'images/samples/step_0.png', 'images/samples/step_1.png', 'images/samples/step_2.png']);
+    await links.filter({ hasText: 'confusion.png' }).click();
+    await editorTab(page, 'confusion.png').waitFor({ state: 'visible', timeout: 30_000 });
+    await links.filter({ hasText: 'step_2.png' }).click();
+    await editorTab(page, 'samples_step_2.png').waitFor({ state: 'visible', timeout: 30_000 });
+    const copy = await until('the image copied out of the event file', async () => {
+      const dir = path.join(workspace, '.labbook', 'images');
+      const found = fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true }).map(String).find((f) => f.endsWith('samples_step_2.png')) : undefined;
+      return found && path.join(dir, found);
+    });
+    assert.ok(fs.readFileSync(copy).equals(picture(2)), 'the preview shows exactly the bytes TensorBoard stored');
+    // VS Code's image preview (a webview of its own) has decoded the 64×64 picture.
+    await until('the image preview drawn', async () => {
+      for (const f of page.frames()) {
+        const shown = await f.evaluate(() => Array.from(document.querySelectorAll('img')).some((i) => i.complete && i.naturalWidth === 64 && i.naturalHeight === 64)).catch(() => false);
+        if (shown) return true;
+      }
+      return false;
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    await screenshot(page, '06b-tensorboard-image');
+  });
 
   it('shows each folder of a multi-root workspace with its own runs', async function () {
     // A second window on a .code-workspace with two folders: this test's workspace and one more.

@@ -1,4 +1,5 @@
 import type { RunStatusValue } from '../format/records';
+import type { EmbeddedImage } from './embedded';
 
 /** The trackers whose local output Labbook reads (besides its own run logs). */
 export type ImportSource = 'mlflow' | 'tensorboard' | 'dvclive' | 'wandb' | 'swanlab';
@@ -36,6 +37,8 @@ export interface ImportedRun {
   readonly metrics: Map<string, ImportedSeries>;
   /** Workspace-relative (posix) paths of artifact files (images, models, text) that exist on disk. */
   readonly artifacts: string[];
+  /** Images stored inside the tool's own files (TensorBoard image summaries), openable as artifacts. */
+  readonly images?: readonly EmbeddedImage[];
   /** System metrics (CPU, GPU…) go into `metrics` under `system/…`; console output if the tool kept it. */
   readonly console?: string;
 }

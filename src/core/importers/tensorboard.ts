@@ -20,6 +20,7 @@ import * as path from 'path';
 import { NODE_MODULES, walkFolders } from '../fsWalk';
 import { type Problems, silentProblems } from '../problems';
 import { maskedCrc32c } from './crc';
+import { type EmbeddedImage, imageExtension } from './embedded';
 import type { ImportedRun, ImportedSeries } from './model';
 import { fieldKey, ProtoError, ProtoReader, WireType } from './protobuf';
 import { IMPORTED_SILENCE_SECONDS } from '../status';
@@ -202,6 +203,8 @@ const PLUGIN_CONTENT = fieldKey(2, WireType.LengthDelimited);
 const TENSOR_DTYPE = fieldKey(1, WireType.Varint);
 const TENSOR_SHAPE = fieldKey(2, WireType.LengthDelimited);
 const TENSOR_CONTENT = fieldKey(4, WireType.LengthDelimited);
+const TENSOR_STRING_VAL = fieldKey(8, WireType.LengthDelimited);
+const IMAGE_ENCODED = fieldKey(4, WireType.LengthDelimited);
 const SHAPE_DIM = fieldKey(2, WireType.LengthDelimited);
 const SHAPE_UNKNOWN_RANK = fieldKey(3, WireType.Varint);
 const DIM_SIZE = fieldKey(1, WireType.Varint);
@@ -271,6 +274,20 @@ interface SeriesBuilder {
   gen: number;
 }
 
+/** Images kept per tag: up to twice this many, thinned to every other one (the newest always kept). */
+export const IMAGES_PER_TAG = 20;
+
+interface ImageEntry {
+  readonly step: number;
+  readonly image: EmbeddedImage;
+}
+
+interface ImageSeries {
+  entries: ImageEntry[];
+  /** Restart generation of the last image (see `addPoint`). */
+  gen: number;
+}
+
 interface FileState {
   readonly file: string;
   readonly rel: string;
@@ -296,7 +313,7 @@ export class TensorBoardRunReader extends IncrementalRunReader {
   private plugins = new Map<string, string>();
   private dataClasses = new Map<string, number>();
   private sessionHparams: Record<string, unknown> = {};
-  private images = new Map<string, number>();
+  private images = new Map<string, ImageSeries>();
   private gen = 0;
   private firstWall: number | undefined;
   private lastWall: number | undefined;
@@ -470,7 +487,7 @@ export class TensorBoardRunReader extends IncrementalRunReader {
         for (let k = r.next(); k !== 0; k = r.next()) {
           if (k === SUMMARY_VALUE) {
             const outer = r.enter();
-            this.decodeValue(buf, f, step, wall === wall ? wall : null);
+            this.decodeValue(buf, f, step, wall === wall ? wall : null, base);
             r.leave(outer);
           } else r.skip();
         }
@@ -482,7 +499,7 @@ export class TensorBoardRunReader extends IncrementalRunReader {
   }
 
   /** One `Summary.Value`, the reader positioned inside it. */
-  private decodeValue(buf: Buffer, f: FileState, step: number, wall: number | null): void {
+  private decodeValue(buf: Buffer, f: FileState, step: number, wall: number | null, base: number): void {
     const r = this.r;
     let tagStart = -1;
     let tagLen = 0;
@@ -495,6 +512,8 @@ export class TensorBoardRunReader extends IncrementalRunReader {
     let contentStart = -1;
     let contentEnd = -1;
     let dataClass = 0;
+    let imageStart = -1;
+    let imageLen = 0;
     for (let k = r.next(); k !== 0; k = r.next()) {
       switch (k) {
         case VALUE_TAG:
@@ -510,10 +529,18 @@ export class TensorBoardRunReader extends IncrementalRunReader {
           tensorEnd = tensorStart + r.lastLength;
           kind = 2;
           break;
-        case VALUE_IMAGE:
-          r.skip();
+        case VALUE_IMAGE: {
+          const o = r.enter();
+          for (let k2 = r.next(); k2 !== 0; k2 = r.next()) {
+            if (k2 === IMAGE_ENCODED) {
+              imageStart = r.bytesStart();
+              imageLen = r.lastLength;
+            } else r.skip();
+          }
+          r.leave(o);
           kind = 3;
           break;
+        }
         case VALUE_METADATA: {
           const outer = r.enter();
           for (let k2 = r.next(); k2 !== 0; k2 = r.next()) {
@@ -553,14 +580,63 @@ export class TensorBoardRunReader extends IncrementalRunReader {
     }
     if (kind === 1) {
       this.addPoint(key, step, simple, wall, f.gen);
+    } else if (kind === 2 && plugin === 'images') {
+      this.imageTensor(buf, tensorStart, tensorEnd, key, step, f, base);
     } else if (kind === 2) {
       // DATA_CLASS_SCALAR = 1 overrides the plugin name; otherwise known non-scalar plugins are skipped.
       if (dataClass !== 1 && plugin !== undefined && NON_SCALAR_PLUGINS.has(plugin)) return;
       if (key.includes('_hparams_/')) return;
       const v = this.scalarTensor(tensorStart, tensorEnd);
       if (v !== NONE) this.addPoint(key, step, v, wall, f.gen);
-    } else if (kind === 3) {
-      this.images.set(key, (this.images.get(key) ?? 0) + 1);
+    } else if (kind === 3 && imageStart >= 0) {
+      this.addImage(key, step, buf, imageStart, imageLen, 0, 1, f, base);
+    }
+  }
+
+  /**
+   * TF2 `tf.summary.image`: a string tensor `[width, height, image 1, image 2…]` of the `images` plugin.
+   */
+  private imageTensor(buf: Buffer, start: number, end: number, key: string, step: number, f: FileState, base: number): void {
+    const r = this.r;
+    const outerPos = r.pos;
+    const outerEnd = r.end;
+    r.pos = start;
+    r.end = end;
+    const spans: Array<[number, number]> = [];
+    try {
+      for (let k = r.next(); k !== 0; k = r.next()) {
+        if (k === TENSOR_STRING_VAL) {
+          const s = r.bytesStart();
+          spans.push([s, r.lastLength]);
+        } else r.skip();
+      }
+    } finally {
+      r.pos = outerPos;
+      r.end = outerEnd;
+    }
+    const images = spans.slice(2);
+    images.forEach(([s, len], i) => this.addImage(key, step, buf, s, len, i, images.length, f, base));
+  }
+
+  /** Records one encoded image (purged after a restart like points, thinned past IMAGES_PER_TAG). */
+  private addImage(key: string, step: number, buf: Buffer, start: number, len: number, i: number, count: number, f: FileState, base: number): void {
+    const ext = imageExtension(buf, start, start + len);
+    if (!ext) return;
+    let s = this.images.get(key);
+    if (!s) {
+      s = { entries: [], gen: f.gen };
+      this.images.set(key, s);
+    } else if (f.gen > s.gen) {
+      const n = s.entries.length;
+      if (n > 0 && step <= s.entries[n - 1].step && i === 0) s.entries = s.entries.filter((e) => e.step < step);
+      s.gen = f.gen;
+    }
+    const name = `images/${key}/step_${step}${count > 1 ? `_${i}` : ''}.${ext}`;
+    s.entries.push({ step, image: { name, ref: { file: f.rel, offset: base + start, length: len, ext } } });
+    if (s.entries.length >= 2 * IMAGES_PER_TAG) {
+      const last = s.entries[s.entries.length - 1];
+      s.entries = s.entries.filter((_, j) => j % 2 === 0 && j !== s!.entries.length - 1);
+      s.entries.push(last);
     }
   }
 
@@ -757,12 +833,14 @@ export class TensorBoardRunReader extends IncrementalRunReader {
       folder: rel,
       metrics,
       artifacts: await this.artifacts(),
+      images: this.embeddedImages(),
     };
   }
 
-  /** Image summaries seen per key (they are not decoded). */
-  get imageCounts(): ReadonlyMap<string, number> {
-    return this.images;
+  private embeddedImages(): EmbeddedImage[] {
+    const out: EmbeddedImage[] = [];
+    for (const s of this.images.values()) for (const e of s.entries) out.push(e.image);
+    return out;
   }
 
   private async artifacts(): Promise<string[]> {

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import type { ImportedRun } from '../importers/model';
+import { embeddedPath } from '../importers/embedded';
 import type { Problems } from '../problems';
 import type { Store } from '../store/store';
 import { emptyChanges, type IngestChanges } from './indexer';
@@ -176,7 +177,8 @@ export class ImportIndex {
     this.store.setParams(id, run.params, true);
     this.store.setTags(id, run.tags, true);
     this.store.clearArtifacts(id);
-    for (const path of run.artifacts) this.store.addArtifact(id, { path, name: path });
+    for (const path of run.artifacts) this.store.addArtifact(id, { path, name: importedArtifactName(run.folder, path) });
+    for (const image of run.images ?? []) this.store.addArtifact(id, { path: embeddedPath(image.ref), name: image.name });
     const points = new Map<string, number>();
     const written = new Map<string, WrittenSeries>();
     let last = run.endTime ?? run.startTime ?? 0;
@@ -206,4 +208,14 @@ export class ImportIndex {
     changes.runs.add(run.uid);
     if (points.size) changes.points.set(run.uid, points);
   }
+}
+
+/**
+ * How an imported run's artifact is shown: relative to the run folder when inside it (the index keeps
+ * the workspace-relative path, since an MLflow `artifact_uri` may point elsewhere in the workspace).
+ */
+export function importedArtifactName(runFolder: string, workspacePath: string): string {
+  if (runFolder === '.' || runFolder === '') return workspacePath;
+  const prefix = runFolder.endsWith('/') ? runFolder : `${runFolder}/`;
+  return workspacePath.startsWith(prefix) ? workspacePath.slice(prefix.length) : workspacePath;
 }

@@ -66,3 +66,12 @@ export const fileVersionEvent = (wall: number): Buffer => tfrecord(event({ wall,
 export const scalarEvents = (tag: string, points: Array<[number, number]>, wall = 1_700_000_000): Buffer[] =>
   points.map(([step, v]) => tfrecord(event({ wall: wall + step, step, values: [simple(tag, v)] })));
 
+/** A TF1 / PyTorch image summary: `Summary.Value.image` with the encoded image bytes. */
+export function imageValue(tag: string, encoded: Buffer, width: number, height: number): Buffer {
+  return Buffer.concat([lField(1, tag), lField(4, Buffer.concat([vField(1, height), vField(2, width), vField(3, 3), lField(4, encoded)]))]);
+}
+/** A TF2 `tf.summary.image`: a DT_STRING tensor `[width, height, image…]` of the images plugin. */
+export function imageTensorValue(tag: string, encoded: Buffer[], width: number, height: number): Buffer {
+  const tensor = Buffer.concat([vField(1, 7), shape([encoded.length + 2]), lField(8, String(width)), lField(8, String(height)), ...encoded.map((e) => lField(8, e))]);
+  return tensorValue(tag, tensor, 'images');
+}
