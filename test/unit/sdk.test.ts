@@ -551,6 +551,23 @@ run.logMetrics({ loss: 0.8 }); run.logMetrics({ acc: 0.6 }, 5); run.logMetrics({
       assert.throws(() => run.note('late'), /already finished/);
     });
 
+    it('names an unnamed run readably from its id, the same in Python and Node', function () {
+      if (!HAVE_PYTHON) this.skip();
+      const ids = ['79e4f2af49', '0000000000', 'ffffffffff', 'my-run', 'é'];
+      const out = execFileSync(PYTHON, ['-c', `import json, sys; from labbook._core import _friendly_name; print(json.dumps([_friendly_name(i) for i in ${JSON.stringify(ids)}]))`], { env: childEnv(tempDir('labbook-sdk-name-')) }).toString();
+      const fromPython = JSON.parse(out) as string[];
+      assert.deepStrictEqual(ids.map((i) => sdk.friendlyName(i)), fromPython);
+      for (const n of fromPython) assert.match(n, /^[a-z]+-[a-z]+-\d{1,3}$/);
+      const root = tempDir('labbook-sdk-node-');
+      const run = sdk.startRun({ logdir: path.join(root, 'labbook'), captureEnv: false, captureConsole: false, captureSystem: false, handleSignals: false });
+      try {
+        assert.strictEqual(run.name, sdk.friendlyName(run.id));
+        assert.match(fs.readFileSync(path.join(run.path, 'events.jsonl'), 'utf8'), new RegExp(`"name":"${run.name}"`));
+      } finally {
+        run.finish();
+      }
+    });
+
     it('an explicit Experiment lists its runs', () => {
       const root = tempDir('labbook-sdk-node-');
       const exp = sdk.createExperiment('exp', path.join(root, 'labbook'));

@@ -855,6 +855,16 @@ function localStamp(t: number): string {
 }
 
 /** One run: a folder holding an append-only `events.jsonl`. Make one with `startRun()`. */
+const NAME_ADJECTIVES = ['amber', 'bold', 'brisk', 'calm', 'clever', 'cosmic', 'crisp', 'dapper', 'eager', 'fancy', 'gentle', 'golden', 'grand', 'happy', 'hidden', 'jolly', 'keen', 'lively', 'lucid', 'mellow', 'merry', 'nimble', 'noble', 'polar', 'proud', 'quiet', 'rapid', 'silver', 'sleek', 'sunny', 'swift', 'vivid'];
+const NAME_NOUNS = ['badger', 'bison', 'canyon', 'comet', 'condor', 'cedar', 'delta', 'ember', 'falcon', 'fjord', 'gecko', 'glacier', 'harbor', 'heron', 'ibis', 'jaguar', 'kestrel', 'lagoon', 'lynx', 'maple', 'meadow', 'nebula', 'otter', 'panda', 'quasar', 'raven', 'sparrow', 'summit', 'tundra', 'walrus', 'willow', 'zephyr'];
+
+/** A readable default run name from the run id, e.g. `swift-otter-417` (the Python SDK gives the same). */
+export function friendlyName(runId: string): string {
+  let h = 0x811c9dc5;
+  for (const byte of Buffer.from(runId, 'utf8')) h = Math.imul(h ^ byte, 0x01000193) >>> 0; // FNV-1a, 32 bits
+  return `${NAME_ADJECTIVES[h % NAME_ADJECTIVES.length]}-${NAME_NOUNS[(h >>> 8) % NAME_NOUNS.length]}-${(h >>> 16) % 1000}`;
+}
+
 export class Run {
   readonly logdir: string;
   readonly id: string;
@@ -916,6 +926,7 @@ export class Run {
       }
       this.id = id;
       this.path = folder;
+      if (this.name === undefined) this.name = friendlyName(id);
       this.fd = fs.openSync(path.join(folder, 'events.jsonl'), 'a');
       this.configData = deepCopy(options.config ?? {});
       const header: Record<string, unknown> = { t: 'header', format: FORMAT, version: FORMAT_VERSION, run_id: id, project: this.project };

@@ -176,6 +176,19 @@ def _new_run_id():
     return secrets.token_hex(5)  # 10 hex characters
 
 
+_NAME_ADJECTIVES = ("amber", "bold", "brisk", "calm", "clever", "cosmic", "crisp", "dapper", "eager", "fancy", "gentle", "golden", "grand", "happy", "hidden", "jolly", "keen", "lively", "lucid", "mellow", "merry", "nimble", "noble", "polar", "proud", "quiet", "rapid", "silver", "sleek", "sunny", "swift", "vivid")
+_NAME_NOUNS = ("badger", "bison", "canyon", "comet", "condor", "cedar", "delta", "ember", "falcon", "fjord", "gecko", "glacier", "harbor", "heron", "ibis", "jaguar", "kestrel", "lagoon", "lynx", "maple", "meadow", "nebula", "otter", "panda", "quasar", "raven", "sparrow", "summit", "tundra", "walrus", "willow", "zephyr")
+
+
+def _friendly_name(run_id):
+    """A readable default run name from the run id, e.g. ``swift-otter-417`` (the Node SDK gives the same)."""
+    h = 0x811C9DC5
+    for byte in str(run_id).encode("utf-8"):  # FNV-1a, 32 bits
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return "%s-%s-%d" % (_NAME_ADJECTIVES[h % len(_NAME_ADJECTIVES)],
+                          _NAME_NOUNS[(h >> 8) % len(_NAME_NOUNS)], (h >> 16) % 1000)
+
+
 def _seconds_option(value, env, default):
     """A positive number of seconds: the argument, else $env, else the default."""
     if value is not None:
@@ -632,6 +645,8 @@ class Run(object):
             raise RuntimeError("labbook: could not create a new run folder in %s" % self._logdir)
         self._id = run_id
         self._path = path
+        if self.name is None:
+            self.name = _friendly_name(run_id)
         self._file = open(os.path.join(path, "events.jsonl"), "ab", buffering=0)
         self.config = Config(config, run=None)
         header = {"t": "header", "format": FORMAT, "version": FORMAT_VERSION,

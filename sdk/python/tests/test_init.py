@@ -93,8 +93,11 @@ class InitTests(LabbookTestCase):
         run = self.init()
         header, params, status = self.records(run)
         self.assertEqual(header["project"], "default")
-        for absent in ("name", "description", "tags"):
+        for absent in ("description", "tags"):
             self.assertNotIn(absent, header)
+        # An unnamed run gets a readable name derived from its id (adjective-noun-number).
+        self.assertEqual(header["name"], run.name)
+        self.assertRegex(run.name, r"^[a-z]+-[a-z]+-\d{1,3}$")
         self.assertEqual(params["values"], {})
         self.assertEqual(status["status"], "running")
 
