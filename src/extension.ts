@@ -8,7 +8,7 @@ import { ExperimentsTree, type TreeNode } from './tree/experimentsTree';
 import { RunPanel } from './panels/runPanel';
 import { registerCommands } from './commands';
 import { notifyAlerts } from './alertNotifier';
-import { applyTerminalEnvironment, copyPythonSdk } from './sdkSetup';
+import { applyTerminalEnvironment, copyPythonSdk, runQuickstart } from './sdkSetup';
 
 let indexes: WorkspaceIndexes | undefined;
 
@@ -47,6 +47,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
     const target = all.all().length > 1 ? await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Copy the SDK into which folder?' }) : folder;
     if (target) await copyPythonSdk(context, target);
   }));
+  context.subscriptions.push(vscode.commands.registerCommand('labbook.runQuickstart', async () => {
+    const target = all.all().length > 1 ? await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Run the quickstart in which folder?' }) : folder;
+    if (!target) {
+      if (all.all().length === 0) void vscode.window.showInformationMessage('Labbook: open a folder first; the quickstart writes a script and its run there.');
+      return;
+    }
+    await runQuickstart(context, target);
+  }));
+  context.subscriptions.push(vscode.commands.registerCommand('labbook.openSdkDocs', () =>
+    vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(context.extensionUri, 'docs', 'python-sdk.md')),
+  ));
   context.subscriptions.push(all.onDidTriggerAlerts((alerts) => notifyAlerts(alerts, problems)));
 
   tree.reload();

@@ -50,3 +50,23 @@ export async function copyPythonSdk(context: vscode.ExtensionContext, folder: vs
     if (choice === 'Show') void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(target));
   });
 }
+
+/** Name of the quickstart script in the workspace. */
+export const QUICKSTART_FILE = 'labbook_quickstart.py';
+
+/**
+ * Copies the quickstart training script into the workspace (unless it is already there), opens it,
+ * and runs it in a new terminal, where the SDK is importable (see applyTerminalEnvironment).
+ */
+export async function runQuickstart(context: vscode.ExtensionContext, folder: vscode.WorkspaceFolder): Promise<vscode.Terminal> {
+  const target = path.join(folder.uri.fsPath, QUICKSTART_FILE);
+  if (!fs.existsSync(target)) await fs.promises.copyFile(path.join(pythonSdkDir(context), 'examples', 'quickstart.py'), target);
+  await vscode.window.showTextDocument(vscode.Uri.file(target), { preview: true, preserveFocus: true });
+  const configured = vscode.workspace.getConfiguration('labbook').get<string>('pythonCommand', '').trim();
+  const python = configured || (process.platform === 'win32' ? 'python' : 'python3');
+  const terminal = vscode.window.createTerminal({ name: 'Labbook quickstart', cwd: folder.uri.fsPath });
+  terminal.show(true);
+  terminal.sendText(`${python} ${QUICKSTART_FILE}`);
+  void vscode.commands.executeCommand('labbook.experiments.focus');
+  return terminal;
+}

@@ -253,6 +253,33 @@ describe('Labbook in code-server (e2e)', function () {
     await screenshot(page, '06b-tensorboard-image');
   });
 
+  it('welcomes a new user in an empty folder and runs the quickstart from the welcome view', async function () {
+    const empty = fs.mkdtempSync(path.join(path.dirname(workspace), 'labbook-e2e-empty-'));
+    const { page: fresh } = await openWorkbench(browser, `${server.baseUrl}/?folder=${encodeURIComponent(empty).replace(/%2F/g, '/')}`, 'e2e-welcome');
+    try {
+      await openViewContainer(fresh, 'Labbook');
+      const welcome = fresh.locator('.welcome-view-content');
+      await welcome.getByText('No runs yet.').waitFor({ state: 'visible', timeout: 60_000 });
+      await screenshot(fresh, '08-welcome');
+      await welcome.getByRole('button', { name: 'Run the Quickstart Example' }).click();
+      const pane = treeView(fresh, 'Experiments');
+      await expand(treeRow(pane, 'quickstart'));
+      const row = pane.locator('.monaco-list-row[aria-level="2"]').first();
+      await until('the quickstart run finished', async () => /finished/.test((await row.textContent()) ?? ''), 60_000);
+      assert.ok(fs.existsSync(path.join(empty, 'labbook_quickstart.py')), 'the script was copied into the folder');
+      await row.click();
+      const frame = activeWebview(fresh);
+      const card = frame.locator('.chart[data-key="val/acc"]');
+      await card.waitFor({ state: 'visible', timeout: 30_000 });
+      await until('60 epochs charted', async () => Number(await card.getAttribute('data-points')) === 60);
+      await new Promise((r) => setTimeout(r, 800));
+      await screenshot(fresh, '09-quickstart-run');
+    } finally {
+      await fresh.close();
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
   it('shows each folder of a multi-root workspace with its own runs', async function () {
     // A second window on a .code-workspace with two folders: this test's workspace and one more.
     const second = fs.mkdtempSync(path.join(path.dirname(workspace), 'labbook-e2e-second-'));

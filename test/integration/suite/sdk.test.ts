@@ -49,3 +49,21 @@ describe('Python SDK from VS Code terminals', function () {
     assert.ok(fs.existsSync(init), `${init} is missing`);
   });
 });
+
+describe('Quickstart', function () {
+  this.timeout(90_000);
+
+  it('labbook.runQuickstart copies the example into the workspace and runs it in a terminal; its run shows up finished', async function () {
+    const api = await labbookApi();
+    await vscode.commands.executeCommand('labbook.runQuickstart');
+    const script = path.join(workspaceDir(), 'labbook_quickstart.py');
+    assert.ok(fs.existsSync(script), `${script} is missing`);
+    assert.ok(vscode.window.terminals.some((t) => t.name === 'Labbook quickstart'), 'a terminal runs it');
+    const run = await eventually(api, 'the quickstart run finished with all its epochs', () => {
+      const r = api.snapshot().experiments.find((e) => e.name === 'quickstart')?.runs[0];
+      return r && r.status === 'finished' ? r : undefined;
+    }, 60_000);
+    assert.equal(run.pointCount, 4 * 60, 'train/loss, train/acc, val/loss, val/acc for 60 epochs');
+    for (const t of vscode.window.terminals) if (t.name === 'Labbook quickstart') t.dispose();
+  });
+});
