@@ -578,6 +578,7 @@ function cpuTimes(): [number, number] {
 
 class SystemSampler {
   private prev: [number, number];
+  private lastCpu: number | undefined;
   private readonly proc: boolean;
 
   constructor() {
@@ -591,8 +592,12 @@ class SystemSampler {
     const cur = (this.proc ? procStat() : cpuTimes()) ?? this.prev;
     const busy = cur[0] - this.prev[0];
     const total = cur[1] - this.prev[1];
-    if (total > 0) values['system/cpu_percent'] = Math.round((10000 * busy) / total) / 100;
-    this.prev = cur;
+    if (total > 0) {
+      this.lastCpu = Math.round((10000 * busy) / total) / 100;
+      this.prev = cur;
+    }
+    // Less than a clock tick since the last sample: the last figure still stands.
+    if (this.lastCpu !== undefined) values['system/cpu_percent'] = this.lastCpu;
     const mi = meminfo();
     if (mi.MemTotal && mi.MemAvailable !== undefined) {
       values['system/memory_percent'] = Math.round((10000 * (mi.MemTotal - mi.MemAvailable)) / mi.MemTotal) / 100;

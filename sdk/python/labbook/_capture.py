@@ -378,6 +378,7 @@ class SystemSampler(object):
 
     def __init__(self):
         self._prev = _proc_stat()
+        self._last_cpu = None
         self._use_psutil = self._prev is None and psutil is not None
         if self._use_psutil:
             try:
@@ -399,8 +400,13 @@ class SystemSampler(object):
                 busy = now[0] - self._prev[0]
                 total = now[1] - self._prev[1]
                 if total > 0:
-                    values["system/cpu_percent"] = round(100.0 * busy / total, 2)
-            self._prev = now
+                    self._last_cpu = round(100.0 * busy / total, 2)
+                    self._prev = now
+                # Less than a clock tick since the last sample: the last figure still stands.
+                if self._last_cpu is not None:
+                    values["system/cpu_percent"] = self._last_cpu
+            else:
+                self._prev = now
         info = _meminfo()
         if "MemTotal" in info and "MemAvailable" in info and info["MemTotal"] > 0:
             used = info["MemTotal"] - info["MemAvailable"]
