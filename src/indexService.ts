@@ -8,7 +8,7 @@ import { ImportIndex } from './core/ingest/importIndex';
 import { importFinders } from './core/importers/sources';
 import { Store } from './core/store/store';
 import type { Problems } from './core/problems';
-import { settings } from './settings';
+import { importSettings, settings } from './settings';
 import { evaluateAlerts, type TriggeredAlert } from './core/alerts';
 
 /** Folder (in the workspace) and file of the index. */
@@ -55,7 +55,11 @@ export class IndexService extends Disposable {
   }
 
   private newImportIndex(): ImportIndex {
-    return new ImportIndex(this.store, this.folder.uri.fsPath, importFinders(this.SQL), this.problems, IMPORT_DISCOVERY_MS);
+    const root = this.folder.uri.fsPath;
+    const s = importSettings();
+    for (const r of s.refused) this.problems.report(`labbook.import.folders: "${r}" is not a folder inside ${this.folder.name}; ignored`);
+    const folders = s.folders.map((f) => (f === '.' ? root : path.join(root, ...f.split('/'))));
+    return new ImportIndex(this.store, root, importFinders(this.SQL, { sources: s.sources, searchWorkspace: s.searchWorkspace, folders }), this.problems, IMPORT_DISCOVERY_MS);
   }
 
   /** Native logs, then other trackers' output. */
@@ -97,6 +101,13 @@ export class IndexService extends Disposable {
     this.register(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('labbook.pollIntervalSeconds')) this.restartPoll();
       if (e.affectsConfiguration('labbook.logRoot')) void this.rebuild();
+      else if (e.affectsConfiguration('labbook.import')) {
+        // Other trackers' runs read again with the new choice; what is switched off leaves the tree.
+        void this.enqueue(() => {
+          this.imports = this.newImportIndex();
+          return this.imports.sync(true);
+        });
+      }
     }));
     this.register({ dispose: () => {
       clearInterval(this.pollTimer);

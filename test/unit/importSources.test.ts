@@ -33,6 +33,31 @@ describe('import sources: real tracker output in a workspace', () => {
     assert.strictEqual(again.runs.size, 0);
   });
 
+  it('reads only the trackers switched on, and the extra folders: deep ones and dot-folders the workspace search skips', async () => {
+    const ws = await workspace();
+    const deep = path.join(ws.root, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i');
+    fs.cpSync(trackerFixtures('mlflow-files', 'ultralytics-boat', 'runs', 'mlflow'), path.join(deep, 'mlruns'), { recursive: true });
+    fs.cpSync(trackerFixtures('tensorboard', 'lightning-lstm', 'lightning_logs'), path.join(ws.root, '.cache', 'lightning_logs'), { recursive: true });
+    fs.cpSync(trackerFixtures('dvclive', 'densegpt-hf'), path.join(ws.root, 'gpt'), { recursive: true });
+    const sources = (runs: ReturnType<typeof ws.store.listRuns>) => runs.map((r) => r.source).sort();
+    const SQL = await loadSql();
+
+    await new ImportIndex(ws.store, ws.root, importFinders(SQL), ws.problems).sync();
+    assert.deepStrictEqual(sources(ws.store.listRuns()), ['dvclive'], 'too deep and a dot-folder: not found by the workspace search');
+
+    const extra = { folders: [path.join(ws.root, 'a', 'b', 'c', 'd', 'e', 'f', 'g'), path.join(ws.root, '.cache'), path.join(ws.root, 'missing')] };
+    const index = new ImportIndex(ws.store, ws.root, importFinders(SQL, extra), ws.problems);
+    await index.sync();
+    assert.deepStrictEqual(sources(ws.store.listRuns()), ['dvclive', 'mlflow', 'mlflow', 'mlflow', 'mlflow', 'tensorboard']);
+    assert.ok(ws.store.getRun('tensorboard:.cache/lightning_logs/version_0'), 'uids stay workspace-relative');
+
+    const only = new ImportIndex(ws.store, ws.root, importFinders(SQL, { ...extra, searchWorkspace: false, sources: new Set(['tensorboard'] as const) }), ws.problems);
+    const changes = await only.sync();
+    assert.deepStrictEqual(sources(ws.store.listRuns()), ['tensorboard'], 'switched-off trackers and runs outside the folders leave the index');
+    assert.strictEqual(changes.removed.size, 5);
+    assert.deepStrictEqual(ws.problems.messages, []);
+  });
+
   it('follows a TensorBoard event file that grows, and drops the run when its folder goes', async () => {
     const ws = await workspace();
     const src = trackerFixtures('tensorboard', 'lightning-lstm', 'lightning_logs', 'version_0');

@@ -3,7 +3,7 @@ import { NODE_MODULES, walkFolders } from '../fsWalk';
 import type { ImportFinder, ImportUnit } from '../ingest/importIndex';
 import type { Problems } from '../problems';
 import type { SqlJsStatic } from 'sql.js';
-import type { ImportedRun } from './model';
+import type { ImportedRun, ImportSource } from './model';
 import { findDvcliveRuns, readDvclive, type DvcliveCache } from './dvclive';
 import { findMlflowStores, readMlflowFileStore, type MlflowRunCache } from './mlflowFiles';
 import { findMlflowSqliteFiles, readMlflowSqlite } from './mlflowSqlite';
@@ -75,9 +75,9 @@ function wholeFinder(
 }
 
 /** MLflow file stores: read as a whole, but runs whose files did not change come from a cache. */
-function mlflowFinder(): ImportFinder {
+function mlflowFinder(find: (root: string) => Promise<string[]>): ImportFinder {
   const caches = new Map<string, MlflowRunCache>();
-  return wholeFinder('mlflow', findMlflowStores, (dir) => filesBelow(dir, 8), (root, dir, problems) => {
+  return wholeFinder('mlflow', find, (dir) => filesBelow(dir, 8), (root, dir, problems) => {
     let cache = caches.get(dir);
     if (!cache) caches.set(dir, (cache = new Map()));
     return readMlflowFileStore(root, dir, problems, undefined, cache);
@@ -85,23 +85,47 @@ function mlflowFinder(): ImportFinder {
 }
 
 /** DVCLive folders: read whole when they change, but each TSV file only from where it stopped. */
-function dvcliveFinder(): ImportFinder {
+function dvcliveFinder(find: (root: string) => Promise<string[]>): ImportFinder {
   const caches = new Map<string, DvcliveCache>();
-  return wholeFinder('dvclive', findDvcliveRuns, (dir) => filesBelow(dir, 4), async (root, dir, problems) => {
+  return wholeFinder('dvclive', find, (dir) => filesBelow(dir, 4), async (root, dir, problems) => {
     let cache = caches.get(dir);
     if (!cache) caches.set(dir, (cache = new Map()));
     return [await readDvclive(root, dir, problems, Date.now(), cache)];
   });
 }
 
+/** Which trackers are read, and where they are looked for. */
+export interface ImportOptions {
+  /** The trackers to read; all of them when absent. */
+  readonly sources?: ReadonlySet<ImportSource>;
+  /** Look for their output anywhere in the workspace (the default), or only in `folders`. */
+  readonly searchWorkspace?: boolean;
+  /** More folders (absolute, inside the workspace) to look in: deeper than the workspace search goes, or dot-folders it skips. */
+  readonly folders?: readonly string[];
+}
+
+export const IMPORT_SOURCES: readonly ImportSource[] = ['mlflow', 'tensorboard', 'dvclive', 'wandb', 'swanlab'];
+
+/** A discovery function run on the workspace and/or the configured folders, without duplicates. */
+function searched(find: (root: string) => Promise<string[]>, options: ImportOptions): (root: string) => Promise<string[]> {
+  return async (root) => {
+    const starts = [...(options.searchWorkspace === false ? [] : [root]), ...(options.folders ?? [])];
+    const found = new Set<string>();
+    for (const start of starts) for (const f of await find(start)) found.add(f);
+    return [...found].sort();
+  };
+}
+
 /** Every other tracker Labbook reads. Each call makes fresh finders (with their own reader caches). */
-export function importFinders(SQL: SqlJsStatic): ImportFinder[] {
+export function importFinders(SQL: SqlJsStatic, options: ImportOptions = {}): ImportFinder[] {
+  const on = (source: ImportSource): boolean => !options.sources || options.sources.has(source);
+  const where = (find: (root: string) => Promise<string[]>) => searched(find, options);
   return [
-    folderFinder('tensorboard', findTensorBoardRuns, (root, folder, problems) => new TensorBoardRunReader(root, folder, problems), 1),
-    folderFinder('wandb', findWandbRuns, (root, folder, problems) => new WandbRunReader(root, folder, problems), 2),
-    mlflowFinder(),
-    wholeFinder('mlflow-db', findMlflowSqliteFiles, async (file) => [file, `${file}-wal`], (root, file, problems) => readMlflowSqlite(SQL, root, file, problems)),
-    dvcliveFinder(),
-    wholeFinder('swanlab', findSwanlabRoots, (dir) => filesBelow(dir, 5), (root, dir, problems) => readSwanlab(SQL, root, dir, problems)),
+    ...(on('tensorboard') ? [folderFinder('tensorboard', where(findTensorBoardRuns), (root, folder, problems) => new TensorBoardRunReader(root, folder, problems), 1)] : []),
+    ...(on('wandb') ? [folderFinder('wandb', where(findWandbRuns), (root, folder, problems) => new WandbRunReader(root, folder, problems), 2)] : []),
+    ...(on('mlflow') ? [mlflowFinder(where(findMlflowStores))] : []),
+    ...(on('mlflow') ? [wholeFinder('mlflow-db', where(findMlflowSqliteFiles), async (file) => [file, `${file}-wal`], (root, file, problems) => readMlflowSqlite(SQL, root, file, problems))] : []),
+    ...(on('dvclive') ? [dvcliveFinder(where(findDvcliveRuns))] : []),
+    ...(on('swanlab') ? [wholeFinder('swanlab', where(findSwanlabRoots), (dir) => filesBelow(dir, 5), (root, dir, problems) => readSwanlab(SQL, root, dir, problems))] : []),
   ];
 }
