@@ -34,7 +34,11 @@ describe('Python SDK from VS Code terminals', function () {
         return false;
       }, 30_000);
       assert.match(fs.readFileSync(marker, 'utf8'), /sdk[\\/]python[\\/]labbook/);
-      const exp = await eventually(api, 'the terminal run in the tree', () => api.snapshot().experiments.find((e) => e.name === 'terminal'));
+      // The tree may first show the run from an earlier read of its log (watcher events come late): wait for the end.
+      const exp = await eventually(api, 'the finished terminal run in the tree', () => {
+        const e = api.snapshot().experiments.find((x) => x.name === 'terminal');
+        return e?.runs[0]?.status === 'finished' ? e : undefined;
+      });
       assert.equal(exp.runs[0].name, 'from-terminal');
       assert.equal(exp.runs[0].pointCount, 5);
       assert.ok(!fs.existsSync(path.join(ws, 'sub', 'labbook')), 'the run went to the workspace log root, not the cwd');
