@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import type { ImportedRun } from '../importers/model';
 import { embeddedPath } from '../importers/embedded';
 import type { Problems } from '../problems';
@@ -129,13 +130,14 @@ export class ImportIndex {
     const before = this.store.getImportUnit(unit.key);
     if (before && before.fingerprint === print) return;
     const runs = await unit.read(this.problems);
+    const sizes = await artifactSizes(this.root, runs);
     this.store.transaction(() => {
       const mine = new Set(before?.uids ?? []);
       // A uid another unit already gave (a resumed W&B run in two folders) is made unique with the folder.
       const placed = runs.map((r) => (this.ownedElsewhere(r.uid, mine) ? { ...r, uid: `${r.uid}@${r.folder}` } : r));
       const uids = new Set(placed.map((r) => r.uid));
       for (const uid of mine) if (!uids.has(uid)) this.removeRun(uid, changes);
-      for (const run of placed) this.writeRun(run, changes);
+      for (const run of placed) this.writeRun(run, changes, sizes);
       this.store.putImportUnit(unit.key, print, [...uids]);
     });
   }
@@ -145,7 +147,7 @@ export class ImportIndex {
     return id !== undefined && !mine.has(uid) && this.store.runSource(id) !== 'labbook';
   }
 
-  private writeRun(run: ImportedRun, changes: IngestChanges): void {
+  private writeRun(run: ImportedRun, changes: IngestChanges, sizes: ReadonlyMap<string, number>): void {
     const existing = this.store.runIdByUid(run.uid);
     if (existing !== undefined && this.store.runSource(existing) === 'labbook') {
       this.problems.report(`${run.folder}: run id ${run.uid} is already a Labbook run; the ${run.source} copy is skipped`);
@@ -177,8 +179,8 @@ export class ImportIndex {
     this.store.setParams(id, run.params, true);
     this.store.setTags(id, run.tags, true);
     this.store.clearArtifacts(id);
-    for (const path of run.artifacts) this.store.addArtifact(id, { path, name: importedArtifactName(run.folder, path) });
-    for (const image of run.images ?? []) this.store.addArtifact(id, { path: embeddedPath(image.ref), name: image.name });
+    for (const path of run.artifacts) this.store.addArtifact(id, { path, name: importedArtifactName(run.folder, path), size: sizes.get(path) });
+    for (const image of run.images ?? []) this.store.addArtifact(id, { path: embeddedPath(image.ref), name: image.name, size: image.ref.length });
     const points = new Map<string, number>();
     const written = new Map<string, WrittenSeries>();
     let last = run.endTime ?? run.startTime ?? 0;
@@ -218,4 +220,22 @@ export function importedArtifactName(runFolder: string, workspacePath: string): 
   if (runFolder === '.' || runFolder === '') return workspacePath;
   const prefix = runFolder.endsWith('/') ? runFolder : `${runFolder}/`;
   return workspacePath.startsWith(prefix) ? workspacePath.slice(prefix.length) : workspacePath;
+}
+
+/** Sizes of the imported runs' artifact files (workspace-relative path → bytes); a file gone is left out. */
+async function artifactSizes(root: string, runs: readonly ImportedRun[]): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  const paths = [...new Set(runs.flatMap((r) => r.artifacts))];
+  for (let i = 0; i < paths.length; i += 64) {
+    await Promise.all(
+      paths.slice(i, i + 64).map(async (p) => {
+        try {
+          sizes.set(p, (await fs.promises.stat(path.join(root, ...p.split('/')))).size);
+        } catch {
+          // Gone since it was listed: shown without a size.
+        }
+      }),
+    );
+  }
+  return sizes;
 }

@@ -93,7 +93,7 @@ describe('importers: tensorboard images', () => {
     assert.strictEqual(imageExtension(Buffer.from('GIF89a')), 'gif');
   });
 
-  it('puts the images into the index as artifacts named by tag and step, paths the panel can resolve', async () => {
+  it('puts the images into the index as artifacts named by tag and step, with sizes and paths the panel can resolve', async () => {
     fs.writeFileSync(file(), Buffer.concat([fileVersionEvent(1_700_000_000), imageEvent('img', 0)]));
     fs.writeFileSync(path.join(dir, 'confusion.png'), picture(9));
     const ws = await workspace({ root });
@@ -102,10 +102,10 @@ describe('importers: tensorboard images', () => {
     const store = ws.store;
     const run = (await readTensorBoardRun(root, dir, new ProblemList(), LONG_AGO))!;
     const id = store.getRun('tensorboard:runs/exp1')!.id;
-    const artifacts = store.getArtifacts(id).map((a) => [a.name, a.path]);
+    const artifacts = store.getArtifacts(id).map((a) => [a.name, a.path, a.size]);
     assert.deepStrictEqual(artifacts, [
-      ['confusion.png', 'runs/exp1/confusion.png'],
-      ['images/img/step_0.png', embeddedPath(run.images![0].ref)],
+      ['confusion.png', 'runs/exp1/confusion.png', picture(9).length],
+      ['images/img/step_0.png', embeddedPath(run.images![0].ref), picture(0).length],
     ]);
   });
 });
