@@ -7,8 +7,8 @@ import { INDEX_DIR, type IndexService } from '../indexService';
 import type { IngestChanges } from '../core/ingest/indexer';
 import { downsampleMinMax } from '../core/downsample';
 import { readConsole } from '../core/ingest/console';
-import { safeRunPath } from '../core/format/records';
-import { type EmbeddedRef, parseEmbeddedPath, readEmbedded } from '../core/importers/embedded';
+import { locateArtifact, readArtifactImage } from '../core/artifacts';
+import { type EmbeddedRef, readEmbedded } from '../core/importers/embedded';
 import { effectiveStatus, silenceTimeout } from '../core/status';
 import type { Problems } from '../core/problems';
 import { isRunPanelToHost, type HostToRunPanel, type RunSummary, type SeriesData } from '../protocol/runPanel';
@@ -96,6 +96,8 @@ export class RunPanel extends Disposable {
       this.noteEditWanted = false;
     } else if (message.type === 'openArtifact') {
       void this.openArtifact(message.path);
+    } else if (message.type === 'getImage') {
+      void this.sendImage(message.requestId, message.path);
     } else if (message.type === 'saveNote') {
       editRun(this.index, this.uid, { t: 'note', text: message.text }).catch((e) => void vscode.window.showErrorMessage(`Labbook: the note was not saved: ${(e as Error).message}`));
     } else {
@@ -103,28 +105,25 @@ export class RunPanel extends Disposable {
     }
   }
 
+  /** The run, when it recorded `requested` as an artifact; otherwise reported and undefined. */
+  private runWithArtifact(requested: string) {
+    const run = this.index.store.getRun(this.uid);
+    if (run && this.index.store.getArtifacts(run.id).some((a) => a.path === requested)) return run;
+    this.problems.report(`run panel asked for an artifact that the run did not record: ${requested}`);
+    return undefined;
+  }
+
   /**
    * Opens an artifact the run recorded; anything else (or a path leaving the run folder) is refused.
-   * A native run's artifact paths are run-relative; an imported run's are workspace-relative, and an
-   * image inside a TensorBoard event file is copied out to `.labbook/images/` to be shown.
+   * An image inside a TensorBoard event file is copied out to `.labbook/images/` to be shown.
    */
   private async openArtifact(requested: string): Promise<void> {
-    const run = this.index.store.getRun(this.uid);
-    if (!run || !this.index.store.getArtifacts(run.id).some((a) => a.path === requested)) {
-      this.problems.report(`run panel asked for an artifact that the run did not record: ${requested}`);
-      return;
-    }
-    const root = this.index.folder.uri;
+    const run = this.runWithArtifact(requested);
+    if (!run) return;
     try {
-      let uri: vscode.Uri;
-      const embedded = parseEmbeddedPath(requested);
-      if (embedded && run.source !== 'labbook') {
-        uri = await this.extractImage(embedded, run.folder, requested);
-      } else {
-        const rel = safeRunPath(requested);
-        if (!rel) throw new Error('the path leaves the workspace');
-        uri = run.source === 'labbook' ? vscode.Uri.joinPath(root, ...run.folder.split('/'), ...rel.split('/')) : vscode.Uri.joinPath(root, ...rel.split('/'));
-      }
+      const where = locateArtifact(this.index.folder.uri.fsPath, run, requested);
+      if (!where) throw new Error('the path leaves the workspace');
+      const uri = where.kind === 'embedded' ? await this.extractImage(where.ref, run.folder, requested) : vscode.Uri.file(where.file);
       // The group right of the panel: artifacts opened one after another replace each other's preview there.
       const beside = this.panel.viewColumn !== undefined ? ((this.panel.viewColumn + 1) as vscode.ViewColumn) : vscode.ViewColumn.Beside;
       await vscode.commands.executeCommand('vscode.open', uri, { preview: true, viewColumn: beside, preserveFocus: true });
@@ -143,6 +142,22 @@ export class RunPanel extends Disposable {
     const file = path.join(dir, readable);
     await fs.promises.writeFile(file, bytes);
     return vscode.Uri.file(file);
+  }
+
+  /** Answers the webview's request for an image artifact with a data: URL (the webview reads no files). */
+  private async sendImage(requestId: number, requested: string): Promise<void> {
+    const run = this.runWithArtifact(requested);
+    let reply: HostToRunPanel;
+    if (!run) reply = { type: 'image', requestId, path: requested, error: 'not an artifact of this run' };
+    else {
+      try {
+        const { mime, bytes } = await readArtifactImage(this.index.folder.uri.fsPath, run, requested);
+        reply = { type: 'image', requestId, path: requested, dataUrl: `data:${mime};base64,${bytes.toString('base64')}` };
+      } catch (e) {
+        reply = { type: 'image', requestId, path: requested, error: (e as Error).message };
+      }
+    }
+    if (!this.isDisposed) this.post(reply);
   }
 
   private async sendConsole(): Promise<void> {

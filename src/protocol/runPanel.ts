@@ -49,7 +49,9 @@ export type HostToRunPanel =
   /** Open the note editor (the Edit Note command). */
   | { readonly type: 'editNote' }
   /** The end of the run's console output; `skipped` bytes before it were left out. */
-  | { readonly type: 'console'; readonly text: string; readonly skipped: number };
+  | { readonly type: 'console'; readonly text: string; readonly skipped: number }
+  /** Answer to `getImage`: the image as a data: URL, or why it cannot be shown. */
+  | { readonly type: 'image'; readonly requestId: number; readonly path: string; readonly dataUrl?: string; readonly error?: string };
 
 export type RunPanelToHost =
   /** The webview has loaded and listens; the host answers with `init`. */
@@ -59,7 +61,9 @@ export type RunPanelToHost =
   /** Open one of the run's artifacts (by its run-relative path) in an editor. */
   | { readonly type: 'openArtifact'; readonly path: string }
   /** The user saved the run's note (Markdown). */
-  | { readonly type: 'saveNote'; readonly text: string };
+  | { readonly type: 'saveNote'; readonly text: string }
+  /** Show an image artifact inline: the host answers with `image` and the same request id. */
+  | { readonly type: 'getImage'; readonly requestId: number; readonly path: string };
 
 export function isRunPanelToHost(value: unknown): value is RunPanelToHost {
   if (typeof value !== 'object' || value === null) return false;
@@ -67,5 +71,9 @@ export function isRunPanelToHost(value: unknown): value is RunPanelToHost {
   if (type === 'ready') return true;
   if (type === 'openArtifact') return typeof (value as { path?: unknown }).path === 'string';
   if (type === 'saveNote') return typeof (value as { text?: unknown }).text === 'string';
+  if (type === 'getImage') {
+    const v = value as { requestId?: unknown; path?: unknown };
+    return typeof v.path === 'string' && typeof v.requestId === 'number' && Number.isInteger(v.requestId);
+  }
   return type === 'error' && typeof (value as { message?: unknown }).message === 'string';
 }

@@ -231,6 +231,17 @@ describe('Labbook in code-server (e2e)', function () {
     const links = frame.locator('ul.artifacts a');
     await until('four artifacts listed', async () => (await links.count()) === 4);
     assert.deepStrictEqual(await links.allTextContents(), ['confusion.png', 'images/samples/step_0.png', 'images/samples/step_1.png', 'images/samples/step_2.png']);
+    // Inline: a card per tag, the newest step shown, a slider to go back through the steps.
+    const card = frame.locator('.image-group', { has: frame.locator('.image-card[data-key="samples"]') });
+    const shown = async () => card.locator('img').evaluate((i: HTMLImageElement) => (i.complete && i.naturalWidth === 64 ? i.src.length : 0)).catch(() => 0);
+    await until('the newest samples image drawn inline', shown);
+    assert.match((await card.locator('figcaption').textContent()) ?? '', /step 2 \(3 of 3\)/);
+    const newest = await card.locator('img').getAttribute('src');
+    await card.locator('input[type="range"]').fill('0');
+    await until('step 0 shown', async () => /step 0 \(1 of 3\)/.test((await card.locator('figcaption').textContent()) ?? '') && (await shown()) > 0);
+    assert.notEqual(await card.locator('img').getAttribute('src'), newest, 'another step, another picture');
+    assert.equal(await frame.locator('.image-card[data-key="confusion.png"] img').count().then(async (n) => n || (await until('confusion inline', async () => frame.locator('.image-card[data-key="confusion.png"] img').count()))), 1);
+    await screenshot(page, '06a-tensorboard-images-inline');
     await links.filter({ hasText: 'confusion.png' }).click();
     await editorTab(page, 'confusion.png').waitFor({ state: 'visible', timeout: 30_000 });
     await links.filter({ hasText: 'step_2.png' }).click();

@@ -7,6 +7,7 @@ import { MetricChart, toPoints } from './charts';
 import { groupOf } from './groups';
 import { ConsoleView, renderDetails } from './details';
 import { NoteView } from './note';
+import { ImagesView } from './images';
 import './style.css';
 
 provideVSCodeDesignSystem().register(vsCodeCheckbox(), vsCodeTag(), vsCodeTextField());
@@ -25,6 +26,10 @@ const chartsRoot = el('main', { attrs: { id: 'charts' } });
 const empty = el('p', { className: 'empty', text: 'No metrics logged yet. Points appear here as the run logs them.' });
 const consoleView = new ConsoleView();
 const noteView = new NoteView((text) => send({ type: 'saveNote', text }));
+const imagesView = new ImagesView(
+  (requestId, path) => send({ type: 'getImage', requestId, path }),
+  (path) => send({ type: 'openArtifact', path }),
+);
 app.append(header, toolbar, chartsRoot, consoleView.element);
 
 const filter = document.createElement('vscode-text-field') as HTMLElement & { value: string };
@@ -82,6 +87,8 @@ function renderHeader(r: RunSummary): void {
     header.append(tags);
   }
   header.append(...renderDetails(r, (path) => send({ type: 'openArtifact', path })));
+  imagesView.update(r);
+  header.append(imagesView.element);
   header.append(noteView.render(r.note));
   for (const d of header.querySelectorAll('details')) {
     const was = openState.get(d.querySelector('summary')?.textContent?.replace(/ \(.*$/, '') ?? '');
@@ -191,6 +198,9 @@ onHostMessage<HostToRunPanel>((m) => {
         break;
       case 'console':
         consoleView.update(m.text, m.skipped);
+        break;
+      case 'image':
+        imagesView.onImage(m);
         break;
     }
   } catch (e) {
