@@ -12,6 +12,8 @@ import { readConsole } from '../../src/core/ingest/console';
 import { effectiveStatus } from '../../src/core/status';
 import type { RunRow } from '../../src/core/store/store';
 import { tempDir as makeTempDir, workspace, type Workspace } from './support/helpers';
+import { png } from './support/png';
+import * as zlib from 'zlib';
 
 const REPO = process.cwd();
 const SDK_PYTHON = path.join(REPO, 'sdk', 'python');
@@ -526,6 +528,75 @@ run.logMetrics({ loss: 0.8 }); run.logMetrics({ acc: 0.6 }, 5); run.logMetrics({
         assert.deepStrictEqual(ws.problems.messages, []);
       });
     }
+  });
+
+  describe('images', () => {
+    const IMAGES: Record<Lang, string> = {
+      python: `
+run = labbook.init(project="cross", name="images")
+pixels = [[[255, 0, 0], [0, 128, 0]], [[0, 0, 255], [300, -1, 7]]]
+run.log_image("samples", pixels)
+run.log_image("samples", "pic.png")
+run.log_image("val/pred", pixels, step=5, caption="five")
+import warnings
+warnings.simplefilter("ignore")
+print("dropped" if run.log_image("val/pred", pixels, step=5) is None else "kept")
+run.finish()
+`,
+      node: `
+const run = lb.startRun({ project: 'cross', name: 'images' });
+const pixels = { width: 2, height: 2, channels: 3, data: [255, 0, 0, 0, 128, 0, 0, 0, 255, 300, -1, 7] };
+run.logImage('samples', pixels);
+run.logImage('samples', 'pic.png');
+run.logImage('val/pred', pixels, 5, 'five');
+process.emitWarning = () => {};
+console.log(run.logImage('val/pred', pixels, 5) === undefined ? 'dropped' : 'kept');
+run.finish();
+`,
+    };
+
+    /** Pixels of a PNG with filter-0 rows (what both SDKs write). */
+    function pixelsOf(file: string): number[] {
+      const data = fs.readFileSync(file);
+      const chunks: Buffer[] = [];
+      for (let p = 8; p < data.length; ) {
+        const len = data.readUInt32BE(p);
+        if (data.toString('latin1', p + 4, p + 8) === 'IDAT') chunks.push(data.subarray(p + 8, p + 8 + len));
+        p += 12 + len;
+      }
+      const raw = zlib.inflateSync(Buffer.concat(chunks));
+      const width = data.readUInt32BE(16);
+      const stride = width * 3 + 1;
+      const out: number[] = [];
+      for (let y = 0; y * stride < raw.length; y++) out.push(...raw.subarray(y * stride + 1, (y + 1) * stride));
+      return out;
+    }
+
+    it('logs raw pixels and image files as the same artifacts, steps and pixels in both', async () => {
+      const got = {} as Record<Lang, { root: string; folder: string; artifacts: Array<{ name: string; path: string }> }>;
+      const pic = png(3, 1, (x) => [x * 100, 50, 25]);
+      for (const lang of LANGS) {
+        const root = tempDir(`labbook-sdk-img-${lang}-`);
+        fs.writeFileSync(path.join(root, 'pic.png'), pic);
+        const proc = await runScript(lang, root, IMAGES[lang]);
+        assert.strictEqual(proc.code, 0, `${lang} script failed:\n${proc.stdout}\n${proc.stderr}`);
+        assert.match(proc.stdout, /dropped/, `${lang}: a second image at the same step is dropped`);
+        const { ws, runs } = await readBack(root);
+        const run = onlyRun(runs);
+        got[lang] = { root, folder: path.join(root, run.folder), artifacts: ws.store.getArtifacts(run.id).map(({ name, path: p }) => ({ name, path: p })) };
+        assert.deepStrictEqual(ws.problems.messages, [], lang);
+      }
+      assert.deepStrictEqual(got.python.artifacts, got.node.artifacts);
+      assert.deepStrictEqual(got.python.artifacts.map((a) => a.name), ['images/samples/step_0.png', 'images/samples/step_1.png', 'images/val/pred/step_5.png']);
+      for (const lang of LANGS) {
+        const file = (name: string) => path.join(got[lang].folder, 'artifacts', ...name.split('/'));
+        assert.deepStrictEqual(pixelsOf(file('images/samples/step_0.png')), [255, 0, 0, 0, 128, 0, 0, 0, 255, 255, 0, 7], `${lang}: pixels, clipped`);
+        assert.ok(fs.readFileSync(file('images/samples/step_1.png')).equals(pic), `${lang}: a PNG file is kept byte for byte`);
+        const rec = fs.readFileSync(path.join(got[lang].folder, 'events.jsonl'), 'utf8').split('\n').find((l) => l.includes('val/pred/step_5'))!;
+        assert.match(rec, /"step":5/);
+        assert.match(rec, /"caption":"five"/);
+      }
+    });
   });
 
   describe('the Node SDK in process', () => {

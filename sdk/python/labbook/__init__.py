@@ -36,6 +36,7 @@ from ._core import (
     log,
     log_artifact,
     log_artifacts,
+    log_image,
     log_code_ref,
     log_data_ref,
     log_dataset,
@@ -65,7 +66,7 @@ __all__ = [
     "Experiment", "create_experiment", "log_params", "log_param", "log_metric", "log_metrics",
     "log_tags", "set_tag", "set_tags", "set_name", "set_description", "note", "log_env",
     "log_code_ref", "log_status", "log_succeeded", "log_failed", "log_stopped",
-    "log_artifact", "log_artifacts", "log_dataset", "log_data_ref", "create_alert",
+    "log_artifact", "log_artifacts", "log_image", "log_dataset", "log_data_ref", "create_alert",
     "get_outputs_path", "flush", "start_run", "end_run", "parse_condition",
     "FORMAT", "FORMAT_VERSION", "ALERT_LEVELS", "__version__",
 ]

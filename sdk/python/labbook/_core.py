@@ -23,7 +23,7 @@ import traceback
 import warnings
 from array import array
 
-from . import _capture, _files
+from . import _capture, _files, _image
 
 try:  # Python 3.3+
     from collections.abc import Mapping, MutableMapping
@@ -576,6 +576,7 @@ class Run(object):
         self._heartbeat = None
         self._system_step = 0
         self._artifact_names = set()
+        self._image_steps = {}  # image key -> _KeySteps
         self._write_error = None
 
         self._heartbeat_interval = _heartbeat_seconds(heartbeat_interval)
@@ -681,6 +682,7 @@ class Run(object):
         self._steps = state["steps"]
         self._system_step = state["system_step"]
         self._artifact_names = state["artifacts"]
+        self._image_steps = {}
         self.config = Config(state["params"], run=None)
         self._file = open(events, "ab", buffering=0)
         if not state["complete"]:
@@ -1058,6 +1060,55 @@ class Run(object):
         with self._lock:
             self._artifact_names.add(name)
         return name
+
+    def log_image(self, key, image, step=None, caption=None):
+        """Log an image under ``key`` at a step; returns its artifact name.
+
+        ``image`` is a path to a PNG/JPEG/GIF/WebP/BMP file, its bytes, a PIL image, or pixels
+        (numpy array, torch tensor or nested lists, H×W, H×W×C or C×H×W; floats in 0..1). It is
+        stored as ``artifacts/images/<key>/step_<step>.<ext>``; the extension shows each key as a
+        card with a slider through the steps. Steps follow the rules of ``log``: without ``step``
+        the key's next step, and a second image for a key and step is dropped with a warning.
+        """
+        self._check_open("log_image()")
+        key_path = _files.clean_artifact_path(key)
+        if not key_path:
+            raise ValueError("labbook.log_image: the key must not be empty")
+        if step is not None:
+            step = _check_step(step)
+        data, ext = _image.image_bytes(image)
+        with self._lock:
+            ks = self._image_steps.get(key_path)
+            if ks is None:
+                ks = self._image_steps[key_path] = _KeySteps(self._image_steps_of(key_path))
+            s = ks.next_step() if step is None else step
+            if ks.has(s):
+                warnings.warn("labbook.log_image: %r already has an image at step %d; the new one "
+                              "is ignored" % (key_path, s), stacklevel=2)
+                return None
+            ks.add(s)
+        name = "images/%s/step_%d.%s" % (key_path, s, ext)
+        dest = os.path.join(self._path, "artifacts", *name.split("/"))
+        size, sha = _files.write_bytes(dest, data)
+        record = {"t": "artifact", "path": "artifacts/" + name, "name": name, "size": size,
+                  "sha256": sha, "time": time.time(), "step": s}
+        if caption is not None:
+            record["caption"] = str(caption)
+        self._record(record)
+        with self._lock:
+            self._artifact_names.add(name)
+        return name
+
+    def _image_steps_of(self, key_path):
+        """Steps a key already has images at (a resumed run), from the artifact names."""
+        prefix = "images/%s/step_" % key_path
+        steps = set()
+        for name in self._artifact_names:
+            if name.startswith(prefix):
+                head = name[len(prefix):].split(".", 1)[0]
+                if head.isdigit():
+                    steps.add(int(head))
+        return sorted(steps)
 
     def log_artifact(self, path, artifact_path=None):
         """Copy a file into ``<run>/artifacts/[artifact_path/]<file name>``; returns its name.
@@ -1697,6 +1748,7 @@ log_succeeded = _run_method("log_succeeded")
 log_failed = _run_method("log_failed")
 log_stopped = _run_method("log_stopped")
 log_artifact = _run_method("log_artifact")
+log_image = _run_method("log_image")
 log_artifacts = _run_method("log_artifacts")
 log_dataset = _run_method("log_dataset")
 log_data_ref = _run_method("log_data_ref")

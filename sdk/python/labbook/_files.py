@@ -76,6 +76,23 @@ def copy_file(src, dst):
     return size, h.hexdigest()
 
 
+def write_bytes(dst, data):
+    """Write ``data`` to ``dst`` (atomically replaced): (size, sha256)."""
+    os.makedirs(os.path.dirname(dst), exist_ok=True)
+    tmp = "%s.tmp-%s" % (dst, secrets.token_hex(4))
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.replace(tmp, dst)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return len(data), hashlib.sha256(data).hexdigest()
+
+
 def _inside(real, real_root):
     return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
 
