@@ -178,6 +178,26 @@ def evaluate(model, data, loss_fn):
 # ----------------------------------------------------------------------------- main
 
 
+def decision_boundary(model, points, size=48):
+    """size×size RGB pixels: P(class 1) from blue to red over the data's range, points on top."""
+    x0, x1, y0, y1 = -1.5, 2.5, -1.0, 1.5
+    pixels = []
+    for row in range(size):
+        y = y1 - (y1 - y0) * (row + 0.5) / size
+        line = []
+        for col in range(size):
+            x = x0 + (x1 - x0) * (col + 0.5) / size
+            p = sigmoid(model.forward((x, y))[0])
+            line.append([int(70 + 170 * p), int(110 + 60 * (1 - abs(2 * p - 1))), int(240 - 170 * p)])
+        pixels.append(line)
+    for (x, y), label in points:
+        col = int((x - x0) / (x1 - x0) * size)
+        row = int((y1 - y) / (y1 - y0) * size)
+        if 0 <= row < size and 0 <= col < size:
+            pixels[row][col] = [255, 255, 255] if label else [20, 20, 20]
+    return pixels
+
+
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--model", choices=["mlp", "logreg"], default="mlp")
@@ -199,6 +219,8 @@ def parse_args(argv=None):
     p.add_argument("--description", default=None)
     p.add_argument("--tags", default="", help="comma-separated")
     p.add_argument("--sleep", type=float, default=0.0, help="seconds to sleep per epoch")
+    p.add_argument("--image-every", type=int, default=10,
+                   help="log the decision boundary as an image every N epochs (0: never)")
     p.add_argument("--logdir", default=None, help="log root (default: $LABBOOK_DIR or ./labbook)")
     return p.parse_args(argv)
 
@@ -262,6 +284,9 @@ def main(argv=None):
                                          % (epoch, train_loss, val_loss, lr))
             if val_acc > best[0]:
                 best = (val_acc, epoch)
+            if args.image_every > 0 and (epoch % args.image_every == 0 or epoch == args.epochs - 1):
+                labbook.log_image("val/decision_boundary", decision_boundary(model, val), step=epoch,
+                                  caption="P(class 1) after epoch %d" % epoch)
             if epoch % 10 == 0 or epoch == args.epochs - 1:
                 print("epoch %3d  train/loss %.4f  train/acc %.3f  val/loss %.4f  val/acc %.3f"
                       % (epoch, train_loss, train_acc, val_loss, val_acc), flush=True)
