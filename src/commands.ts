@@ -4,6 +4,7 @@ import type { IndexService } from './indexService';
 import type { WorkspaceIndexes } from './workspaceIndexes';
 import type { ExperimentsTree, TreeNode } from './tree/experimentsTree';
 import { RunPanel } from './panels/runPanel';
+import { ComparePanel } from './panels/comparePanel';
 import { registerEditCommands } from './runEdits';
 
 /** A run and the index (workspace folder) that holds it. */
@@ -18,6 +19,8 @@ export interface CommandContext {
   readonly tree: ExperimentsTree;
   readonly problems: Problems;
   readonly output: vscode.OutputChannel;
+  /** The Experiments view (its selection is what Compare Runs compares when run from the palette). */
+  readonly view?: vscode.TreeView<TreeNode>;
 }
 
 /** Every `labbook.*` command. Returns the registrations for `context.subscriptions`. */
@@ -43,6 +46,40 @@ export function registerCommands(c: CommandContext): vscode.Disposable[] {
     );
     return picked?.ref;
   };
+  /**
+   * The runs to compare: run ids (an array), the tree's multi-selection (a context-menu click passes
+   * the clicked node and the selection), the view's selection (from the palette), else a pick.
+   */
+  const resolveRuns = async (arg: unknown, selected: unknown): Promise<RunRef[] | undefined> => {
+    const fromNodes = (nodes: readonly TreeNode[]) => nodes.filter((n): n is Extract<TreeNode, { kind: 'run' }> => n?.kind === 'run').map((n) => ({ index: n.index, uid: n.run.uid }));
+    if (Array.isArray(arg) && arg.every((a) => typeof a === 'string')) {
+      const refs: RunRef[] = [];
+      for (const uid of arg as string[]) {
+        const index = c.indexes.find(uid);
+        if (index) refs.push({ index, uid });
+        else void vscode.window.showWarningMessage(`Labbook: no run with id ${uid} in this workspace.`);
+      }
+      return refs;
+    }
+    if (Array.isArray(selected) && fromNodes(selected as TreeNode[]).length >= 2) return fromNodes(selected as TreeNode[]);
+    const node = arg as TreeNode | undefined;
+    if (node?.kind === 'experiment' && node.runs.length >= 2) return fromNodes(node.runs);
+    const inView = fromNodes(c.view?.selection ?? []);
+    if (arg === undefined && inView.length >= 2) return inView;
+    const multi = c.indexes.all().length > 1;
+    const preselected = new Set([...inView, ...fromNodes(arg ? [arg as TreeNode] : [])].map((r) => r.uid));
+    const picked = await vscode.window.showQuickPick(
+      c.tree.allRuns().map((r) => ({
+        label: r.run.name,
+        description: `${multi ? `${r.index.folder.name} · ` : ''}${r.experiment} · ${r.status}`,
+        detail: r.run.uid,
+        picked: preselected.has(r.run.uid),
+        ref: { index: r.index, uid: r.run.uid },
+      })),
+      { placeHolder: 'Compare which runs? (two or more)', canPickMany: true, matchOnDescription: true, matchOnDetail: true },
+    );
+    return picked?.map((p) => p.ref);
+  };
   const show = (ref: RunRef) => RunPanel.show(c.context.extensionUri, ref.index, c.problems, ref.uid);
   return [
     ...registerEditCommands((arg) => resolveRun(arg)),
@@ -56,6 +93,10 @@ export function registerCommands(c: CommandContext): vscode.Disposable[] {
       if (!ref || !run) return;
       const uri = vscode.Uri.joinPath(ref.index.folder.uri, ...run.folder.split('/'));
       await vscode.commands.executeCommand('revealInExplorer', uri);
+    }),
+    vscode.commands.registerCommand('labbook.compareRuns', async (arg?: unknown, selected?: unknown) => {
+      const refs = await resolveRuns(arg, selected);
+      if (refs) ComparePanel.show(c.context.extensionUri, refs, c.problems, show);
     }),
     vscode.commands.registerCommand('labbook.toggleArchived', () => c.tree.setShowArchived(!c.tree.showArchived)),
     vscode.commands.registerCommand('labbook.openRun', async (arg?: unknown) => {

@@ -6,6 +6,7 @@ import type { Problems } from './core/problems';
 import { WorkspaceIndexes } from './workspaceIndexes';
 import { ExperimentsTree, type TreeNode } from './tree/experimentsTree';
 import { RunPanel } from './panels/runPanel';
+import { ComparePanel } from './panels/comparePanel';
 import { registerCommands } from './commands';
 import { notifyAlerts } from './alertNotifier';
 import { applyTerminalEnvironment, copyPythonSdk, runQuickstart } from './sdkSetup';
@@ -33,7 +34,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
 
   const tree = new ExperimentsTree(all, context.extensionUri);
   context.subscriptions.push(tree);
-  const view = vscode.window.createTreeView<TreeNode>('labbook.experiments', { treeDataProvider: tree, showCollapseAll: true });
+  const view = vscode.window.createTreeView<TreeNode>('labbook.experiments', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   context.subscriptions.push(view);
   const updateBadge = () => {
     const running = tree.allRuns().filter((r) => r.status === 'running').length;
@@ -41,8 +42,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
   };
   context.subscriptions.push(tree.onDidChangeTreeData(updateBadge));
 
-  context.subscriptions.push(...registerCommands({ context, indexes: all, tree, problems, output }));
+  context.subscriptions.push(...registerCommands({ context, indexes: all, tree, problems, output, view }));
   context.subscriptions.push({ dispose: () => RunPanel.disposeAll() });
+  context.subscriptions.push({ dispose: () => ComparePanel.disposeAll() });
   context.subscriptions.push(vscode.commands.registerCommand('labbook.copyPythonSdk', async () => {
     const target = all.all().length > 1 ? await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Copy the SDK into which folder?' }) : folder;
     if (target) await copyPythonSdk(context, target);

@@ -3,8 +3,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
-import { activeWebview, editorTab, launchBrowser, openViewContainer, openWorkbench, screenshot, treeRow, treeView } from '../support/browser';
+import type { Browser, Frame, FrameLocator, Locator, Page } from 'playwright-core';
+import { activeWebview, editorTab, launchBrowser, openViewContainer, openWorkbench, runCommandFromPalette, screenshot, treeRow, treeView } from '../support/browser';
 import { startCodeServer, type CodeServer } from '../support/codeServer';
 import { repoRoot, resultsDir } from '../support/paths';
 import { RunWriter, trainingCurve } from '../support/runWriter';
@@ -33,7 +33,7 @@ interface ChartState {
   signature: string;
 }
 
-async function chartState(frame: FrameLocator): Promise<ChartState> {
+async function chartState(frame: Pick<FrameLocator, 'locator'>): Promise<ChartState> {
   return frame.locator('#charts').evaluate((root: Element) => {
     const canvases = Array.from(root.querySelectorAll('canvas')) as HTMLCanvasElement[];
     let drawn = 0;
@@ -78,6 +78,14 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 300));
   }
+}
+
+/** The webview frame (of any editor group) that shows `selector`. */
+async function frameShowing(page: Page, selector: string): Promise<Frame> {
+  return until(`a webview showing ${selector}`, async () => {
+    for (const f of page.frames()) if ((await f.locator(selector).count().catch(() => 0)) > 0) return f;
+    return undefined;
+  });
 }
 
 /** Expands a collapsed tree row (experiment node). */
@@ -262,6 +270,23 @@ describe('Labbook in code-server (e2e)', function () {
     });
     await new Promise((r) => setTimeout(r, 500));
     await screenshot(page, '06b-tensorboard-image');
+  });
+
+  it('compares two runs selected in the tree: a line per run in each chart, the differing parameters', async function () {
+    const pane = treeView(page, 'Experiments');
+    await treeRow(pane, 'e2e-live-run').click();
+    await treeRow(pane, SEED.name).click({ modifiers: ['ControlOrMeta'] });
+    // From the palette the command compares what is selected in the tree.
+    await runCommandFromPalette(page, 'Labbook: Compare Runs');
+    await editorTab(page, 'Compare: ').waitFor({ state: 'visible', timeout: 30_000 });
+    // Other groups may show webviews too (the image preview of the test before): find the comparison.
+    const frame = await frameShowing(page, '.chart[data-lines="2"]');
+    await until('both lines drawn', async () => (await chartState(frame)).drawn >= 1);
+    const lr = frame.locator('table.diff tr.differs[data-param="lr"] td');
+    assert.deepEqual((await lr.allTextContents()).sort(), ['0.003', '0.01']);
+    assert.deepEqual((await frame.locator('table.diff tr[data-param="batch"] td').allTextContents()).sort(), ['64', '—'], 'a parameter one run lacks');
+    await new Promise((r) => setTimeout(r, 800));
+    await screenshot(page, '06c-compare');
   });
 
   it('welcomes a new user in an empty folder and runs the quickstart from the welcome view', async function () {

@@ -3,12 +3,12 @@ import type { HostToRunPanel, RunPanelToHost, RunSummary, SeriesData } from '../
 import { clear, el } from '../shared/dom';
 import { getState, onHostMessage, post, setState } from '../shared/vscodeApi';
 import { onThemeChange } from '../shared/theme';
-import { MetricChart, toPoints } from './charts';
-import { groupOf } from './groups';
+import { MetricChart, toPoints } from '../shared/charts';
+import { groupOf } from '../shared/groups';
 import { ConsoleView, renderDetails } from './details';
 import { NoteView } from './note';
 import { ImagesView } from './images';
-import './style.css';
+import '../shared/panel.css';
 
 provideVSCodeDesignSystem().register(vsCodeCheckbox(), vsCodeTag(), vsCodeTextField());
 
@@ -126,7 +126,7 @@ function renderCharts(): void {
         el('div', { className: 'canvas-box' }, [canvas]),
       ]);
       grid.append(card);
-      const chart = new MetricChart(canvas, s.key, colorIndex++, toPoints(s.steps, s.values), state.logScale);
+      const chart = new MetricChart(canvas, s.key, [{ label: s.key, colorIndex: colorIndex++, points: toPoints(s.steps, s.values) }], state.logScale);
       charts.set(s.key, { chart, card, total: s.total });
     }
   }

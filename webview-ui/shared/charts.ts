@@ -15,17 +15,32 @@ export function toPoints(steps: readonly number[], values: readonly number[]): P
   return out;
 }
 
-/** A chart.js line chart of one metric, tuned for large series (no parsing, no animation, no points). */
+/** One line of a chart: its label (for the tooltip), colour (index into the theme's series colours) and points. */
+export interface ChartLine { readonly label: string; readonly colorIndex: number; readonly points: Point[] }
+
+/** The colour of series `i` in the current theme (charts and legends use the same). */
+export function seriesColor(i: number): string {
+  const s = themeColors().series;
+  return s[i % s.length];
+}
+
+/**
+ * A chart.js line chart of one metric (one line per run when comparing), tuned for large series:
+ * no parsing, no animation, no points past 60 per line.
+ */
 export class MetricChart {
   private readonly chart: Chart<'line', Point[]>;
 
-  constructor(canvas: HTMLCanvasElement, readonly key: string, colorIndex: number, points: Point[], logScale: boolean) {
+  constructor(canvas: HTMLCanvasElement, readonly key: string, lines: ChartLine[], logScale: boolean) {
     const theme = themeColors();
-    const color = theme.series[colorIndex % theme.series.length];
     Chart.defaults.font.family = theme.font;
+    const datasets = lines.map((l) => {
+      const color = theme.series[l.colorIndex % theme.series.length];
+      return { label: l.label, data: l.points, borderColor: color, backgroundColor: color, borderWidth: 1.5, pointRadius: l.points.length <= 60 ? 2 : 0, pointHoverRadius: 3, tension: 0, spanGaps: false };
+    });
     const config: ChartConfiguration<'line', Point[]> = {
       type: 'line',
-      data: { datasets: [{ label: key, data: points, borderColor: color, backgroundColor: color, borderWidth: 1.5, pointRadius: points.length <= 60 ? 2 : 0, pointHoverRadius: 3, tension: 0, spanGaps: false }] },
+      data: { datasets },
       options: {
         animation: false,
         parsing: false,
@@ -35,7 +50,7 @@ export class MetricChart {
         interaction: { mode: 'nearest', axis: 'x', intersect: false },
         plugins: {
           legend: { display: false },
-          tooltip: { callbacks: { title: (items) => `step ${items[0]?.parsed.x ?? ''}` } },
+          tooltip: { callbacks: { title: (items) => `step ${items[0]?.parsed.x ?? ''}`, label: (item) => `${item.dataset.label ?? ''}: ${item.formattedValue}` } },
         },
         scales: {
           x: { type: 'linear', title: { display: true, text: 'step', color: theme.muted }, ticks: { color: theme.muted, maxTicksLimit: 8 }, grid: { color: theme.grid } },
@@ -46,10 +61,12 @@ export class MetricChart {
     this.chart = new Chart(canvas, config);
   }
 
+  /** Points drawn, over all lines. */
   get pointCount(): number {
-    return this.chart.data.datasets[0].data.length;
+    return this.chart.data.datasets.reduce((n, d) => n + d.data.length, 0);
   }
 
+  /** Adds points at the end of the first line (a single run's live chart). */
   append(points: Point[]): void {
     const data = this.chart.data.datasets[0].data;
     for (const p of points) data.push(p);

@@ -1,0 +1,46 @@
+/**
+ * Messages between the extension host and the run comparison webview.
+ * Both sides import this file; it must not import `vscode` or anything from the DOM.
+ */
+import type { RunStatus } from './runPanel';
+
+export interface CompareRun {
+  /** Stable run id (what `openRun` takes). */
+  readonly id: string;
+  readonly name: string;
+  readonly project: string;
+  readonly status: RunStatus;
+  /** Workspace folder name when the runs come from several folders of a multi-root workspace. */
+  readonly folder: string;
+}
+
+export interface CompareParamRow {
+  readonly key: string;
+  /** One display text per run (same order as `runs`); null where the run lacks the parameter. */
+  readonly values: ReadonlyArray<string | null>;
+  readonly differs: boolean;
+}
+
+/** One metric across the runs: a line per run that logged it (`run` indexes `runs`). */
+export interface CompareSeries {
+  readonly key: string;
+  readonly lines: ReadonlyArray<{ readonly run: number; readonly steps: number[]; readonly values: number[]; readonly total: number }>;
+}
+
+export type HostToComparePanel =
+  /** Everything, sent after `ready` and again (debounced) whenever one of the runs changes. */
+  { readonly type: 'init'; readonly runs: CompareRun[]; readonly params: CompareParamRow[]; readonly series: CompareSeries[] };
+
+export type ComparePanelToHost =
+  | { readonly type: 'ready' }
+  | { readonly type: 'error'; readonly message: string }
+  /** Open one run's own panel. */
+  | { readonly type: 'openRun'; readonly id: string };
+
+export function isComparePanelToHost(value: unknown): value is ComparePanelToHost {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as { type?: unknown; message?: unknown; id?: unknown };
+  if (v.type === 'ready') return true;
+  if (v.type === 'openRun') return typeof v.id === 'string';
+  return v.type === 'error' && typeof v.message === 'string';
+}
