@@ -132,9 +132,21 @@ export class ComparePanel extends Disposable {
     // The drawing budget is shared by the lines of a chart.
     const max = Math.max(200, Math.floor(settings().maxChartPoints / Math.min(present.length, 8)));
     const byKey = new Map<string, Array<CompareSeries['lines'][number]>>();
+    const stats = new Map<string, { last: Array<number | null>; min: Array<number | null>; max: Array<number | null> }>();
     present.forEach(({ ref, row }, i) => {
       for (const s of ref.index.store.listSeries(row!.id)) {
         const pts = ref.index.store.getPoints(s.id);
+        const st = stats.get(s.key) ?? { last: present.map(() => null), min: present.map(() => null), max: present.map(() => null) };
+        let min = Infinity;
+        let max = -Infinity;
+        for (const v of pts.values) {
+          if (v < min) min = v;
+          if (v > max) max = v;
+        }
+        st.last[i] = pts.values.length ? pts.values[pts.values.length - 1] : null;
+        st.min[i] = min <= max ? min : null;
+        st.max[i] = min <= max ? max : null;
+        stats.set(s.key, st);
         const { steps, values } = pts.steps.length > max ? downsampleMinMax(pts.steps, pts.values, max) : pts;
         const lines = byKey.get(s.key) ?? [];
         lines.push({ run: i, steps, values, total: s.count });
@@ -143,7 +155,8 @@ export class ComparePanel extends Disposable {
     });
     const series = [...byKey].sort(([a], [b]) => a.localeCompare(b)).map(([key, lines]) => ({ key, lines }));
     this.panel.title = ComparePanel.title(present.map((p) => p.ref));
-    const message: HostToComparePanel = { type: 'init', runs, params, series };
+    const metrics = [...stats].sort(([a], [b]) => a.localeCompare(b)).map(([key, st]) => ({ key, ...st }));
+    const message: HostToComparePanel = { type: 'init', runs, params, metrics, series };
     void this.panel.webview.postMessage(message);
   }
 }

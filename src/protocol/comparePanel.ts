@@ -27,9 +27,17 @@ export interface CompareSeries {
   readonly lines: ReadonlyArray<{ readonly run: number; readonly steps: number[]; readonly values: number[]; readonly total: number }>;
 }
 
+/** A metric's last value and its minimum and maximum in each run (null where the run did not log it). */
+export interface CompareMetricRow {
+  readonly key: string;
+  readonly last: ReadonlyArray<number | null>;
+  readonly min: ReadonlyArray<number | null>;
+  readonly max: ReadonlyArray<number | null>;
+}
+
 export type HostToComparePanel =
   /** Everything, sent after `ready` and again (debounced) whenever one of the runs changes. */
-  { readonly type: 'init'; readonly runs: CompareRun[]; readonly params: CompareParamRow[]; readonly series: CompareSeries[] };
+  { readonly type: 'init'; readonly runs: CompareRun[]; readonly params: CompareParamRow[]; readonly metrics: CompareMetricRow[]; readonly series: CompareSeries[] };
 
 export type ComparePanelToHost =
   | { readonly type: 'ready' }

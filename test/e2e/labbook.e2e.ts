@@ -285,6 +285,9 @@ describe('Labbook in code-server (e2e)', function () {
     const lr = frame.locator('table.diff tr.differs[data-param="lr"] td');
     assert.deepEqual((await lr.allTextContents()).sort(), ['0.003', '0.01']);
     assert.deepEqual((await frame.locator('table.diff tr[data-param="batch"] td').allTextContents()).sort(), ['64', '—'], 'a parameter one run lacks');
+    const loss = await frame.locator('table.metrics tr[data-metric="train/loss"] td').allTextContents();
+    assert.equal(loss.length, 2);
+    for (const cell of loss) assert.match(cell, /^[\d.]+ \([\d.]+ … [\d.]+\)$/, `last (min … max): ${cell}`);
     await new Promise((r) => setTimeout(r, 800));
     await screenshot(page, '06c-compare');
   });

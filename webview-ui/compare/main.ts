@@ -20,9 +20,11 @@ const app = document.getElementById('app')!;
 const header = el('header', { className: 'run-header' });
 const paramsBox = el('details', { className: 'box params-box' });
 paramsBox.open = true;
+const metricsBox = el('details', { className: 'box metrics-box' });
+metricsBox.open = true;
 const toolbar = el('div', { className: 'toolbar' });
 const chartsRoot = el('main', { attrs: { id: 'charts' } });
-app.append(header, paramsBox, toolbar, chartsRoot);
+app.append(header, paramsBox, metricsBox, toolbar, chartsRoot);
 
 function send(message: ComparePanelToHost): void {
   post(message);
@@ -105,6 +107,37 @@ function renderParams(): void {
   else paramsBox.append(table);
 }
 
+function formatNumber(v: number | null): string {
+  if (v === null) return '—';
+  if (Number.isNaN(v)) return 'NaN';
+  if (!Number.isFinite(v)) return v > 0 ? '∞' : '-∞';
+  return Math.abs(v) >= 1e5 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3) : String(Number(v.toPrecision(5)));
+}
+
+/** Last value, minimum and maximum of each metric per run. */
+function renderMetrics(): void {
+  clear(metricsBox);
+  if (!data || data.metrics.length === 0) {
+    metricsBox.hidden = true;
+    return;
+  }
+  metricsBox.hidden = false;
+  metricsBox.append(el('summary', { text: `Metrics (${data.metrics.length}): last value, min … max` }));
+  const table = el('table', { className: 'kv diff metrics' });
+  const head = el('tr', {}, [el('th', { text: 'metric' })]);
+  data.runs.forEach((r, i) => head.append(el('th', {}, [runLabel(r, i)])));
+  table.append(head);
+  for (const m of data.metrics) {
+    const row = el('tr', { attrs: { 'data-metric': m.key } }, [el('th', { text: m.key })]);
+    m.last.forEach((last, i) => {
+      const range = m.min[i] === null ? '' : ` (${formatNumber(m.min[i])} … ${formatNumber(m.max[i])})`;
+      row.append(el('td', { className: last === null ? 'missing' : '', text: `${formatNumber(last)}${range}` }, []));
+    });
+    table.append(row);
+  }
+  metricsBox.append(table);
+}
+
 function renderCharts(): void {
   for (const c of charts) c.destroy();
   charts.length = 0;
@@ -148,6 +181,7 @@ function applyFilter(): void {
 function render(): void {
   renderHeader();
   renderParams();
+  renderMetrics();
   renderCharts();
 }
 
