@@ -2,6 +2,7 @@ import { provideVSCodeDesignSystem, vsCodeCheckbox, vsCodeTextField } from '@vsc
 import type { ComparePanelToHost, CompareRun, HostToComparePanel } from '../../src/protocol/comparePanel';
 import { MetricChart, seriesColor, toPoints } from '../shared/charts';
 import { clear, el } from '../shared/dom';
+import { checkbox, textField } from '../shared/controls';
 import { groupOf } from '../shared/groups';
 import { onThemeChange } from '../shared/theme';
 import { getState, onHostMessage, post, setState } from '../shared/vscodeApi';
@@ -30,20 +31,8 @@ function send(message: ComparePanelToHost): void {
   post(message);
 }
 
-function checkbox(label: string, checked: boolean, onChange: (on: boolean) => void): HTMLElement {
-  const box = document.createElement('vscode-checkbox') as HTMLElement & { checked: boolean };
-  box.textContent = label;
-  box.checked = checked;
-  box.addEventListener('change', () => onChange(box.checked));
-  return box;
-}
-
-const filter = document.createElement('vscode-text-field') as HTMLElement & { value: string };
-filter.setAttribute('placeholder', 'Filter metrics');
-filter.setAttribute('aria-label', 'Filter metrics');
-filter.value = state.filter;
-filter.addEventListener('input', () => {
-  state.filter = filter.value;
+const filter = textField('Filter metrics', state.filter, (value) => {
+  state.filter = value;
   setState(state);
   applyFilter();
 });

@@ -1,6 +1,7 @@
 import { provideVSCodeDesignSystem, vsCodeCheckbox, vsCodeTag, vsCodeTextField } from '@vscode/webview-ui-toolkit';
 import type { HostToRunPanel, RunPanelToHost, RunSummary, SeriesData } from '../../src/protocol/runPanel';
 import { clear, el } from '../shared/dom';
+import { checkbox, textField } from '../shared/controls';
 import { getState, onHostMessage, post, setState } from '../shared/vscodeApi';
 import { onThemeChange } from '../shared/theme';
 import { MetricChart, toPoints } from '../shared/charts';
@@ -32,22 +33,15 @@ const imagesView = new ImagesView(
 );
 app.append(header, toolbar, chartsRoot, consoleView.element);
 
-const filter = document.createElement('vscode-text-field') as HTMLElement & { value: string };
-filter.setAttribute('placeholder', 'Filter metrics');
-filter.setAttribute('aria-label', 'Filter metrics');
-filter.value = state.filter;
-filter.addEventListener('input', () => {
-  state.filter = filter.value;
+const filter = textField('Filter metrics', state.filter, (value) => {
+  state.filter = value;
   setState(state);
   applyFilter();
 });
-const logScale = document.createElement('vscode-checkbox') as HTMLElement & { checked: boolean };
-logScale.textContent = 'Log scale';
-logScale.checked = state.logScale;
-logScale.addEventListener('change', () => {
-  state.logScale = logScale.checked;
+const logScale = checkbox('Log scale', state.logScale, (on) => {
+  state.logScale = on;
   setState(state);
-  for (const c of charts.values()) c.chart.setLogScale(state.logScale);
+  for (const c of charts.values()) c.chart.setLogScale(on);
 });
 toolbar.append(filter, logScale);
 

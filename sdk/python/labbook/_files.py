@@ -42,6 +42,23 @@ def hash_file(path):
     return size, h.hexdigest()
 
 
+def _replace_atomically(dst, fill):
+    """Write ``dst`` through a temporary file that ``fill(file, tmp_path)`` writes, then rename it."""
+    os.makedirs(os.path.dirname(dst), exist_ok=True)
+    tmp = "%s.tmp-%s" % (dst, secrets.token_hex(4))
+    try:
+        with open(tmp, "wb") as f:
+            result = fill(f, tmp)
+        os.replace(tmp, dst)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return result
+
+
 def copy_file(src, dst):
     """Copy ``src`` to ``dst`` (atomically replaced), hashing on the way: (size, sha256)."""
     os.makedirs(os.path.dirname(dst), exist_ok=True)
@@ -50,11 +67,11 @@ def copy_file(src, dst):
             return hash_file(src)
     except OSError:
         pass
-    tmp = "%s.tmp-%s" % (dst, secrets.token_hex(4))
-    h = hashlib.sha256()
-    size = 0
-    try:
-        with open(src, "rb") as fin, open(tmp, "wb") as fout:
+
+    def fill(fout, tmp):
+        h = hashlib.sha256()
+        size = 0
+        with open(src, "rb") as fin:
             while True:
                 chunk = fin.read(CHUNK)
                 if not chunk:
@@ -66,31 +83,16 @@ def copy_file(src, dst):
             os.chmod(tmp, os.stat(src).st_mode & 0o777)
         except OSError:
             pass
-        os.replace(tmp, dst)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return size, h.hexdigest()
+        return size, h.hexdigest()
+    return _replace_atomically(dst, fill)
 
 
 def write_bytes(dst, data):
     """Write ``data`` to ``dst`` (atomically replaced): (size, sha256)."""
-    os.makedirs(os.path.dirname(dst), exist_ok=True)
-    tmp = "%s.tmp-%s" % (dst, secrets.token_hex(4))
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-        os.replace(tmp, dst)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return len(data), hashlib.sha256(data).hexdigest()
+    def fill(f, tmp):
+        f.write(data)
+        return len(data), hashlib.sha256(data).hexdigest()
+    return _replace_atomically(dst, fill)
 
 
 def _inside(real, real_root):
