@@ -173,7 +173,7 @@ export class RunPanel extends Disposable {
     const store = this.index.store;
     return {
       statusMessage: run.statusMessage ?? '',
-      artifacts: store.getArtifacts(run.id).map((a) => ({ path: a.path, name: a.name, size: a.size })),
+      artifacts: store.getArtifacts(run.id).map((a) => ({ path: a.path, name: a.name, size: a.size, ...(a.caption ? { caption: a.caption } : {}) })),
       datasets: store.getDatasets(run.id).map((d) => ({ name: d.name, context: d.context, location: d.uri ?? d.path ?? '', size: d.size, sha256: d.sha256, description: d.description ?? '' })),
       env: store.getEnv(run.id),
       alerts: store.getAlertStates(run.id).map((a) => ({ condition: a.condition, message: a.message, level: a.level, triggeredStep: a.triggeredStep, triggeredValue: a.triggeredValue })),

@@ -10,6 +10,7 @@ export interface ImageEntry {
   readonly name: string;
   /** The step the image belongs to, when its name says. */
   readonly step: number | null;
+  readonly caption?: string;
 }
 
 export interface ImageGroup {
@@ -37,7 +38,7 @@ const PATTERNS: ReadonlyArray<{ re: RegExp; generic: boolean }> = [
   { re: /^(.+?)[_-](\d+)\.[a-z]+$/i, generic: true },
 ];
 
-export function imageGroups(artifacts: ReadonlyArray<{ readonly path: string; readonly name: string }>): ImageGroup[] {
+export function imageGroups(artifacts: ReadonlyArray<{ readonly path: string; readonly name: string; readonly caption?: string }>): ImageGroup[] {
   const groups = new Map<string, { generic: boolean; entries: ImageEntry[] }>();
   for (const a of artifacts) {
     if (!isImageName(a.name)) continue;
@@ -54,7 +55,7 @@ export function imageGroups(artifacts: ReadonlyArray<{ readonly path: string; re
     }
     const id = `${generic ? 'g' : 's'}:${key}`;
     const g = groups.get(id) ?? { generic, entries: [] };
-    g.entries.push({ path: a.path, name: a.name, step });
+    g.entries.push({ path: a.path, name: a.name, step, ...(a.caption ? { caption: a.caption } : {}) });
     groups.set(id, g);
   }
   const out: ImageGroup[] = [];

@@ -23,7 +23,8 @@ export interface RunSummary {
   readonly folder: string;
   /** Message of the last status record (a failed run's traceback). */
   readonly statusMessage: string;
-  readonly artifacts: ReadonlyArray<{ readonly path: string; readonly name: string; readonly size: number | null }>;
+  /** `caption` is set for images logged with one (`log_image`). */
+  readonly artifacts: ReadonlyArray<{ readonly path: string; readonly name: string; readonly size: number | null; readonly caption?: string }>;
   readonly datasets: ReadonlyArray<{ readonly name: string; readonly context: string; readonly location: string; readonly size: number | null; readonly sha256: string | null; readonly description: string }>;
   /** Environment captured by the writer (command, git, python, packages, os, hardware). */
   readonly env: Readonly<Record<string, unknown>>;

@@ -71,6 +71,7 @@ describe('artifacts: where they are, and their images', () => {
       ['samples', [2, 10]],
     ]);
     assert.strictEqual(groups.find((g) => g.key === 'samples')!.entries[0].path, 'embedded:png:3:4:f', 'paths are kept for getImage');
+    assert.strictEqual(imageGroups([{ path: 'p', name: 'images/a/step_1.png', caption: 'epoch 1' }])[0].entries[0].caption, 'epoch 1');
     assert.ok(isImageName('x.webp') && !isImageName('x.svg') && !isImageName('png'));
   });
 

@@ -32,6 +32,8 @@ describe('run log format: artifacts, datasets, env, alerts, console', () => {
     appendEvents(ws.eventsFile('r'), [
       header('r'),
       { t: 'artifact', path: 'artifacts/model/w.pt', name: 'model/w.pt', size: 10, sha256: 'ab', time: 5 },
+      { t: 'artifact', path: 'artifacts/images/val/pred/step_40.png', name: 'images/val/pred/step_40.png', size: 7, step: 40, caption: 'epoch 40' },
+      { t: 'artifact', path: 'artifacts/images/val/pred/step_x.png', name: 'images/val/pred/step_x.png', step: -1 },
       { t: 'dataset', name: 'train', path: 'data/train.csv', size: 100, sha256: 'cd', context: 'training' },
       { t: 'dataset', name: 'imagenet', uri: 's3://b/imagenet' },
       { t: 'env', values: { python: { version: '3.11' }, cwd: '/x' } },
@@ -40,7 +42,11 @@ describe('run log format: artifacts, datasets, env, alerts, console', () => {
     ]);
     await ws.indexer.sync();
     const run = ws.store.getRun('r')!;
-    assert.deepStrictEqual(ws.store.getArtifacts(run.id), [{ path: 'artifacts/model/w.pt', name: 'model/w.pt', size: 10, sha256: 'ab', time: 5 }]);
+    assert.deepStrictEqual(ws.store.getArtifacts(run.id), [
+      { path: 'artifacts/images/val/pred/step_40.png', name: 'images/val/pred/step_40.png', size: 7, sha256: null, time: null, step: 40, caption: 'epoch 40' },
+      { path: 'artifacts/images/val/pred/step_x.png', name: 'images/val/pred/step_x.png', size: null, sha256: null, time: null, step: null, caption: null },
+      { path: 'artifacts/model/w.pt', name: 'model/w.pt', size: 10, sha256: 'ab', time: 5, step: null, caption: null },
+    ]);
     const ds = ws.store.getDatasets(run.id);
     assert.deepStrictEqual(ds.map((d) => [d.name, d.path, d.uri, d.context]), [['imagenet', null, 's3://b/imagenet', ''], ['train', 'data/train.csv', null, 'training']]);
     assert.deepStrictEqual(ws.store.getEnv(run.id), { python: { version: '3.11' }, cwd: '/y' });

@@ -70,12 +70,15 @@ export class ImagesView {
     let index = Math.min(this.chosen.get(g.key) ?? last, last);
     const label = el('span', { className: 'muted' });
     const frame = el('div', { className: 'image-card', attrs: { 'data-key': g.key } });
-    const card = el('figure', { className: 'image-group' }, [el('figcaption', {}, [el('span', { className: 'image-key', text: g.key }), label]), frame]);
+    const caption = el('p', { className: 'image-caption muted' });
+    const card = el('figure', { className: 'image-group' }, [el('figcaption', {}, [el('span', { className: 'image-key', text: g.key }), label]), frame, caption]);
     const show = (): void => {
       const e = g.entries[index];
       label.textContent = e.step !== null ? ` step ${e.step}${g.entries.length > 1 ? ` (${index + 1} of ${g.entries.length})` : ''}` : '';
       frame.dataset.path = e.path;
       frame.title = `${e.name} (click to open)`;
+      caption.textContent = e.caption ?? '';
+      caption.hidden = !e.caption;
       this.fill(frame, e.path, e.name);
     };
     if (g.entries.length > 1) {

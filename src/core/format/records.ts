@@ -28,7 +28,11 @@ export interface TagsRecord { readonly t: 'tags'; readonly tags: string[]; reado
 export interface SetRecord { readonly t: 'set'; readonly name?: string; readonly description?: string; readonly time?: number }
 export interface NoteRecord { readonly t: 'note'; readonly text: string; readonly time?: number }
 
-export interface ArtifactRecord { readonly t: 'artifact'; readonly path: string; readonly name: string; readonly size?: number; readonly sha256?: string; readonly time?: number }
+export interface ArtifactRecord {
+  readonly t: 'artifact'; readonly path: string; readonly name: string; readonly size?: number; readonly sha256?: string; readonly time?: number;
+  /** Images logged per step (`log_image`): the step and an optional caption. */
+  readonly step?: number; readonly caption?: string;
+}
 export interface DatasetRecord {
   readonly t: 'dataset'; readonly name: string; readonly path?: string; readonly uri?: string; readonly size?: number;
   readonly sha256?: string; readonly description?: string; readonly context?: string; readonly time?: number;
@@ -198,7 +202,14 @@ function toRecord(o: Record<string, unknown>): ParsedLine {
       if (raw === undefined) return { kind: 'invalid', reason: 'artifact without a string "path"' };
       const safe = safeRunPath(raw);
       if (!safe) return { kind: 'invalid', reason: `artifact path ${JSON.stringify(raw)} leaves the run folder` };
-      return { kind: 'record', record: { t, path: safe, name: optionalString(o, 'name') ?? safe.replace(/^artifacts\//, ''), size: optionalNumber(o, 'size'), sha256: optionalString(o, 'sha256'), time } };
+      const step = optionalNumber(o, 'step');
+      return {
+        kind: 'record',
+        record: {
+          t, path: safe, name: optionalString(o, 'name') ?? safe.replace(/^artifacts\//, ''), size: optionalNumber(o, 'size'), sha256: optionalString(o, 'sha256'), time,
+          step: step !== undefined && Number.isSafeInteger(step) && step >= 0 ? step : undefined, caption: optionalString(o, 'caption'),
+        },
+      };
     }
     case 'dataset': {
       const name = optionalString(o, 'name');

@@ -67,6 +67,11 @@ export const MIGRATIONS: readonly string[] = [
   -- that it survives a run being read again.
   CREATE TABLE run_edits (uid TEXT PRIMARY KEY, file TEXT NOT NULL, name TEXT, note TEXT, tags TEXT, archived INTEGER) WITHOUT ROWID;
   `,
+  // 3: images logged per step carry their step and a caption (rows read before stay without; a rebuild fills them).
+  `
+  ALTER TABLE artifacts ADD COLUMN step INTEGER;
+  ALTER TABLE artifacts ADD COLUMN caption TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -30,7 +30,10 @@ export interface RunRow {
 
 export interface SeriesRow { readonly id: number; readonly key: string; readonly count: number; readonly lastStep: number | null }
 
-export interface ArtifactRow { readonly path: string; readonly name: string; readonly size: number | null; readonly sha256: string | null; readonly time: number | null }
+export interface ArtifactRow {
+  readonly path: string; readonly name: string; readonly size: number | null; readonly sha256: string | null; readonly time: number | null;
+  readonly step: number | null; readonly caption: string | null;
+}
 export interface DatasetRow {
   readonly name: string; readonly context: string; readonly path: string | null; readonly uri: string | null; readonly size: number | null;
   readonly sha256: string | null; readonly description: string | null; readonly time: number | null;
@@ -287,8 +290,10 @@ export class Store {
     this.run('UPDATE series SET count = count + ?, last_step = MAX(COALESCE(last_step, -1), ?) WHERE id = ?', [added, maxStep, seriesId]);
   }
 
-  addArtifact(runId: number, a: { path: string; name: string; size?: number; sha256?: string; time?: number }): void {
-    this.run('INSERT OR REPLACE INTO artifacts(run_id, path, name, size, sha256, time) VALUES (?, ?, ?, ?, ?, ?)', [runId, a.path, a.name, a.size ?? null, a.sha256 ?? null, a.time ?? null]);
+  addArtifact(runId: number, a: { path: string; name: string; size?: number; sha256?: string; time?: number; step?: number; caption?: string }): void {
+    this.run('INSERT OR REPLACE INTO artifacts(run_id, path, name, size, sha256, time, step, caption) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
+      runId, a.path, a.name, a.size ?? null, a.sha256 ?? null, a.time ?? null, a.step ?? null, a.caption ?? null,
+    ]);
   }
 
   clearArtifacts(runId: number): void {
@@ -423,8 +428,9 @@ export class Store {
   }
 
   getArtifacts(runId: number): ArtifactRow[] {
-    return this.all('SELECT path, name, size, sha256, time FROM artifacts WHERE run_id = ? ORDER BY name', [runId]).map((r) => ({
+    return this.all('SELECT path, name, size, sha256, time, step, caption FROM artifacts WHERE run_id = ? ORDER BY name', [runId]).map((r) => ({
       path: r.path as string, name: r.name as string, size: r.size as number | null, sha256: r.sha256 as string | null, time: r.time as number | null,
+      step: r.step as number | null, caption: r.caption as string | null,
     }));
   }
 
