@@ -4,6 +4,7 @@ import type { IndexService } from './indexService';
 import type { WorkspaceIndexes } from './workspaceIndexes';
 import type { ExperimentsTree, TreeNode } from './tree/experimentsTree';
 import { RunPanel } from './panels/runPanel';
+import { metricsCsv } from './core/export';
 import { ComparePanel } from './panels/comparePanel';
 import { registerEditCommands } from './runEdits';
 
@@ -97,6 +98,24 @@ export function registerCommands(c: CommandContext): vscode.Disposable[] {
     vscode.commands.registerCommand('labbook.compareRuns', async (arg?: unknown, selected?: unknown) => {
       const refs = await resolveRuns(arg, selected);
       if (refs) ComparePanel.show(c.context.extensionUri, refs, c.problems, show);
+    }),
+    vscode.commands.registerCommand('labbook.exportMetricsCsv', async (arg?: unknown, target?: unknown) => {
+      const ref = await resolveRun(arg, 'Export the metrics of which run?');
+      const run = ref && ref.index.store.getRun(ref.uid);
+      if (!ref || !run) return;
+      const store = ref.index.store;
+      const csv = metricsCsv(store.listSeries(run.id).map((s) => ({ key: s.key, ...store.getPoints(s.id) })));
+      const safeName = run.name.replace(/[^A-Za-z0-9._-]+/g, '_') || 'run';
+      // A target path (absolute, or a Uri) comes from scripts and tests; users pick a file.
+      const uri = target instanceof vscode.Uri ? target : typeof target === 'string' ? vscode.Uri.file(target)
+        : await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(ref.index.folder.uri, `${safeName}-metrics.csv`), filters: { CSV: ['csv'] }, title: `Export the metrics of ${run.name}` });
+      if (!uri) return;
+      await vscode.workspace.fs.writeFile(uri, Buffer.from(csv, 'utf8'));
+      if (target === undefined) {
+        void vscode.window.showInformationMessage(`Labbook: metrics of ${run.name} written to ${vscode.workspace.asRelativePath(uri)}.`, 'Open').then((choice) => {
+          if (choice === 'Open') void vscode.commands.executeCommand('vscode.open', uri);
+        });
+      }
     }),
     vscode.commands.registerCommand('labbook.toggleArchived', () => c.tree.setShowArchived(!c.tree.showArchived)),
     vscode.commands.registerCommand('labbook.openRun', async (arg?: unknown) => {

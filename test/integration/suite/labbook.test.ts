@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LabbookApi } from '../../../src/api';
@@ -92,6 +94,18 @@ describe('Labbook in the extension host', function () {
       assert.deepEqual(normalize(api.snapshot()), before);
       return true;
     });
+  });
+
+  it('labbook.exportMetricsCsv writes the run\'s metrics as a CSV table', async function () {
+    const file = path.join(os.tmpdir(), `labbook-export-${process.pid}.csv`);
+    try {
+      await vscode.commands.executeCommand('labbook.exportMetricsCsv', SEED.runId, file);
+      const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
+      assert.match(lines[0], /^step,/);
+      assert.equal(lines.length, SEED.steps + 1, 'a header and a row per step');
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
   });
 
   it('labbook.openRun opens a webview tab titled with the run name', async function () {
