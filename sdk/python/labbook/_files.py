@@ -28,18 +28,25 @@ def clean_artifact_path(artifact_path):
     return "/".join(parts)
 
 
-def hash_file(path):
-    """(size, sha256 hex) of a file's content."""
+def _hash_stream(fin, out=None):
+    """(size, sha256 hex) of what ``fin`` holds, copying it to ``out`` on the way when given."""
     h = hashlib.sha256()
     size = 0
-    with open(path, "rb") as f:
-        while True:
-            chunk = f.read(CHUNK)
-            if not chunk:
-                break
-            h.update(chunk)
-            size += len(chunk)
+    while True:
+        chunk = fin.read(CHUNK)
+        if not chunk:
+            break
+        h.update(chunk)
+        if out is not None:
+            out.write(chunk)
+        size += len(chunk)
     return size, h.hexdigest()
+
+
+def hash_file(path):
+    """(size, sha256 hex) of a file's content."""
+    with open(path, "rb") as f:
+        return _hash_stream(f)
 
 
 def _replace_atomically(dst, fill):
@@ -69,21 +76,13 @@ def copy_file(src, dst):
         pass
 
     def fill(fout, tmp):
-        h = hashlib.sha256()
-        size = 0
         with open(src, "rb") as fin:
-            while True:
-                chunk = fin.read(CHUNK)
-                if not chunk:
-                    break
-                h.update(chunk)
-                fout.write(chunk)
-                size += len(chunk)
+            result = _hash_stream(fin, fout)
         try:
             os.chmod(tmp, os.stat(src).st_mode & 0o777)
         except OSError:
             pass
-        return size, h.hexdigest()
+        return result
     return _replace_atomically(dst, fill)
 
 
