@@ -65,4 +65,4 @@ for epoch in range(config["epochs"]):
 
 labbook.note("Final weights: w = (%.3f, %.3f), b = %.3f" % (w[0], w[1], b))
 labbook.finish()
-print("done: run %s, val/acc %.3f; see it in the Labbook sidebar" % (run.id, val_acc))
+print("done: run %s, val/acc %.3f; see it in the Labbook sidebar" % (run.name, val_acc))
