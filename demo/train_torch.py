@@ -11,7 +11,6 @@ train/grad_norm and lr, system metrics (every --system-interval seconds), the da
 """
 
 import argparse
-import math
 import os
 import random
 import sys
@@ -23,15 +22,13 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.p
 import labbook  # noqa: E402
 from labbook.integrations.torch import grad_norm, log_lr, log_model_info, save_checkpoint  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import train as moons  # noqa: E402  (the plain-Python demo: the same two-moons data)
+
 
 def two_moons(n, noise, rng):
-    rows = []
-    for i in range(n):
-        label = i % 2
-        t = math.pi * rng.random()
-        x, y = (math.cos(t), math.sin(t)) if label == 0 else (1.0 - math.cos(t), 0.5 - math.sin(t))
-        rows.append((x + rng.gauss(0.0, noise) - 0.5, y + rng.gauss(0.0, noise) - 0.25, label))
-    return rows
+    """train.py's data set as (x, y, label) rows."""
+    return [(x, y, label) for (x, y), label in moons.two_moons(n, noise, rng)]
 
 
 def main(argv=None):
