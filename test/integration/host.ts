@@ -31,7 +31,7 @@ async function main(): Promise<number> {
   const workspace = createTestWorkspace();
   const resultsFile = path.join(tmp, 'results.json');
   const config: IntegrationConfig = {
-    files: suiteFiles(path.join(harnessOut, 'integration', 'suite')),
+    files: [...suiteFiles(path.join(harnessOut, 'integration', 'suite')), ...suiteFiles(path.join(harnessOut, 'hostile', 'integration'))],
     resultsFile,
     timeoutMs: 60_000,
     grep: process.env.LABBOOK_TEST_GREP,

@@ -73,6 +73,7 @@ export function runMocha(opts: RunOptions): Promise<SuiteResults> {
 }
 
 export function suiteFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir)
     .filter((f) => f.endsWith('.test.js'))

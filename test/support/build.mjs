@@ -16,6 +16,7 @@ const entryPoints = [
   rel('test/integration/host.ts'),
   rel('test/integration/electron.ts'),
   ...list('test/integration/suite', '.test.ts'),
+  ...list('test/hostile/integration', '.test.ts'),
   rel('test/e2e/run.ts'),
   ...list('test/e2e', '.e2e.ts'),
   rel('test/support/serve.ts'),
