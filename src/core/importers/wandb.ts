@@ -232,7 +232,6 @@ function parseJsonValue(text: string): unknown {
 
 /** Keeps what a terminal would show of console text: the last `\r`-overwrite of each line, no ANSI escapes. */
 export function cleanConsole(text: string): string {
-  // eslint-disable-next-line no-control-regex
   const noAnsi = text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '');
   return noAnsi
     .split('\n')
