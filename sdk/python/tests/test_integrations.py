@@ -28,6 +28,16 @@ HAVE_LIGHTNING = HAVE_TORCH and (have("lightning") or have("pytorch_lightning"))
 HAVE_KERAS = have("keras") and (have("tensorflow") or HAVE_TORCH)
 HAVE_HF = HAVE_TORCH and have("transformers", "accelerate")
 
+# Where the frameworks must be there (CI's framework venv), a missing one fails instead of skipping.
+REQUIRED = os.environ.get("LABBOOK_REQUIRE_FRAMEWORKS") == "1"
+
+
+def needs(available, what):
+    """skipUnless, except where LABBOOK_REQUIRE_FRAMEWORKS=1: then the test runs and fails loudly."""
+    if REQUIRED:
+        return lambda case: case
+    return unittest.skipUnless(available, what + " not installed")
+
 
 class ImportTests(LabbookTestCase):
 
@@ -96,7 +106,7 @@ class FrameworkCase(LabbookTestCase):
                 if key in m["values"]]
 
 
-@unittest.skipUnless(HAVE_TORCH, "torch not installed")
+@needs(HAVE_TORCH, "torch")
 class TorchTests(FrameworkCase):
 
     def test_plain_loop_helpers(self):
@@ -142,7 +152,7 @@ class TorchTests(FrameworkCase):
         self.assertEqual(recs[-1]["status"], "finished")
 
 
-@unittest.skipUnless(HAVE_LIGHTNING, "lightning not installed")
+@needs(HAVE_LIGHTNING, "lightning")
 class LightningTests(FrameworkCase):
 
     def test_logger(self):
@@ -190,7 +200,7 @@ class LightningTests(FrameworkCase):
         self.assertEqual(recs[-1]["status"], "finished")
 
 
-@unittest.skipUnless(HAVE_KERAS, "keras not installed")
+@needs(HAVE_KERAS, "keras")
 class KerasTests(FrameworkCase):
 
     def test_callback(self):
@@ -218,7 +228,7 @@ class KerasTests(FrameworkCase):
         self.assertEqual(recs[-1]["status"], "finished")
 
 
-@unittest.skipUnless(HAVE_HF, "transformers/accelerate not installed")
+@needs(HAVE_HF, "transformers/accelerate")
 class HuggingFaceTests(FrameworkCase):
 
     def test_trainer_callback(self):
