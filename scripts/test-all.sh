@@ -106,7 +106,7 @@ for step in "${STEPS[@]}"; do
         SUMMARY+=("python-frameworks: skipped (no framework venv)")
       fi ;;
     package)     run_step package - npm run --silent package ;;
-    tools)       run_step tools - bash scripts/tools/ensure-code-server.sh ;;
+    tools)       run_step tools - bash -c 'bash scripts/tools/ensure-code-server.sh && bash scripts/tools/ensure-chromium.sh' ;;
     harness)     run_step harness - node test/support/build.mjs ;;
     integration) run_step integration integration timeout -k 10 900 node out/harness/integration/host.js ;;
     e2e)         run_step e2e e2e timeout -k 10 900 node out/harness/e2e/run.js ;;
