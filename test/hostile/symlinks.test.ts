@@ -13,8 +13,12 @@ import { readEmbedded } from '../../src/core/importers/embedded';
 import { readMlflowFileStore } from '../../src/core/importers/mlflowFiles';
 import { readWandbRun } from '../../src/core/importers/wandb';
 import { readDvclive } from '../../src/core/importers/dvclive';
+import { TensorBoardRunReader } from '../../src/core/importers/tensorboard';
+import { importFinders } from '../../src/core/importers/sources';
+import { ImportIndex } from '../../src/core/ingest/importIndex';
+import { fileVersionEvent, scalarEvents } from '../unit/support/tfevents';
 import { ProblemList } from '../../src/core/problems';
-import { appendEvents, header, workspace } from '../unit/support/helpers';
+import { appendEvents, header, loadSql, workspace } from '../unit/support/helpers';
 import { png } from '../unit/support/png';
 import { leaks, sandbox, SECRET, type Sandbox } from './support/outside';
 
@@ -263,6 +267,34 @@ describe('hostile: links leading outside the workspace', () => {
       const run = await readDvclive(s.root, 'dvclive', new ProblemList(), LONG_AGO);
       assert.deepStrictEqual(run.artifacts, []);
       assert.ok(!leaks(run));
+    });
+  });
+
+  describe('other trackers', () => {
+    it('TensorBoard: an hparams.yaml linked outside is not read', async () => {
+      const s = sandbox();
+      s.write('tb/run/events.out.tfevents.1700000000.host', Buffer.concat([fileVersionEvent(1_700_000_000), ...scalarEvents('loss', [[0, 1]])]));
+      fs.writeFileSync(s.secretFile, `${SECRET}: 1\n: bad yaml ${SECRET}\n`);
+      s.link('tb/run/hparams.yaml', s.secretFile);
+      const problems = new ProblemList();
+      const run = await new TensorBoardRunReader(s.root, path.join(s.root, 'tb', 'run'), problems).read(LONG_AGO);
+      assert.ok(run);
+      assert.ok(!leaks(run));
+      assert.ok(!leaks(problems.messages));
+    });
+
+    it('a folder in labbook.import.folders that links outside is not searched', async () => {
+      const s = sandbox();
+      const store = path.join(s.outside, 'data', 'mlruns');
+      fs.mkdirSync(path.join(store, '1', 'abc', 'params'), { recursive: true });
+      fs.writeFileSync(path.join(store, '1', 'meta.yaml'), `experiment_id: '1'\nlifecycle_stage: active\nname: ${SECRET}\n`);
+      fs.writeFileSync(path.join(store, '1', 'abc', 'meta.yaml'), `run_id: abc\nrun_name: ${SECRET}\nexperiment_id: '1'\nstatus: 3\nlifecycle_stage: active\n`);
+      fs.writeFileSync(path.join(store, '1', 'abc', 'params', 'key'), SECRET);
+      s.link('data', path.join(s.outside, 'data'));
+      const ws = await workspace({ root: s.root });
+      const finders = importFinders(await loadSql(), { searchWorkspace: false, folders: [path.join(s.root, 'data')] });
+      await new ImportIndex(ws.store, s.root, finders, ws.problems).sync(true);
+      assert.deepStrictEqual(ws.store.listRuns(), []);
     });
   });
 
