@@ -5,6 +5,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { execFileSync } from 'child_process';
 import { readArtifactImage } from '../../src/core/artifacts';
 import { appendEdit, editsPath } from '../../src/core/edits';
 import { walkFolders } from '../../src/core/fsWalk';
@@ -23,6 +24,31 @@ import { png } from '../unit/support/png';
 import { leaks, sandbox, SECRET, type Sandbox } from './support/outside';
 
 const LONG_AGO = 4_000_000_000;
+
+/** `promise`, or 'hung' when it has not settled after `ms`. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | 'hung'> {
+  return Promise.race([promise, new Promise<'hung'>((r) => setTimeout(() => r('hung'), ms).unref())]);
+}
+
+/** A named pipe at `file`, or undefined where `mkfifo` is missing. */
+function fifo(file: string): string | undefined {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  try {
+    execFileSync('mkfifo', [file]);
+    return file;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Lets an open that waits on the pipe's other end go on (so a failing run still ends). */
+function release(pipe: string, side: 'reader' | 'writer'): void {
+  try {
+    fs.closeSync(fs.openSync(pipe, (side === 'reader' ? fs.constants.O_RDONLY : fs.constants.O_WRONLY) | fs.constants.O_NONBLOCK));
+  } catch {
+    // nobody waiting
+  }
+}
 
 /** A sandbox whose workspace holds one ordinary run `labbook/good` that must keep loading. */
 function withGoodRun(): Sandbox {
@@ -88,6 +114,16 @@ describe('hostile: links leading outside the workspace', () => {
       assert.strictEqual(fs.readFileSync(s.bashrc, 'utf8'), s.bashrcText);
     });
 
+    it('an edits file that is a named pipe makes the edit fail at once instead of hanging', async function () {
+      const s = sandbox();
+      const pipe = fifo(path.join(s.root, 'labbook', 'run-p', 'labbook.edits.jsonl'));
+      if (!pipe) this.skip();
+      const outcome = await within(appendEdit(s.root, 'labbook/run-p/labbook.edits.jsonl', 'run-p', { t: 'set', name: 'n' }).then(() => 'written', (e: Error) => e.message), 3000);
+      release(pipe, 'reader');
+      assert.notStrictEqual(outcome, 'hung');
+      assert.match(String(outcome), /labbook\/run-p\/labbook\.edits\.jsonl/);
+    });
+
     it('an edits file linked outside is not read by the indexer either', async () => {
       const s = withGoodRun();
       fs.writeFileSync(s.secretFile, JSON.stringify({ t: 'set', name: SECRET, uid: 'good' }) + '\n');
@@ -117,6 +153,18 @@ describe('hostile: links leading outside the workspace', () => {
       // Reported once, not at every poll.
       await ws.indexer.sync([link]);
       assert.strictEqual(ws.problems.messages.filter((m) => m.includes('labbook/run-l/events.jsonl')).length, 1);
+    });
+
+    it('an events.jsonl that is a named pipe does not hang indexing', async function () {
+      const s = withGoodRun();
+      const pipe = fifo(path.join(s.root, 'labbook', 'run-p', 'events.jsonl'));
+      if (!pipe) this.skip();
+      const ws = await indexed(s);
+      const outcome = await within(ws.indexer.sync([pipe]).then(() => 'done', () => 'done'), 3000);
+      release(pipe, 'writer');
+      assert.strictEqual(outcome, 'done');
+      await ws.indexer.sync();
+      assert.ok(ws.store.getRun('good'));
     });
 
     it('an events.jsonl in a run folder that links outside is not read', async () => {
