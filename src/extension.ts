@@ -9,6 +9,7 @@ import { RunPanel } from './panels/runPanel';
 import { ComparePanel } from './panels/comparePanel';
 import { registerCommands } from './commands';
 import { notifyAlerts } from './alertNotifier';
+import { notify, shownNotifications } from './notifications';
 import { applyTerminalEnvironment, copyPythonSdk, runQuickstart } from './sdkSetup';
 
 let indexes: WorkspaceIndexes | undefined;
@@ -24,7 +25,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
     if (e.affectsConfiguration('labbook')) applyTerminalEnvironment(context, folder);
   }));
   if (!folder) {
-    return { whenIdle: async () => undefined, snapshot: () => ({ experiments: [] }) };
+    return { whenIdle: async () => undefined, snapshot: () => ({ experiments: [] }), notifications: shownNotifications };
   }
   const SQL = await initSqlJs({ locateFile: (file: string) => path.join(context.extensionPath, 'dist', file) });
   const all = new WorkspaceIndexes(SQL, problems);
@@ -52,7 +53,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
   context.subscriptions.push(vscode.commands.registerCommand('labbook.runQuickstart', async () => {
     const target = all.all().length > 1 ? await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Run the quickstart in which folder?' }) : folder;
     if (!target) {
-      if (all.all().length === 0) void vscode.window.showInformationMessage('Labbook: open a folder first; the quickstart writes a script and its run there.');
+      if (all.all().length === 0) void notify('info', 'Labbook: open a folder first; the quickstart writes a script and its run there.');
       return;
     }
     await runQuickstart(context, target);
@@ -68,6 +69,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
   return {
     whenIdle: () => all.whenIdle(),
     snapshot: () => tree.snapshot(),
+    notifications: shownNotifications,
   };
 }
 

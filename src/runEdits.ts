@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { appendEdit, editsPath, type EditRecord } from './core/edits';
 import type { IndexService } from './indexService';
 import type { RunRef } from './commands';
+import { notify } from './notifications';
 
 /** Writes a user's edit of a run to its edits file (the truth), then waits until the index has it. */
 export async function editRun(index: IndexService, uid: string, record: EditRecord): Promise<void> {
@@ -24,7 +25,7 @@ export function registerEditCommands(resolveRun: (arg: unknown) => Promise<RunRe
     try {
       await fn(ref.index, ref.uid, value);
     } catch (e) {
-      void vscode.window.showErrorMessage(`Labbook: ${(e as Error).message}`);
+      void notify('error', `Labbook: ${(e as Error).message}`);
     }
   };
   return [

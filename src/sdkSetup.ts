@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { settings } from './settings';
+import { askModal, notify } from './notifications';
 
 /** Folder of the Python SDK shipped inside the extension. */
 export function pythonSdkDir(context: vscode.ExtensionContext): string {
@@ -26,7 +27,7 @@ export async function copyPythonSdk(context: vscode.ExtensionContext, folder: vs
   const source = path.join(pythonSdkDir(context), 'labbook');
   const target = path.join(folder.uri.fsPath, 'labbook_sdk', 'labbook');
   if (fs.existsSync(target)) {
-    const answer = await vscode.window.showWarningMessage(`${path.relative(folder.uri.fsPath, target)} exists. Replace it with the SDK of this Labbook version?`, { modal: true }, 'Replace');
+    const answer = await askModal(`${path.relative(folder.uri.fsPath, target)} exists. Replace it with the SDK of this Labbook version?`, 'Replace');
     if (answer !== 'Replace') return;
     await fs.promises.rm(target, { recursive: true, force: true });
   }
@@ -46,7 +47,7 @@ export async function copyPythonSdk(context: vscode.ExtensionContext, folder: vs
     '',
   ].join('\n');
   await fs.promises.writeFile(path.join(path.dirname(target), 'README.md'), note);
-  void vscode.window.showInformationMessage(`Labbook SDK copied to ${path.relative(folder.uri.fsPath, path.dirname(target))}/.`, 'Show').then((choice) => {
+  void notify('info', `Labbook SDK copied to ${path.relative(folder.uri.fsPath, path.dirname(target))}/.`, 'Show').then((choice) => {
     if (choice === 'Show') void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(target));
   });
 }
