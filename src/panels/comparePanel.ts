@@ -92,7 +92,7 @@ export class ComparePanel extends Disposable {
   }
 
   private onMessage(message: unknown): void {
-    if (!isComparePanelToHost(message)) return;
+    if (!isComparePanelToHost(message, (why) => this.problems.report(`compare panel: message refused: ${why}`))) return;
     if (message.type === 'ready') {
       this.ready = true;
       this.send();

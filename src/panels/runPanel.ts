@@ -89,7 +89,11 @@ export class RunPanel extends Disposable {
   }
 
   private onMessage(message: unknown): void {
-    if (!isRunPanelToHost(message)) return;
+    const refuse = (why: string) => {
+      this.problems.report(`run panel: message refused: ${why}`);
+      if ((message as { type?: unknown } | null)?.type === 'saveNote') void notify('error', `Labbook: the note was not saved: ${why}`);
+    };
+    if (!isRunPanelToHost(message, refuse)) return;
     if (message.type === 'ready') {
       this.ready = true;
       this.sendInit();

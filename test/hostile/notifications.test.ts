@@ -46,7 +46,10 @@ describe('hostile workspaces: log text in notifications', () => {
   it('random strings built from link syntax never come out as a link', () => {
     const pieces = ['[', ']', '(', ')', '<', '>', 'command:', 'https://', 'file:', ':', ' ', '\n', 'x', '"t"', '\\', '\u200b', 'labbook.runQuickstart'];
     let seed = 12345;
-    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+    const rand = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; // 32-bit LCG; the high bits are the random ones
+      return (seed >>> 8) % n;
+    };
     for (let i = 0; i < 20_000; i++) {
       let s = '';
       for (let j = rand(24); j >= 0; j--) s += pieces[rand(pieces.length)];
