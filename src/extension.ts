@@ -24,6 +24,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
   context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('labbook')) applyTerminalEnvironment(context, folder);
   }));
+  // Restricted Mode leaves terminals alone; trusting the workspace brings the SDK into them.
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => applyTerminalEnvironment(context, folder)));
   if (!folder) {
     return { whenIdle: async () => undefined, snapshot: () => ({ experiments: [] }), notifications: shownNotifications };
   }

@@ -14,6 +14,7 @@ import type { Problems } from '../core/problems';
 import { isRunPanelToHost, type HostToRunPanel, type RunSummary, type SeriesData } from '../protocol/runPanel';
 import { settings } from '../settings';
 import { notify } from '../notifications';
+import { requireTrust } from '../workspaceTrust';
 import { editRun } from '../runEdits';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
@@ -138,6 +139,7 @@ export class RunPanel extends Disposable {
   }
 
   private async extractImage(ref: EmbeddedRef, runFolder: string, key: string): Promise<vscode.Uri> {
+    requireTrust('Copying an image out of an event file to .labbook/images/');
     const root = this.index.folder.uri.fsPath;
     const bytes = await readEmbedded(root, ref, runFolder);
     const name = this.index.store.getArtifacts(this.index.store.getRun(this.uid)!.id).find((a) => a.path === key)?.name ?? `image.${ref.ext}`;
