@@ -3,7 +3,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { SqlJsStatic } from 'sql.js';
 import { Disposable } from './disposable';
-import { hasChanges, Indexer, mergeChanges, type IngestChanges } from './core/ingest/indexer';
+import { emptyChanges, hasChanges, Indexer, mergeChanges, type IngestChanges } from './core/ingest/indexer';
 import { ImportIndex } from './core/ingest/importIndex';
 import { importFinders } from './core/importers/sources';
 import { Store } from './core/store/store';
@@ -50,7 +50,7 @@ export class IndexService extends Disposable {
 
   private imports: ImportIndex;
 
-  private constructor(readonly folder: vscode.WorkspaceFolder, readonly store: Store, private indexer: Indexer, private readonly problems: Problems, private readonly SQL: SqlJsStatic) {
+  private constructor(readonly folder: vscode.WorkspaceFolder, private current: Store, private indexer: Indexer, private readonly problems: Problems, private readonly SQL: SqlJsStatic, private readOnly: boolean) {
     super();
     this.imports = this.newImportIndex();
   }
@@ -73,7 +73,19 @@ export class IndexService extends Disposable {
     return mergeChanges(changes, await this.imports.sync(force));
   }
 
-  static async create(folder: vscode.WorkspaceFolder, SQL: SqlJsStatic, problems: Problems): Promise<IndexService> {
+  /**
+   * Opens the folder's index. `readOnly` (Restricted Mode): an index in memory, built from the logs,
+   * and nothing written to the folder, until `enableWrites()`.
+   */
+  static async create(folder: vscode.WorkspaceFolder, SQL: SqlJsStatic, problems: Problems, options: { readOnly?: boolean } = {}): Promise<IndexService> {
+    const readOnly = options.readOnly === true;
+    const store = readOnly ? (await Store.open(SQL)).store : await IndexService.openIndexFile(folder, SQL, problems);
+    const service = new IndexService(folder, store, new Indexer(store, folder.uri.fsPath, settings().logRoot, problems), problems, SQL, readOnly);
+    service.startWatching();
+    return service;
+  }
+
+  private static async openIndexFile(folder: vscode.WorkspaceFolder, SQL: SqlJsStatic, problems: Problems): Promise<Store> {
     const root = folder.uri.fsPath;
     const dir = path.join(root, INDEX_DIR);
     try {
@@ -88,9 +100,39 @@ export class IndexService extends Disposable {
     }
     const { store, problem } = await Store.open(SQL, path.join(dir, INDEX_FILE));
     if (problem) problems.report(problem);
-    const service = new IndexService(folder, store, new Indexer(store, root, settings().logRoot, problems), problems, SQL);
-    service.startWatching();
-    return service;
+    return store;
+  }
+
+  /** The index (in memory while read-only). */
+  get store(): Store {
+    return this.current;
+  }
+
+  /** True while the workspace is untrusted: nothing is written to the folder. */
+  get isReadOnly(): boolean {
+    return this.readOnly;
+  }
+
+  /**
+   * The workspace became trusted: the index moves to its file in the folder and is read again
+   * with the workspace's own settings (which Restricted Mode ignored).
+   */
+  enableWrites(): Promise<void> {
+    if (!this.readOnly) return Promise.resolve();
+    return this.enqueue(async () => {
+      if (!this.readOnly) return emptyChanges();
+      const before = this.current;
+      const stored = await IndexService.openIndexFile(this.folder, this.SQL, this.problems);
+      this.current = stored;
+      this.readOnly = false;
+      before.close();
+      this.indexer = new Indexer(stored, this.folder.uri.fsPath, settings().logRoot, this.problems);
+      this.imports = this.newImportIndex();
+      const changes = mergeChanges(await this.indexer.sync(), await this.imports.sync(true));
+      // Everything shown so far came from the other index: views and panels take it all again.
+      for (const run of stored.listRuns()) changes.reset.add(run.uid);
+      return changes;
+    });
   }
 
   get logRoot(): string {
@@ -185,6 +227,7 @@ export class IndexService extends Disposable {
   }
 
   private scheduleSave(): void {
+    if (this.readOnly) return;
     const now = Date.now();
     if (!this.firstUnsavedAt) this.firstUnsavedAt = now;
     clearTimeout(this.saveTimer);
@@ -195,6 +238,7 @@ export class IndexService extends Disposable {
   /** Writes the index atomically; runs between syncs so it never meets an open transaction. */
   save(): Promise<void> {
     clearTimeout(this.saveTimer);
+    if (this.readOnly) return this.work;
     this.firstUnsavedAt = 0;
     const next = this.work.then(() => this.store.save()).catch((e) => this.problems.report(`saving the index failed: ${(e as Error).message}`));
     this.work = next;

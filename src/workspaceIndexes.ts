@@ -21,6 +21,10 @@ export class WorkspaceIndexes extends Disposable {
       for (const f of e.removed) void this.remove(f);
       for (const f of e.added) void this.add(f).then((s) => s.refresh());
     }));
+    // Restricted Mode keeps every index in memory; once the workspace is trusted they are written again.
+    this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      for (const s of this.all()) void s.enableWrites();
+    }));
   }
 
   /** Opens the index of every folder and reads what changed since last time. */
@@ -34,7 +38,7 @@ export class WorkspaceIndexes extends Disposable {
     const existing = this.services.get(key);
     if (existing) return existing;
     const prefix = (vscode.workspace.workspaceFolders?.length ?? 1) > 1 ? `${folder.name}: ` : '';
-    const service = await IndexService.create(folder, this.SQL, { report: (m) => this.problems.report(prefix + m) });
+    const service = await IndexService.create(folder, this.SQL, { report: (m) => this.problems.report(prefix + m) }, { readOnly: !vscode.workspace.isTrusted });
     this.services.set(key, service);
     this.listeners.set(key, [
       service.onDidChange((changes) => this.changeEmitter.fire({ index: service, changes })),
