@@ -305,6 +305,21 @@ describe('hostile: where the index lives (read-only folders, links)', () => {
     assert.deepStrictEqual(fs.readdirSync(elsewhere), []);
   });
 
+  it('saves again after .labbook was deleted while the workspace was open', async () => {
+    const root = tempDir('labbook-hostile-store-');
+    writeRealRuns(root, 1, 5);
+    const problems = new ProblemList();
+    const { store } = await openWorkspaceIndex(await loadSql(), root, problems);
+    await new Indexer(store, root, 'labbook', problems).sync();
+    fs.rmSync(path.join(root, '.labbook'), { recursive: true });
+    await store.save();
+    store.close();
+    const { store: again, problem } = await Store.open(await loadSql(), path.join(root, '.labbook', 'index.sqlite'));
+    assert.strictEqual(problem, undefined);
+    assert.strictEqual(again.listRuns().length, 1);
+    again.close();
+  });
+
   it('refuses to save when .labbook is replaced by a link after opening', async () => {
     const root = tempDir('labbook-hostile-store-');
     const elsewhere = tempDir('labbook-elsewhere-');

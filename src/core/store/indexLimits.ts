@@ -22,7 +22,7 @@ export function formatBytes(bytes: number): string {
   return `${Math.round(bytes / 1e3)} kB`;
 }
 
-const WHAT_TO_DO = 'To make room, narrow `labbook.logRoot` or `labbook.import.sources` (or move old runs out of the workspace), then run "Labbook: Rebuild Index".';
+const WHAT_TO_DO = 'To make room, narrow `labbook.logRoot` or `labbook.import.sources` (or move old runs out of the workspace), then run "Labbook: Rebuild Index from Run Logs".';
 
 /** Where an index of `bytes` bytes stands, with the message to show when it is not ok. */
 export function indexSizeStatus(bytes: number, limits: IndexLimits = INDEX_LIMITS): { level: IndexSizeLevel; message?: string } {

@@ -19,8 +19,11 @@ export class UnsafeIndexFolderError extends Error {}
  * The one check before anything is written into the index folder `dir` of workspace folder `root`:
  * `dir` must be a real folder (not a link, not a file) whose real path is inside the workspace
  * folder's real path. Throws `UnsafeIndexFolderError` (or the `lstat` error, e.g. ENOENT) otherwise.
+ * With `create`, a missing `dir` is created first (the user may delete `.labbook` while Labbook runs).
  */
-export async function assertSafeIndexFolder(root: string, dir: string): Promise<void> {
+export async function assertSafeIndexFolder(root: string, dir: string, opts: { create?: boolean } = {}): Promise<void> {
+  // mkdir never follows a link at `dir`: a link there (even a dangling one) fails with EEXIST and is refused below.
+  if (opts.create) await fs.promises.mkdir(dir).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'EEXIST') throw e; });
   const st = await fs.promises.lstat(dir);
   if (st.isSymbolicLink()) throw new UnsafeIndexFolderError(`${dir} is a link; Labbook does not write through links`);
   if (!st.isDirectory()) throw new UnsafeIndexFolderError(`${dir} is not a folder`);
@@ -116,6 +119,16 @@ export function crc32(data: Uint8Array, crc = 0): number {
   let c = ~crc >>> 0;
   for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8);
   return ~c >>> 0;
+}
+/** `crc32` over a large buffer in 16 MB slices, letting other work run between them. */
+export async function crc32Yielding(data: Uint8Array): Promise<number> {
+  const SLICE = 16 << 20;
+  let crc = 0;
+  for (let pos = 0; pos < data.length; pos += SLICE) {
+    crc = crc32(data.subarray(pos, pos + SLICE), crc);
+    if (pos + SLICE < data.length) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return crc;
 }
 const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
   let c = n;

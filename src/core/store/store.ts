@@ -1,7 +1,7 @@
 import * as path from 'path';
 import type { Database, SqlJsStatic, Statement, SqlValue } from 'sql.js';
 import { migrate } from './schema';
-import { assertSafeIndexFolder, crc32, moveAside, removeStaleTempFiles, writeChecksums, writeFileAtomic, type IndexChecksum } from './persistence';
+import { assertSafeIndexFolder, crc32Yielding, moveAside, removeStaleTempFiles, writeChecksums, writeFileAtomic, type IndexChecksum } from './persistence';
 import { formatBytes, INDEX_LIMITS, type IndexLimits } from './indexLimits';
 import { loadIndexFile, markClosed, markOpen } from './indexFile';
 import type { AlertLevel, RunStatusValue } from '../format/records';
@@ -149,12 +149,12 @@ export class Store {
     if (!this.dirty) return;
     const file = this.file;
     this.saving = (async () => {
-      if (this.workspaceRoot) await assertSafeIndexFolder(this.workspaceRoot, path.dirname(file));
+      if (this.workspaceRoot) await assertSafeIndexFolder(this.workspaceRoot, path.dirname(file), { create: true });
       const size = this.sizeBytes();
       if (size > INDEX_LIMITS.openMaxBytes) throw new Error(`the index is ${formatBytes(size)}, too large to save and load again`);
       const data = this.db.export();
       this.dirty = false;
-      const sum: IndexChecksum = { size: data.length, crc32: crc32(data) };
+      const sum: IndexChecksum = { size: data.length, crc32: await crc32Yielding(data) };
       await writeChecksums(file, this.onDisk ? [this.onDisk, sum] : [sum]);
       await writeFileAtomic(file, data);
       this.onDisk = sum;
