@@ -2,7 +2,7 @@
 // read-only folders, other processes' temp files. The index is a cache of the run logs: whatever
 // is done to it, Labbook opens, shows the logs' data (never wrong data) and rebuilds.
 import * as assert from 'assert';
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { SqlJsStatic } from 'sql.js';
@@ -144,6 +144,24 @@ describe('hostile: the index file', () => {
     const third = await Store.open(SQL, indexFile);
     assert.strictEqual(third.uncleanShutdown, false);
     third.store.close();
+  });
+
+  it('does not take another open window for an unclean shutdown', async () => {
+    const { indexFile } = await savedWorkspace(1, 5);
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      fs.writeFileSync(`${indexFile}.open`, `${other.pid}\n`);
+      const { store, uncleanShutdown } = await Store.open(await loadSql(), indexFile);
+      assert.strictEqual(uncleanShutdown, false);
+      store.close();
+    } finally {
+      other.kill();
+    }
+    await new Promise((r) => other.once('exit', r));
+    fs.writeFileSync(`${indexFile}.open`, `${other.pid}\n`);
+    const { store, uncleanShutdown } = await Store.open(await loadSql(), indexFile);
+    assert.strictEqual(uncleanShutdown, true, 'a mark left by a process that is gone');
+    store.close();
   });
 
   it('keeps at most two damaged copies aside, however often the index is damaged', async () => {

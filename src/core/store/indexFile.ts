@@ -42,7 +42,9 @@ export async function loadIndexFile(SQL: SqlJsStatic, file: string, limits: Inde
 /** Marks index `file` as open by a process; returns whether the mark was already there (the last process did not close it). */
 export async function markOpen(file: string): Promise<boolean> {
   const mark = `${file}.open`;
-  const existed = await fs.promises.lstat(mark).then(() => true, () => false);
+  const holder = await fs.promises.readFile(mark, { encoding: 'utf8', flag: fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) }).then((t) => t.slice(0, 20), () => undefined);
+  // A mark left by a process that is still running (another window on the same folder) is no unclean shutdown.
+  const existed = holder !== undefined && !isOtherLiveProcess(Number.parseInt(holder, 10));
   try {
     const handle = await fs.promises.open(mark, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | (fs.constants.O_NOFOLLOW ?? 0), 0o644);
     await handle.writeFile(`${process.pid}\n`);
@@ -51,6 +53,16 @@ export async function markOpen(file: string): Promise<boolean> {
     // No folder yet, a read-only folder or a link there: nothing to mark.
   }
   return existed;
+}
+
+function isOtherLiveProcess(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Removes the open mark of index `file` (a clean close). */
