@@ -74,22 +74,25 @@ describe('hostile: the index file', () => {
     assert.ok(detected > flips / 2, `most flips touch live bytes and must be noticed (noticed ${detected} of ${flips})`);
   });
 
-  it('opens an index file over 2 GiB without failing: it is set aside and rebuilt from the logs', async function () {
-    this.timeout(60_000);
-    const { root, indexFile, expected } = await savedWorkspace(2, 20);
-    sparseFile(indexFile, 2 ** 31 + 4096);
-    const started = Date.now();
-    const { store, problem } = await openAndSync(root, indexFile);
-    assert.match(problem ?? '', /index\.sqlite/);
-    assert.deepStrictEqual(snapshotStore(store), expected);
-    assert.ok(Date.now() - started < 20_000, 'the giant file is not read whole');
-    await store.save();
-    store.close();
-    assert.ok(fs.statSync(indexFile).size < 10_000_000, 'the rebuilt index replaced it');
-    const { store: again, problem: second } = await Store.open(await loadSql(), indexFile);
-    assert.strictEqual(second, undefined, 'the rebuilt index opens cleanly');
-    again.close();
-  });
+  for (const withChecksum of [true, false]) {
+    it(`opens an index file over 2 GiB without failing (${withChecksum ? 'with' : 'without'} a checksum file): it is set aside and rebuilt from the logs`, async function () {
+      this.timeout(60_000);
+      const { root, indexFile, expected } = await savedWorkspace(2, 20);
+      sparseFile(indexFile, 2 ** 31 + 4096);
+      if (!withChecksum) fs.rmSync(`${indexFile}.sum`, { force: true });
+      const started = Date.now();
+      const { store, problem } = await openAndSync(root, indexFile);
+      assert.match(problem ?? '', /index\.sqlite/);
+      assert.deepStrictEqual(snapshotStore(store), expected);
+      assert.ok(Date.now() - started < 20_000, 'the giant file is not read whole');
+      await store.save();
+      store.close();
+      assert.ok(fs.statSync(indexFile).size < 10_000_000, 'the rebuilt index replaced it');
+      const { store: again, problem: second } = await Store.open(await loadSql(), indexFile);
+      assert.strictEqual(second, undefined, 'the rebuilt index opens cleanly');
+      again.close();
+    });
+  }
 
   it('refuses an index larger than sql.js can hold even when its checksum file agrees, without reading it', async function () {
     this.timeout(60_000);

@@ -4,6 +4,9 @@ import { migrate } from './schema';
 import { formatBytes, type IndexLimits } from './indexLimits';
 import { readChecksums, readFileChecked, type IndexChecksum } from './persistence';
 
+/** Largest index without a checksum file that is loaded (after SQLite's quick check, about a second at this size) instead of rebuilt. */
+export const LEGACY_CHECK_MAX_BYTES = 32e6;
+
 /** Reads and checks the index file: a database, nothing (no file yet), or why it is unusable. */
 export async function loadIndexFile(SQL: SqlJsStatic, file: string, limits: IndexLimits): Promise<{ db?: Database; sum?: IndexChecksum; bad?: string }> {
   let st: fs.Stats;
@@ -18,6 +21,9 @@ export async function loadIndexFile(SQL: SqlJsStatic, file: string, limits: Inde
   if (st.size === 0) return {};
   if (st.size > limits.openMaxBytes) return { bad: `it is ${formatBytes(st.size)}, larger than sql.js can load (${formatBytes(limits.openMaxBytes)})` };
   const sums = await readChecksums(file);
+  // Written by a Labbook from before checksums (or its checksum file was deleted): a small one is checked
+  // once and kept, a large one is rebuilt rather than checked while the extension starts.
+  if (!sums && st.size > LEGACY_CHECK_MAX_BYTES) return { bad: `it has no checksum file and is too large (${formatBytes(st.size)}) to check while Labbook starts` };
   // A checksum file lists the versions a save may have left; none of this size means damage, and the file is not even read.
   if (sums && !sums.some((s) => s.size === st.size)) return { bad: sums.length ? 'its size does not match its checksum file' : 'its checksum file is damaged' };
   const { bytes, crc32 } = await readFileChecked(file);
@@ -27,7 +33,7 @@ export async function loadIndexFile(SQL: SqlJsStatic, file: string, limits: Inde
   try {
     db = new SQL.Database(bytes);
     if (!sums) {
-      // Written by a Labbook from before checksums: check its structure once; the next save adds a checksum.
+      // No checksum (see above): check its structure once; the next save adds a checksum.
       const check = db.exec('PRAGMA quick_check')[0]?.values[0]?.[0];
       if (check !== 'ok') throw new Error(`integrity check: ${String(check)}`);
     }
