@@ -167,8 +167,8 @@ export class IndexService extends Disposable {
       if (this.isDisposed) return;
       if (!opts.evenWhenFull && this.sizeLevel === 'stop') return;
       const changes = await job();
-      if (hasChanges(changes)) this.checkSize();
       if (hasChanges(changes)) {
+        this.checkSize();
         const alerts = evaluateAlerts(this.store, changes);
         this.scheduleSave();
         this.changeEmitter.fire(changes);
