@@ -6,6 +6,15 @@ export interface LabbookApi {
   whenIdle(): Promise<void>;
   /** The experiments and runs exactly as the Experiments tree shows them. */
   snapshot(): TreeSnapshot;
+  /** After each change of the Experiments tree: which rows were rendered again. */
+  onDidChangeTree(listener: (change: TreeChange) => void): { dispose(): void };
+}
+
+/** Rows of the Experiments tree rendered again: all of them (`whole`), or these experiments (with their runs) and runs. */
+export interface TreeChange {
+  readonly whole: boolean;
+  readonly experiments: readonly string[];
+  readonly runs: readonly string[];
 }
 
 export interface TreeSnapshot {
