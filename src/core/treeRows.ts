@@ -183,5 +183,9 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 
 function sameRun(a: RunView, b: RunView): boolean {
   return a.label === b.label && a.description === b.description && a.icon === b.icon && a.contextValue === b.contextValue
-    && a.status === b.status && JSON.stringify(a.tooltip) === JSON.stringify(b.tooltip);
+    && a.status === b.status && sameTooltip(a.tooltip, b.tooltip);
+}
+
+function sameTooltip(a: RunTooltip, b: RunTooltip): boolean {
+  return (Object.keys(a) as Array<keyof RunTooltip>).every((k) => a[k] === b[k]);
 }

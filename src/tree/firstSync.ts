@@ -17,12 +17,24 @@ export async function firstSync(indexes: WorkspaceIndexes, tree: ExperimentsTree
   try {
     await indexes.open();
     tree.reload();
-    const logs = (await Promise.all(indexes.all().map((i) => countRunLogs(path.join(i.folder.uri.fsPath, i.logRoot))))).reduce((a, b) => a + b, 0);
-    const title = logs ? `Indexing ${logs.toLocaleString()} run${logs === 1 ? '' : 's'}…` : 'Looking for runs…';
+    const logs = await Promise.all(indexes.all().map((i) => findEventFiles(path.join(i.folder.uri.fsPath, i.logRoot))));
+    const runs = logs.reduce((n, files) => n + files.filter(isRunLog).length, 0);
+    const title = runs ? `Indexing ${runs.toLocaleString()} run${runs === 1 ? '' : 's'}…` : 'Looking for runs…';
     view.message = title;
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Labbook: ${title}` }, () =>
-      Promise.all(indexes.all().map((i) => i.refresh())),
-    );
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Labbook: ${title}` }, async () => {
+      // Many runs: read them a batch at a time, each batch shown as soon as it is in the index.
+      let done = 0;
+      for (const [i, index] of indexes.all().entries()) {
+        const files = logs[i] ?? [];
+        for (let start = 0; files.length > BATCH && start < files.length; start += BATCH) {
+          const batch = files.slice(start, start + BATCH);
+          await index.syncFiles(batch);
+          done += batch.filter(isRunLog).length;
+          view.message = `${title} ${Math.min(done, runs).toLocaleString()} read`;
+        }
+      }
+      await Promise.all(indexes.all().map((i) => i.refresh()));
+    });
   } finally {
     tree.reload();
     await vscode.commands.executeCommand('setContext', READY_CONTEXT, true);
@@ -30,6 +42,7 @@ export async function firstSync(indexes: WorkspaceIndexes, tree: ExperimentsTree
   }
 }
 
-async function countRunLogs(logRoot: string): Promise<number> {
-  return (await findEventFiles(logRoot)).filter((f) => path.basename(f) === EVENTS_FILE).length;
-}
+/** Log files read per sync while the first sync fills a big workspace. */
+const BATCH = 100;
+
+const isRunLog = (file: string) => path.basename(file) === EVENTS_FILE;
