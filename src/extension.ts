@@ -15,6 +15,7 @@ import { applyTerminalEnvironment, copyPythonSdk, runQuickstart } from './sdkSet
 let indexes: WorkspaceIndexes | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<LabbookApi> {
+  const activatedAt = performance.now();
   const output = vscode.window.createOutputChannel('Labbook');
   context.subscriptions.push(output);
   const problems: Problems = { report: (m) => output.appendLine(`[${new Date().toLocaleTimeString()}] ${m}`) };
@@ -44,7 +45,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
     if (badge?.value !== view.badge?.value) view.badge = badge;
   };
   context.subscriptions.push(tree.onDidChangeTreeData(updateBadge));
-  const started = firstSync(all, tree, view).catch((e) => problems.report(`opening the index failed: ${(e as Error).stack ?? e}`));
+  const started = firstSync(all, tree, view, problems.report, activatedAt).catch((e) => problems.report(`opening the index failed: ${(e as Error).stack ?? e}`));
 
   context.subscriptions.push(...registerCommands({ context, indexes: all, tree, problems, output, view }));
   context.subscriptions.push({ dispose: () => RunPanel.disposeAll() });

@@ -103,7 +103,8 @@ export function treeModel(rows: readonly RunRow[], options: TreeModelOptions): T
     const parts = [run.deleted ? 'deleted' : status, coarseAgo(run.lastActivity ?? run.startTime, options.now, options.dateLabel)];
     if (run.source !== 'labbook' && mixed) parts.unshift(sourceLabel(run.source));
     if (run.archived) parts.unshift('archived');
-    if (disambiguation) parts.push(disambiguation);
+    // First: the sidebar is narrow and cuts the end of a description.
+    if (disambiguation) parts.unshift(disambiguation);
     runs.set(run.uid, {
       uid: run.uid,
       label: run.name,

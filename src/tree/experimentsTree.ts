@@ -31,6 +31,13 @@ interface FolderState {
   readonly runs: Map<string, RunNode>;
 }
 
+/** When a run started, short: the time of day today, else the day and time. */
+function startLabel(seconds: number): string {
+  const date = new Date(seconds * 1000);
+  const time = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return date.toDateString() === new Date().toDateString() ? time : `${date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })} ${time}`;
+}
+
 /** How often a running run is looked at again: it turns into a killed one by silence alone. */
 const SILENCE_CHECK_MS = 10_000;
 /** Without a running run, "N min ago" is looked at every minute. */
@@ -66,7 +73,7 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
       now: Date.now() / 1000,
       heartbeatTimeoutSeconds: settings().heartbeatTimeoutSeconds,
       showArchived: this.archivedShown,
-      startLabel: (s: number) => new Date(s * 1000).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }),
+      startLabel,
       dateLabel: (s: number) => new Date(s * 1000).toLocaleDateString(),
     };
     const indexes = this.indexes.all();

@@ -13,12 +13,21 @@ export const READY_CONTEXT = 'labbook.ready';
  * (the runs it held appear at once), then the run logs are read with "Indexing N runs…" in the
  * view and a progress indicator in the status bar.
  */
-export async function firstSync(indexes: WorkspaceIndexes, tree: ExperimentsTree, view: vscode.TreeView<TreeNode>): Promise<void> {
+export async function firstSync(indexes: WorkspaceIndexes, tree: ExperimentsTree, view: vscode.TreeView<TreeNode>, log: (message: string) => void, activatedAt: number): Promise<void> {
+  const since = () => `${Math.round(performance.now() - activatedAt)} ms`;
+  const steps: string[] = [`view after ${since()}`];
+  const firstRuns = tree.onDidRefreshRows(() => {
+    if (tree.allRuns().length === 0) return;
+    steps.push(`first runs shown after ${since()}`);
+    firstRuns.dispose();
+  });
   try {
     await indexes.open();
     tree.reload();
+    steps.push(`index open after ${since()}`);
     const logs = await Promise.all(indexes.all().map((i) => findEventFiles(path.join(i.folder.uri.fsPath, i.logRoot))));
     const runs = logs.reduce((n, files) => n + files.filter(isRunLog).length, 0);
+    steps.push(`${runs} run logs found after ${since()}`);
     const title = runs ? `Indexing ${runs.toLocaleString()} run${runs === 1 ? '' : 's'}…` : 'Looking for runs…';
     view.message = title;
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Labbook: ${title}` }, async () => {
@@ -39,6 +48,8 @@ export async function firstSync(indexes: WorkspaceIndexes, tree: ExperimentsTree
     tree.reload();
     await vscode.commands.executeCommand('setContext', READY_CONTEXT, true);
     view.message = undefined;
+    firstRuns.dispose();
+    log(`activation: ${[...steps, `first sync done after ${since()}`].join(', ')}`);
   }
 }
 

@@ -50,12 +50,12 @@ describe('tree rows', () => {
 
   it('tells apart runs of the same name in one experiment by start time, or by short id when they started together', () => {
     const m = treeModel([run('r1', { name: 'reverse', startTime: 100 }), run('r2', { name: 'reverse', startTime: 200 }), run('u', { name: 'unique' })], options);
-    assert.match(m.runs.get('r1')!.description, /started t100$/);
-    assert.match(m.runs.get('r2')!.description, /started t200$/);
+    assert.match(m.runs.get('r1')!.description, /^started t100 · /);
+    assert.match(m.runs.get('r2')!.description, /^started t200 · /);
     assert.doesNotMatch(m.runs.get('u')!.description, /started|#/);
     const same = treeModel([run('abcdef1234', { name: 'reverse', startTime: 100 }), run('fedcba9876', { name: 'reverse', startTime: 100 })], options);
-    assert.match(same.runs.get('abcdef1234')!.description, /#abcdef12$/);
-    assert.match(same.runs.get('fedcba9876')!.description, /#fedcba98$/);
+    assert.match(same.runs.get('abcdef1234')!.description, /^#abcdef12 · /);
+    assert.match(same.runs.get('fedcba9876')!.description, /^#fedcba98 · /);
     // Same names in different experiments are told apart by the tree already.
     const apart = treeModel([run('x', { name: 'reverse' }), run('y', { name: 'reverse', experiment: 'other' })], options);
     assert.doesNotMatch(apart.runs.get('x')!.description, /started|#/);
