@@ -122,6 +122,32 @@ describe('Experiments tree (e2e)', function () {
     await screenshot(page, '10-tree-first');
   });
 
+  it('says it is indexing, never "No runs yet", while a big workspace is read for the first time', async function () {
+    const big = fs.mkdtempSync(path.join(os.tmpdir(), 'labbook-e2e-big-'));
+    const started = Date.now() / 1000 - 7200;
+    for (let i = 0; i < 400; i++) {
+      const w = new RunWriter(path.join(big, 'labbook'), { project: `sweep-${i % 4}`, name: `trial-${i}`, time: started });
+      const lines = Array.from({ length: 50 }, (_, s) => JSON.stringify({ t: 'metrics', step: s, time: started + s, values: trainingCurve(s, i) }));
+      w.raw(lines.join('\n') + '\n').record({ t: 'status', status: 'finished', time: started + 60 });
+    }
+    const { page: fresh } = await openWorkbench(browser, `${server.baseUrl}/?folder=${encodeURIComponent(big).replace(/%2F/g, '/')}`, 'e2e-tree-big');
+    try {
+      await openViewContainer(fresh, 'Labbook');
+      const indexing = fresh.getByText(/Indexing 400 runs…/).first();
+      await indexing.waitFor({ state: 'visible', timeout: 60_000 });
+      assert.equal(await fresh.getByText('No runs yet.').count(), 0, 'the welcome said "No runs yet" while indexing');
+      await screenshot(fresh, '13-tree-indexing');
+      const pane = treeView(fresh, 'Experiments');
+      await treeRow(pane, 'sweep-0').waitFor({ state: 'visible', timeout: 60_000 });
+      await indexing.waitFor({ state: 'hidden', timeout: 60_000 });
+      assert.match((await treeRow(pane, 'sweep-0').textContent()) ?? '', /100 runs/);
+      await screenshot(fresh, '14-tree-indexed');
+    } finally {
+      await fresh.close();
+      fs.rmSync(big, { recursive: true, force: true });
+    }
+  });
+
   it('holds the tree still while a run writes, and a right-click acts on the clicked run', async function () {
     const pane = treeView(page, 'Experiments');
     const writer = new RunWriter(path.join(workspace, 'labbook'), { project: 'e2e-writing', name: 'busy-writer' });

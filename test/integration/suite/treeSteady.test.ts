@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LabbookApi, TreeChange } from '../../../src/api';
@@ -47,6 +48,20 @@ describe('Experiments tree holds still while runs write', function () {
     } finally {
       subscription.dispose();
     }
+  });
+
+  it('asks for the tags when a context menu passes the selected runs as the second argument', async function () {
+    const run = new RunWriter(logRoot, { project: 'itest-menu', name: 'menu-run' }).series(0, 3, (s) => trainingCurve(s, 8)).finish();
+    await eventually(api, 'the run in the tree', () => findRun(api.snapshot(), 'itest-menu', run.runId));
+    // What a right-click on one of two selected runs passes: the clicked node, then the selection.
+    const selection = [{ kind: 'run' }, { kind: 'run' }];
+    const done = vscode.commands.executeCommand('labbook.editTags', run.runId, selection);
+    await sleep(1500);
+    const edits = path.join(run.dir, 'labbook.edits.jsonl');
+    const written = fs.existsSync(edits) ? fs.readFileSync(edits, 'utf8') : '';
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    await done;
+    assert.doesNotMatch(written, /"tags"/, `tags were set without asking: ${written}`);
   });
 
   it('opens a clicked run in one preview panel that the next click replaces; a double-click keeps it', async function () {
