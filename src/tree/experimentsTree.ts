@@ -68,7 +68,7 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
   }
 
   /** Re-reads runs from the indexes and re-renders the rows that changed (nothing when none did). */
-  reload(force = false): void {
+  reload(): void {
     const options = {
       now: Date.now() / 1000,
       heartbeatTimeoutSeconds: settings().heartbeatTimeoutSeconds,
@@ -78,7 +78,7 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     };
     const indexes = this.indexes.all();
     const wasMulti = this.states.length > 1;
-    let whole = force || indexes.length !== this.states.length || indexes.some((index, i) => this.states[i].node.index !== index);
+    let whole = indexes.length !== this.states.length || indexes.some((index, i) => this.states[i].node.index !== index);
     const previous = new Map(this.states.map((s) => [s.node.index, s]));
     this.states = indexes.map((index) => previous.get(index) ?? { node: { kind: 'folder', index, experiments: [], runCount: 0 }, model: undefined, experiments: new Map(), runs: new Map() });
     if ((this.states.length > 1) !== wasMulti) whole = true;
