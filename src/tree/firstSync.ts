@@ -31,10 +31,10 @@ export async function firstSync(indexes: WorkspaceIndexes, tree: ExperimentsTree
     const title = runs ? `Indexing ${runs.toLocaleString()} run${runs === 1 ? '' : 's'}…` : 'Looking for runs…';
     view.message = title;
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Labbook: ${title}` }, async () => {
-      // Many runs: read them a batch at a time, each batch shown as soon as it is in the index.
+      // Many runs and an index without them yet: read a batch at a time, each batch shown as soon as it is in.
       let done = 0;
       for (const [i, index] of indexes.all().entries()) {
-        const files = logs[i] ?? [];
+        const files = index.store.listRuns().length === 0 ? logs[i] ?? [] : [];
         for (let start = 0; files.length > BATCH && start < files.length; start += BATCH) {
           const batch = files.slice(start, start + BATCH);
           await index.syncFiles(batch);
