@@ -216,9 +216,15 @@ export class IndexService extends Disposable {
     return next;
   }
 
-  /** Full sync now. */
+  /** Full sync now: the run logs first (their runs show as soon as they are read), then other trackers' output. */
   refresh(): Promise<void> {
+    void this.enqueue(() => this.indexer.sync());
     return this.enqueue(() => this.syncAll(true));
+  }
+
+  /** Reads these run log files (absolute paths) now, in one sync. */
+  syncFiles(files: readonly string[]): Promise<void> {
+    return this.enqueue(() => this.indexer.sync(files));
   }
 
   /** Forgets the index and reads every run log again. */
