@@ -3,12 +3,12 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { SqlJsStatic } from 'sql.js';
 import { Disposable } from './disposable';
-import { hasChanges, Indexer, mergeChanges, type IngestChanges } from './core/ingest/indexer';
+import { emptyChanges, hasChanges, Indexer, mergeChanges, type IngestChanges } from './core/ingest/indexer';
 import { ImportIndex } from './core/ingest/importIndex';
 import { importFinders } from './core/importers/sources';
 import { Store } from './core/store/store';
 import type { Problems } from './core/problems';
-import { importSettings, settings } from './settings';
+import { importSettings, ingestOptions, settings } from './settings';
 import { evaluateAlerts, type TriggeredAlert } from './core/alerts';
 
 /** Folder (in the workspace) and file of the index. */
@@ -81,7 +81,7 @@ export class IndexService extends Disposable {
     if (!fs.existsSync(ignore)) await fs.promises.writeFile(ignore, '# Labbook index: rebuilt from the run logs, never commit it\n*\n');
     const { store, problem } = await Store.open(SQL, path.join(dir, INDEX_FILE));
     if (problem) problems.report(problem);
-    const service = new IndexService(folder, store, new Indexer(store, root, settings().logRoot, problems), problems, SQL);
+    const service = new IndexService(folder, store, new Indexer(store, root, settings().logRoot, problems, ingestOptions()), problems, SQL);
     service.startWatching();
     return service;
   }
@@ -101,6 +101,13 @@ export class IndexService extends Disposable {
     this.register(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('labbook.pollIntervalSeconds')) this.restartPoll();
       if (e.affectsConfiguration('labbook.logRoot')) void this.rebuild();
+      else if (e.affectsConfiguration('labbook.maxLineBytes') || e.affectsConfiguration('labbook.heartbeatTimeoutSeconds')) {
+        // Lines read from now on follow the new limits (lines skipped before are read again by a rebuild).
+        void this.enqueue(async () => {
+          this.indexer = this.newIndexer();
+          return emptyChanges();
+        });
+      }
       else if (e.affectsConfiguration('labbook.import')) {
         // Other trackers' runs read again with the new choice; what is switched off leaves the tree.
         void this.enqueue(() => {
@@ -157,9 +164,13 @@ export class IndexService extends Disposable {
     return this.enqueue(() => this.syncAll(true));
   }
 
+  private newIndexer(): Indexer {
+    return new Indexer(this.store, this.folder.uri.fsPath, settings().logRoot, this.problems, ingestOptions());
+  }
+
   /** Forgets the index and reads every run log again. */
   rebuild(): Promise<void> {
-    this.indexer = new Indexer(this.store, this.folder.uri.fsPath, settings().logRoot, this.problems);
+    this.indexer = this.newIndexer();
     this.imports = this.newImportIndex();
     return this.enqueue(async () => mergeChanges(await this.indexer.rebuild(), await this.imports.sync(true)));
   }
