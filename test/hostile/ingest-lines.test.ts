@@ -139,3 +139,15 @@ describe('hostile ingest: one line never stops a run', () => {
     assert.ok(ws.problems.messages.some((m) => m.startsWith('labbook/proto/events.jsonl:2: ') && /not numbers/.test(m)), ws.problems.messages.join('\n'));
   });
 });
+
+describe('hostile ingest: nesting too deep to parse quickly', () => {
+  it('a line nested millions of levels deep is refused with file:line in bounded time; the run goes on', async () => {
+    const ws = await ingestWorkspace();
+    writeRaw(ws.eventsFile('very-deep'), jsonl(HEADER, `{"t":"params","values":{"d":${deepArrayText(3_000_000)}}}`, { t: 'metrics', step: 0, values: { loss: 1 } }));
+    const started = Date.now();
+    await ws.indexer.sync();
+    assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
+    assert.deepStrictEqual(pointsOf(ws, 'r1', 'loss').steps, [0]);
+    assert.ok(ws.problems.messages.some((m) => m.startsWith('labbook/very-deep/events.jsonl:2: skipped: nested more than')), ws.problems.messages.join('\n'));
+  });
+});

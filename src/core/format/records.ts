@@ -190,9 +190,37 @@ function parseJson(text: string): { value: unknown } | undefined {
   }
 }
 
+/** Deepest nesting parsed at all: JSON.parse takes seconds for millions of levels. (Values keep far fewer: see MAX_DEPTH.) */
+export const MAX_PARSE_DEPTH = 200_000;
+/** Lines shorter than this cannot nest deep enough to be slow to parse, and are not scanned. */
+const SCAN_DEPTH_ABOVE_CHARS = 64 * 1024;
+
+/** Whether `text` opens more than `max` arrays or objects inside each other (strings skipped). */
+function nestedDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+  return false;
+}
+
 export function parseLine(line: string): ParsedLine {
   const text = clean(line);
   if (text.trim() === '') return { kind: 'blank' };
+  if (text.length > SCAN_DEPTH_ABOVE_CHARS && nestedDeeperThan(text, MAX_PARSE_DEPTH)) {
+    return { kind: 'invalid', reason: `nested more than ${MAX_PARSE_DEPTH.toLocaleString('en-US')} levels deep` };
+  }
   let obj: unknown;
   try {
     obj = JSON.parse(text);
