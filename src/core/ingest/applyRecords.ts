@@ -7,7 +7,7 @@ import type { IngestChanges } from './changes';
 
 /** Most messages reported for one file in one sync; the rest are counted. */
 const MAX_MESSAGES_PER_FILE = 20;
-/** Most distinct unknown record types reported (each once); the rest are counted with other problems. */
+/** Most distinct unknown record types reported (each once); later ones are skipped silently. */
 const MAX_UNKNOWN_TYPES = 100;
 /** Longest message about one line (the reason may quote the line). */
 const MAX_MESSAGE_CHARS = 500;
@@ -46,7 +46,6 @@ export class RecordApplier {
   report(ctx: FileContext, line: number, message: string): void {
     ctx.messages++;
     if (ctx.messages > MAX_MESSAGES_PER_FILE) return;
-    // eslint-disable-next-line no-control-regex
     let text = message.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
     if (text.length > MAX_MESSAGE_CHARS) text = `${text.slice(0, MAX_MESSAGE_CHARS)}…`;
     this.problems.report(`${ctx.rel}:${line}: ${text}`);
@@ -75,11 +74,8 @@ export class RecordApplier {
       return;
     }
     if (parsed.kind === 'unknown') {
-      if (this.unknownTypes.has(parsed.type)) return;
-      if (this.unknownTypes.size >= MAX_UNKNOWN_TYPES) {
-        ctx.messages++;
-        return;
-      }
+      // Reported once per type, for the first MAX_UNKNOWN_TYPES types; skipped silently after that.
+      if (this.unknownTypes.has(parsed.type) || this.unknownTypes.size >= MAX_UNKNOWN_TYPES) return;
       this.unknownTypes.add(parsed.type);
       this.report(ctx, lineNo, `record type ${quote(parsed.type)} is not known to this Labbook and is skipped (reported once)`);
       return;
