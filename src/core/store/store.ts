@@ -132,23 +132,6 @@ export class Store {
     }
   }
 
-  /**
-   * Runs `fn` inside the open transaction so that, if it throws, only its own writes are undone
-   * (and the error is rethrown): one bad record never takes the rest of a chunk with it.
-   */
-  undoable<T>(fn: () => T): T {
-    this.db.exec('SAVEPOINT record');
-    try {
-      const result = fn();
-      this.db.exec('RELEASE record');
-      return result;
-    } catch (e) {
-      this.db.exec('ROLLBACK TO record');
-      this.db.exec('RELEASE record');
-      throw e;
-    }
-  }
-
   /** Writes the index to its file atomically (temp file, fsync, rename). Concurrent calls share one write. */
   async save(): Promise<void> {
     if (this.inTransaction) throw new Error('cannot save the index inside a transaction');
@@ -204,6 +187,23 @@ export class Store {
   }
 
   // ---- writes (called by the ingest code, inside `transaction`) ----
+
+  /**
+   * Runs `fn` inside the open transaction so that, if it throws, only its own writes are undone
+   * (and the error is rethrown): one bad record never takes the rest of a chunk with it.
+   */
+  undoable<T>(fn: () => T): T {
+    this.db.exec('SAVEPOINT record');
+    try {
+      const result = fn();
+      this.db.exec('RELEASE record');
+      return result;
+    } catch (e) {
+      this.db.exec('ROLLBACK TO record');
+      this.db.exec('RELEASE record');
+      throw e;
+    }
+  }
 
   experimentId(name: string): number {
     this.run('INSERT OR IGNORE INTO experiments(name) VALUES (?)', [name]);
