@@ -2,8 +2,19 @@ import * as vscode from 'vscode';
 import type { ImportSource } from './core/importers/model';
 import { IMPORT_SOURCES } from './core/importers/sources';
 import { DEFAULT_HEARTBEAT_TIMEOUT_SECONDS } from './core/status';
+import { valueInRestrictedMode } from './core/restrictedSettings';
 import { DEFAULT_MAX_LINE_BYTES, DEFAULT_QUIET_MS } from './core/ingest/tailer';
 import type { IngestOptions } from './core/ingest/indexer';
+
+/**
+ * A setting that an untrusted workspace must not choose (RESTRICTED_SETTINGS): in Restricted Mode
+ * the user's value or the default, whatever the workspace's settings say.
+ */
+function restricted<T>(section: string, key: string, fallback: T): T {
+  const c = vscode.workspace.getConfiguration(section);
+  if (vscode.workspace.isTrusted) return c.get<T>(key, fallback);
+  return valueInRestrictedMode(c.inspect<T>(key), fallback);
+}
 
 /** Bounds of `labbook.maxLineBytes`: at least 64 KiB, and well below V8's longest string (about 512 MiB). */
 const MIN_LINE_BYTES = 64 * 1024;
@@ -13,17 +24,17 @@ const MAX_LINE_BYTES = 256 * 1024 * 1024;
 export function settings() {
   const c = vscode.workspace.getConfiguration('labbook');
   return {
-    logRoot: normalizeRoot(c.get<string>('logRoot', 'labbook')),
-    heartbeatTimeoutSeconds: Math.max(5, c.get<number>('heartbeatTimeoutSeconds', DEFAULT_HEARTBEAT_TIMEOUT_SECONDS)),
-    pollIntervalSeconds: Math.max(0.5, c.get<number>('pollIntervalSeconds', 2)),
-    maxChartPoints: Math.max(100, c.get<number>('maxChartPoints', 4000)),
-    maxLineBytes: clamp(c.get<number>('maxLineBytes', DEFAULT_MAX_LINE_BYTES), MIN_LINE_BYTES, MAX_LINE_BYTES, DEFAULT_MAX_LINE_BYTES),
+    logRoot: normalizeRoot(restricted<unknown>('labbook', 'logRoot', 'labbook')),
+    heartbeatTimeoutSeconds: bounded(c.get<unknown>('heartbeatTimeoutSeconds'), DEFAULT_HEARTBEAT_TIMEOUT_SECONDS, 5, 30 * 86400),
+    pollIntervalSeconds: bounded(c.get<unknown>('pollIntervalSeconds'), 2, 0.5, 3600),
+    maxChartPoints: Math.round(bounded(c.get<unknown>('maxChartPoints'), 4000, 100, 1_000_000)),
+    maxLineBytes: Math.floor(bounded(c.get<unknown>('maxLineBytes'), DEFAULT_MAX_LINE_BYTES, MIN_LINE_BYTES, MAX_LINE_BYTES)),
   };
 }
 
-function clamp(value: unknown, min: number, max: number, fallback: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) return fallback;
-  return Math.min(max, Math.max(min, Math.floor(value)));
+/** A number setting within [min, max]; the default when it is not a number (a workspace can write anything). */
+function bounded(value: unknown, fallback: number, min: number, max: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
 }
 
 /** How run logs are read: the line limit, and how long a writer must be quiet before a last line without newline is read (never longer than the heartbeat timeout). */
@@ -33,7 +44,8 @@ export function ingestOptions(): IngestOptions {
 }
 
 /** The log root must stay inside the workspace folder: no absolute paths, no `..`. */
-function normalizeRoot(value: string): string {
+function normalizeRoot(value: unknown): string {
+  if (typeof value !== 'string' || value.includes('\0')) return 'labbook';
   const parts = value.replace(/\\/g, '/').split('/').filter((p) => p !== '' && p !== '.');
   if (parts.length === 0 || parts.includes('..') || /^[a-zA-Z]:/.test(value) || value.startsWith('/')) return 'labbook';
   return parts.join('/');
@@ -56,12 +68,25 @@ export function importSettings(): ImportSettings {
   const sources = new Set(IMPORT_SOURCES.filter((s) => switches[s] !== false));
   const folders: string[] = [];
   const refused: string[] = [];
-  for (const entry of c.get<unknown[]>('folders', []) ?? []) {
+  const listed = restricted<unknown>('labbook.import', 'folders', []);
+  for (const entry of Array.isArray(listed) ? listed : []) {
     const rel = typeof entry === 'string' ? insideWorkspace(entry) : undefined;
     if (rel === undefined) refused.push(String(entry));
     else if (!folders.includes(rel)) folders.push(rel);
   }
-  return { sources, searchWorkspace: c.get<boolean>('searchWorkspace', true) !== false, folders, refused };
+  return { sources, searchWorkspace: restricted<unknown>('labbook.import', 'searchWorkspace', true) !== false, folders, refused };
+}
+
+/** Whether VS Code terminals get the SDK on PYTHONPATH and LABBOOK_DIR (never in Restricted Mode). */
+export function terminalEnvironmentEnabled(): boolean {
+  return vscode.workspace.isTrusted && restricted<unknown>('labbook', 'terminalEnvironment', true) !== false;
+}
+
+/** The Python command of the Quickstart: a user or machine setting (the workspace's is ignored), else the platform's. */
+export function pythonCommand(): string {
+  const configured = restricted<unknown>('labbook', 'pythonCommand', '');
+  const text = typeof configured === 'string' ? configured.trim() : '';
+  return text || (process.platform === 'win32' ? 'python' : 'python3');
 }
 
 /** A workspace-relative posix path that stays inside the workspace (`.` for the root), or undefined. */

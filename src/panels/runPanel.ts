@@ -1,5 +1,4 @@
 import { createHash } from 'crypto';
-import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { Disposable } from '../disposable';
@@ -7,12 +6,15 @@ import { INDEX_DIR, type IndexService } from '../indexService';
 import type { IngestChanges } from '../core/ingest/indexer';
 import { downsampleMinMax } from '../core/downsample';
 import { readConsole } from '../core/ingest/console';
-import { locateArtifact, readArtifactImage } from '../core/artifacts';
+import { artifactRealPath, locateArtifact, readArtifactImage } from '../core/artifacts';
+import { writeFileInside } from '../core/safePath';
 import { type EmbeddedRef, readEmbedded } from '../core/importers/embedded';
 import { effectiveStatus, silenceTimeout } from '../core/status';
 import type { Problems } from '../core/problems';
 import { isRunPanelToHost, type HostToRunPanel, type RunSummary, type SeriesData } from '../protocol/runPanel';
 import { settings } from '../settings';
+import { notify } from '../notifications';
+import { requireTrust } from '../workspaceTrust';
 import { editRun } from '../runEdits';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
@@ -34,7 +36,7 @@ export class RunPanel extends Disposable {
     }
     const run = index.store.getRun(uid);
     if (!run) {
-      void vscode.window.showWarningMessage(`Labbook: no run with id ${uid} in this workspace.`);
+      void notify('warning', `Labbook: no run with id ${uid} in this workspace.`);
       return undefined;
     }
     const panel = vscode.window.createWebviewPanel(RUN_PANEL_VIEW_TYPE, run.name, vscode.ViewColumn.Active, webviewOptions(extensionUri));
@@ -88,7 +90,11 @@ export class RunPanel extends Disposable {
   }
 
   private onMessage(message: unknown): void {
-    if (!isRunPanelToHost(message)) return;
+    const refuse = (why: string) => {
+      this.problems.report(`run panel: message refused: ${why}`);
+      if ((message as { type?: unknown } | null)?.type === 'saveNote') void notify('error', `Labbook: the note was not saved: ${why}`);
+    };
+    if (!isRunPanelToHost(message, refuse)) return;
     if (message.type === 'ready') {
       this.ready = true;
       this.sendInit();
@@ -99,7 +105,7 @@ export class RunPanel extends Disposable {
     } else if (message.type === 'getImage') {
       void this.sendImage(message.requestId, message.path);
     } else if (message.type === 'saveNote') {
-      editRun(this.index, this.uid, { t: 'note', text: message.text }).catch((e) => void vscode.window.showErrorMessage(`Labbook: the note was not saved: ${(e as Error).message}`));
+      editRun(this.index, this.uid, { t: 'note', text: message.text }).catch((e) => void notify('error', `Labbook: the note was not saved: ${(e as Error).message}`));
     } else {
       this.problems.report(`run panel: ${message.message}`);
     }
@@ -123,24 +129,25 @@ export class RunPanel extends Disposable {
     try {
       const where = locateArtifact(this.index.folder.uri.fsPath, run, requested);
       if (!where) throw new Error('the path leaves the workspace');
-      const uri = where.kind === 'embedded' ? await this.extractImage(where.ref, run.folder, requested) : vscode.Uri.file(where.file);
+      const root = this.index.folder.uri.fsPath;
+      const uri = where.kind === 'embedded' ? await this.extractImage(where.ref, run.folder, requested) : vscode.Uri.file(await artifactRealPath(root, run, where));
       // The group right of the panel: artifacts opened one after another replace each other's preview there.
       const beside = this.panel.viewColumn !== undefined ? ((this.panel.viewColumn + 1) as vscode.ViewColumn) : vscode.ViewColumn.Beside;
       await vscode.commands.executeCommand('vscode.open', uri, { preview: true, viewColumn: beside, preserveFocus: true });
     } catch (e) {
-      void vscode.window.showWarningMessage(`Labbook: cannot open ${requested}: ${(e as Error).message}`);
+      void notify('warning', `Labbook: cannot open ${requested}: ${(e as Error).message}`);
     }
   }
 
   private async extractImage(ref: EmbeddedRef, runFolder: string, key: string): Promise<vscode.Uri> {
+    requireTrust('Copying an image out of an event file to .labbook/images/');
     const root = this.index.folder.uri.fsPath;
     const bytes = await readEmbedded(root, ref, runFolder);
     const name = this.index.store.getArtifacts(this.index.store.getRun(this.uid)!.id).find((a) => a.path === key)?.name ?? `image.${ref.ext}`;
     const readable = name.replace(/^images\//, '').replace(/[^A-Za-z0-9._-]+/g, '_').slice(-120);
     const dir = path.join(root, INDEX_DIR, 'images', createHash('sha256').update(key).digest('hex').slice(0, 16));
-    await fs.promises.mkdir(dir, { recursive: true });
     const file = path.join(dir, readable);
-    await fs.promises.writeFile(file, bytes);
+    await writeFileInside(root, file, bytes); // never through a `.labbook` that is a link
     return vscode.Uri.file(file);
   }
 

@@ -184,14 +184,15 @@ export class RecordApplier {
   }
 
   private applyHeader(ctx: FileContext, h: Extract<RunRecord, { t: 'header' }>, lineNo: number): void {
-    if (ctx.runId === undefined) this.ensureRun(ctx, h.runId);
+    // An invalid run_id was dropped by the parser (and reported): the run is known by its folder.
+    if (ctx.runId === undefined) this.ensureRun(ctx, h.runId || path.posix.basename(ctx.folder));
     if (h.version > FORMAT_VERSION && !this.newerVersionWarned.has(ctx.rel)) {
       this.newerVersionWarned.add(ctx.rel);
       this.report(ctx, lineNo, `written in run log format version ${h.version}; this Labbook reads version ${FORMAT_VERSION} and may miss some data. Update the extension.`);
     }
     this.store.updateRun(ctx.runId!, {
       experiment: h.project || 'default',
-      name: h.name || h.runId,
+      name: h.name || h.runId || path.posix.basename(ctx.folder),
       description: h.description,
       startTime: h.time,
       formatVersion: h.version,

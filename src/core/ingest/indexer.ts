@@ -8,6 +8,7 @@ import { EDITS_FILE, IMPORTED_EDITS_DIR, parseEdits } from '../edits';
 import { DEFAULT_MAX_LINE_BYTES, DEFAULT_QUIET_MS, EMPTY_TAIL, readNewLines, sameFile, type TailState } from './tailer';
 import { RecordApplier, type FileContext } from './applyRecords';
 import { emptyChanges, type IngestChanges } from './changes';
+import { containedRealPath, isOutsideError, openForReadInside } from '../safePath';
 
 export { emptyChanges, hasChanges, mergeChanges, type IngestChanges } from './changes';
 
@@ -30,6 +31,8 @@ export interface IngestOptions {
 export class Indexer {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly applier: RecordApplier;
+  /** Files (and the log root) refused because they lead outside the workspace: reported once until that changes. */
+  private readonly refused = new Set<string>();
 
   constructor(
     private readonly store: Store,
@@ -67,7 +70,7 @@ export class Indexer {
     if (files) {
       targets = files.map((f) => this.relative(f)).filter((f): f is string => f !== undefined);
     } else {
-      const found = (await findEventFiles(path.join(this.root, this.logRoot))).map((f) => this.relative(f)!);
+      const found = (await this.logRootInside()) ? (await findEventFiles(path.join(this.root, this.logRoot))).map((f) => this.relative(f)!) : [];
       targets = [...new Set([...found, ...known])];
     }
     for (const rel of targets) {
@@ -78,6 +81,25 @@ export class Indexer {
       }
     }
     return changes;
+  }
+
+  /** Whether the log root is really inside the workspace (a log root linked elsewhere is not read). */
+  private async logRootInside(): Promise<boolean> {
+    try {
+      await containedRealPath(this.root, path.join(this.root, this.logRoot));
+      this.refused.delete(this.logRoot);
+      return true;
+    } catch (e) {
+      if (isOutsideError(e)) this.refuse(this.logRoot, e);
+      return false; // missing: nothing to read yet
+    }
+  }
+
+  /** Reports once that `rel` leads outside the workspace. */
+  private refuse(rel: string, e: Error): void {
+    if (this.refused.has(rel)) return;
+    this.refused.add(rel);
+    this.problems.report(e.message);
   }
 
   private relative(abs: string): string | undefined {
@@ -99,9 +121,18 @@ export class Indexer {
     try {
       stat = await fs.promises.stat(abs);
       if (row && row.size === stat.size && row.mtime === stat.mtimeMs) return;
-      text = await fs.promises.readFile(abs, 'utf8');
+      // Read only if it really is inside the workspace (an edits file may be a link to anywhere).
+      const handle = await openForReadInside(this.root, abs);
+      try {
+        stat = await handle.stat();
+        text = await handle.readFile('utf8');
+      } finally {
+        await handle.close();
+      }
+      this.refused.delete(rel);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      if (isOutsideError(e)) this.refuse(rel, e);
+      else if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
       if (row) {
         this.store.transaction(() => {
           for (const uid of this.store.deleteEditsFromFile(rel)) changes.runs.add(uid);
@@ -150,13 +181,24 @@ export class Indexer {
     if (ctx.runId !== undefined) ctx.uid = this.uidOf(ctx.runId);
     let state: TailState = row ? { offset: row.offset, line: row.line, mark: row.head } : EMPTY_TAIL;
     const options = {
+      root: this.root,
       maxLineBytes: this.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
       quietMs: this.options.quietMs ?? DEFAULT_QUIET_MS,
       chunkBytes: this.options.chunkBytes,
     };
     try {
       for (;;) {
-        const chunk = await readNewLines(abs, state, { ...options, now: (this.options.now ?? Date.now)() }, isCompleteJson);
+        let chunk: Awaited<ReturnType<typeof readNewLines>>;
+        try {
+          chunk = await readNewLines(abs, state, { ...options, now: (this.options.now ?? Date.now)() }, isCompleteJson);
+        } catch (e) {
+          if (!isOutsideError(e)) throw e;
+          // A log linked to a file outside the workspace: nothing of it is read; what was read before is forgotten.
+          this.refuse(rel, e);
+          if (row) this.forgetFile(rel, ctx.runId ?? null, changes.removed);
+          return;
+        }
+        this.refused.delete(rel);
         if (!chunk) {
           if (row) this.forgetFile(rel, ctx.runId ?? null, changes.removed);
           return;

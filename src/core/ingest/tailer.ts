@@ -3,6 +3,7 @@ import * as crypto from 'crypto';
 import type * as fs from 'fs';
 import { openIfExists } from '../fsWalk';
 import { formatBytes } from '../format/bounds';
+import { openInsideIfExists } from '../safePath';
 
 /**
  * Where reading a file stopped last time. `mark` is the tailer's own record of the file as read
@@ -29,6 +30,8 @@ const HEAD_BYTES = 256;
 const BEFORE_BYTES = 4096;
 
 export interface TailOptions {
+  /** The workspace folder: the file must really be inside it (not reached through a link to elsewhere). */
+  readonly root?: string;
   readonly chunkBytes?: number;
   readonly maxLineBytes?: number;
   /** Milliseconds since the epoch, now: with the file's modification time, says whether its writer went quiet. */
@@ -90,10 +93,11 @@ export function sameFile(mark: string, stat: { dev: number; ino: number }): bool
  * Reads the lines appended to `file` since `state`. A line longer than `maxLineBytes` is skipped up
  * to its newline without ever being decoded, and reported. A last line without its newline is read
  * only once the file has been quiet for `quietMs` and it is complete JSON (`isComplete`).
- * Returns `undefined` when the file does not exist.
+ * Returns `undefined` when the file does not exist. With `root` (the workspace folder), a file that
+ * really is outside it (through a link) is refused with an OutsideError before anything is read.
  */
 export async function readNewLines(file: string, state: TailState, options: TailOptions = {}, isComplete: (text: string) => boolean = () => false): Promise<TailChunk | undefined> {
-  const handle = await openIfExists(file);
+  const handle = options.root === undefined ? await openIfExists(file) : await openInsideIfExists(options.root, file);
   if (!handle) return undefined;
   try {
     return await readFrom(handle, state, options, isComplete);
