@@ -42,6 +42,7 @@ export interface DatasetRow {
 export interface AlertRow { readonly condition: string; readonly message: string; readonly level: AlertLevel }
 export interface AlertState extends AlertRow { readonly triggeredStep: number | null; readonly triggeredValue: number | null; readonly triggeredTime: number | null }
 
+/** A file read into the index; `head` holds what the tailer remembers of the file (its `TailState.mark`). */
 export interface FileRow { readonly path: string; readonly runId: number | null; readonly offset: number; readonly line: number; readonly head: string; readonly size: number; readonly mtime: number }
 
 export interface Points { steps: number[]; values: number[]; times: number[] }
@@ -219,6 +220,23 @@ export class Store {
   }
 
   // ---- writes (called by the ingest code, inside `transaction`) ----
+
+  /**
+   * Runs `fn` inside the open transaction so that, if it throws, only its own writes are undone
+   * (and the error is rethrown): one bad record never takes the rest of a chunk with it.
+   */
+  undoable<T>(fn: () => T): T {
+    this.db.exec('SAVEPOINT record');
+    try {
+      const result = fn();
+      this.db.exec('RELEASE record');
+      return result;
+    } catch (e) {
+      this.db.exec('ROLLBACK TO record');
+      this.db.exec('RELEASE record');
+      throw e;
+    }
+  }
 
   experimentId(name: string): number {
     this.run('INSERT OR IGNORE INTO experiments(name) VALUES (?)', [name]);
@@ -450,7 +468,10 @@ export class Store {
 
   getParams(runId: number): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const r of this.all('SELECT key, value FROM params WHERE run_id = ? ORDER BY key', [runId])) out[r.key as string] = JSON.parse(r.value as string);
+    for (const r of this.all('SELECT key, value FROM params WHERE run_id = ? ORDER BY key', [runId])) {
+      // Defined, not assigned: a param named `__proto__` stays a param.
+      Object.defineProperty(out, r.key as string, { value: JSON.parse(r.value as string), enumerable: true, writable: true, configurable: true });
+    }
     return out;
   }
 
