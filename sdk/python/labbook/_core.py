@@ -223,6 +223,15 @@ def _heartbeat_seconds(value=None):
 _FALSE = ("0", "false", "no", "off", "")
 
 
+def _max_pending_bytes():
+    """Bytes of records kept in memory while writes fail: LABBOOK_MAX_PENDING_BYTES or 64 MB."""
+    try:
+        value = int(os.environ.get("LABBOOK_MAX_PENDING_BYTES") or 0)
+    except ValueError:
+        value = 0
+    return value if value > 0 else MAX_PENDING_BYTES
+
+
 def _flag_option(value, env, default=True):
     """A switch: the argument, else $env (0/false/no/off turn it off), else the default."""
     if value is not None:
@@ -583,6 +592,7 @@ class Run(object):
         self._writer = None
         self._lost = 0  # records given up on while writes failed
         self._dropping = False
+        self._max_pending = _max_pending_bytes()
 
         self._heartbeat_interval = _heartbeat_seconds(heartbeat_interval)
         self._flush_interval = _seconds_option(flush_interval, "LABBOOK_FLUSH_SECONDS",
@@ -759,7 +769,7 @@ class Run(object):
         """False (and the line counted as lost) when writes fail and memory holds enough."""
         if not self._writer.failing or line.startswith('{"t":"status"'):
             return True
-        if not self._dropping and self._buf_bytes + len(line) <= MAX_PENDING_BYTES:
+        if not self._dropping and self._buf_bytes + len(line) <= self._max_pending:
             return True
         self._dropping = True  # until the lines kept are written: what is kept has no gap
         self._lost += 1
