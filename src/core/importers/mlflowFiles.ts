@@ -36,7 +36,7 @@ import type { RunStatusValue } from '../format/records';
 import { findFolders, listDir, openIfExists, VENDOR_FOLDERS, walkFolders } from '../fsWalk';
 import type { Problems } from '../problems';
 import type { ImportedRun, ImportedSeries } from './model';
-import { parseYaml, YamlError } from './yamlLite';
+import { parseYaml, YamlError } from '../codecs/yaml';
 
 /** How deep below the workspace root a store is looked for. */
 export const MLFLOW_STORE_MAX_DEPTH = 6;
