@@ -9,7 +9,8 @@ that diverges and fails) into <workspace_dir>/labbook/ and writes
 runs are added, unless --fresh, which clears <workspace_dir>/labbook/ first.
 
 --live also starts one more run in the background (detached, one epoch every
-2 seconds, about 30 minutes) and prints its pid. Stop it with `kill <pid>`.
+2 seconds, about 30 minutes) and prints its pid. Stop it with `kill <pid>`. If the
+live run of an earlier --live has stopped, its run folder is replaced by the new one.
 """
 
 import argparse
@@ -50,7 +51,8 @@ RUNS = [
      ["--lr", "1.0", "--seed", "1", "--epochs", "60", "--tags", "logreg"], False),
 ]
 
-LIVE_ARGS = ["--model", "mlp", "--name", "live-h24", "--lr", "0.1", "--lr-decay", "0.997",
+LIVE_NAME = "live-h24"
+LIVE_ARGS = ["--model", "mlp", "--name", LIVE_NAME, "--lr", "0.1", "--lr-decay", "0.997",
              "--hidden", "24", "--seed", "7", "--epochs", "900", "--sleep", "2",
              "--tags", "mlp,live",
              "--description", "Started by make_demo.py --live: one epoch every 2 s, ~30 min"]
@@ -79,7 +81,8 @@ Re-create it from the repository root with:
 
     python3 demo/make_demo.py <this folder> [--live] [--fresh]
 
-Running it again keeps the existing runs (`--fresh` deletes `labbook/` first).
+Running it again keeps the existing runs (`--fresh` deletes `labbook/` first); with
+`--live`, a stopped `live-h24` is replaced by a new one.
 """
 
 
@@ -174,6 +177,12 @@ def start_live(logdir):
     if pid is not None and is_our_live_run(pid):
         print("live run already running: pid %d" % pid)
         return pid
+    # A live run from an earlier start whose process is gone (the demo was stopped) ended as
+    # killed: replace it, so that starting the demo again shows one live run, not one per start.
+    for folder in find_runs(logdir):
+        if run_summary(folder)[1] == LIVE_NAME:
+            print("replacing the stopped live run %s" % os.path.relpath(folder, os.path.dirname(logdir)))
+            shutil.rmtree(folder)
     before = set(find_runs(logdir))
     kwargs = {}
     if os.name == "nt":

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Train a small PyTorch MLP on the two-moons data and log it with Labbook.
 
-Needs PyTorch (Debian: apt-get install python3-torch; then run it with /usr/bin/python3).
+Needs PyTorch (pip install torch).
 
     python3 demo/train_torch.py --epochs 20 --logdir my-workspace/labbook
 
@@ -49,7 +49,7 @@ def main(argv=None):
     try:
         import torch
     except ImportError:
-        sys.exit("train_torch.py needs PyTorch (apt-get install python3-torch, or pip install torch)")
+        sys.exit("train_torch.py needs PyTorch (pip install torch)")
 
     torch.manual_seed(args.seed)
     rng = random.Random(1234)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one test command (npm test). Runs every step in order and stops at the first failure:
-#   deps build typecheck lint unit python package tools harness integration e2e
+#   deps pydeps build typecheck lint unit python python-frameworks package tools harness integration e2e
 # `bash scripts/test-all.sh integration e2e` runs only the named steps (plus what they need).
 # Ends with one line `N passed, M failed` summing the test tiers (a failed step that is not a
 # test tier counts as one failure).
@@ -9,7 +9,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export CI="${CI:-true}"
 export NO_COLOR=1 FORCE_COLOR=0 npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 
-ALL_STEPS=(deps pydeps build typecheck lint unit python python-torch package tools harness integration e2e)
+ALL_STEPS=(deps pydeps build typecheck lint unit python python-frameworks package tools harness integration e2e)
 if [ "$#" -gt 0 ]; then
   # Selected steps, in the usual order; integration/e2e bring the tools and the compiled harness.
   want=" $* "
@@ -82,21 +82,31 @@ run_step() {
 for step in "${STEPS[@]}"; do
   case "$step" in
     deps)        run_step deps - bash scripts/tools/ensure-node-modules.sh ;;
-    pydeps)      run_step pydeps - bash scripts/tools/ensure-python-frameworks.sh ;;
+    pydeps)
+      # A venv with the ML frameworks (torch, Lightning, Keras, Transformers, Optuna, Ray): the SDK's
+      # framework helpers are tested for real. Required where LABBOOK_REQUIRE_FRAMEWORKS=1 (CI).
+      if [ "${LABBOOK_REQUIRE_FRAMEWORKS:-0}" = "1" ]; then
+        run_step pydeps - bash scripts/tools/ensure-python-frameworks.sh
+      elif ! bash scripts/tools/ensure-python-frameworks.sh >"$LOGDIR/step-pydeps.log" 2>&1; then
+        echo "==== pydeps: the framework venv could not be made; framework tests will skip (log: $LOGDIR/step-pydeps.log)"
+        SUMMARY+=("pydeps: no framework venv (framework tests skip)")
+      fi
+      FW_PY="$(tail -n 1 "$LOGDIR/step-pydeps.log" 2>/dev/null || true)"
+      if [ -x "$FW_PY" ]; then export LABBOOK_FRAMEWORK_PYTHON="$FW_PY"; else unset LABBOOK_FRAMEWORK_PYTHON; fi ;;
     build)       run_step build - npm run --silent build ;;
     typecheck)   run_step typecheck - bash -c 'npm run --silent typecheck && npx --no-install tsc --noEmit -p tsconfig.test.json' ;;
     lint)        run_step lint - npm run --silent lint ;;
     unit)        run_step unit unit npm run --silent test:unit ;;
     python)      run_step python python python3 sdk/python/tests/run_tests.py ;;
-    python-torch)
-      # The SDK suite again under Debian's Python, where python3-torch is: the framework helpers for real.
-      if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import torch' 2>/dev/null; then
-        run_step python-torch python /usr/bin/python3 sdk/python/tests/run_tests.py
+    python-frameworks)
+      # The SDK suite again in the framework venv: Lightning, Keras, Hugging Face and torch helpers for real.
+      if [ -n "${LABBOOK_FRAMEWORK_PYTHON:-}" ]; then
+        run_step python-frameworks python env LABBOOK_REQUIRE_FRAMEWORKS=1 "$LABBOOK_FRAMEWORK_PYTHON" sdk/python/tests/run_tests.py
       else
-        SUMMARY+=("python-torch: skipped (no torch for /usr/bin/python3)")
+        SUMMARY+=("python-frameworks: skipped (no framework venv)")
       fi ;;
     package)     run_step package - npm run --silent package ;;
-    tools)       run_step tools - bash scripts/tools/ensure-code-server.sh ;;
+    tools)       run_step tools - bash -c 'bash scripts/tools/ensure-code-server.sh && bash scripts/tools/ensure-chromium.sh' ;;
     harness)     run_step harness - node test/support/build.mjs ;;
     integration) run_step integration integration timeout -k 10 900 node out/harness/integration/host.js ;;
     e2e)         run_step e2e e2e timeout -k 10 900 node out/harness/e2e/run.js ;;

@@ -7,6 +7,7 @@ import { hasChanges, Indexer, mergeChanges, type IngestChanges } from './core/in
 import { ImportIndex } from './core/ingest/importIndex';
 import { importFinders } from './core/importers/sources';
 import { Store } from './core/store/store';
+import { ensureDirInside, isOutsideError, writeFileInside } from './core/safePath';
 import type { Problems } from './core/problems';
 import { importSettings, settings } from './settings';
 import { evaluateAlerts, type TriggeredAlert } from './core/alerts';
@@ -75,10 +76,16 @@ export class IndexService extends Disposable {
   static async create(folder: vscode.WorkspaceFolder, SQL: SqlJsStatic, problems: Problems): Promise<IndexService> {
     const root = folder.uri.fsPath;
     const dir = path.join(root, INDEX_DIR);
-    await fs.promises.mkdir(dir, { recursive: true });
-    // Keep the index out of version control by default.
-    const ignore = path.join(dir, '.gitignore');
-    if (!fs.existsSync(ignore)) await fs.promises.writeFile(ignore, '# Labbook index: rebuilt from the run logs, never commit it\n*\n');
+    try {
+      // Never through a link: a cloned `.labbook` that points elsewhere gets nothing written into it.
+      await ensureDirInside(root, dir);
+      // Keep the index out of version control by default.
+      const ignore = path.join(dir, '.gitignore');
+      if (!fs.existsSync(ignore)) await writeFileInside(root, ignore, '# Labbook index: rebuilt from the run logs, never commit it\n*\n');
+    } catch (e) {
+      if (!isOutsideError(e)) throw e;
+      problems.report(e.message);
+    }
     const { store, problem } = await Store.open(SQL, path.join(dir, INDEX_FILE));
     if (problem) problems.report(problem);
     const service = new IndexService(folder, store, new Indexer(store, root, settings().logRoot, problems), problems, SQL);

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { settings } from './settings';
 
 /** Folder of the Python SDK shipped inside the extension. */
-export function pythonSdkDir(context: vscode.ExtensionContext): string {
+export function pythonSdkDir(context: Pick<vscode.ExtensionContext, 'extensionPath'>): string {
   return path.join(context.extensionPath, 'sdk', 'python');
 }
 
@@ -54,19 +54,42 @@ export async function copyPythonSdk(context: vscode.ExtensionContext, folder: vs
 /** Name of the quickstart script in the workspace. */
 export const QUICKSTART_FILE = 'labbook_quickstart.py';
 
+/** Where the quickstart reports that it could not start (vscode.window, or a recorder in tests). */
+export interface QuickstartMessages {
+  showErrorMessage(message: string): Thenable<unknown>;
+}
+
 /**
  * Copies the quickstart training script into the workspace (unless it is already there), opens it,
  * and runs it in a new terminal, where the SDK is importable (see applyTerminalEnvironment).
+ * When it cannot (the example is missing from the installation, the folder is read-only, ...) it
+ * says why in an error message and resolves to undefined: the welcome view's button must never
+ * do nothing.
  */
-export async function runQuickstart(context: vscode.ExtensionContext, folder: vscode.WorkspaceFolder): Promise<vscode.Terminal> {
+export async function runQuickstart(
+  context: Pick<vscode.ExtensionContext, 'extensionPath'>,
+  folder: vscode.WorkspaceFolder,
+  messages: QuickstartMessages = vscode.window,
+): Promise<vscode.Terminal | undefined> {
+  const example = path.join(pythonSdkDir(context), 'examples', 'quickstart.py');
   const target = path.join(folder.uri.fsPath, QUICKSTART_FILE);
-  if (!fs.existsSync(target)) await fs.promises.copyFile(path.join(pythonSdkDir(context), 'examples', 'quickstart.py'), target);
-  await vscode.window.showTextDocument(vscode.Uri.file(target), { preview: true, preserveFocus: true });
-  const configured = vscode.workspace.getConfiguration('labbook').get<string>('pythonCommand', '').trim();
-  const python = configured || (process.platform === 'win32' ? 'python' : 'python3');
-  const terminal = vscode.window.createTerminal({ name: 'Labbook quickstart', cwd: folder.uri.fsPath });
-  terminal.show(true);
-  terminal.sendText(`${python} ${QUICKSTART_FILE}`);
-  void vscode.commands.executeCommand('labbook.experiments.focus');
-  return terminal;
+  try {
+    if (!fs.existsSync(target)) {
+      if (!fs.existsSync(example)) {
+        throw new Error(`the example script ${example} is missing from this Labbook installation; reinstalling the extension restores it`);
+      }
+      await fs.promises.copyFile(example, target);
+    }
+    await vscode.window.showTextDocument(vscode.Uri.file(target), { preview: true, preserveFocus: true });
+    const configured = vscode.workspace.getConfiguration('labbook').get<string>('pythonCommand', '').trim();
+    const python = configured || (process.platform === 'win32' ? 'python' : 'python3');
+    const terminal = vscode.window.createTerminal({ name: 'Labbook quickstart', cwd: folder.uri.fsPath });
+    terminal.show(true);
+    terminal.sendText(`${python} ${QUICKSTART_FILE}`);
+    void vscode.commands.executeCommand('labbook.experiments.focus');
+    return terminal;
+  } catch (e) {
+    void messages.showErrorMessage(`Labbook: the quickstart could not start: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
 }

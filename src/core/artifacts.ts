@@ -1,11 +1,12 @@
 /**
  * Where a run's artifact is, from the path the index keeps for it: run-relative for a Labbook run,
  * workspace-relative for another tracker's run, or a span inside one of its files (embedded images).
- * Nothing outside the workspace (or, for a Labbook run, outside its run folder) is ever resolved.
+ * Nothing outside the workspace (or, for a Labbook run, outside its run folder) is ever resolved,
+ * neither by its path (`..`, absolute, backslashes, NUL) nor through a link.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { safeRunPath } from './format/records';
+import { containedRealPath, openForReadInside } from './safePath';
 import { type EmbeddedRef, imageExtension, type ImageExtension, parseEmbeddedPath, readEmbedded } from './importers/embedded';
 
 export type ArtifactLocation =
@@ -32,6 +33,23 @@ export function locateArtifact(workspaceRoot: string, run: ArtifactOwner, artifa
   return { kind: 'file', file: path.join(workspaceRoot, ...base, ...rel.split('/')) };
 }
 
+/**
+ * The folder an artifact file must really be in: the run folder for a Labbook run, the workspace
+ * for another tracker's run (MLflow's `artifact_uri` may point anywhere in it).
+ */
+function fence(workspaceRoot: string, run: ArtifactOwner): string {
+  const base = run.source === 'labbook' ? run.folder.split('/').filter((p) => p && p !== '.') : [];
+  return path.join(workspaceRoot, ...base);
+}
+
+/**
+ * The real path of an artifact file, once it is known to really be inside the run folder (Labbook)
+ * or the workspace (other trackers): `..` and links leading out are refused with an error.
+ */
+export async function artifactRealPath(workspaceRoot: string, run: ArtifactOwner, where: Extract<ArtifactLocation, { kind: 'file' }>): Promise<string> {
+  return containedRealPath(workspaceRoot, where.file, fence(workspaceRoot, run));
+}
+
 const MIME: Record<ImageExtension, string> = { png: 'image/png', jpg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', bmp: 'image/bmp' };
 
 /** Largest image file shown inline (bigger ones are opened in an editor instead). */
@@ -48,10 +66,15 @@ export async function readArtifactImage(workspaceRoot: string, run: ArtifactOwne
   if (where.kind === 'embedded') {
     bytes = await readEmbedded(workspaceRoot, where.ref, run.folder);
   } else {
-    const st = await fs.promises.stat(where.file);
-    if (!st.isFile()) throw new Error('not a file');
-    if (st.size > MAX_INLINE_IMAGE_BYTES) throw new Error(`${(st.size / 1048576).toFixed(1)} MB is too big to show here; open it instead`);
-    bytes = await fs.promises.readFile(where.file);
+    const handle = await openForReadInside(workspaceRoot, where.file, fence(workspaceRoot, run));
+    try {
+      const st = await handle.stat();
+      if (!st.isFile()) throw new Error('not a file');
+      if (st.size > MAX_INLINE_IMAGE_BYTES) throw new Error(`${(st.size / 1048576).toFixed(1)} MB is too big to show here; open it instead`);
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
   }
   const ext = imageExtension(bytes);
   if (!ext) throw new Error('not a PNG, JPEG, GIF, WebP or BMP image');

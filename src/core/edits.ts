@@ -6,8 +6,8 @@
  * Each line is a record like the run log's: `set` (name), `note`, `tags` (reset: the full list), `archive`.
  */
 import * as crypto from 'crypto';
-import * as fs from 'fs';
 import * as path from 'path';
+import { appendInside } from './safePath';
 
 export const EDITS_FILE = 'labbook.edits.jsonl';
 export const IMPORTED_EDITS_DIR = '_imported';
@@ -32,11 +32,14 @@ export function editsPath(run: { readonly uid: string; readonly source: string; 
   return `${logRoot}/${IMPORTED_EDITS_DIR}/${run.source}-${hash}.jsonl`;
 }
 
-/** Appends one edit (with the run's uid and the time) to the run's edits file. */
+/**
+ * Appends one edit (with the run's uid and the time) to the run's edits file. Never through a link:
+ * an edits file (or a folder on its way) that is a link, for instance one a cloned repository points
+ * at `~/.bashrc`, is refused with an error naming it (OutsideError).
+ */
 export async function appendEdit(root: string, relPath: string, uid: string, record: EditRecord): Promise<void> {
   const file = path.join(root, ...relPath.split('/'));
-  await fs.promises.mkdir(path.dirname(file), { recursive: true });
-  await fs.promises.appendFile(file, JSON.stringify({ ...record, uid, time: Date.now() / 1000 }) + '\n');
+  await appendInside(root, file, JSON.stringify({ ...record, uid, time: Date.now() / 1000 }) + '\n');
 }
 
 /** Folds an edits file's text into the latest value of each field; also returns the uid it names. */

@@ -4,6 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { containedRealPath, openInsideIfExists, readTextInside } from './safePath';
 
 /** Folders of installed packages and caches: never searched for another tracker's output. */
 export const VENDOR_FOLDERS: ReadonlySet<string> = new Set(['node_modules', '__pycache__', 'site-packages', 'dist-packages']);
@@ -14,6 +15,13 @@ export const NODE_MODULES: ReadonlySet<string> = new Set(['node_modules']);
 const NONE: ReadonlySet<string> = new Set();
 
 export interface WalkOptions {
+  /**
+   * The workspace folder: when given, a start folder that is not really inside it (a link to
+   * somewhere else, on the way or at the end) is not walked. Below the start folder links are never
+   * followed (entries that are links are neither files nor folders here), so a walk cannot leave
+   * the folder it starts in, nor loop.
+   */
+  readonly inside?: string;
   /** Depth of the deepest folders read (the start folder is depth 0): their sub-folders are not entered. */
   readonly maxDepth: number;
   /** Names of sub-folders never entered. Default: none. */
@@ -33,7 +41,7 @@ export interface WalkOptions {
    * and none of its sub-folders entered.
    */
   readonly folder?: (dir: string, entries: fs.Dirent[], depth: number) => boolean | void | Promise<boolean | void>;
-  /** Called with the path of each file (`isFile()`; not symlinks). Returning false ends the whole walk. */
+  /** Called with the path of each file (`isFile()`; not links). Returning false ends the whole walk. */
   readonly file?: (file: string) => boolean | void;
 }
 
@@ -46,8 +54,12 @@ export async function listDir(dir: string): Promise<fs.Dirent[] | undefined> {
   }
 }
 
-/** `file` opened for reading, or undefined when it does not exist (other errors are thrown). */
-export async function openIfExists(file: string): Promise<fs.promises.FileHandle | undefined> {
+/**
+ * `file` opened for reading, or undefined when it does not exist (other errors are thrown). With
+ * `inside` (the workspace folder), a file that really is elsewhere (a link) is refused (OutsideError).
+ */
+export async function openIfExists(file: string, inside?: string): Promise<fs.promises.FileHandle | undefined> {
+  if (inside !== undefined) return openInsideIfExists(inside, file);
   try {
     return await fs.promises.open(file, 'r');
   } catch (e) {
@@ -56,8 +68,12 @@ export async function openIfExists(file: string): Promise<fs.promises.FileHandle
   }
 }
 
-/** The text of `file` (UTF-8), or undefined when it cannot be read. */
-export async function readText(file: string): Promise<string | undefined> {
+/**
+ * The text of `file` (UTF-8), or undefined when it cannot be read; with `inside` (the workspace
+ * folder), also when it really is elsewhere (a link).
+ */
+export async function readText(file: string, inside?: string): Promise<string | undefined> {
+  if (inside !== undefined) return readTextInside(inside, file);
   try {
     return await fs.promises.readFile(file, 'utf8');
   } catch {
@@ -67,6 +83,7 @@ export async function readText(file: string): Promise<string | undefined> {
 
 /** Walks the folders below `root` (itself included, at depth 0); folders that cannot be read are passed over. */
 export async function walkFolders(root: string, options: WalkOptions): Promise<void> {
+  if (options.inside !== undefined && !(await isReallyInside(options.inside, root))) return;
   const { maxDepth, skip = NONE, dotFolders = false, enter, sequential = false, folder, file } = options;
   let stopped = false;
   const entered = (e: fs.Dirent, dir: string, depth: number): boolean =>
@@ -103,6 +120,16 @@ export async function walkFolders(root: string, options: WalkOptions): Promise<v
   await walk(root, 0);
 }
 
+/** Whether `dir` exists and really is inside the workspace folder `root` (no link leads out of it). */
+export async function isReallyInside(root: string, dir: string): Promise<boolean> {
+  try {
+    await containedRealPath(root, dir);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The folders below `root` (itself included) for which `isMatch` holds, sorted; a folder that
  * matches is not looked inside.
@@ -126,12 +153,14 @@ export async function findFolders(
 
 /**
  * Files below `dir` (dot-folders included), as posix paths relative to it, in walk order; at most
- * `maxDepth` folders down and `limit` (> 0) files.
+ * `maxDepth` folders down and `limit` (> 0) files. With `inside` (the workspace folder), nothing
+ * when `dir` really is elsewhere (a link).
  */
-export async function walkFiles(dir: string, maxDepth: number, limit: number): Promise<string[]> {
+export async function walkFiles(dir: string, maxDepth: number, limit: number, inside?: string): Promise<string[]> {
   const out: string[] = [];
   const cut = path.join(dir, 'x').length - 1; // where the part below `dir` starts in a joined path
   await walkFolders(dir, {
+    inside,
     maxDepth,
     dotFolders: true,
     sequential: true,

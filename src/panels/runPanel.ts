@@ -1,5 +1,4 @@
 import { createHash } from 'crypto';
-import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { Disposable } from '../disposable';
@@ -7,7 +6,8 @@ import { INDEX_DIR, type IndexService } from '../indexService';
 import type { IngestChanges } from '../core/ingest/indexer';
 import { downsampleMinMax } from '../core/downsample';
 import { readConsole } from '../core/ingest/console';
-import { locateArtifact, readArtifactImage } from '../core/artifacts';
+import { artifactRealPath, locateArtifact, readArtifactImage } from '../core/artifacts';
+import { writeFileInside } from '../core/safePath';
 import { type EmbeddedRef, readEmbedded } from '../core/importers/embedded';
 import { effectiveStatus, silenceTimeout } from '../core/status';
 import type { Problems } from '../core/problems';
@@ -123,7 +123,8 @@ export class RunPanel extends Disposable {
     try {
       const where = locateArtifact(this.index.folder.uri.fsPath, run, requested);
       if (!where) throw new Error('the path leaves the workspace');
-      const uri = where.kind === 'embedded' ? await this.extractImage(where.ref, run.folder, requested) : vscode.Uri.file(where.file);
+      const root = this.index.folder.uri.fsPath;
+      const uri = where.kind === 'embedded' ? await this.extractImage(where.ref, run.folder, requested) : vscode.Uri.file(await artifactRealPath(root, run, where));
       // The group right of the panel: artifacts opened one after another replace each other's preview there.
       const beside = this.panel.viewColumn !== undefined ? ((this.panel.viewColumn + 1) as vscode.ViewColumn) : vscode.ViewColumn.Beside;
       await vscode.commands.executeCommand('vscode.open', uri, { preview: true, viewColumn: beside, preserveFocus: true });
@@ -138,9 +139,8 @@ export class RunPanel extends Disposable {
     const name = this.index.store.getArtifacts(this.index.store.getRun(this.uid)!.id).find((a) => a.path === key)?.name ?? `image.${ref.ext}`;
     const readable = name.replace(/^images\//, '').replace(/[^A-Za-z0-9._-]+/g, '_').slice(-120);
     const dir = path.join(root, INDEX_DIR, 'images', createHash('sha256').update(key).digest('hex').slice(0, 16));
-    await fs.promises.mkdir(dir, { recursive: true });
     const file = path.join(dir, readable);
-    await fs.promises.writeFile(file, bytes);
+    await writeFileInside(root, file, bytes); // never through a `.labbook` that is a link
     return vscode.Uri.file(file);
   }
 

@@ -263,8 +263,8 @@ describe('Labbook in code-server (e2e)', function () {
     // VS Code's image preview (a webview of its own) has decoded the 64×64 picture.
     await until('the image preview drawn', async () => {
       for (const f of page.frames()) {
-        const shown = await f.evaluate(() => Array.from(document.querySelectorAll('img')).some((i) => i.complete && i.naturalWidth === 64 && i.naturalHeight === 64)).catch(() => false);
-        if (shown) return true;
+        const drawn = await f.evaluate(() => Array.from(document.querySelectorAll('img')).some((i) => i.complete && i.naturalWidth === 64 && i.naturalHeight === 64)).catch(() => false);
+        if (drawn) return true;
       }
       return false;
     });

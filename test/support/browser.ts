@@ -16,7 +16,7 @@ export const chromiumArgs = [
 
 export async function launchBrowser(): Promise<Browser> {
   if (!fs.existsSync(chromiumPath)) {
-    throw new Error(`Chromium not found at ${chromiumPath}: run bash scripts/tools/ensure-code-server.sh or set LABBOOK_CHROMIUM`);
+    throw new Error(`Chromium not found at ${chromiumPath}: run bash scripts/tools/ensure-chromium.sh or set LABBOOK_CHROMIUM`);
   }
   return chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
 }

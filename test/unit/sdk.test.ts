@@ -24,9 +24,11 @@ const HAVE_GIT = spawnSync('git', ['--version']).status === 0;
 const LANGS = ['python', 'node'] as const;
 type Lang = (typeof LANGS)[number];
 
-/** An interpreter with torch: Debian's /usr/bin/python3 (python3-torch) or the default one. */
+/** An interpreter with torch: the framework venv, the default python3 or Debian's. */
 function torchPython(): string | undefined {
-  for (const exe of ['/usr/bin/python3', PYTHON]) {
+  // The framework venv that `npm test` makes (scripts/tools/ensure-python-frameworks.sh), else what is on the machine.
+  const candidates = [process.env.LABBOOK_FRAMEWORK_PYTHON, PYTHON, '/usr/bin/python3'].filter((e): e is string => !!e);
+  for (const exe of candidates) {
     if (spawnSync(exe, ['-c', 'import torch'], { timeout: 60000 }).status === 0) return exe;
   }
   return undefined;
@@ -656,7 +658,7 @@ run.finish();
   it('a real PyTorch training run (plain-loop helper) shows its metrics and system metrics', async function () {
     this.timeout(180000);
     const torchExe = torchPython();
-    if (!torchExe && process.env.LABBOOK_REQUIRE_TORCH === '1') throw new Error('torch is required here (LABBOOK_REQUIRE_TORCH=1) but no python3 can import it');
+    if (!torchExe && process.env.LABBOOK_REQUIRE_FRAMEWORKS === '1') throw new Error('torch is required here (LABBOOK_REQUIRE_FRAMEWORKS=1) but no python3 can import it');
     if (!torchExe) this.skip();
     const root = tempDir('labbook-sdk-torch-');
     const out = spawnSync(torchExe!, [path.join(REPO, 'demo', 'train_torch.py'), '--epochs', '8', '--sleep', '0.1', '--system-interval', '0.15', '--logdir', path.join(root, 'labbook')], {

@@ -652,7 +652,7 @@ function attachConsole(sink: ConsoleSink): void {
   for (const stream of [process.stdout, process.stderr]) {
     if (originalWrites.has(stream)) continue;
     const original = stream.write;
-    const wrapper = function (this: NodeJS.WriteStream, chunk: unknown, encoding?: unknown, cb?: unknown): boolean {
+    const wrapper = function (this: NodeJS.WriteStream, chunk: unknown, encoding?: unknown, _cb?: unknown): boolean {
       const text = chunkText(chunk, encoding);
       if (text !== undefined) {
         for (const s of consoleSinks) {
@@ -1621,9 +1621,9 @@ function installHooks(handleSignals: boolean): void {
 /** Starts a run and makes it the current one (`getRun()`); an open current run is finished first. */
 export function startRun(options: RunOptions = {}): Run {
   if (currentRun && !currentRun.finished) currentRun.finish('finished');
-  const run = new Run(options);
-  currentRun = run;
-  return run;
+  const started = new Run(options);
+  currentRun = started;
+  return started;
 }
 
 /** Alias of `startRun` (SwanLab/W&B style). */

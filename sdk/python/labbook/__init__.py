@@ -58,6 +58,13 @@ from ._core import (
     set_tags,
     start_run,
 )
+from .sweep import (
+    complete_sweep_trial,
+    create_sweep,
+    get_sweep,
+    suggest_sweep_params,
+    sweep_agent,
+)
 
 __version__ = "0.2.0"
 
@@ -68,6 +75,7 @@ __all__ = [
     "log_code_ref", "log_status", "log_succeeded", "log_failed", "log_stopped",
     "log_artifact", "log_artifacts", "log_image", "log_dataset", "log_data_ref", "create_alert",
     "get_outputs_path", "flush", "start_run", "end_run", "parse_condition",
+    "create_sweep", "get_sweep", "sweep_agent", "suggest_sweep_params", "complete_sweep_trial",
     "FORMAT", "FORMAT_VERSION", "ALERT_LEVELS", "__version__",
 ]
 

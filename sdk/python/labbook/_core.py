@@ -24,6 +24,7 @@ import warnings
 from array import array
 
 from . import _capture, _files, _image, _writer
+from .sweep import env as _sweep_env
 
 try:  # Python 3.3+
     from collections.abc import Mapping, MutableMapping
@@ -1723,11 +1724,14 @@ def init(project=None, name=None, description=None, tags=None, config=None, logd
         if config is not None:
             merged = dict(config_pending)
             merged.update(_as_dict(config, "config"))
+        # Inside a sweep trial (an agent set LABBOOK_SWEEP_*): the trial's values and tags.
+        merged, tags = _sweep_env.apply(merged, tags)
         run = Run(project=project, name=name, description=description, tags=tags,
                   config=merged if (merged or resume is None) else None, logdir=logdir,
                   resume=resume, **options)
         _current_run = run
-        return run
+    _sweep_env.started(run)
+    return run
 
 
 def _require_run(what):

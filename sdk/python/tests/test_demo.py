@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import time
 import unittest
 
 from helpers import LabbookTestCase, REPO_DIR, events_path, of_type, read_records, run_folders
@@ -79,6 +80,49 @@ class DemoTests(LabbookTestCase):
         second = self.python(MAKE_DEMO, ws)
         self.assertEqual(second.returncode, 0, second.stderr)
         self.assertEqual(run_folders(os.path.join(ws, "labbook")), folders)
+
+    def live_runs(self, logdir):
+        found = []
+        for folder in run_folders(logdir):
+            if read_records(events_path(folder))[0]["name"] == "live-h24":
+                found.append(folder)
+        return found
+
+    def start_live(self, ws):
+        proc = self.python(MAKE_DEMO, ws, "--live")
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        with open(os.path.join(ws, "labbook", ".demo-live.pid")) as f:
+            return int(f.read().strip())
+
+    def test_make_demo_live_again_replaces_a_stopped_live_run(self):
+        # A demo that stopped (Ctrl-C, or a failed start) leaves its live run killed; starting
+        # the demo again must show one live run, not the dead one next to a new one.
+        ws = os.path.join(self.tmp, "ws")
+        logdir = os.path.join(ws, "labbook")
+        seed = self.python(TRAIN, "--epochs", "2", "--name", "seed", "--logdir", logdir)
+        self.assertEqual(seed.returncode, 0, seed.stderr)
+        pid = self.start_live(ws)
+        try:
+            self.assertEqual(len(self.live_runs(logdir)), 1)
+            # Running still: a second start keeps it.
+            self.assertEqual(self.start_live(ws), pid)
+            self.assertEqual(len(self.live_runs(logdir)), 1)
+        finally:
+            os.kill(pid, 9)
+        for _ in range(50):
+            try:
+                os.kill(pid, 0)
+            except OSError:
+                break
+            time.sleep(0.1)
+        new_pid = self.start_live(ws)
+        try:
+            self.assertNotEqual(new_pid, pid)
+            live = self.live_runs(logdir)
+            self.assertEqual(len(live), 1, live)
+            self.assertEqual(len(run_folders(logdir)), 2, "the seed run is kept")
+        finally:
+            os.kill(new_pid, 9)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ export const RUN_STATUSES: readonly RunStatusValue[] = ['running', 'finished', '
 export interface HeaderRecord {
   readonly t: 'header';
   readonly version: number;
+  /** Empty when the log's `run_id` is not made of the documented characters (RUN_ID_PATTERN). */
   readonly runId: string;
   readonly project?: string;
   readonly name?: string;
@@ -70,11 +71,15 @@ export function alertMet(c: AlertCondition, value: number): boolean {
   }
 }
 
+/** What a header's `run_id` may hold (docs/run-log-format.md): letters, digits, `-` and `_`. */
+export const RUN_ID_PATTERN = /^[A-Za-z0-9_-]+$/;
+
 /** A run-relative path that stays inside the run folder, normalized to `/`; undefined if it would leave it. */
 export function safeRunPath(p: string): string | undefined {
   if (p.includes('\0')) return undefined;
   const parts = p.replace(/\\/g, '/').split('/');
-  if (p.startsWith('/') || /^[a-zA-Z]:/.test(p)) return undefined;
+  // Absolute (`/`, `\`, UNC `\\host`), a drive (`C:`) or a `file:` URI: never run-relative.
+  if (p.startsWith('/') || p.startsWith('\\') || /^[a-zA-Z]:/.test(p) || /^file:/i.test(p)) return undefined;
   const out: string[] = [];
   for (const part of parts) {
     if (part === '' || part === '.') continue;
@@ -150,10 +155,15 @@ function toRecord(o: Record<string, unknown>): ParsedLine {
       const runId = o.run_id;
       if (typeof runId !== 'string' || runId === '') return { kind: 'invalid', reason: 'header without "run_id"' };
       const version = typeof o.version === 'number' ? o.version : FORMAT_VERSION;
+      // A run id outside the documented characters is not used (it names files and ends up in
+      // edits files and commands); the run is known by its folder instead, the rest of the header is kept.
+      const valid = RUN_ID_PATTERN.test(runId);
+      const shownId = runId.length > 60 ? `${JSON.stringify(runId.slice(0, 60))}…` : JSON.stringify(runId);
       return {
         kind: 'record',
+        ...(valid ? {} : { warning: `"run_id" ${shownId} is not letters, digits, "-" and "_": the run is known by its folder` }),
         record: {
-          t, version, runId, time,
+          t, version, runId: valid ? runId : '', time,
           project: optionalString(o, 'project'),
           name: optionalString(o, 'name'),
           description: optionalString(o, 'description'),

@@ -69,7 +69,7 @@ export async function readDvclive(workspaceRoot: string, dir: string, problems: 
   // Params.
   const params: Record<string, unknown> = {};
   const paramsFile = path.join(abs, 'params.yaml');
-  const paramsText = await readText(paramsFile);
+  const paramsText = await readText(paramsFile, root);
   if (paramsText !== undefined) {
     mtimes.push(await mtime(paramsFile));
     try {
@@ -85,7 +85,7 @@ export async function readDvclive(workspaceRoot: string, dir: string, problems: 
   // Series from the TSV files.
   const metrics = new Map<string, ImportedSeries>();
   const metricsDir = path.join(abs, 'plots', 'metrics');
-  const tsvs = (await walkFiles(metricsDir, 8, 100_000)).filter((f) => f.endsWith('.tsv')).sort();
+  const tsvs = (await walkFiles(metricsDir, 8, 100_000, root)).filter((f) => f.endsWith('.tsv')).sort();
   let lastStep: number | undefined;
   let firstTime = Infinity;
   let lastTime = -Infinity;
@@ -113,7 +113,7 @@ export async function readDvclive(workspaceRoot: string, dir: string, problems: 
 
   // Summary values.
   const summaryFile = path.join(abs, 'metrics.json');
-  const summaryText = await readText(summaryFile);
+  const summaryText = await readText(summaryFile, root);
   if (summaryText !== undefined) {
     const m = await mtime(summaryFile);
     mtimes.push(m);
@@ -150,7 +150,7 @@ export async function readDvclive(workspaceRoot: string, dir: string, problems: 
   const artifacts: string[] = [];
   for (const sub of ['plots/images', 'artifacts']) {
     const d = path.join(abs, ...sub.split('/'));
-    for (const f of (await walkFiles(d, 16, MAX_ARTIFACTS)).sort()) artifacts.push(rel(root, path.join(d, f)));
+    for (const f of (await walkFiles(d, 16, MAX_ARTIFACTS, root)).sort()) artifacts.push(rel(root, path.join(d, f)));
   }
 
   const running = now - newestMetricsMtime <= DVCLIVE_RUNNING_WINDOW_MS;

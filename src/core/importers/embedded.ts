@@ -7,8 +7,8 @@
  * workspace-relative (posix). A plain artifact path never takes this form (a workspace folder named
  * `embedded:png:…` is not a thing).
  */
-import * as fs from 'fs';
 import * as path from 'path';
+import { openForReadInside } from '../safePath';
 
 export type ImageExtension = 'png' | 'jpg' | 'gif' | 'webp' | 'bmp';
 
@@ -56,7 +56,7 @@ export const MAX_EMBEDDED_BYTES = 64 * 1024 * 1024;
 
 /**
  * Reads an embedded artifact's bytes. Refuses a file outside `workspaceRoot`, outside `allowedFolder`
- * (workspace-relative) when given, a span past the file's end, and bytes that are not the image the
+ * (workspace-relative) when given (by its path or through a link), a span past the file's end, and bytes that are not the image the
  * reference names.
  */
 export async function readEmbedded(workspaceRoot: string, ref: EmbeddedRef, allowedFolder?: string): Promise<Buffer> {
@@ -68,7 +68,8 @@ export async function readEmbedded(workspaceRoot: string, ref: EmbeddedRef, allo
     throw new Error(`${ref.file} is outside the run folder ${allowedFolder}`);
   }
   if (ref.length <= 0 || ref.length > MAX_EMBEDDED_BYTES) throw new Error(`${ref.file}: an image of ${ref.length} bytes is not read`);
-  const handle = await fs.promises.open(file, 'r');
+  // Really inside (no link out of the workspace or the run folder), checked on the opened file.
+  const handle = await openForReadInside(root, file, allowedFolder !== undefined && allowedFolder !== '.' ? path.resolve(root, ...allowedFolder.split('/')) : undefined);
   try {
     const buf = Buffer.alloc(ref.length);
     const { bytesRead } = await handle.read(buf, 0, ref.length, ref.offset);

@@ -26,14 +26,15 @@
  *   the value is empty).
  * - `note`: the `mlflow.note.content` tag.
  * - `artifacts`: the files under the run's `artifacts/` folder, or else under `artifact_uri` when that
- *   is a local path (`file://…`, absolute or relative) inside the workspace.
+ *   is a local path (`file://…`, absolute or relative) inside the workspace (really: not through a link).
  * - `uid`: `mlflow:` + the run folder; `folder`: the run folder (workspace-relative).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
 import type { RunStatusValue } from '../format/records';
-import { findFolders, listDir, openIfExists, VENDOR_FOLDERS, walkFolders } from '../fsWalk';
+import { findFolders, isReallyInside, listDir, openIfExists, VENDOR_FOLDERS, walkFolders } from '../fsWalk';
+import { readFileInside } from '../safePath';
 import type { Problems } from '../problems';
 import type { ImportedRun, ImportedSeries } from './model';
 import { parseYaml, YamlError } from '../codecs/yaml';
@@ -367,18 +368,18 @@ async function readExperiment(ctx: Ctx, dir: string, folder: string, inTrash: bo
     // Not an experiment (e.g. the model registry's `models/`), unless it is numbered.
     if (!/^\d+$/.test(folder)) return undefined;
     if (meta === null) ctx.problems.report(`${rel(ctx.root, metaFile)}: missing; experiment ${folder} is named after its folder`);
-    return { id: folder, dir, name: folder, deleted: inTrash, tags: await readKeyValueFolder(path.join(dir, 'tags')) };
+    return { id: folder, dir, name: folder, deleted: inTrash, tags: await readKeyValueFolder(path.join(dir, 'tags'), ctx.root) };
   }
   const id = str(meta.experiment_id) ?? folder;
   const name = str(meta.name) || id;
-  return { id, dir, name, deleted: inTrash || meta.lifecycle_stage === 'deleted', tags: await readKeyValueFolder(path.join(dir, 'tags')) };
+  return { id, dir, name, deleted: inTrash || meta.lifecycle_stage === 'deleted', tags: await readKeyValueFolder(path.join(dir, 'tags'), ctx.root) };
 }
 
 /** Parses a meta.yaml into a map; null when the file is missing, undefined (reported) when it cannot be read. */
 async function readMeta(ctx: Ctx, file: string): Promise<Record<string, unknown> | null | undefined> {
   let text: string;
   try {
-    text = await fs.promises.readFile(file, 'utf8');
+    text = (await readFileInside(ctx.root, file)).toString('utf8'); // a meta.yaml may be a link to anywhere
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     ctx.problems.report(`${rel(ctx.root, file)}: could not be read: ${(e as Error).message}`);
@@ -446,8 +447,8 @@ async function readRun(ctx: Ctx, exp: Experiment, dir: string, folder: string, t
     status = !read || num(meta.end_time) !== undefined ? 'finished' : 'running';
   }
   const [params, tags, metrics] = await Promise.all([
-    names.has('params') ? readKeyValueFolder(path.join(dir, 'params')) : new Map<string, string>(),
-    names.has('tags') ? readKeyValueFolder(path.join(dir, 'tags')) : new Map<string, string>(),
+    names.has('params') ? readKeyValueFolder(path.join(dir, 'params'), ctx.root) : new Map<string, string>(),
+    names.has('tags') ? readKeyValueFolder(path.join(dir, 'tags'), ctx.root) : new Map<string, string>(),
     // A live run may be writing a line right now: only then is a last line without `\n` left out.
     names.has('metrics') ? readMetricsFolder(ctx, path.join(dir, 'metrics'), status !== 'running', status === 'running' ? tails : undefined) : new Map<string, ImportedSeries>(),
   ]);
@@ -485,8 +486,8 @@ async function readRun(ctx: Ctx, exp: Experiment, dir: string, folder: string, t
 }
 
 /** Reads a folder of one-file-per-key values (params, tags); keys with `/` are sub-folders. */
-async function readKeyValueFolder(dir: string): Promise<Map<string, string>> {
-  const files = await walkFiles(dir, 8, 100_000);
+async function readKeyValueFolder(dir: string, root: string): Promise<Map<string, string>> {
+  const files = await walkFiles(dir, 8, 100_000, root);
   const out = new Map<string, string>();
   const values = await mapLimit(
     files.map((f) => () => fs.promises.readFile(path.join(dir, f), 'utf8').catch(() => undefined)),
@@ -498,7 +499,7 @@ async function readKeyValueFolder(dir: string): Promise<Map<string, string>> {
 }
 
 async function readMetricsFolder(ctx: Ctx, dir: string, complete: boolean, tails?: MetricTails): Promise<Map<string, ImportedSeries>> {
-  const files = (await walkFiles(dir, 8, 100_000)).sort();
+  const files = (await walkFiles(dir, 8, 100_000, ctx.root)).sort();
   const out = new Map<string, ImportedSeries>();
   await mapLimit(
     files.map((key) => async () => {
@@ -567,6 +568,8 @@ export async function localArtifactDir(uri: string | undefined, root: string, ba
   for (const abs of candidates) {
     const r = path.relative(root, abs);
     if (r.startsWith('..') || path.isAbsolute(r)) continue;
+    // Really inside: not through a link that leads out of the workspace.
+    if (!(await isReallyInside(root, abs))) continue;
     try {
       if ((await fs.promises.stat(abs)).isDirectory()) return abs;
     } catch {
@@ -578,7 +581,7 @@ export async function localArtifactDir(uri: string | undefined, root: string, ba
 
 /** Workspace-relative paths of the files below `dir` (sorted, at most MAX_ARTIFACTS). */
 export async function listArtifacts(root: string, dir: string): Promise<string[]> {
-  const files = await walkFiles(dir, 32, MAX_ARTIFACTS);
+  const files = await walkFiles(dir, 32, MAX_ARTIFACTS, root);
   return files.sort().map((f) => rel(root, path.join(dir, f)));
 }
 
@@ -597,11 +600,13 @@ async function subfolders(dir: string): Promise<string[]> {
 
 /**
  * Files below `dir`, as posix paths relative to it; at most `maxDepth` levels and `limit` files.
- * A folder's own files come before those of its sub-folders.
+ * A folder's own files come before those of its sub-folders. Nothing when `dir` really is outside
+ * the workspace folder `inside` (a link).
  */
-async function walkFiles(dir: string, maxDepth: number, limit: number): Promise<string[]> {
+async function walkFiles(dir: string, maxDepth: number, limit: number, inside: string): Promise<string[]> {
   const out: string[] = [];
   await walkFolders(dir, {
+    inside,
     maxDepth,
     dotFolders: true,
     sequential: true,

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { NODE_MODULES, walkFolders } from '../fsWalk';
+import { isReallyInside, NODE_MODULES, walkFolders } from '../fsWalk';
 import type { ImportFinder, ImportUnit } from '../ingest/importIndex';
 import type { Problems } from '../problems';
 import type { SqlJsStatic } from 'sql.js';
@@ -111,7 +111,11 @@ function searched(find: (root: string) => Promise<string[]>, options: ImportOpti
   return async (root) => {
     const starts = [...(options.searchWorkspace === false ? [] : [root]), ...(options.folders ?? [])];
     const found = new Set<string>();
-    for (const start of starts) for (const f of await find(start)) found.add(f);
+    for (const start of starts) {
+      // A configured folder that is a link leading out of the workspace is not searched.
+      if (start !== root && !(await isReallyInside(root, start))) continue;
+      for (const f of await find(start)) found.add(f);
+    }
     return [...found].sort();
   };
 }

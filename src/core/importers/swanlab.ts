@@ -226,7 +226,7 @@ export async function readSwanlab(SQL: SqlJsStatic, workspaceRoot: string, swanl
     run.params = { ...(await readConfig(ctx, path.join(dir, 'files', 'config.yaml'))), ...run.params };
     for (const sub2 of ['files', 'media']) {
       const d = path.join(dir, sub2);
-      for (const f of (await walkFiles(d, 16, MAX_ARTIFACTS)).sort()) run.artifacts.push(rel(root, path.join(d, f)));
+      for (const f of (await walkFiles(d, 16, MAX_ARTIFACTS, root)).sort()) run.artifacts.push(rel(root, path.join(d, f)));
     }
     folders.push(run);
   }
@@ -480,7 +480,7 @@ async function readLegacyFolder(ctx: Ctx, dir: string, name: string, db: LegacyD
     const chunks = ((await listDir(path.join(logsDir, folder))) ?? []).filter((e) => e.isFile() && /^\d+\.log$/.test(e.name)).map((e) => e.name).sort(naturalCompare);
     for (const chunk of chunks) {
       const file = path.join(logsDir, folder, chunk);
-      const text = await readText(file);
+      const text = await readText(file, ctx.root);
       if (text === undefined) continue;
       const fileRel = rel(ctx.root, file);
       let messages = 0;
@@ -517,7 +517,7 @@ async function readLegacyFolder(ctx: Ctx, dir: string, name: string, db: LegacyD
   const consoleDir = path.join(dir, 'console');
   const parts: string[] = [];
   for (const f of ((await listDir(consoleDir)) ?? []).filter((e) => e.isFile() && e.name.endsWith('.log')).map((e) => e.name).sort()) {
-    const t = await readText(path.join(consoleDir, f));
+    const t = await readText(path.join(consoleDir, f), ctx.root);
     if (t !== undefined) parts.push(t);
   }
   run.console = parts.join('');
@@ -527,7 +527,7 @@ async function readLegacyFolder(ctx: Ctx, dir: string, name: string, db: LegacyD
 // ----- config.yaml -----
 
 async function readConfig(ctx: Ctx, file: string): Promise<Record<string, unknown>> {
-  const text = await readText(file);
+  const text = await readText(file, ctx.root);
   if (text === undefined) return {};
   let y: unknown;
   try {

@@ -26,6 +26,7 @@ import { fieldKey, ProtoError, ProtoReader, WireType } from './protobuf';
 import { IMPORTED_SILENCE_SECONDS } from '../status';
 import { IncrementalRunReader } from './runReader';
 import { parseYaml, YamlError } from '../codecs/yaml';
+import { readFileInside } from '../safePath';
 
 export const TFEVENTS_MARKER = 'events.out.tfevents.';
 /** A run whose last event is younger than this (seconds) counts as running. */
@@ -916,7 +917,7 @@ async function readHparamsYaml(runFolder: string, problems: Problems, workspaceR
   const file = path.join(runFolder, 'hparams.yaml');
   let text: string;
   try {
-    text = await fs.promises.readFile(file, 'utf8');
+    text = (await readFileInside(workspaceRoot, file)).toString('utf8'); // not through a link out of the workspace
   } catch {
     return {};
   }

@@ -232,7 +232,6 @@ function parseJsonValue(text: string): unknown {
 
 /** Keeps what a terminal would show of console text: the last `\r`-overwrite of each line, no ANSI escapes. */
 export function cleanConsole(text: string): string {
-  // eslint-disable-next-line no-control-regex
   const noAnsi = text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '');
   return noAnsi
     .split('\n')
@@ -669,8 +668,8 @@ export class WandbRunReader extends IncrementalRunReader {
     const files = path.join(this.runFolder, 'files');
     const [yamlConfig, summaryJson, metadata] = await Promise.all([
       this.readConfigYaml(path.join(files, 'config.yaml')),
-      readJson(path.join(files, 'wandb-summary.json'), this.problems, this.rel(path.join(files, 'wandb-summary.json'))),
-      readJson(path.join(files, 'wandb-metadata.json'), this.problems, this.rel(path.join(files, 'wandb-metadata.json'))),
+      readJson(path.join(files, 'wandb-summary.json'), this.problems, this.rel(path.join(files, 'wandb-summary.json')), this.workspaceRoot),
+      readJson(path.join(files, 'wandb-metadata.json'), this.problems, this.rel(path.join(files, 'wandb-metadata.json')), this.workspaceRoot),
     ]);
     const params: Record<string, unknown> = { ...yamlConfig, ...unwrapWandbConfig(this.config) };
     const summary: Record<string, unknown> = { ...(isObject(summaryJson) ? summaryJson : {}), ...this.summary };
@@ -687,7 +686,7 @@ export class WandbRunReader extends IncrementalRunReader {
     let console = '';
     if (this.output.length > 0) console = this.output.join('');
     else if (this.outputRaw.length > 0) console = this.outputRaw.join('');
-    else console = (await readText(path.join(files, 'output.log'))) ?? '';
+    else console = (await readText(path.join(files, 'output.log'), this.workspaceRoot)) ?? '';
     console = cleanConsole(console);
     if (console.length > MAX_CONSOLE_CHARS) {
       console = console.slice(console.length - MAX_CONSOLE_CHARS);
@@ -737,7 +736,7 @@ export class WandbRunReader extends IncrementalRunReader {
   }
 
   private async readConfigYaml(file: string): Promise<Record<string, unknown>> {
-    const text = await readText(file);
+    const text = await readText(file, this.workspaceRoot);
     if (text === undefined) return {};
     try {
       return unwrapWandbConfig(parseYaml(text));
@@ -752,6 +751,7 @@ export class WandbRunReader extends IncrementalRunReader {
   private async artifacts(): Promise<string[]> {
     const out: string[] = [];
     await walkFolders(path.join(this.runFolder, 'files', 'media'), {
+      inside: this.workspaceRoot,
       maxDepth: 4,
       dotFolders: true,
       sequential: true,
@@ -785,8 +785,8 @@ function parseUtc(text: string): number | undefined {
   return frac && frac.length > 3 ? Math.floor(ms / 1000) + Number(`0.${frac}`) : ms / 1000;
 }
 
-async function readJson(file: string, problems: Problems, rel: string): Promise<unknown> {
-  const text = await readText(file);
+async function readJson(file: string, problems: Problems, rel: string, root: string): Promise<unknown> {
+  const text = await readText(file, root);
   if (text === undefined || text.trim() === '') return undefined;
   const v = parseJsonValue(text);
   if (v === undefined) problems.report(`W&B: ${rel}: byte 0: not valid JSON; ignored`);

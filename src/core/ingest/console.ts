@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { openForReadInside } from '../safePath';
 
 export const CONSOLE_FILE = 'console.log';
 
@@ -14,7 +15,7 @@ export interface ConsoleText {
 
 /**
  * The console output of a run (`<folder>/console.log`), or its last MAX_CONSOLE_BYTES.
- * `folder` is workspace-relative; a folder outside `root` gives nothing.
+ * `folder` is workspace-relative; a file that is not really inside it (`..`, a link) gives nothing.
  */
 export async function readConsole(root: string, folder: string, maxBytes = MAX_CONSOLE_BYTES): Promise<ConsoleText> {
   const file = path.resolve(root, folder, CONSOLE_FILE);
@@ -22,7 +23,8 @@ export async function readConsole(root: string, folder: string, maxBytes = MAX_C
   if (rel.startsWith('..') || path.isAbsolute(rel)) return { text: '', skipped: 0 };
   let handle: fs.promises.FileHandle;
   try {
-    handle = await fs.promises.open(file, 'r');
+    // Only a file really inside the run folder (a console.log may be a link to anywhere).
+    handle = await openForReadInside(root, file, path.resolve(root, folder));
   } catch {
     return { text: '', skipped: 0 };
   }

@@ -179,7 +179,7 @@ export class ImportIndex {
     this.store.setParams(id, run.params, true);
     this.store.setTags(id, run.tags, true);
     this.store.clearArtifacts(id);
-    for (const path of run.artifacts) this.store.addArtifact(id, { path, name: importedArtifactName(run.folder, path), size: sizes.get(path) });
+    for (const file of run.artifacts) this.store.addArtifact(id, { path: file, name: importedArtifactName(run.folder, file), size: sizes.get(file) });
     for (const image of run.images ?? []) this.store.addArtifact(id, { path: embeddedPath(image.ref), name: image.name, size: image.ref.length });
     const points = new Map<string, number>();
     const written = new Map<string, WrittenSeries>();

@@ -6,6 +6,7 @@ import type { Store } from '../store/store';
 import { findEventFiles } from './discover';
 import { EDITS_FILE, IMPORTED_EDITS_DIR, parseEdits } from '../edits';
 import { EMPTY_TAIL, readNewLines, type TailState } from './tailer';
+import { containedRealPath, isOutsideError, openForReadInside } from '../safePath';
 
 /** What one `sync()` changed, so the host can refresh only what it must. */
 export interface IngestChanges {
@@ -69,6 +70,8 @@ export class Indexer {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly unknownTypes = new Set<string>();
   private readonly newerVersionWarned = new Set<string>();
+  /** Files (and the log root) refused because they lead outside the workspace: reported once until that changes. */
+  private readonly refused = new Set<string>();
 
   constructor(
     private readonly store: Store,
@@ -103,7 +106,7 @@ export class Indexer {
     if (files) {
       targets = files.map((f) => this.relative(f)).filter((f): f is string => f !== undefined);
     } else {
-      const found = (await findEventFiles(path.join(this.root, this.logRoot))).map((f) => this.relative(f)!);
+      const found = (await this.logRootInside()) ? (await findEventFiles(path.join(this.root, this.logRoot))).map((f) => this.relative(f)!) : [];
       targets = [...new Set([...found, ...known])];
     }
     for (const rel of targets) {
@@ -114,6 +117,25 @@ export class Indexer {
       }
     }
     return changes;
+  }
+
+  /** Whether the log root is really inside the workspace (a log root linked elsewhere is not read). */
+  private async logRootInside(): Promise<boolean> {
+    try {
+      await containedRealPath(this.root, path.join(this.root, this.logRoot));
+      this.refused.delete(this.logRoot);
+      return true;
+    } catch (e) {
+      if (isOutsideError(e)) this.refuse(this.logRoot, e);
+      return false; // missing: nothing to read yet
+    }
+  }
+
+  /** Reports once that `rel` leads outside the workspace. */
+  private refuse(rel: string, e: Error): void {
+    if (this.refused.has(rel)) return;
+    this.refused.add(rel);
+    this.problems.report(e.message);
   }
 
   private relative(abs: string): string | undefined {
@@ -135,9 +157,18 @@ export class Indexer {
     try {
       stat = await fs.promises.stat(abs);
       if (row && row.size === stat.size && row.mtime === stat.mtimeMs) return;
-      text = await fs.promises.readFile(abs, 'utf8');
+      // Read only if it really is inside the workspace (an edits file may be a link to anywhere).
+      const handle = await openForReadInside(this.root, abs);
+      try {
+        stat = await handle.stat();
+        text = await handle.readFile('utf8');
+      } finally {
+        await handle.close();
+      }
+      this.refused.delete(rel);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      if (isOutsideError(e)) this.refuse(rel, e);
+      else if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
       if (row) {
         this.store.transaction(() => {
           for (const uid of this.store.deleteEditsFromFile(rel)) changes.runs.add(uid);
@@ -186,7 +217,17 @@ export class Indexer {
     if (ctx.runId !== undefined) ctx.uid = this.uidOf(ctx.runId);
     let state: TailState = row ? { offset: row.offset, line: row.line, head: row.head } : EMPTY_TAIL;
     for (;;) {
-      const chunk = await readNewLines(abs, state);
+      let chunk: Awaited<ReturnType<typeof readNewLines>>;
+      try {
+        chunk = await readNewLines(abs, state, undefined, this.root);
+      } catch (e) {
+        if (!isOutsideError(e)) throw e;
+        // A log linked to a file outside the workspace: nothing of it is read; what was read before is forgotten.
+        this.refuse(rel, e);
+        if (row) this.forgetFile(rel, ctx.runId ?? null, changes.removed);
+        return;
+      }
+      this.refused.delete(rel);
       if (!chunk) {
         if (row) this.forgetFile(rel, ctx.runId ?? null, changes.removed);
         return;
@@ -322,14 +363,15 @@ export class Indexer {
   }
 
   private applyHeader(ctx: FileContext, h: Extract<RunRecord, { t: 'header' }>, lineNo: number): void {
-    if (ctx.runId === undefined) this.ensureRun(ctx, h.runId);
+    // An invalid run_id was dropped by the parser (and reported): the run is known by its folder.
+    if (ctx.runId === undefined) this.ensureRun(ctx, h.runId || path.posix.basename(ctx.folder));
     if (h.version > FORMAT_VERSION && !this.newerVersionWarned.has(ctx.rel)) {
       this.newerVersionWarned.add(ctx.rel);
       this.report(ctx, lineNo, `written in run log format version ${h.version}; this Labbook reads version ${FORMAT_VERSION} and may miss some data. Update the extension.`);
     }
     this.store.updateRun(ctx.runId!, {
       experiment: h.project || 'default',
-      name: h.name || h.runId,
+      name: h.name || h.runId || path.posix.basename(ctx.folder),
       description: h.description,
       startTime: h.time,
       formatVersion: h.version,

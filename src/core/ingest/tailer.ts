@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import { openIfExists } from '../fsWalk';
+import { openInsideIfExists } from '../safePath';
 
 /** Where reading a file stopped last time. `head` is the file's first bytes, to notice a replaced file. */
 export interface TailState {
@@ -34,9 +35,11 @@ export interface TailChunk {
 /**
  * Reads the complete lines appended to `file` since `state`.
  * Never consumes a partial last line. Returns `undefined` when the file does not exist.
+ * With `root` (the workspace folder), a file that really is outside it (through a link) is refused
+ * with an OutsideError before anything is read.
  */
-export async function readNewLines(file: string, state: TailState, chunkSize = DEFAULT_CHUNK): Promise<TailChunk | undefined> {
-  const handle = await openIfExists(file);
+export async function readNewLines(file: string, state: TailState, chunkSize = DEFAULT_CHUNK, root?: string): Promise<TailChunk | undefined> {
+  const handle = root === undefined ? await openIfExists(file) : await openInsideIfExists(root, file);
   if (!handle) return undefined;
   try {
     const stat = await handle.stat();

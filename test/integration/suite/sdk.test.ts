@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { runQuickstart } from '../../../src/sdkSetup';
 import { eventually, labbookApi, workspaceDir } from './helpers';
 
 describe('Python SDK from VS Code terminals', function () {
@@ -69,5 +71,31 @@ describe('Quickstart', function () {
     }, 60_000);
     assert.equal(run.pointCount, 4 * 60, 'train/loss, train/acc, val/loss, val/acc for 60 epochs');
     for (const t of vscode.window.terminals) if (t.name === 'Labbook quickstart') t.dispose();
+  });
+
+  it('tells the user when the quickstart cannot start (an installation without the example script), instead of doing nothing', async function () {
+    // An extension folder without sdk/python/examples/, as a copy that leaves files out would be.
+    const install = fs.mkdtempSync(path.join(os.tmpdir(), 'labbook-no-examples-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'labbook-quickstart-'));
+    const folder: vscode.WorkspaceFolder = { uri: vscode.Uri.file(dir), name: path.basename(dir), index: 0 };
+    const errors: string[] = [];
+    const terminalsBefore = vscode.window.terminals.length;
+    try {
+      const terminal = await runQuickstart({ extensionPath: install } as vscode.ExtensionContext, folder, {
+        showErrorMessage: async (message: string) => {
+          errors.push(message);
+          return undefined;
+        },
+      });
+      assert.equal(terminal, undefined, 'no terminal runs a script that is not there');
+      assert.equal(errors.length, 1, 'one error message for the user');
+      assert.match(errors[0], /quickstart/i);
+      assert.match(errors[0], /quickstart\.py/, 'it names the missing file');
+      assert.equal(vscode.window.terminals.length, terminalsBefore);
+      assert.ok(!fs.existsSync(path.join(dir, 'labbook_quickstart.py')));
+    } finally {
+      fs.rmSync(install, { recursive: true, force: true });
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

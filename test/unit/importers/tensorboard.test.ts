@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { crc32, crc32c, maskCrc, maskedCrc32c } from '../../../src/core/importers/crc';
+import { crc32, crc32c, maskCrc } from '../../../src/core/importers/crc';
 import type { ImportedRun, ImportedSeries } from '../../../src/core/importers/model';
 import { fieldKey, ProtoError, ProtoReader, WireType } from '../../../src/core/importers/protobuf';
 import { findTensorBoardRuns, readTensorBoardRun, readTfRecords, TensorBoardRunReader } from '../../../src/core/importers/tensorboard';

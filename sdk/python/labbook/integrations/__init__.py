@@ -6,6 +6,8 @@ clear ImportError only when its helper is used.
 - ``labbook.integrations.lightning``: ``LabbookLogger``, a Lightning ``Logger``
 - ``labbook.integrations.keras``: ``LabbookCallback``, a Keras callback
 - ``labbook.integrations.huggingface``: ``LabbookCallback``, a Transformers ``TrainerCallback``
+- ``labbook.integrations.ray``: ``LabbookCallback`` (each Ray Tune trial a run) and
+  ``LabbookSearcher`` (a Labbook sweep drives a Ray Tune run)
 """
 
 import numbers

@@ -28,8 +28,7 @@ def _torch():
     try:
         import torch
     except ImportError:
-        raise ImportError("labbook.integrations.torch needs PyTorch: pip install torch "
-                          "(or apt-get install python3-torch)") from None
+        raise ImportError("labbook.integrations.torch needs PyTorch: pip install torch") from None
     return torch
 
 

@@ -1,0 +1,151 @@
+"""Sweep agents: run trials one after another until the sweep is done or stopped.
+
+In-process (like ``wandb.agent``)::
+
+    def train():
+        run = labbook.init(project="mnist", config={"lr": 0.1})   # the trial's values win
+        ...
+        labbook.log({"val/acc": acc})
+        labbook.finish()
+
+    labbook.sweep_agent(sweep.id, train)
+
+Or from the command line, once per trial, with the values as ``--name=value`` arguments, in
+``LABBOOK_SWEEP_PARAMS`` (JSON) and in ``labbook.config``::
+
+    python -m labbook sweep agent <sweep id> -- python train.py
+
+Either way the trial is completed from the last value of the objective metric its run logged.
+"""
+
+import inspect
+import json
+import os
+import subprocess
+import sys
+import traceback
+
+from . import env
+from .sweep import get_sweep
+
+
+def _objective_from_run(folder, metric):
+    """The last value of ``metric`` in a run folder's events.jsonl, or None."""
+    last = None
+    try:
+        with open(os.path.join(folder, "events.jsonl"), "rb") as f:
+            for line in f:
+                try:
+                    rec = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(rec, dict) and rec.get("t") == "metrics":
+                    v = (rec.get("values") or {}).get(metric)
+                    if isinstance(v, (int, float)) and not isinstance(v, bool):
+                        last = v
+    except OSError:
+        return None
+    return last
+
+
+def _find_trial_run(logdir, sweep_id, number):
+    """The folder of the run that carries this trial's tags, or None."""
+    want = {"sweep:%s" % sweep_id, "trial:%d" % number}
+    try:
+        names = sorted(os.listdir(logdir), reverse=True)
+    except OSError:
+        return None, None
+    for name in names:
+        folder = os.path.join(logdir, name)
+        path = os.path.join(folder, "events.jsonl")
+        try:
+            with open(path, "rb") as f:
+                head = json.loads(f.readline())
+        except (OSError, ValueError):
+            continue
+        if isinstance(head, dict) and want.issubset(set(head.get("tags") or [])):
+            return folder, head.get("run_id")
+    return None, None
+
+
+def _complete(trial, result, folder):
+    metric = trial.sweep.objective
+    if isinstance(result, dict) and metric in result:
+        trial.complete(result)
+        return
+    if isinstance(result, (int, float)) and not isinstance(result, bool):
+        trial.complete(value=result)
+        return
+    value = _objective_from_run(folder, metric) if folder else None
+    if value is None:
+        trial.fail("the trial's run logged no %r" % metric)
+    else:
+        trial.complete(value=value)
+
+
+def sweep_agent(sweep, function, count=None, logdir=None):
+    """Runs ``function`` once per trial (``function()`` or ``function(trial)``) until the sweep is
+    done or stopped, or ``count`` trials ran. Returns how many ran."""
+    sweep = get_sweep(sweep, logdir)
+    takes_trial = False
+    try:
+        takes_trial = len(inspect.signature(function).parameters) >= 1
+    except (TypeError, ValueError):
+        pass
+    ran = 0
+    while count is None or ran < count:
+        trial = sweep.suggest()
+        if trial is None:
+            break
+        ran += 1
+        started = []
+        with env.trial_environment(trial, on_run=started.append):
+            try:
+                result = function(trial) if takes_trial else function()
+            except Exception:
+                if not trial.done:
+                    trial.fail(traceback.format_exc())
+                continue
+        if trial.done:
+            continue
+        run = started[-1] if started else None
+        if run is not None and trial.run_id is None:
+            trial.set_run(run.id)
+        _complete(trial, result, run.path if run is not None else None)
+    return ran
+
+
+def command_agent(sweep, command, count=None, logdir=None, pass_args=True):
+    """The command-line agent: runs ``command`` once per trial. Returns how many ran."""
+    sweep = get_sweep(sweep, logdir)
+    ran = 0
+    while count is None or ran < count:
+        trial = sweep.suggest()
+        if trial is None:
+            break
+        ran += 1
+        args = list(command)
+        if pass_args:
+            args += ["--%s=%s" % (k, json.dumps(v) if not isinstance(v, str) else v)
+                     for k, v in trial.params.items()]
+        child_env = dict(os.environ)
+        child_env.update(env.variables(trial))
+        child_env["LABBOOK_DIR"] = sweep.logdir
+        sys.stdout.write("[labbook sweep] trial %s: %s\n" % (trial.id, json.dumps(trial.params)))
+        sys.stdout.flush()
+        try:
+            code = subprocess.call(args, env=child_env)
+        except OSError as exc:
+            trial.fail("could not start %r: %s" % (args[0], exc))
+            continue
+        except KeyboardInterrupt:
+            trial.fail("agent interrupted")
+            raise
+        folder, run_id = _find_trial_run(sweep.logdir, sweep.id, trial.number)
+        if run_id and trial.run_id is None:
+            trial.set_run(run_id)
+        if code != 0:
+            trial.fail("exit code %d" % code)
+            continue
+        _complete(trial, None, folder)
+    return ran
