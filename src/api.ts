@@ -6,6 +6,8 @@ export interface LabbookApi {
   whenIdle(): Promise<void>;
   /** The experiments and runs exactly as the Experiments tree shows them. */
   snapshot(): TreeSnapshot;
+  /** The latest notifications Labbook showed (up to 50, newest last), with their text exactly as VS Code got it. */
+  notifications(): ReadonlyArray<{ readonly level: 'info' | 'warning' | 'error'; readonly text: string }>;
 }
 
 export interface TreeSnapshot {

@@ -7,6 +7,7 @@ import { RunPanel } from './panels/runPanel';
 import { metricsCsv } from './core/export';
 import { ComparePanel } from './panels/comparePanel';
 import { registerEditCommands } from './runEdits';
+import { notify } from './notifications';
 
 /** A run and the index (workspace folder) that holds it. */
 export interface RunRef {
@@ -30,7 +31,7 @@ export function registerCommands(c: CommandContext): vscode.Disposable[] {
   const resolveRun = async (arg: unknown, placeHolder = 'Which run?'): Promise<RunRef | undefined> => {
     if (typeof arg === 'string') {
       const index = c.indexes.find(arg);
-      if (!index) void vscode.window.showWarningMessage(`Labbook: no run with id ${arg} in this workspace.`);
+      if (!index) void notify('warning', `Labbook: no run with id ${arg} in this workspace.`);
       return index && { index, uid: arg };
     }
     const node = arg as TreeNode | undefined;
@@ -58,7 +59,7 @@ export function registerCommands(c: CommandContext): vscode.Disposable[] {
       for (const uid of arg as string[]) {
         const index = c.indexes.find(uid);
         if (index) refs.push({ index, uid });
-        else void vscode.window.showWarningMessage(`Labbook: no run with id ${uid} in this workspace.`);
+        else void notify('warning', `Labbook: no run with id ${uid} in this workspace.`);
       }
       return refs;
     }
@@ -112,7 +113,7 @@ export function registerCommands(c: CommandContext): vscode.Disposable[] {
       if (!uri) return;
       await vscode.workspace.fs.writeFile(uri, Buffer.from(csv, 'utf8'));
       if (target === undefined) {
-        void vscode.window.showInformationMessage(`Labbook: metrics of ${run.name} written to ${vscode.workspace.asRelativePath(uri)}.`, 'Open').then((choice) => {
+        void notify('info', `Labbook: metrics of ${run.name} written to ${vscode.workspace.asRelativePath(uri)}.`, 'Open').then((choice) => {
           if (choice === 'Open') void vscode.commands.executeCommand('vscode.open', uri);
         });
       }

@@ -9,6 +9,7 @@ import { RunPanel } from './panels/runPanel';
 import { ComparePanel } from './panels/comparePanel';
 import { registerCommands } from './commands';
 import { notifyAlerts } from './alertNotifier';
+import { notify, shownNotifications } from './notifications';
 import { applyTerminalEnvironment, copyPythonSdk, runQuickstart } from './sdkSetup';
 
 let indexes: WorkspaceIndexes | undefined;
@@ -23,8 +24,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
   context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('labbook')) applyTerminalEnvironment(context, folder);
   }));
+  // Restricted Mode leaves terminals alone; trusting the workspace brings the SDK into them.
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => applyTerminalEnvironment(context, folder)));
   if (!folder) {
-    return { whenIdle: async () => undefined, snapshot: () => ({ experiments: [] }) };
+    return { whenIdle: async () => undefined, snapshot: () => ({ experiments: [] }), notifications: shownNotifications };
   }
   const SQL = await initSqlJs({ locateFile: (file: string) => path.join(context.extensionPath, 'dist', file) });
   const all = new WorkspaceIndexes(SQL, problems);
@@ -52,7 +55,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
   context.subscriptions.push(vscode.commands.registerCommand('labbook.runQuickstart', async () => {
     const target = all.all().length > 1 ? await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Run the quickstart in which folder?' }) : folder;
     if (!target) {
-      if (all.all().length === 0) void vscode.window.showInformationMessage('Labbook: open a folder first; the quickstart writes a script and its run there.');
+      if (all.all().length === 0) void notify('info', 'Labbook: open a folder first; the quickstart writes a script and its run there.');
       return;
     }
     await runQuickstart(context, target);
@@ -68,6 +71,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
   return {
     whenIdle: () => all.whenIdle(),
     snapshot: () => tree.snapshot(),
+    notifications: shownNotifications,
   };
 }
 

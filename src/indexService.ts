@@ -1,20 +1,18 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { SqlJsStatic } from 'sql.js';
 import { Disposable } from './disposable';
-import { hasChanges, Indexer, mergeChanges, type IngestChanges } from './core/ingest/indexer';
+import { emptyChanges, hasChanges, Indexer, mergeChanges, type IngestChanges } from './core/ingest/indexer';
 import { ImportIndex } from './core/ingest/importIndex';
 import { importFinders } from './core/importers/sources';
 import { Store } from './core/store/store';
-import { ensureDirInside, isOutsideError, writeFileInside } from './core/safePath';
+import { openWorkspaceIndex } from './core/store/openIndex';
+import { indexSizeStatus, type IndexSizeLevel } from './core/store/indexLimits';
 import type { Problems } from './core/problems';
 import { importSettings, settings } from './settings';
 import { evaluateAlerts, type TriggeredAlert } from './core/alerts';
 
-/** Folder (in the workspace) and file of the index. */
-export const INDEX_DIR = '.labbook';
-export const INDEX_FILE = 'index.sqlite';
+export { INDEX_DIR, INDEX_FILE } from './core/store/openIndex';
 
 const EVENT_DEBOUNCE_MS = 30;
 /** How often the workspace is searched for new runs of other trackers (known ones are checked at every poll). */
@@ -26,6 +24,8 @@ const IMPORT_DISCOVERY_MS = 15_000;
 const IMPORT_CHECK_MS = 5_000;
 const SAVE_DEBOUNCE_MS = 1000;
 const SAVE_MAX_DELAY_MS = 5000;
+/** After an unclean shutdown, SQLite's integrity check runs this long after start-up, never during activation. */
+const DEFERRED_CHECK_MS = 30_000;
 
 /**
  * Host adapter around the core indexer for one workspace folder: file system watcher plus a
@@ -50,7 +50,7 @@ export class IndexService extends Disposable {
 
   private imports: ImportIndex;
 
-  private constructor(readonly folder: vscode.WorkspaceFolder, readonly store: Store, private indexer: Indexer, private readonly problems: Problems, private readonly SQL: SqlJsStatic) {
+  private constructor(readonly folder: vscode.WorkspaceFolder, private current: Store, private indexer: Indexer, private readonly problems: Problems, private readonly SQL: SqlJsStatic, private readOnly: boolean) {
     super();
     this.imports = this.newImportIndex();
   }
@@ -73,24 +73,79 @@ export class IndexService extends Disposable {
     return mergeChanges(changes, await this.imports.sync(force));
   }
 
-  static async create(folder: vscode.WorkspaceFolder, SQL: SqlJsStatic, problems: Problems): Promise<IndexService> {
+  /**
+   * Opens the folder's index (in memory when the folder cannot hold it; never fails) and starts
+   * watching. `readOnly` (Restricted Mode): an index in memory, built from the logs, and nothing
+   * written to the folder, until `enableWrites()`.
+   */
+  static async create(folder: vscode.WorkspaceFolder, SQL: SqlJsStatic, problems: Problems, options: { readOnly?: boolean } = {}): Promise<IndexService> {
+    const readOnly = options.readOnly === true;
     const root = folder.uri.fsPath;
-    const dir = path.join(root, INDEX_DIR);
-    try {
-      // Never through a link: a cloned `.labbook` that points elsewhere gets nothing written into it.
-      await ensureDirInside(root, dir);
-      // Keep the index out of version control by default.
-      const ignore = path.join(dir, '.gitignore');
-      if (!fs.existsSync(ignore)) await writeFileInside(root, ignore, '# Labbook index: rebuilt from the run logs, never commit it\n*\n');
-    } catch (e) {
-      if (!isOutsideError(e)) throw e;
-      problems.report(e.message);
-    }
-    const { store, problem } = await Store.open(SQL, path.join(dir, INDEX_FILE));
-    if (problem) problems.report(problem);
-    const service = new IndexService(folder, store, new Indexer(store, root, settings().logRoot, problems), problems, SQL);
+    const { store, uncleanShutdown } = readOnly ? { store: (await Store.open(SQL)).store, uncleanShutdown: false } : await openWorkspaceIndex(SQL, root, problems);
+    const service = new IndexService(folder, store, new Indexer(store, root, settings().logRoot, problems), problems, SQL, readOnly);
     service.startWatching();
+    if (uncleanShutdown) service.deferIntegrityCheck();
     return service;
+  }
+
+  /** The index (in memory while read-only). */
+  get store(): Store {
+    return this.current;
+  }
+
+  /** True while the workspace is untrusted: nothing is written to the folder. */
+  get isReadOnly(): boolean {
+    return this.readOnly;
+  }
+
+  /**
+   * The workspace became trusted: the index moves to its file in the folder and is read again
+   * with the workspace's own settings (which Restricted Mode ignored).
+   */
+  enableWrites(): Promise<void> {
+    if (!this.readOnly) return Promise.resolve();
+    return this.enqueue(async () => {
+      if (!this.readOnly) return emptyChanges();
+      const before = this.current;
+      const { store: stored } = await openWorkspaceIndex(this.SQL, this.folder.uri.fsPath, this.problems);
+      this.current = stored;
+      this.readOnly = false;
+      before.close();
+      this.indexer = new Indexer(stored, this.folder.uri.fsPath, settings().logRoot, this.problems);
+      this.imports = this.newImportIndex();
+      const changes = mergeChanges(await this.indexer.sync(), await this.imports.sync(true));
+      // Everything shown so far came from the other index: views and panels take it all again.
+      for (const run of stored.listRuns()) changes.reset.add(run.uid);
+      return changes;
+    });
+  }
+
+  /** Labbook was not closed cleanly last time: check the index's structure a while after start-up and rebuild it if damaged. */
+  private deferIntegrityCheck(): void {
+    const timer = setTimeout(() => {
+      this.work = this.work.then(() => {
+        if (this.isDisposed) return;
+        const damage = this.store.quickCheck();
+        if (!damage) return;
+        this.problems.report(`The index failed its integrity check after an unclean shutdown (${damage}); it is rebuilt from the run logs.`);
+        void this.rebuild();
+      }).catch((e) => this.problems.report(`checking the index failed: ${(e as Error).message}`));
+    }, DEFERRED_CHECK_MS);
+    this.register({ dispose: () => clearTimeout(timer) });
+  }
+
+  private sizeLevel: IndexSizeLevel = 'ok';
+
+  /** Warns as the index grows and stops indexing before sql.js's limit; true when growth is stopped. */
+  private checkSize(): boolean {
+    const { level, message } = indexSizeStatus(this.store.sizeBytes());
+    if (level !== this.sizeLevel && message) {
+      this.problems.report(message);
+      const show = level === 'stop' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
+      void show(message.replace(/`/g, ''));
+    }
+    this.sizeLevel = level;
+    return level === 'stop';
   }
 
   get logRoot(): string {
@@ -144,11 +199,13 @@ export class IndexService extends Disposable {
     this.enqueue(() => (full ? this.syncAll(false) : this.indexer.sync(files)));
   }
 
-  private enqueue(job: () => Promise<IngestChanges>): Promise<void> {
+  private enqueue(job: () => Promise<IngestChanges>, opts: { evenWhenFull?: boolean } = {}): Promise<void> {
     const next = this.work.then(async () => {
       if (this.isDisposed) return;
+      if (!opts.evenWhenFull && this.sizeLevel === 'stop') return;
       const changes = await job();
       if (hasChanges(changes)) {
+        this.checkSize();
         const alerts = evaluateAlerts(this.store, changes);
         this.scheduleSave();
         this.changeEmitter.fire(changes);
@@ -168,7 +225,11 @@ export class IndexService extends Disposable {
   rebuild(): Promise<void> {
     this.indexer = new Indexer(this.store, this.folder.uri.fsPath, settings().logRoot, this.problems);
     this.imports = this.newImportIndex();
-    return this.enqueue(async () => mergeChanges(await this.indexer.rebuild(), await this.imports.sync(true)));
+    return this.enqueue(async () => {
+      const cleared = await this.indexer.rebuild();
+      if (this.checkSize()) return cleared;
+      return mergeChanges(cleared, await this.imports.sync(true));
+    }, { evenWhenFull: true });
   }
 
   /** Resolves once everything scheduled so far is ingested. */
@@ -185,6 +246,7 @@ export class IndexService extends Disposable {
   }
 
   private scheduleSave(): void {
+    if (this.readOnly) return;
     const now = Date.now();
     if (!this.firstUnsavedAt) this.firstUnsavedAt = now;
     clearTimeout(this.saveTimer);
@@ -192,11 +254,21 @@ export class IndexService extends Disposable {
     this.saveTimer = setTimeout(() => void this.save(), delay);
   }
 
+  private lastSaveError: string | undefined;
+
   /** Writes the index atomically; runs between syncs so it never meets an open transaction. */
   save(): Promise<void> {
     clearTimeout(this.saveTimer);
+    if (this.readOnly) return this.work;
     this.firstUnsavedAt = 0;
-    const next = this.work.then(() => this.store.save()).catch((e) => this.problems.report(`saving the index failed: ${(e as Error).message}`));
+    const next = this.work.then(() => this.store.save()).then(() => {
+      this.lastSaveError = undefined;
+    }, (e) => {
+      // A folder that became read-only fails every save the same way: say it once.
+      const message = `saving the index failed: ${(e as Error).message}`;
+      if (message !== this.lastSaveError) this.problems.report(message);
+      this.lastSaveError = message;
+    });
     this.work = next;
     return next;
   }

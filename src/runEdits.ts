@@ -3,9 +3,12 @@ import * as vscode from 'vscode';
 import { appendEdit, editsPath, type EditRecord } from './core/edits';
 import type { IndexService } from './indexService';
 import type { RunRef } from './commands';
+import { notify } from './notifications';
+import { requireTrust } from './workspaceTrust';
 
 /** Writes a user's edit of a run to its edits file (the truth), then waits until the index has it. */
 export async function editRun(index: IndexService, uid: string, record: EditRecord): Promise<void> {
+  requireTrust('Editing a run');
   const run = index.store.getRun(uid);
   if (!run) throw new Error(`no run with id ${uid}`);
   const rel = editsPath(run, index.logRoot);
@@ -24,7 +27,7 @@ export function registerEditCommands(resolveRun: (arg: unknown) => Promise<RunRe
     try {
       await fn(ref.index, ref.uid, value);
     } catch (e) {
-      void vscode.window.showErrorMessage(`Labbook: ${(e as Error).message}`);
+      void notify('error', `Labbook: ${(e as Error).message}`);
     }
   };
   return [

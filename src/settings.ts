@@ -2,20 +2,37 @@ import * as vscode from 'vscode';
 import type { ImportSource } from './core/importers/model';
 import { IMPORT_SOURCES } from './core/importers/sources';
 import { DEFAULT_HEARTBEAT_TIMEOUT_SECONDS } from './core/status';
+import { valueInRestrictedMode } from './core/restrictedSettings';
+
+/**
+ * A setting that an untrusted workspace must not choose (RESTRICTED_SETTINGS): in Restricted Mode
+ * the user's value or the default, whatever the workspace's settings say.
+ */
+function restricted<T>(section: string, key: string, fallback: T): T {
+  const c = vscode.workspace.getConfiguration(section);
+  if (vscode.workspace.isTrusted) return c.get<T>(key, fallback);
+  return valueInRestrictedMode(c.inspect<T>(key), fallback);
+}
 
 /** Typed access to the `labbook.*` settings (declared in package.json). */
 export function settings() {
   const c = vscode.workspace.getConfiguration('labbook');
   return {
-    logRoot: normalizeRoot(c.get<string>('logRoot', 'labbook')),
-    heartbeatTimeoutSeconds: Math.max(5, c.get<number>('heartbeatTimeoutSeconds', DEFAULT_HEARTBEAT_TIMEOUT_SECONDS)),
-    pollIntervalSeconds: Math.max(0.5, c.get<number>('pollIntervalSeconds', 2)),
-    maxChartPoints: Math.max(100, c.get<number>('maxChartPoints', 4000)),
+    logRoot: normalizeRoot(restricted<unknown>('labbook', 'logRoot', 'labbook')),
+    heartbeatTimeoutSeconds: bounded(c.get<unknown>('heartbeatTimeoutSeconds'), DEFAULT_HEARTBEAT_TIMEOUT_SECONDS, 5, 30 * 86400),
+    pollIntervalSeconds: bounded(c.get<unknown>('pollIntervalSeconds'), 2, 0.5, 3600),
+    maxChartPoints: Math.round(bounded(c.get<unknown>('maxChartPoints'), 4000, 100, 1_000_000)),
   };
 }
 
+/** A number setting within [min, max]; the default when it is not a number (a workspace can write anything). */
+function bounded(value: unknown, fallback: number, min: number, max: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
+}
+
 /** The log root must stay inside the workspace folder: no absolute paths, no `..`. */
-function normalizeRoot(value: string): string {
+function normalizeRoot(value: unknown): string {
+  if (typeof value !== 'string' || value.includes('\0')) return 'labbook';
   const parts = value.replace(/\\/g, '/').split('/').filter((p) => p !== '' && p !== '.');
   if (parts.length === 0 || parts.includes('..') || /^[a-zA-Z]:/.test(value) || value.startsWith('/')) return 'labbook';
   return parts.join('/');
@@ -38,12 +55,25 @@ export function importSettings(): ImportSettings {
   const sources = new Set(IMPORT_SOURCES.filter((s) => switches[s] !== false));
   const folders: string[] = [];
   const refused: string[] = [];
-  for (const entry of c.get<unknown[]>('folders', []) ?? []) {
+  const listed = restricted<unknown>('labbook.import', 'folders', []);
+  for (const entry of Array.isArray(listed) ? listed : []) {
     const rel = typeof entry === 'string' ? insideWorkspace(entry) : undefined;
     if (rel === undefined) refused.push(String(entry));
     else if (!folders.includes(rel)) folders.push(rel);
   }
-  return { sources, searchWorkspace: c.get<boolean>('searchWorkspace', true) !== false, folders, refused };
+  return { sources, searchWorkspace: restricted<unknown>('labbook.import', 'searchWorkspace', true) !== false, folders, refused };
+}
+
+/** Whether VS Code terminals get the SDK on PYTHONPATH and LABBOOK_DIR (never in Restricted Mode). */
+export function terminalEnvironmentEnabled(): boolean {
+  return vscode.workspace.isTrusted && restricted<unknown>('labbook', 'terminalEnvironment', true) !== false;
+}
+
+/** The Python command of the Quickstart: a user or machine setting (the workspace's is ignored), else the platform's. */
+export function pythonCommand(): string {
+  const configured = restricted<unknown>('labbook', 'pythonCommand', '');
+  const text = typeof configured === 'string' ? configured.trim() : '';
+  return text || (process.platform === 'win32' ? 'python' : 'python3');
 }
 
 /** A workspace-relative posix path that stays inside the workspace (`.` for the root), or undefined. */

@@ -19,22 +19,32 @@ export class WorkspaceIndexes extends Disposable {
     super();
     this.register(vscode.workspace.onDidChangeWorkspaceFolders((e) => {
       for (const f of e.removed) void this.remove(f);
-      for (const f of e.added) void this.add(f).then((s) => s.refresh());
+      for (const f of e.added) void this.add(f).then((s) => s?.refresh());
+    }));
+    // Restricted Mode keeps every index in memory; once the workspace is trusted they are written again.
+    this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      for (const s of this.all()) void s.enableWrites();
     }));
   }
 
-  /** Opens the index of every folder and reads what changed since last time. */
+  /** Opens the index of every folder and reads what changed since last time. Never fails: a folder that cannot be opened is reported and left out. */
   async start(): Promise<void> {
     for (const folder of vscode.workspace.workspaceFolders ?? []) await this.add(folder);
     await Promise.all(this.all().map((s) => s.refresh()));
   }
 
-  private async add(folder: vscode.WorkspaceFolder): Promise<IndexService> {
+  private async add(folder: vscode.WorkspaceFolder): Promise<IndexService | undefined> {
     const key = folder.uri.toString();
     const existing = this.services.get(key);
     if (existing) return existing;
     const prefix = (vscode.workspace.workspaceFolders?.length ?? 1) > 1 ? `${folder.name}: ` : '';
-    const service = await IndexService.create(folder, this.SQL, { report: (m) => this.problems.report(prefix + m) });
+    let service: IndexService;
+    try {
+      service = await IndexService.create(folder, this.SQL, { report: (m) => this.problems.report(prefix + m) }, { readOnly: !vscode.workspace.isTrusted });
+    } catch (e) {
+      this.problems.report(`${prefix}could not open the index: ${(e as Error).stack ?? e}`);
+      return undefined;
+    }
     this.services.set(key, service);
     this.listeners.set(key, [
       service.onDidChange((changes) => this.changeEmitter.fire({ index: service, changes })),

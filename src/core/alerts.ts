@@ -15,6 +15,23 @@ export interface TriggeredAlert {
   readonly time: number | null;
 }
 
+/** Only points logged this recently notify: rebuilding an index must not replay old alerts as news. */
+export const RECENT_ALERT_SECONDS = 15 * 60;
+
+/**
+ * Whether an alert is news worth a notification: the point that met it was logged within
+ * RECENT_ALERT_SECONDS of now (either side, for clocks a little apart). A point without a time
+ * counts as old: a cloned workspace or a rebuilt index must not pop up alerts on first open.
+ */
+export function isRecentAlert(time: number | null, nowSeconds: number): boolean {
+  return time !== null && Number.isFinite(time) && Math.abs(nowSeconds - time) <= RECENT_ALERT_SECONDS;
+}
+
+/** What a triggered alert says, in the log and in its notification (which makes it plain text). */
+export function alertText(a: TriggeredAlert): string {
+  return `Labbook alert in run "${a.runName}": ${a.condition} at step ${a.step} (value ${a.value})${a.message ? ` — ${a.message}` : ''}`;
+}
+
 /**
  * Checks the points an ingest added against the runs' alert conditions. Each alert triggers once:
  * the first point that meets it is recorded in the index and returned.

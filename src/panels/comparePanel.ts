@@ -7,6 +7,7 @@ import { effectiveStatus, silenceTimeout } from '../core/status';
 import type { Problems } from '../core/problems';
 import { type CompareRun, type CompareSeries, type HostToComparePanel, isComparePanelToHost } from '../protocol/comparePanel';
 import { settings } from '../settings';
+import { notify } from '../notifications';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 export const COMPARE_PANEL_VIEW_TYPE = 'labbook.compare';
@@ -33,7 +34,7 @@ export class ComparePanel extends Disposable {
   static show(extensionUri: vscode.Uri, refs: readonly CompareRef[], problems: Problems, openRun: (ref: CompareRef) => void): ComparePanel | undefined {
     const unique = [...new Map(refs.map((r) => [`${r.index.folder.uri.toString()}|${r.uid}`, r])).entries()];
     if (unique.length < 2) {
-      void vscode.window.showInformationMessage('Labbook: choose at least two runs to compare.');
+      void notify('info', 'Labbook: choose at least two runs to compare.');
       return undefined;
     }
     const key = unique.map(([k]) => k).sort().join('\n');
@@ -91,7 +92,7 @@ export class ComparePanel extends Disposable {
   }
 
   private onMessage(message: unknown): void {
-    if (!isComparePanelToHost(message)) return;
+    if (!isComparePanelToHost(message, (why) => this.problems.report(`compare panel: message refused: ${why}`))) return;
     if (message.type === 'ready') {
       this.ready = true;
       this.send();

@@ -13,6 +13,8 @@ import { effectiveStatus, silenceTimeout } from '../core/status';
 import type { Problems } from '../core/problems';
 import { isRunPanelToHost, type HostToRunPanel, type RunSummary, type SeriesData } from '../protocol/runPanel';
 import { settings } from '../settings';
+import { notify } from '../notifications';
+import { requireTrust } from '../workspaceTrust';
 import { editRun } from '../runEdits';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
@@ -34,7 +36,7 @@ export class RunPanel extends Disposable {
     }
     const run = index.store.getRun(uid);
     if (!run) {
-      void vscode.window.showWarningMessage(`Labbook: no run with id ${uid} in this workspace.`);
+      void notify('warning', `Labbook: no run with id ${uid} in this workspace.`);
       return undefined;
     }
     const panel = vscode.window.createWebviewPanel(RUN_PANEL_VIEW_TYPE, run.name, vscode.ViewColumn.Active, webviewOptions(extensionUri));
@@ -88,7 +90,11 @@ export class RunPanel extends Disposable {
   }
 
   private onMessage(message: unknown): void {
-    if (!isRunPanelToHost(message)) return;
+    const refuse = (why: string) => {
+      this.problems.report(`run panel: message refused: ${why}`);
+      if ((message as { type?: unknown } | null)?.type === 'saveNote') void notify('error', `Labbook: the note was not saved: ${why}`);
+    };
+    if (!isRunPanelToHost(message, refuse)) return;
     if (message.type === 'ready') {
       this.ready = true;
       this.sendInit();
@@ -99,7 +105,7 @@ export class RunPanel extends Disposable {
     } else if (message.type === 'getImage') {
       void this.sendImage(message.requestId, message.path);
     } else if (message.type === 'saveNote') {
-      editRun(this.index, this.uid, { t: 'note', text: message.text }).catch((e) => void vscode.window.showErrorMessage(`Labbook: the note was not saved: ${(e as Error).message}`));
+      editRun(this.index, this.uid, { t: 'note', text: message.text }).catch((e) => void notify('error', `Labbook: the note was not saved: ${(e as Error).message}`));
     } else {
       this.problems.report(`run panel: ${message.message}`);
     }
@@ -129,11 +135,12 @@ export class RunPanel extends Disposable {
       const beside = this.panel.viewColumn !== undefined ? ((this.panel.viewColumn + 1) as vscode.ViewColumn) : vscode.ViewColumn.Beside;
       await vscode.commands.executeCommand('vscode.open', uri, { preview: true, viewColumn: beside, preserveFocus: true });
     } catch (e) {
-      void vscode.window.showWarningMessage(`Labbook: cannot open ${requested}: ${(e as Error).message}`);
+      void notify('warning', `Labbook: cannot open ${requested}: ${(e as Error).message}`);
     }
   }
 
   private async extractImage(ref: EmbeddedRef, runFolder: string, key: string): Promise<vscode.Uri> {
+    requireTrust('Copying an image out of an event file to .labbook/images/');
     const root = this.index.folder.uri.fsPath;
     const bytes = await readEmbedded(root, ref, runFolder);
     const name = this.index.store.getArtifacts(this.index.store.getRun(this.uid)!.id).find((a) => a.path === key)?.name ?? `image.${ref.ext}`;

@@ -3,6 +3,7 @@
  * Both sides import this file; it must not import `vscode` or anything from the DOM.
  */
 import type { RunStatus } from './runPanel';
+import { checkMessage, FIELD_LIMITS, type MessageRules, type Refusal } from './limits';
 
 export interface CompareRun {
   /** Stable run id (what `openRun` takes). */
@@ -45,10 +46,14 @@ export type ComparePanelToHost =
   /** Open one run's own panel. */
   | { readonly type: 'openRun'; readonly id: string };
 
-export function isComparePanelToHost(value: unknown): value is ComparePanelToHost {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as { type?: unknown; message?: unknown; id?: unknown };
-  if (v.type === 'ready') return true;
-  if (v.type === 'openRun') return typeof v.id === 'string';
-  return v.type === 'error' && typeof v.message === 'string';
+/** Every message the comparison panel may send, with its fields and their sizes. */
+export const COMPARE_PANEL_MESSAGES: MessageRules = {
+  ready: {},
+  error: { message: { string: FIELD_LIMITS.errorMessage } },
+  openRun: { id: { string: FIELD_LIMITS.runId } },
+};
+
+/** Whether a message from the comparison panel is well-formed and within its sizes; `refuse` hears why not. */
+export function isComparePanelToHost(value: unknown, refuse?: Refusal): value is ComparePanelToHost {
+  return checkMessage(COMPARE_PANEL_MESSAGES, value, refuse);
 }

@@ -2,6 +2,7 @@
  * Messages between the extension host and the run panel webview.
  * Both sides import this file; it must not import `vscode` or anything from the DOM.
  */
+import { checkMessage, FIELD_LIMITS, type MessageRules, type Refusal } from './limits';
 
 export type RunStatus = 'running' | 'finished' | 'failed' | 'killed';
 
@@ -66,15 +67,16 @@ export type RunPanelToHost =
   /** Show an image artifact inline: the host answers with `image` and the same request id. */
   | { readonly type: 'getImage'; readonly requestId: number; readonly path: string };
 
-export function isRunPanelToHost(value: unknown): value is RunPanelToHost {
-  if (typeof value !== 'object' || value === null) return false;
-  const type = (value as { type?: unknown }).type;
-  if (type === 'ready') return true;
-  if (type === 'openArtifact') return typeof (value as { path?: unknown }).path === 'string';
-  if (type === 'saveNote') return typeof (value as { text?: unknown }).text === 'string';
-  if (type === 'getImage') {
-    const v = value as { requestId?: unknown; path?: unknown };
-    return typeof v.path === 'string' && typeof v.requestId === 'number' && Number.isInteger(v.requestId);
-  }
-  return type === 'error' && typeof (value as { message?: unknown }).message === 'string';
+/** Every message the run panel may send, with its fields and their sizes. */
+export const RUN_PANEL_MESSAGES: MessageRules = {
+  ready: {},
+  error: { message: { string: FIELD_LIMITS.errorMessage } },
+  openArtifact: { path: { string: FIELD_LIMITS.path } },
+  saveNote: { text: { string: FIELD_LIMITS.note } },
+  getImage: { requestId: 'integer', path: { string: FIELD_LIMITS.path } },
+};
+
+/** Whether a message from the run panel is well-formed and within its sizes; `refuse` hears why not. */
+export function isRunPanelToHost(value: unknown, refuse?: Refusal): value is RunPanelToHost {
+  return checkMessage(RUN_PANEL_MESSAGES, value, refuse);
 }

@@ -11,6 +11,7 @@ import { harnessOut, repoRoot, resultsDir } from '../support/paths';
 import { CONFIG_ENV, CONFIG_FILE, type IntegrationConfig } from './config';
 import { formatResults, suiteFiles, type SuiteResults } from './mochaRunner';
 import { createTestWorkspace } from './workspace';
+import { seedOversizedIndex } from '../hostile/support/oversizedIndex';
 
 const TIMEOUT_MS = Number(process.env.LABBOOK_INTEGRATION_TIMEOUT_MS ?? 300_000);
 
@@ -29,6 +30,8 @@ async function main(): Promise<number> {
   const started = Date.now();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'labbook-it-'));
   const workspace = createTestWorkspace();
+  // Activation must survive an index file over 2 GiB (checked by test/hostile/integration/store.test.ts).
+  seedOversizedIndex(workspace);
   const resultsFile = path.join(tmp, 'results.json');
   const config: IntegrationConfig = {
     files: [...suiteFiles(path.join(harnessOut, 'integration', 'suite')), ...suiteFiles(path.join(harnessOut, 'hostile', 'integration'))],

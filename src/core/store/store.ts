@@ -1,8 +1,9 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import type { Database, SqlJsStatic, Statement, SqlValue } from 'sql.js';
 import { migrate } from './schema';
-import { removeStaleTempFiles, writeFileAtomic } from './persistence';
+import { assertSafeIndexFolder, crc32Yielding, moveAside, removeStaleTempFiles, writeChecksums, writeFileAtomic, type IndexChecksum } from './persistence';
+import { formatBytes, INDEX_LIMITS, type IndexLimits } from './indexLimits';
+import { loadIndexFile, markClosed, markOpen } from './indexFile';
 import type { AlertLevel, RunStatusValue } from '../format/records';
 import type { RunEdits } from '../edits';
 
@@ -49,6 +50,8 @@ export interface OpenResult {
   readonly store: Store;
   /** Set when the file on disk could not be used and a fresh index was started; the old file was kept aside. */
   readonly problem?: string;
+  /** The last process that opened this index did not close it: worth a (deferred) integrity check. */
+  readonly uncleanShutdown?: boolean;
 }
 
 const SINGLE_INSERT = 'INSERT OR IGNORE INTO points(series_id, step, value, time) VALUES (?, ?, ?, ?)';
@@ -73,40 +76,43 @@ export class Store {
   private saving: Promise<void> | undefined;
   private closed = false;
 
-  private constructor(private readonly db: Database, readonly file: string | undefined) {}
+  /** The checksum of the index file as this store last read or wrote it. */
+  private onDisk: IndexChecksum | undefined;
 
-  /** Opens the index at `file` (or in memory without one). A corrupt or unreadable index is moved aside and replaced by an empty one. */
-  static async open(SQL: SqlJsStatic, file?: string): Promise<OpenResult> {
+  private constructor(private readonly db: Database, readonly file: string | undefined, private readonly workspaceRoot?: string) {}
+
+  /**
+   * Opens the index at `file` (or in memory without one). Never fails: an index that is damaged (its
+   * checksum does not match), unreadable, a link, or too large to load is moved aside and replaced by an
+   * empty one, which the caller fills again from the run logs. With `workspaceRoot`, every save first
+   * checks that the index folder is a real folder inside it.
+   */
+  static async open(SQL: SqlJsStatic, file?: string, opts: { workspaceRoot?: string; limits?: IndexLimits } = {}): Promise<OpenResult> {
     if (!file) return { store: Store.fresh(SQL, undefined) };
+    if (opts.workspaceRoot) {
+      const unsafe = await assertSafeIndexFolder(opts.workspaceRoot, path.dirname(file)).then(() => undefined, (e: Error) => e.message);
+      if (unsafe) return { store: Store.fresh(SQL, undefined), problem: `The index is kept in memory only (${unsafe}).` };
+    }
     await removeStaleTempFiles(file);
-    let bytes: Buffer | undefined;
-    try {
-      bytes = await fs.promises.readFile(file);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    const uncleanShutdown = await markOpen(file);
+    const opened = await loadIndexFile(SQL, file, opts.limits ?? INDEX_LIMITS).catch((e: Error) => ({ db: undefined, sum: undefined, bad: e.message }));
+    if (opened.db) {
+      const store = new Store(opened.db, file, opts.workspaceRoot);
+      store.onDisk = opened.sum;
+      return { store, uncleanShutdown };
     }
-    if (!bytes || bytes.length === 0) return { store: Store.fresh(SQL, file) };
-    let db: Database | undefined;
-    try {
-      db = new SQL.Database(bytes);
-      const check = db.exec('PRAGMA quick_check')[0]?.values[0]?.[0];
-      if (check !== 'ok') throw new Error(`integrity check: ${String(check)}`);
-      migrate(db);
-      return { store: new Store(db, file) };
-    } catch (e) {
-      db?.close();
-      const aside = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-      await fs.promises.rename(file, aside).catch(() => undefined);
-      const store = Store.fresh(SQL, file);
-      store.dirty = true;
-      return { store, problem: `The index ${path.basename(file)} could not be read (${(e as Error).message}); it was moved to ${path.basename(aside)} and is rebuilt from the run logs.` };
-    }
+    const store = Store.fresh(SQL, file, opts.workspaceRoot);
+    if (opened.bad === undefined) return { store, uncleanShutdown };
+    store.dirty = true;
+    const aside = await moveAside(file);
+    const where = aside ? `it was moved to ${path.basename(aside)}` : 'it could not be moved aside and will be replaced';
+    return { store, uncleanShutdown, problem: `The index ${path.basename(file)} could not be read (${opened.bad}); ${where} and is rebuilt from the run logs.` };
   }
 
-  private static fresh(SQL: SqlJsStatic, file: string | undefined): Store {
+  private static fresh(SQL: SqlJsStatic, file: string | undefined, workspaceRoot?: string): Store {
     const db = new SQL.Database();
     migrate(db);
-    return new Store(db, file);
+    return new Store(db, file, workspaceRoot);
   }
 
   get isDirty(): boolean {
@@ -131,15 +137,29 @@ export class Store {
     }
   }
 
-  /** Writes the index to its file atomically (temp file, fsync, rename). Concurrent calls share one write. */
+  /**
+   * Writes the index to its file atomically (temp file, fsync, rename) with its checksum. Concurrent calls
+   * share one write. Order: checksum file listing the old and the new version, index, checksum of the new
+   * version only; a crash anywhere leaves an index that matches its checksum file.
+   */
   async save(): Promise<void> {
     if (this.inTransaction) throw new Error('cannot save the index inside a transaction');
     if (!this.file || this.closed) return;
     while (this.saving) await this.saving;
     if (!this.dirty) return;
-    const data = this.db.export();
-    this.dirty = false;
-    this.saving = writeFileAtomic(this.file, data).catch((e) => {
+    const file = this.file;
+    this.saving = (async () => {
+      if (this.workspaceRoot) await assertSafeIndexFolder(this.workspaceRoot, path.dirname(file), { create: true });
+      const size = this.sizeBytes();
+      if (size > INDEX_LIMITS.openMaxBytes) throw new Error(`the index is ${formatBytes(size)}, too large to save and load again`);
+      const data = this.db.export();
+      this.dirty = false;
+      const sum: IndexChecksum = { size: data.length, crc32: await crc32Yielding(data) };
+      await writeChecksums(file, this.onDisk ? [this.onDisk, sum] : [sum]);
+      await writeFileAtomic(file, data);
+      this.onDisk = sum;
+      await writeChecksums(file, [sum]);
+    })().catch((e) => {
       this.dirty = true;
       throw e;
     }).finally(() => {
@@ -148,12 +168,25 @@ export class Store {
     await this.saving;
   }
 
+  /** Bytes the database uses (pages in use × page size), read from SQLite without exporting. */
+  sizeBytes(): number {
+    const pragma = (name: string) => Number(this.db.exec(`PRAGMA ${name}`)[0]?.values[0]?.[0] ?? 0);
+    return (pragma('page_count') - pragma('freelist_count')) * pragma('page_size');
+  }
+
+  /** SQLite's structural check (slow on a large index: run it deferred). Returns what is wrong, or undefined. */
+  quickCheck(): string | undefined {
+    const result = this.db.exec('PRAGMA quick_check')[0]?.values.map((r) => String(r[0])) ?? ['no result'];
+    return result.length === 1 && result[0] === 'ok' ? undefined : result.slice(0, 5).join('; ');
+  }
+
   close(): void {
     if (this.closed) return;
     for (const s of this.statements.values()) s.free();
     this.statements.clear();
     this.db.close();
     this.closed = true;
+    if (this.file) markClosed(this.file);
   }
 
   private stmt(sql: string): Statement {
