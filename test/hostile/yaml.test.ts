@@ -50,6 +50,10 @@ describe('hostile: YAML', function () {
     assert.strictEqual(e.line, MAX_YAML_ALIASES + 3);
   });
 
+  it('shows a Python object tag as its text and never acts on it', () => {
+    assert.deepStrictEqual(parseYaml('cmd: !!python/object/apply:os.system ["touch pwned"]\n'), { cmd: 'os.system' });
+  });
+
   it('refuses an alias inside the value it names, and an alias of no anchor', () => {
     assert.match(refused('a: &a [1, *a]\n').message, /inside the value it names/);
     assert.match(refused('a: &a\n  b: *a\n').message, /inside the value it names/);

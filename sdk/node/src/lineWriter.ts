@@ -25,6 +25,11 @@ export class LineWriter {
   /** Appends `lines` (each ending in a newline) in order; returns how many were written whole. Never
    *  throws for a write error: it is kept in `error` (and warned about once). */
   write(fd: number, lines: readonly string[]): number {
+    if (this.error !== undefined && lines.length > 1) {
+      // retrying: a first line that still does not fit costs no copy of all that waits
+      if (this.write(fd, lines.slice(0, 1)) === 0) return 0;
+      return 1 + this.write(fd, lines.slice(1));
+    }
     const lead = this.torn ? 1 : 0;
     const data = Buffer.from((lead ? '\n' : '') + lines.join(''), 'utf8');
     let done = 0;

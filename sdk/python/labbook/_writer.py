@@ -26,6 +26,11 @@ class LineWriter(object):
     def write(self, f, lines):
         """Append ``lines`` in order; return how many were written whole. Never raises
         for a write error: it is kept in ``error`` (and warned about once)."""
+        if self.error is not None and len(lines) > 1:
+            # retrying: a first line that still does not fit costs no copy of all that waits
+            if self.write(f, lines[:1]) == 0:
+                return 0
+            return 1 + self.write(f, lines[1:])
         data = "".join(lines).encode("utf-8", "replace")
         lead = b"\n" if self.torn else b""
         buf = memoryview(lead + data)
