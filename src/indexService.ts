@@ -11,6 +11,7 @@ import { indexSizeStatus, type IndexSizeLevel } from './core/store/indexLimits';
 import type { Problems } from './core/problems';
 import { importSettings, settings } from './settings';
 import { evaluateAlerts, type TriggeredAlert } from './core/alerts';
+import { notify } from './notifications';
 
 export { INDEX_DIR, INDEX_FILE } from './core/store/openIndex';
 
@@ -141,8 +142,7 @@ export class IndexService extends Disposable {
     const { level, message } = indexSizeStatus(this.store.sizeBytes());
     if (level !== this.sizeLevel && message) {
       this.problems.report(message);
-      const show = level === 'stop' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
-      void show(message.replace(/`/g, ''));
+      void notify(level === 'stop' ? 'error' : 'warning', message.replace(/`/g, ''));
     }
     this.sizeLevel = level;
     return level === 'stop';

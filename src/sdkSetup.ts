@@ -4,7 +4,6 @@ import * as vscode from 'vscode';
 import { pythonCommand, settings, terminalEnvironmentEnabled } from './settings';
 import { trustedOrExplain } from './workspaceTrust';
 import { askModal, notify } from './notifications';
-import { escapeNotificationText } from './core/plainText';
 
 /** Folder of the Python SDK shipped inside the extension. */
 export function pythonSdkDir(context: Pick<vscode.ExtensionContext, 'extensionPath'>): string {
@@ -79,11 +78,6 @@ export async function copyPythonSdk(context: vscode.ExtensionContext, folder: vs
 /** Name of the quickstart script in the workspace. */
 export const QUICKSTART_FILE = 'labbook_quickstart.py';
 
-/** Where the quickstart reports that it could not start (vscode.window, or a recorder in tests). */
-export interface QuickstartMessages {
-  showErrorMessage(message: string): Thenable<unknown>;
-}
-
 /**
  * Copies the quickstart training script into the workspace (unless it is already there), opens it,
  * and runs it in a new terminal, where the SDK is importable (see applyTerminalEnvironment).
@@ -94,7 +88,6 @@ export interface QuickstartMessages {
 export async function runQuickstart(
   context: Pick<vscode.ExtensionContext, 'extensionPath'>,
   folder: vscode.WorkspaceFolder,
-  messages: QuickstartMessages = vscode.window,
 ): Promise<vscode.Terminal | undefined> {
   if (!trustedOrExplain('The Quickstart')) return undefined;
   const example = path.join(pythonSdkDir(context), 'examples', 'quickstart.py');
@@ -119,7 +112,7 @@ export async function runQuickstart(
     void vscode.commands.executeCommand('labbook.experiments.focus');
     return terminal;
   } catch (e) {
-    void messages.showErrorMessage(`Labbook: the quickstart could not start: ${escapeNotificationText(e instanceof Error ? e.message : String(e))}`);
+    void notify('error', `Labbook: the quickstart could not start: ${e instanceof Error ? e.message : String(e)}`);
     return undefined;
   }
 }

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runQuickstart } from '../../../src/sdkSetup';
+import { shownNotifications } from '../../../src/notifications';
 import { eventually, labbookApi, workspaceDir } from './helpers';
 
 describe('Python SDK from VS Code terminals', function () {
@@ -78,15 +79,11 @@ describe('Quickstart', function () {
     const install = fs.mkdtempSync(path.join(os.tmpdir(), 'labbook-no-examples-'));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'labbook-quickstart-'));
     const folder: vscode.WorkspaceFolder = { uri: vscode.Uri.file(dir), name: path.basename(dir), index: 0 };
-    const errors: string[] = [];
     const terminalsBefore = vscode.window.terminals.length;
+    const shownBefore = shownNotifications().length;
     try {
-      const terminal = await runQuickstart({ extensionPath: install } as vscode.ExtensionContext, folder, {
-        showErrorMessage: async (message: string) => {
-          errors.push(message);
-          return undefined;
-        },
-      });
+      const terminal = await runQuickstart({ extensionPath: install } as vscode.ExtensionContext, folder);
+      const errors = shownNotifications().slice(shownBefore).filter((n) => n.level === 'error').map((n) => n.text);
       assert.equal(terminal, undefined, 'no terminal runs a script that is not there');
       assert.equal(errors.length, 1, 'one error message for the user');
       assert.match(errors[0], /quickstart/i);
