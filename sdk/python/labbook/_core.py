@@ -23,7 +23,7 @@ import traceback
 import warnings
 from array import array
 
-from . import _capture, _files, _image
+from . import _capture, _files, _image, _writer
 from .sweep import env as _sweep_env
 
 try:  # Python 3.3+
@@ -38,12 +38,15 @@ DEFAULT_HEARTBEAT_SECONDS = 10.0
 DEFAULT_FLUSH_SECONDS = 0.5
 DEFAULT_SYSTEM_SECONDS = 10.0
 MAX_BUFFER_BYTES = 8 * 1024 * 1024  # flush from the logging thread past this
+MAX_PENDING_BYTES = 64 * 1024 * 1024  # lines kept while writes fail (full disk); newer ones are lost
 MAX_STEP = 2 ** 53 - 1  # steps must be exact in JavaScript (the extension)
 STATUSES = ("running", "finished", "failed", "killed")
 
 _state_lock = threading.RLock()
 _current_run = None  # the Run made by the last init(), None after finish()
 _hooks_installed = False
+_unsaved_runs = []  # ids of runs whose final status could not be written
+_unsaved_pid = None  # the process they belong to (not a forked child)
 
 
 # --------------------------------------------------------------------------- values
@@ -219,6 +222,15 @@ def _heartbeat_seconds(value=None):
 
 
 _FALSE = ("0", "false", "no", "off", "")
+
+
+def _max_pending_bytes():
+    """Bytes of records kept in memory while writes fail: LABBOOK_MAX_PENDING_BYTES or 64 MB."""
+    try:
+        value = int(os.environ.get("LABBOOK_MAX_PENDING_BYTES") or 0)
+    except ValueError:
+        value = 0
+    return value if value > 0 else MAX_PENDING_BYTES
 
 
 def _flag_option(value, env, default=True):
@@ -578,7 +590,10 @@ class Run(object):
         self._system_step = 0
         self._artifact_names = set()
         self._image_steps = {}  # image key -> _KeySteps
-        self._write_error = None
+        self._writer = None
+        self._lost = 0  # records given up on while writes failed
+        self._dropping = False
+        self._max_pending = _max_pending_bytes()
 
         self._heartbeat_interval = _heartbeat_seconds(heartbeat_interval)
         self._flush_interval = _seconds_option(flush_interval, "LABBOOK_FLUSH_SECONDS",
@@ -650,6 +665,7 @@ class Run(object):
         if self.name is None:
             self.name = _friendly_name(run_id)
         self._file = open(os.path.join(path, "events.jsonl"), "ab", buffering=0)
+        self._writer = _writer.LineWriter(self.events_path)
         self.config = Config(config, run=None)
         header = {"t": "header", "format": FORMAT, "version": FORMAT_VERSION,
                   "run_id": run_id, "project": self.project}
@@ -686,6 +702,7 @@ class Run(object):
         self._image_steps = {}
         self.config = Config(state["params"], run=None)
         self._file = open(events, "ab", buffering=0)
+        self._writer = _writer.LineWriter(events)
         if not state["complete"]:
             self._append("\n")  # end the torn line a killed writer left behind
         self._append(_dumps({"t": "status", "status": "running", "time": time.time(),
@@ -737,13 +754,27 @@ class Run(object):
         with self._lock:
             if self._file is None or self._finished:
                 raise RuntimeError("labbook: run %s is finished" % self._id)
+            if not self._keep(line):
+                return
             self._buf.append(line)
             self._buf_bytes += len(line)
             big = self._buf_bytes > MAX_BUFFER_BYTES
-        if flush or big:
+            # while writes fail, the flusher thread retries: no write attempt per record
+            failing = self._writer.failing
+        if (flush or big) and not failing:
             self._flush()
         elif _deferred_signal is not None:
             _handle_deferred_signal()
+
+    def _keep(self, line):
+        """False (and the line counted as lost) when writes fail and memory holds enough."""
+        if not self._writer.failing or line.startswith('{"t":"status"'):
+            return True
+        if not self._dropping and self._buf_bytes + len(line) <= self._max_pending:
+            return True
+        self._dropping = True  # until the lines kept are written: what is kept has no gap
+        self._lost += 1
+        return False
 
     def _record(self, record, flush=True):
         self._append(_dumps(record), flush)
@@ -766,13 +797,14 @@ class Run(object):
                 with self._lock:
                     lines = self._buf[:]
                     f = self._file
-                if lines:
-                    text = "".join(lines)
-                    if f is not None:
-                        self._write_bytes(f, text.encode("utf-8", "replace"))
+                if lines and f is not None:
+                    written = self._writer.write(f, lines)
                     with self._lock:
-                        del self._buf[:len(lines)]
-                        self._buf_bytes = max(0, self._buf_bytes - len(text))
+                        if not self._writer.failing:
+                            self._dropping = False
+                        del self._buf[:written]
+                        self._buf_bytes = max(0, self._buf_bytes
+                                              - sum(len(line) for line in lines[:written]))
                 console = self._console
                 if console is not None:
                     console.flush()
@@ -780,23 +812,6 @@ class Run(object):
                 _tls.in_flush -= 1
         if _deferred_signal is not None:
             _handle_deferred_signal()
-
-    def _write_bytes(self, f, data):
-        view = memoryview(data)
-        try:
-            while view:
-                n = f.write(view)
-                if n is None:  # pragma: no cover - non-blocking files only
-                    continue
-                view = view[n:]
-        except (OSError, ValueError) as exc:
-            if self._write_error is None:
-                self._write_error = exc
-                try:
-                    warnings.warn("labbook: could not write to %s: %s (records are lost)"
-                                  % (self.events_path, exc))
-                except Exception:
-                    pass
 
     def _check_open(self, what):
         if self._finished:
@@ -827,8 +842,9 @@ class Run(object):
                     if self._finished or self._file is None:
                         return
                     line = '{"t":"heartbeat","time":%s}\n' % _frepr(time.time())
-                    self._buf.append(line)
-                    self._buf_bytes += len(line)
+                    if self._keep(line):
+                        self._buf.append(line)
+                        self._buf_bytes += len(line)
             try:
                 self._flush()
             except Exception:  # never let the flusher die on a surprise
@@ -931,12 +947,16 @@ class Run(object):
             if by_step:
                 tstr = _frepr(now)
                 buf = self._buf
+                failing = self._writer.error is not None
                 for s in (sorted(by_step) if len(by_step) > 1 else by_step):
                     line = '{"t":"metrics","step":%d,"time":%s,"values":{%s}}\n' % (
                         s, tstr, ",".join(by_step[s]))
+                    if failing and not self._keep(line):
+                        continue
                     buf.append(line)
                     self._buf_bytes += len(line)
-                big = self._buf_bytes > MAX_BUFFER_BYTES
+                # while writes fail, the flusher thread retries: no write attempt per call
+                big = self._buf_bytes > MAX_BUFFER_BYTES and not failing
             else:
                 big = False
         if big:
@@ -1255,6 +1275,7 @@ class Run(object):
                 self._record_outputs()
             except Exception:
                 pass
+            status, message = self._count_losses(status, message)
             now = time.time()
             record = {"t": "status", "status": status, "time": now,
                       "duration": round(time.monotonic() - self._start_mono, 3)}
@@ -1267,6 +1288,8 @@ class Run(object):
                 self._finished = True
                 self.status = status
             self._flush()
+            if self._buf and self._writer is not None and self._writer.failing:
+                self._report_unsaved()
         finally:
             with self._io_lock:
                 with self._lock:
@@ -1286,6 +1309,38 @@ class Run(object):
         return True
 
     end = finish
+
+    def _count_losses(self, status, message):
+        """The final status and message once the lines still waiting had a last try:
+        if records were lost, the run failed, and the message says how many."""
+        self._flush()
+        with self._lock:
+            if self._writer is not None and self._writer.failing and self._buf:
+                self._lost += len(self._buf)  # given up on: the status line gets the room left
+                del self._buf[:]
+                self._buf_bytes = 0
+            lost = self._lost
+        if not lost:
+            return status, message
+        reason = "disk full: %d records could not be written (%s)" % (lost, self._writer.error
+                                                                      or "the disk had no room")
+        if status == "finished":
+            status = "failed"
+        return status, reason if message is None else "%s\n%s" % (message, reason)
+
+    def _report_unsaved(self):
+        """The final status could not be written: say so, and make the process exit with 1."""
+        global _unsaved_pid
+        with _state_lock:
+            _unsaved_runs.append(self._id)
+            _unsaved_pid = os.getpid()
+        try:
+            sys.stderr.write("labbook: run %s could not be saved: its final status and %d earlier "
+                             "records were not written to %s (%s)\n"
+                             % (self._id, self._lost, self.events_path, self._writer.error))
+            sys.stderr.flush()
+        except Exception:
+            pass
 
     def __enter__(self):
         return self
@@ -1520,6 +1575,15 @@ def _finish_all(status, message=None):
 
 def _atexit_finish():
     _finish_all("finished")
+    if _unsaved_runs and _unsaved_pid == os.getpid():
+        # A run's final status is missing from its file: the script must not look as if
+        # all went well. Exit handlers registered before Labbook's first run do not run.
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:
+                pass
+        os._exit(1)
 
 
 def _excepthook(exc_type, exc, tb):

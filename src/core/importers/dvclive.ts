@@ -25,7 +25,7 @@ import * as path from 'path';
 import { findFolders, listDir, openIfExists, readText, VENDOR_FOLDERS, walkFiles } from '../fsWalk';
 import type { Problems } from '../problems';
 import type { ImportedRun, ImportedSeries } from './model';
-import { parseYaml, YamlError } from './yamlLite';
+import { parseYaml, YamlError } from '../codecs/yaml';
 
 /** A DVCLive folder whose metrics changed this recently (ms) is shown as running. */
 export const DVCLIVE_RUNNING_WINDOW_MS = 10 * 60 * 1000;

@@ -37,7 +37,7 @@ import { findFolders, isReallyInside, listDir, openIfExists, VENDOR_FOLDERS, wal
 import { readFileInside } from '../safePath';
 import type { Problems } from '../problems';
 import type { ImportedRun, ImportedSeries } from './model';
-import { parseYaml, YamlError } from './yamlLite';
+import { parseYaml, YamlError } from '../codecs/yaml';
 
 /** How deep below the workspace root a store is looked for. */
 export const MLFLOW_STORE_MAX_DEPTH = 6;

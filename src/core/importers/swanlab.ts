@@ -36,7 +36,7 @@ import { findFolders, listDir, readText, VENDOR_FOLDERS, walkFiles } from '../fs
 import type { Problems } from '../problems';
 import type { ImportedRun, ImportedSeries } from './model';
 import { query } from './sqlQuery';
-import { parseYaml, YamlError } from './yamlLite';
+import { parseYaml, YamlError } from '../codecs/yaml';
 
 const MAX_DEPTH = 6;
 const MAX_MESSAGES_PER_FILE = 20;
