@@ -14,6 +14,7 @@ import { readEmbedded } from '../../src/core/importers/embedded';
 import { readMlflowFileStore } from '../../src/core/importers/mlflowFiles';
 import { readWandbRun } from '../../src/core/importers/wandb';
 import { readDvclive } from '../../src/core/importers/dvclive';
+import { readSwanlab } from '../../src/core/importers/swanlab';
 import { TensorBoardRunReader } from '../../src/core/importers/tensorboard';
 import { importFinders } from '../../src/core/importers/sources';
 import { ImportIndex } from '../../src/core/ingest/importIndex';
@@ -329,6 +330,17 @@ describe('hostile: links leading outside the workspace', () => {
       assert.ok(run);
       assert.ok(!leaks(run));
       assert.ok(!leaks(problems.messages));
+    });
+
+    it('SwanLab: a backup.swanlab linked outside is not read, and the message names it', async () => {
+      const s = sandbox();
+      fs.mkdirSync(path.join(s.root, 'swanlog', 'run-20240101_000000-abc'), { recursive: true });
+      s.link('swanlog/run-20240101_000000-abc/backup.swanlab', s.secretLog);
+      const problems = new ProblemList();
+      const runs = await readSwanlab(await loadSql(), s.root, 'swanlog', problems, LONG_AGO);
+      assert.ok(!leaks(runs));
+      assert.ok(!leaks(problems.messages));
+      assert.ok(problems.messages.some((m) => m.includes('swanlog/run-20240101_000000-abc/backup.swanlab') && /outside/.test(m)), problems.messages.join('\n'));
     });
 
     it('a folder in labbook.import.folders that links outside is not searched', async () => {
