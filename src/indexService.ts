@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { SqlJsStatic } from 'sql.js';
@@ -7,7 +6,7 @@ import { emptyChanges, hasChanges, Indexer, mergeChanges, type IngestChanges } f
 import { ImportIndex } from './core/ingest/importIndex';
 import { importFinders } from './core/importers/sources';
 import { Store } from './core/store/store';
-import { ensureDirInside, isOutsideError, writeFileInside } from './core/safePath';
+import { prepareIndexFolder } from './core/indexFolder';
 import type { Problems } from './core/problems';
 import { importSettings, settings } from './settings';
 import { evaluateAlerts, type TriggeredAlert } from './core/alerts';
@@ -88,16 +87,8 @@ export class IndexService extends Disposable {
   private static async openIndexFile(folder: vscode.WorkspaceFolder, SQL: SqlJsStatic, problems: Problems): Promise<Store> {
     const root = folder.uri.fsPath;
     const dir = path.join(root, INDEX_DIR);
-    try {
-      // Never through a link: a cloned `.labbook` that points elsewhere gets nothing written into it.
-      await ensureDirInside(root, dir);
-      // Keep the index out of version control by default.
-      const ignore = path.join(dir, '.gitignore');
-      if (!fs.existsSync(ignore)) await writeFileInside(root, ignore, '# Labbook index: rebuilt from the run logs, never commit it\n*\n');
-    } catch (e) {
-      if (!isOutsideError(e)) throw e;
-      problems.report(e.message);
-    }
+    // With a .gitignore; never through a link (a cloned `.labbook` that points elsewhere gets nothing written into it).
+    await prepareIndexFolder(root, INDEX_DIR, problems);
     const { store, problem } = await Store.open(SQL, path.join(dir, INDEX_FILE));
     if (problem) problems.report(problem);
     return store;

@@ -10,6 +10,8 @@ import { readArtifactImage } from '../../src/core/artifacts';
 import { appendEdit, editsPath } from '../../src/core/edits';
 import { walkFolders } from '../../src/core/fsWalk';
 import { readConsole } from '../../src/core/ingest/console';
+import { prepareIndexFolder } from '../../src/core/indexFolder';
+import { writeFileInside } from '../../src/core/safePath';
 import { readEmbedded } from '../../src/core/importers/embedded';
 import { readMlflowFileStore } from '../../src/core/importers/mlflowFiles';
 import { readWandbRun } from '../../src/core/importers/wandb';
@@ -355,6 +357,28 @@ describe('hostile: links leading outside the workspace', () => {
       const finders = importFinders(await loadSql(), { searchWorkspace: false, folders: [path.join(s.root, 'data')] });
       await new ImportIndex(ws.store, s.root, finders, ws.problems).sync(true);
       assert.deepStrictEqual(ws.store.listRuns(), []);
+    });
+  });
+
+  describe('the index folder (.labbook)', () => {
+    it('a .labbook that links elsewhere gets no .gitignore and no extracted image, and is reported', async () => {
+      const s = sandbox();
+      const elsewhere = path.join(s.outside, 'elsewhere');
+      fs.mkdirSync(elsewhere);
+      s.link('.labbook', elsewhere);
+      const problems = new ProblemList();
+      await prepareIndexFolder(s.root, '.labbook', problems);
+      await assert.rejects(writeFileInside(s.root, path.join(s.root, '.labbook', 'images', 'abc', 'x.png'), png(1, 1, () => [0, 0, 0])), /\.labbook is a link/);
+      assert.deepStrictEqual(fs.readdirSync(elsewhere), []);
+      assert.ok(problems.messages.some((m) => m.startsWith('.labbook ') && /link/.test(m)), problems.messages.join('\n'));
+    });
+
+    it('a .labbook folder of its own gets its .gitignore (control)', async () => {
+      const s = sandbox();
+      const problems = new ProblemList();
+      await prepareIndexFolder(s.root, '.labbook', problems);
+      assert.match(fs.readFileSync(path.join(s.root, '.labbook', '.gitignore'), 'utf8'), /^\*$/m);
+      assert.deepStrictEqual(problems.messages, []);
     });
   });
 
