@@ -37,6 +37,7 @@ import type { Problems } from '../problems';
 import type { ImportedRun, ImportedSeries } from './model';
 import { query } from './sqlQuery';
 import { parseYaml, YamlError } from '../codecs/yaml';
+import { readFileInside } from '../safePath';
 
 const MAX_DEPTH = 6;
 const MAX_MESSAGES_PER_FILE = 20;
@@ -293,7 +294,7 @@ async function readBackupFolder(ctx: Ctx, dir: string, name: string): Promise<Fo
   let buf: Buffer;
   let mtimeMs: number;
   try {
-    buf = await fs.promises.readFile(file);
+    buf = await readFileInside(ctx.root, file); // not through a link leading out of the workspace
     mtimeMs = (await fs.promises.stat(file)).mtimeMs;
   } catch (e) {
     ctx.problems.report(`${fileRel}: could not be read: ${(e as Error).message}`);
