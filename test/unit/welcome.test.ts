@@ -14,7 +14,10 @@ describe('the Experiments view welcome', () => {
 
   it('says "No runs yet" only once the first sync is done, and something else before', () => {
     const empty = welcome.filter((w) => w.contents.includes('No runs yet'));
-    assert.deepStrictEqual(empty.map((w) => w.when), ['labbook.ready']);
+    // One text for a trusted workspace (with the Quickstart), one for Restricted Mode (without it).
+    assert.deepStrictEqual(empty.map((w) => w.when), ['labbook.ready && isWorkspaceTrusted', 'labbook.ready && !isWorkspaceTrusted']);
+    assert.match(empty[0].contents, /command:labbook\.runQuickstart/);
+    assert.doesNotMatch(empty[1].contents, /command:labbook\.runQuickstart/);
     const before = welcome.filter((w) => w.when === '!labbook.ready');
     assert.strictEqual(before.length, 1);
     assert.doesNotMatch(before[0].contents, /No runs/);
