@@ -12,6 +12,7 @@ import { registerCommands } from './commands';
 import { notifyAlerts } from './alertNotifier';
 import { notify, shownNotifications } from './notifications';
 import { applyTerminalEnvironment, copyPythonSdk, runQuickstart } from './sdkSetup';
+import { registerModelsView } from './models/modelsView';
 
 let indexes: WorkspaceIndexes | undefined;
 
@@ -30,7 +31,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
   context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => applyTerminalEnvironment(context, folder)));
   if (!folder) {
     void vscode.commands.executeCommand('setContext', READY_CONTEXT, true);
-    return { whenIdle: async () => undefined, snapshot: () => ({ experiments: [] }), notifications: shownNotifications, onDidChangeTree: () => ({ dispose: () => undefined }) };
+    return { whenIdle: async () => undefined, snapshot: () => ({ experiments: [] }), notifications: shownNotifications, onDidChangeTree: () => ({ dispose: () => undefined }), models: async () => [] };
   }
   const SQL = await initSqlJs({ locateFile: (file: string) => path.join(context.extensionPath, 'dist', file) });
   const all = new WorkspaceIndexes(SQL, problems);
@@ -51,6 +52,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
   const started = firstSync(all, tree, view, problems.report, activatedAt).catch((e) => problems.report(`opening the index failed: ${(e as Error).stack ?? e}`));
 
   context.subscriptions.push(...registerCommands({ context, indexes: all, tree, problems, output, view }));
+  const models = registerModelsView(context, all, SQL, problems);
   context.subscriptions.push({ dispose: () => RunPanel.disposeAll() });
   context.subscriptions.push({ dispose: () => ComparePanel.disposeAll() });
   context.subscriptions.push(vscode.commands.registerCommand('labbook.copyPythonSdk', async () => {
@@ -78,6 +80,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
     snapshot: () => tree.snapshot(),
     notifications: shownNotifications,
     onDidChangeTree: (listener) => tree.onDidRefreshRows(listener),
+    models: async () => {
+      await models.reload();
+      return models.snapshot();
+    },
   };
 }
 
