@@ -81,7 +81,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
     notifications: shownNotifications,
     onDidChangeTree: (listener) => tree.onDidRefreshRows(listener),
     models: async () => {
-      await models.reload();
+      await models.reload(true);
       return models.snapshot();
     },
   };

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { SqlJsStatic } from 'sql.js';
 import type { Problems } from '../core/problems';
-import { readModels } from '../core/models/readModels';
+import { readLabbookModels } from '../core/models/labbookRegistry';
+import { readMlflowModels } from '../core/models/readModels';
 import type { ModelVersionInfo, RegisteredModelInfo } from '../core/models/model';
 import type { IndexService } from '../indexService';
 import type { WorkspaceIndexes } from '../workspaceIndexes';
@@ -12,9 +13,11 @@ export type ModelNode =
   | { readonly kind: 'version'; readonly index: IndexService; readonly model: RegisteredModelInfo; readonly version: ModelVersionInfo };
 
 const SOURCE_LABEL = { labbook: 'Labbook', mlflow: 'MLflow' } as const;
+/** MLflow's registries are found by walking the workspace: not more often than this, unless asked. */
+const MLFLOW_REREAD_MS = 30_000;
 
 function fmt(x: number): string {
-  return Number.isInteger(x) ? String(x) : Math.abs(x) >= 1e4 || Math.abs(x) < 1e-3 ? x.toExponential(3) : x.toPrecision(4);
+  return Number.isInteger(x) ? String(x) : Math.abs(x) >= 1e4 || Math.abs(x) < 1e-3 ? x.toExponential(3) : String(Number(x.toPrecision(4)));
 }
 
 /** What the Models view shows: every registry of every workspace folder, read on refresh. */
@@ -24,6 +27,8 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelNode>, vscode.Di
   private models: Array<{ index: IndexService; model: RegisteredModelInfo }> = [];
   private loading: Promise<void> | undefined;
   private again = false;
+  private full = false;
+  private readonly mlflow = new Map<string, { at: number; models: RegisteredModelInfo[] }>();
 
   constructor(
     private readonly indexes: WorkspaceIndexes,
@@ -31,8 +36,12 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelNode>, vscode.Di
     private readonly problems: Problems,
   ) {}
 
-  /** Reads the registries again (at most one read at a time; a request during one reads once more after it). */
-  reload(): Promise<void> {
+  /**
+   * Reads the registries again (at most one read at a time; a request during one reads once more
+   * after it). Labbook's registry is read every time; MLflow's at most every 30 s unless `full`.
+   */
+  reload(full = false): Promise<void> {
+    this.full ||= full;
     if (this.loading) {
       this.again = true;
       return this.loading;
@@ -40,10 +49,16 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelNode>, vscode.Di
     this.loading = (async () => {
       do {
         this.again = false;
+        const full = this.full;
+        this.full = false;
         const next: Array<{ index: IndexService; model: RegisteredModelInfo }> = [];
         for (const index of this.indexes.all()) {
+          const root = index.folder.uri.fsPath;
           try {
-            for (const model of await readModels(this.SQL, index.folder.uri.fsPath, index.logRoot, this.problems)) next.push({ index, model });
+            for (const model of await readLabbookModels(root, index.logRoot, this.problems)) next.push({ index, model });
+            let cached = this.mlflow.get(root);
+            if (full || !cached || Date.now() - cached.at > MLFLOW_REREAD_MS) this.mlflow.set(root, (cached = { at: Date.now(), models: await readMlflowModels(this.SQL, root, this.problems) }));
+            for (const model of cached.models) next.push({ index, model });
           } catch (e) {
             this.problems.report(`reading the models of ${index.folder.name} failed: ${(e as Error).message}`);
           }

@@ -84,7 +84,7 @@ export function registerModelsView(context: vscode.ExtensionContext, indexes: Wo
   };
 
   context.subscriptions.push(
-    vscode.commands.registerCommand('labbook.refreshModels', () => tree.reload()),
+    vscode.commands.registerCommand('labbook.refreshModels', () => tree.reload(true)),
     vscode.commands.registerCommand('labbook.openModelRegistryDocs', () =>
       vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(context.extensionUri, 'docs', 'model-registry.md')),
     ),

@@ -16,6 +16,12 @@ export interface ReadModelsOptions {
 export async function readModels(SQL: SqlJsStatic, root: string, logRoot: string, problems: Problems, options: ReadModelsOptions = {}): Promise<RegisteredModelInfo[]> {
   const models = await readLabbookModels(root, logRoot, problems);
   if (options.mlflow === false) return models;
+  return [...models, ...(await readMlflowModels(SQL, root, problems))];
+}
+
+/** MLflow's registered models in the workspace: every file store's `models/` and every mlflow.db's tables. */
+export async function readMlflowModels(SQL: SqlJsStatic, root: string, problems: Problems): Promise<RegisteredModelInfo[]> {
+  const models: RegisteredModelInfo[] = [];
   for (const store of await findMlflowStores(root)) models.push(...(await readMlflowFileRegistry(root, store, problems)));
   for (const db of await findMlflowSqliteFiles(root)) models.push(...(await readMlflowSqliteRegistry(SQL, root, db, problems)));
   return models;
