@@ -4,7 +4,7 @@ import type { SqlJsStatic } from 'sql.js';
 import type { Problems } from '../core/problems';
 import { setLabbookAlias, MODELS_DIR } from '../core/models/labbookRegistry';
 import { aliasError } from '../core/models/model';
-import { containedRealPath, isOutsideError } from '../core/safePath';
+import { containedRealPath } from '../core/safePath';
 import { notify } from '../notifications';
 import type { WorkspaceIndexes } from '../workspaceIndexes';
 import { trustedOrExplain } from '../workspaceTrust';
@@ -109,8 +109,7 @@ export function registerModelsView(context: vscode.ExtensionContext, indexes: Wo
       try {
         await setLabbookAlias(root, node.model, alias, node.version.version);
       } catch (e) {
-        const why = isOutsideError(e) ? `${(e as Error).message} (nothing was written)` : (e as Error).message;
-        void notify('error', `Labbook: could not set @${alias} on ${node.model.name} v${node.version.version}: ${why}`);
+        void notify('error', `Labbook: could not set @${alias} on ${node.model.name} v${node.version.version}: ${(e as Error).message}`);
         return;
       }
       await tree.reload();

@@ -184,3 +184,23 @@ describe("MLflow's registered models", () => {
     assert.deepStrictEqual(all.map((m) => [m.source, m.name]), [['mlflow', 'nyc-taxi-regressor']]);
   });
 });
+
+describe('Models view contributions', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {
+    contributes: { views: Record<string, Array<{ id: string }>>; menus: Record<string, Array<{ command: string; when?: string }>>; commands: Array<{ command: string }> };
+  };
+
+  it('puts the Models view in the Labbook container, after Experiments', () => {
+    assert.deepStrictEqual(pkg.contributes.views.labbook.map((v) => v.id).slice(0, 2), ['labbook.experiments', 'labbook.models']);
+  });
+
+  it('offers the alias command (which writes) only in a trusted workspace, and only on Labbook versions', () => {
+    const writes = Object.values(pkg.contributes.menus).flat().filter((m) => m.command === 'labbook.setModelAlias');
+    assert.ok(writes.length >= 2);
+    for (const m of writes) assert.match(m.when ?? '', /isWorkspaceTrusted/);
+    for (const m of pkg.contributes.menus['view/item/context'].filter((x) => x.command === 'labbook.setModelAlias')) assert.match(m.when ?? '', /modelVersion\\\.labbook/);
+    for (const id of ['labbook.setModelAlias', 'labbook.openModelRun', 'labbook.revealModelArtifact', 'labbook.refreshModels']) {
+      assert.ok(pkg.contributes.commands.some((c) => c.command === id), `${id} is declared`);
+    }
+  });
+});

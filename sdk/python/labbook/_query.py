@@ -275,6 +275,54 @@ def _compare(a, op, b):
     return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
 
 
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?\s*(Z|[+-]\d{2}:?\d{2})?$", re.I)
+_DURATION = re.compile(r"^\s*(?:(\d+(?:\.\d+)?)\s*d)?\s*(?:(\d+(?:\.\d+)?)\s*h)?\s*(?:(\d+(?:\.\d+)?)\s*m)?\s*(?:(\d+(?:\.\d+)?)\s*s)?\s*$", re.I)
+
+
+def _time_range(value):
+    """[start, end) in epoch seconds: a number (seconds, or milliseconds above 10^11) or an ISO
+    date (that day), date and minute, or date and second, in local time unless a zone is given."""
+    if isinstance(value, float):
+        v = value / 1000.0 if value > 1e11 else value
+        return v, v
+    m = _ISO.match(str(value).strip())
+    if not m:
+        raise QueryError("%r is not a date: use \"2026-11-01\", \"2026-11-01T12:00\" or epoch seconds" % (value,))
+    import datetime
+    y, mo, d, hh, mm, ss, zone = m.groups()
+    parts = [int(y), int(mo), int(d), int(hh or 0), int(mm or 0), int(ss or 0)]
+    width = 86400 if hh is None else 60 if ss is None else 1
+    try:
+        if zone:
+            offset = 0 if zone.upper() == "Z" else (1 if zone[0] == "+" else -1) * (
+                int(zone[1:3]) * 3600 + int(zone[-2:]) * 60)
+            tz = datetime.timezone(datetime.timedelta(seconds=offset))
+            start = datetime.datetime(*parts, tzinfo=tz).timestamp()
+        else:
+            start = datetime.datetime(*parts).timestamp()
+    except ValueError as e:
+        raise QueryError("%r is not a date: %s" % (value, e))
+    return start, start + width
+
+
+def _duration(value):
+    if isinstance(value, float):
+        return value
+    m = _DURATION.match(str(value))
+    if not m or not any(m.groups()):
+        raise QueryError("%r is not a duration: use seconds or text such as \"90s\", \"5m\", \"1h30m\", \"1d\"" % (value,))
+    d, h, mi, se = (float(x) if x else 0.0 for x in m.groups())
+    return d * 86400 + h * 3600 + mi * 60 + se
+
+
+def _compare_time(have, op, value):
+    start, end = _time_range(value)
+    if start == end:
+        return _compare(have, op, start)
+    return {"=": start <= have < end, "!=": not start <= have < end, "<": have < start,
+            "<=": have < end, ">": have >= end, ">=": have >= start}[op]
+
+
 def _norm(field, value):
     """The query value in the field's terms (status names, times in seconds)."""
     if field == ("attr", "status") and isinstance(value, str):
@@ -282,8 +330,8 @@ def _norm(field, value):
         if status is None:
             raise QueryError("unknown status %r" % value)
         return status
-    if field[1] in ("start_time", "end_time") and field[0] == "attr" and isinstance(value, float):
-        return value / 1000.0 if value > 1e11 else value
+    if field == ("attr", "duration") and not isinstance(value, bool):
+        return _duration(value)
     return value
 
 
@@ -291,6 +339,8 @@ def _match_one(run, field, op, value):
     have = _lookup(run, field)
     if have is None:
         return False
+    if field[0] == "attr" and field[1] in ("start_time", "end_time"):
+        return _compare_time(have, op, value)
     value = _norm(field, value)
     if field[0] == "metrics":
         return not math.isnan(have) and _compare(have, op, value)

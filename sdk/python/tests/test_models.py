@@ -184,3 +184,24 @@ class ModelRegistryTests(LabbookTestCase):
             p.join(60)
         self.assertEqual(sorted(out.get(timeout=5) for _ in procs), [1, 2, 3, 4])
         self.assertEqual([v.version for v in labbook.list_models(logdir=self.logdir)[0].versions], [1, 2, 3, 4])
+
+
+class QueryTimeTests(LabbookTestCase):
+
+    def test_dates_and_durations(self):
+        import time as _time
+        run = self.init(project="t", name="now")
+        run.finish()
+        today = _time.strftime("%Y-%m-%d")
+        ids = lambda q: [r.name for r in labbook.search_runs(q, logdir=self.logdir)]  # noqa: E731
+        self.assertEqual(ids('start_time = "%s"' % today), ["now"])
+        self.assertEqual(ids('start_time < "%s"' % today), [])
+        self.assertEqual(ids('start_time >= "%s"' % today), ["now"])
+        self.assertEqual(ids('start_time > "2000-01-01T00:00Z"'), ["now"])
+        self.assertEqual(ids("start_time > %d" % ((_time.time() - 3600) * 1000)), ["now"])
+        self.assertEqual(ids('duration < "1h30m"'), ["now"])
+        self.assertEqual(ids("duration > 600"), [])
+        with self.assertRaises(labbook.QueryError):
+            ids('start_time = "yesterday"')
+        with self.assertRaises(labbook.QueryError):
+            ids('duration < "soon"')
