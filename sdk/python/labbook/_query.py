@@ -398,8 +398,9 @@ def _sort_key(run, field):
 
 def order_runs(runs, order):
     """Sorts runs by order keys [(field, desc)]; runs without a value come last either way.
-    Without keys: newest first."""
-    runs = list(runs)
+    Without keys: newest first. Ties keep the reverse of the given (folder) order, as the index's
+    newest-row-first tiebreak does."""
+    runs = list(reversed(list(runs)))
     if not order:
         return sorted(runs, key=lambda r: -(r.start_time or 0.0))
     for field, desc in reversed(order):

@@ -205,3 +205,305 @@ class QueryTimeTests(LabbookTestCase):
             ids('start_time = "yesterday"')
         with self.assertRaises(labbook.QueryError):
             ids('duration < "soon"')
+
+
+# Queries and the runs the extension's query engine (SQL over the index) returns for them on the
+# same five runs: search_runs must give the same answer (None: a QueryError).
+PARITY_RUNS = [
+  ("a", {"lr": 0.1, "opt": "adam", "layers": 3}, {"val/acc": [0.5, 0.8], "loss": [0.9, 0.3]}, ["stage:final", "baseline"], "finished"),
+  ("b", {"lr": "0.01", "opt": "AdamW", "layers": 4}, {"val/acc": [0.6, 0.95]}, ["stage:final"], "finished"),
+  ("c", {"lr": 0.001, "opt": "sgd", "use_bn": True}, {"val/acc": [0.9, 0.85], "loss": [0.2, 0.1]}, [], "failed"),
+  ("d", {"lr": "1e-4", "opt": "sgd"}, {"loss": [float("nan")]}, ["stage:draft"], "killed"),
+  ("e_x", {"opt": "adam%"}, {}, [], "finished"),
+]
+PARITY_CASES = [
+    [
+        "metrics.`val/acc` > 0.82",
+        [
+            "b",
+            "c"
+        ]
+    ],
+    [
+        "metrics.val/acc > 0.82",
+        None
+    ],
+    [
+        "metrics.loss < 0.5",
+        [
+            "a",
+            "c"
+        ]
+    ],
+    [
+        "metrics.loss != 0.3",
+        [
+            "c"
+        ]
+    ],
+    [
+        "not metrics.loss > 0.5",
+        [
+            "a",
+            "b",
+            "c",
+            "d",
+            "e_x"
+        ]
+    ],
+    [
+        "metrics.loss IS NULL",
+        [
+            "b",
+            "e_x"
+        ]
+    ],
+    [
+        "metrics.loss IS NOT NULL",
+        [
+            "a",
+            "c",
+            "d"
+        ]
+    ],
+    [
+        "params.lr = \"0.01\"",
+        [
+            "b"
+        ]
+    ],
+    [
+        "params.lr < 0.05",
+        [
+            "b",
+            "c",
+            "d"
+        ]
+    ],
+    [
+        "params.lr = 1e-2",
+        [
+            "b"
+        ]
+    ],
+    [
+        "params.lr > \"0.001\"",
+        [
+            "a",
+            "b"
+        ]
+    ],
+    [
+        "params.opt = \"adam\"",
+        [
+            "a"
+        ]
+    ],
+    [
+        "params.opt LIKE 'adam%'",
+        [
+            "a",
+            "e_x"
+        ]
+    ],
+    [
+        "params.opt ILIKE 'adam%'",
+        [
+            "a",
+            "b",
+            "e_x"
+        ]
+    ],
+    [
+        "params.opt LIKE 'adam\\%'",
+        [
+            "e_x"
+        ]
+    ],
+    [
+        "params.opt IN ('sgd', 'adam')",
+        [
+            "a",
+            "c",
+            "d"
+        ]
+    ],
+    [
+        "params.opt NOT IN ('sgd')",
+        [
+            "a",
+            "b",
+            "e_x"
+        ]
+    ],
+    [
+        "params.use_bn = true",
+        [
+            "c"
+        ]
+    ],
+    [
+        "params.layers >= 4",
+        [
+            "b"
+        ]
+    ],
+    [
+        "params.missing IS NULL",
+        [
+            "a",
+            "b",
+            "c",
+            "d",
+            "e_x"
+        ]
+    ],
+    [
+        "tags.stage = \"final\"",
+        [
+            "a",
+            "b"
+        ]
+    ],
+    [
+        "tags.stage != \"final\"",
+        [
+            "d"
+        ]
+    ],
+    [
+        "tags.baseline IS NOT NULL",
+        [
+            "a"
+        ]
+    ],
+    [
+        "tags.baseline = \"\"",
+        [
+            "a"
+        ]
+    ],
+    [
+        "attributes.status = \"FINISHED\"",
+        [
+            "a",
+            "b",
+            "e_x"
+        ]
+    ],
+    [
+        "status = \"failed\" or status = \"killed\"",
+        [
+            "c",
+            "d"
+        ]
+    ],
+    [
+        "status IN ('FINISHED', 'Killed')",
+        [
+            "a",
+            "b",
+            "d",
+            "e_x"
+        ]
+    ],
+    [
+        "status != \"finished\"",
+        [
+            "c",
+            "d"
+        ]
+    ],
+    [
+        "attributes.run_name LIKE '%\\_x'",
+        [
+            "e_x"
+        ]
+    ],
+    [
+        "name = 'a' and (metrics.loss < 0.5 or params.opt = 'sgd')",
+        [
+            "a"
+        ]
+    ],
+    [
+        "experiment = \"exp2\"",
+        [
+            "e_x"
+        ]
+    ],
+    [
+        "metrics.acc > \"0.9\"",
+        None
+    ],
+    [
+        "params.lr >",
+        None
+    ],
+    [
+        "(name = \"a\"",
+        None
+    ],
+    [
+        "status = \"FINSHED\"",
+        None
+    ],
+    [
+        "order by metrics.`val/acc` desc",
+        [
+            "b",
+            "c",
+            "a",
+            "d",
+            "e_x"
+        ]
+    ],
+    [
+        "order by params.lr",
+        [
+            "d",
+            "c",
+            "b",
+            "a",
+            "e_x"
+        ]
+    ],
+    [
+        "order by params.opt desc, name",
+        [
+            "c",
+            "d",
+            "e_x",
+            "a",
+            "b"
+        ]
+    ],
+    [
+        "tags.stage = 'final' order by metrics.`val/acc`",
+        [
+            "a",
+            "b"
+        ]
+    ]
+]
+
+
+class QueryParityTests(LabbookTestCase):
+
+    def test_same_answers_as_the_runs_table(self):
+        for name, params, metrics, tags, status in PARITY_RUNS:
+            run = self.init(project="exp1" if name != "e_x" else "exp2", name=name, config=params, tags=tags)
+            for k, vals in metrics.items():
+                for i, v in enumerate(vals):
+                    run.log({k: v}, step=i)
+            run.finish(status=status)
+        for query, expected in PARITY_CASES:
+            with self.subTest(query=query):
+                if expected is None:
+                    with self.assertRaises(labbook.QueryError):
+                        labbook.search_runs(query, logdir=self.logdir)
+                    continue
+                names = [r.name for r in labbook.search_runs(query, logdir=self.logdir)]
+                if "order by" not in query:
+                    names.sort()
+                self.assertEqual(names, expected)
