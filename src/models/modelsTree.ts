@@ -110,10 +110,11 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelNode>, vscode.Di
     const item = new vscode.TreeItem(`v${v.version}`, vscode.TreeItemCollapsibleState.None);
     item.id = `${node.index.folder.uri.toString()}|${m.source}|${m.location}|${m.name}|${v.version}`;
     const metrics = Object.entries(v.metrics).slice(0, 3).map(([k, x]) => `${k} ${fmt(x)}`);
+    const run = v.runUid !== undefined ? node.index.store.getRun(v.runUid) : undefined;
     item.description = [
       ...v.aliases.map((a) => `@${a}`),
       v.stage,
-      v.runName ?? v.runId?.slice(0, 12),
+      run?.name ?? v.runName ?? v.runId?.slice(0, 12),
       ...metrics,
     ].filter(Boolean).join(' · ');
     const tip = new vscode.MarkdownString();
@@ -121,7 +122,7 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelNode>, vscode.Di
     if (v.description) tip.appendText(`${v.description}\n\n`);
     const lines = [
       v.stage ? `Stage: ${v.stage}` : '',
-      v.runId ? `Run: ${v.runName ? `${v.runName} (${v.runId})` : v.runId}${v.experiment ? ` in ${v.experiment}` : ''}` : '',
+      v.runId ? `Run: ${run?.name ?? v.runName ? `${run?.name ?? v.runName} (${v.runId})` : v.runId}${run?.experiment ?? v.experiment ? ` in ${run?.experiment ?? v.experiment}` : ''}` : '',
       v.artifact ? `Artifact: ${v.artifact}` : '',
       v.path ? `File: ${v.path}` : 'File: not in this workspace',
       v.sha256 ? `SHA-256: ${v.sha256}` : '',
@@ -131,7 +132,7 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelNode>, vscode.Di
     tip.appendText(lines.join('\n'));
     item.tooltip = tip;
     item.iconPath = new vscode.ThemeIcon(v.aliases.length ? 'star-full' : 'versions');
-    const known = v.runUid !== undefined && node.index.store.getRun(v.runUid) !== undefined;
+    const known = run !== undefined;
     item.contextValue = `modelVersion.${m.source}${known ? '.run' : ''}${v.path ? '.file' : ''}`;
     if (known) item.command = { command: 'labbook.openRun', title: 'Open Run', arguments: [v.runUid, { preview: true }] };
     return item;

@@ -42,6 +42,9 @@ describe('Models view (e2e)', function () {
       env: { ...process.env, PYTHONPATH: path.join(repoRoot, 'sdk', 'python'), LABBOOK_DIR: path.join(workspace, 'labbook'), LABBOOK_CAPTURE_ENV: '0', LABBOOK_CAPTURE_CONSOLE: '0', LABBOOK_CAPTURE_SYSTEM: '0' },
       timeout: 60_000,
     });
+    // MLflow's registries beside them: a file store and a real mlflow.db, shown read-only.
+    fs.cpSync(path.join(repoRoot, 'test', 'fixtures', 'models', 'mlflow-file-registry', 'mlruns'), path.join(workspace, 'mlruns'), { recursive: true });
+    fs.copyFileSync(path.join(repoRoot, 'test', 'fixtures', 'trackers', 'mlflow-sqlite', 'zoomcamp-official', '02-experiment-tracking', 'mlflow.db'), path.join(workspace, 'mlflow.db'));
     server = await startCodeServer({ workspace, tag: 'e2e-models-code-server' });
     browser = await launchBrowser();
   });
@@ -60,7 +63,7 @@ describe('Models view (e2e)', function () {
     if (workspace && process.env.LABBOOK_KEEP_TMP !== '1') fs.rmSync(workspace, { recursive: true, force: true });
   });
 
-  it('shows the registered model with its versions, the champion alias and metrics, and opens a version’s run', async function () {
+  it('shows the registered model with its versions, the champion alias and metrics, MLflow’s models beside it, and opens a version’s run', async function () {
     ({ page } = await openWorkbench(browser, server.url, 'e2e-models'));
     await openViewContainer(page, 'Labbook');
     const pane = treeView(page, 'Models');
@@ -74,6 +77,11 @@ describe('Models view (e2e)', function () {
     const v1 = (await treeRow(pane, 'v1').locator('.label-description').textContent()) ?? '';
     assert.doesNotMatch(v1, /champion/);
     assert.match(v1, /val\/acc 0\.81 /, 'metrics are shown without trailing zeros');
+    for (const name of ['iris-classifier', 'nyc-taxi-regressor']) {
+      const row = treeRow(pane, name);
+      await row.waitFor({ state: 'visible', timeout: 30_000 });
+      assert.match((await row.locator('.label-description').textContent()) ?? '', /^MLflow · /);
+    }
     await screenshot(page, '40-models-view');
     await v2.click();
     await editorTab(page, 'lr-0.01').waitFor({ state: 'visible', timeout: 30_000 });
