@@ -160,6 +160,25 @@ class ModelRegistryTests(LabbookTestCase):
         with self.assertRaises(LookupError):
             labbook.get_model("m", alias="champion", logdir=self.logdir)
 
+    def test_active_run_and_a_torn_line_left_by_a_dead_writer(self):
+        run = self.init(project="p")
+        src = os.path.join(self.tmp, "w.bin")
+        with open(src, "wb") as f:
+            f.write(b"w")
+        run.log_artifact(src)
+        v1 = labbook.register_model("live", aliases="champion")  # the active run, its only artifact
+        self.assertEqual((v1.run_id, v1.artifact, v1.aliases), (run.id, "w.bin", ["champion"]))
+        versions = os.path.join(self.logdir, "_models", "live", "versions.jsonl")
+        with open(versions, "a") as f:
+            f.write('{"t":"alias","alias":"x","vers')  # a writer died mid-line
+        v2 = labbook.register_model("live", run=run, artifact_path="w.bin", aliases=["champion"])
+        self.assertEqual(v2.version, 2)
+        self.assertEqual(labbook.get_model("live", alias="champion", logdir=self.logdir).version, 2)
+        with open(versions) as f:
+            lines = f.read().split("\n")
+        self.assertIn('{"t":"alias","alias":"x","vers', lines)  # ended, so the next record stands alone
+        self.assertEqual(sum(1 for line in lines if line.startswith('{"t": "version"')), 2)
+
     def test_folder_artifact_is_hashed_as_a_tree(self):
         run = self.init(project="p")
         model = os.path.join(self.tmp, "saved")
