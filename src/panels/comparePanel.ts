@@ -1,11 +1,9 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../disposable';
 import type { IndexService } from '../indexService';
-import { downsampleMinMax } from '../core/downsample';
-import { paramDiff } from '../core/diff';
-import { effectiveStatus, silenceTimeout } from '../core/status';
+import { buildComparePayload } from '../core/compare';
 import type { Problems } from '../core/problems';
-import { type CompareRun, type CompareSeries, type HostToComparePanel, isComparePanelToHost } from '../protocol/comparePanel';
+import { type HostToComparePanel, isComparePanelToHost } from '../protocol/comparePanel';
 import { settings } from '../settings';
 import { notify } from '../notifications';
 import { webviewHtml, webviewOptions } from './webviewHtml';
@@ -16,12 +14,6 @@ export const COMPARE_PANEL_VIEW_TYPE = 'labbook.compare';
 export interface CompareRef {
   readonly index: IndexService;
   readonly uid: string;
-}
-
-/** How a parameter value is shown in the table. */
-function display(v: unknown): string | null {
-  if (v === undefined) return null;
-  return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
 /**
@@ -113,51 +105,17 @@ export class ComparePanel extends Disposable {
   }
 
   private send(): void {
-    const present = this.refs.map((r) => ({ ref: r, row: r.index.store.getRun(r.uid) })).filter((x) => x.row !== undefined);
-    if (present.length < 2) {
+    const payload = buildComparePayload(
+      this.refs.map((r) => ({ store: r.index.store, uid: r.uid, folder: r.index.folder.name })),
+      { now: Date.now() / 1000, heartbeatTimeoutSeconds: settings().heartbeatTimeoutSeconds, maxChartPoints: settings().maxChartPoints },
+    );
+    if (!payload) {
       // Runs were deleted: nothing left to compare.
       this.panel.dispose();
       return;
     }
-    const multiRoot = new Set(present.map((p) => p.ref.index)).size > 1;
-    const now = Date.now() / 1000;
-    const timeout = settings().heartbeatTimeoutSeconds;
-    const runs: CompareRun[] = present.map(({ ref, row }) => ({
-      id: ref.uid,
-      name: row!.name,
-      project: row!.experiment,
-      status: effectiveStatus(row!.status, row!.lastActivity, now, silenceTimeout(row!.source, timeout), row!.source),
-      folder: multiRoot ? ref.index.folder.name : '',
-    }));
-    const params = paramDiff(present.map(({ ref, row }) => ref.index.store.getParams(row!.id))).map((p) => ({ key: p.key, values: p.values.map(display), differs: p.differs }));
-    // The drawing budget is shared by the lines of a chart.
-    const max = Math.max(200, Math.floor(settings().maxChartPoints / Math.min(present.length, 8)));
-    const byKey = new Map<string, Array<CompareSeries['lines'][number]>>();
-    const stats = new Map<string, { last: Array<number | null>; min: Array<number | null>; max: Array<number | null> }>();
-    present.forEach(({ ref, row }, i) => {
-      for (const s of ref.index.store.listSeries(row!.id)) {
-        const pts = ref.index.store.getPoints(s.id);
-        const st = stats.get(s.key) ?? { last: present.map(() => null), min: present.map(() => null), max: present.map(() => null) };
-        let min = Infinity;
-        let max = -Infinity;
-        for (const v of pts.values) {
-          if (v < min) min = v;
-          if (v > max) max = v;
-        }
-        st.last[i] = pts.values.length ? pts.values[pts.values.length - 1] : null;
-        st.min[i] = min <= max ? min : null;
-        st.max[i] = min <= max ? max : null;
-        stats.set(s.key, st);
-        const { steps, values } = pts.steps.length > max ? downsampleMinMax(pts.steps, pts.values, max) : pts;
-        const lines = byKey.get(s.key) ?? [];
-        lines.push({ run: i, steps, values, total: s.count });
-        byKey.set(s.key, lines);
-      }
-    });
-    const series = [...byKey].sort(([a], [b]) => a.localeCompare(b)).map(([key, lines]) => ({ key, lines }));
-    this.panel.title = ComparePanel.title(present.map((p) => p.ref));
-    const metrics = [...stats].sort(([a], [b]) => a.localeCompare(b)).map(([key, st]) => ({ key, ...st }));
-    const message: HostToComparePanel = { type: 'init', runs, params, metrics, series };
+    this.panel.title = ComparePanel.title(this.refs.filter((r) => payload.runs.some((run) => run.id === r.uid)));
+    const message: HostToComparePanel = { type: 'init', ...payload };
     void this.panel.webview.postMessage(message);
   }
 }

@@ -13,6 +13,8 @@ export interface CompareRun {
   readonly status: RunStatus;
   /** Workspace folder name when the runs come from several folders of a multi-root workspace. */
   readonly folder: string;
+  /** The run's colour (an index into the chart palette), the same in every chart and table. */
+  readonly color: number;
 }
 
 export interface CompareParamRow {
