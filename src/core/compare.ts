@@ -54,6 +54,14 @@ function display(v: unknown): string | null {
 }
 
 /**
+ * Points each line of a chart may draw: the chart's budget shared by its lines (counting at most
+ * eight, so that many runs do not cut every line to a few points), never below 200.
+ */
+export function lineBudget(maxChartPoints: number, lines: number): number {
+  return Math.max(200, Math.floor(maxChartPoints / Math.min(Math.max(lines, 1), 8)));
+}
+
+/**
  * The payload for the runs of `sources` still in their index; undefined when fewer than two are
  * left (nothing to compare). Metrics and charts are sorted by key.
  */
@@ -73,25 +81,24 @@ export function buildComparePayload(sources: readonly CompareSource[], options: 
     color,
   }));
   const params = paramDiff(present.map(({ source, row }) => source.store.getParams(row.id))).map((p) => ({ key: p.key, values: p.values.map(display), differs: p.differs }));
-  // The drawing budget is shared by the lines of a chart.
-  const max = Math.max(200, Math.floor(options.maxChartPoints / Math.min(present.length, 8)));
+  const budget = lineBudget(options.maxChartPoints, present.length);
   const byKey = new Map<string, ComparedLine[]>();
   const stats = new Map<string, { last: Array<number | null>; min: Array<number | null>; max: Array<number | null> }>();
   present.forEach(({ source, row }, i) => {
     for (const s of source.store.listSeries(row.id)) {
       const pts = source.store.getPoints(s.id);
       const st = stats.get(s.key) ?? { last: present.map(() => null), min: present.map(() => null), max: present.map(() => null) };
-      let min = Infinity;
-      let max = -Infinity;
+      let lowest = Infinity;
+      let highest = -Infinity;
       for (const v of pts.values) {
-        if (v < min) min = v;
-        if (v > max) max = v;
+        if (v < lowest) lowest = v;
+        if (v > highest) highest = v;
       }
       st.last[i] = pts.values.length ? pts.values[pts.values.length - 1] : null;
-      st.min[i] = min <= max ? min : null;
-      st.max[i] = min <= max ? max : null;
+      st.min[i] = lowest <= highest ? lowest : null;
+      st.max[i] = lowest <= highest ? highest : null;
       stats.set(s.key, st);
-      const { steps, values } = pts.steps.length > max ? downsampleMinMax(pts.steps, pts.values, max) : pts;
+      const { steps, values } = downsampleMinMax(pts.steps, pts.values, budget);
       const lines = byKey.get(s.key) ?? [];
       lines.push({ run: i, steps, values, total: s.count });
       byKey.set(s.key, lines);
