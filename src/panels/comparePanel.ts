@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../disposable';
 import type { IndexService } from '../indexService';
-import { buildComparePayload } from '../core/compare';
+import { CompareFeed } from '../core/compare';
 import type { Problems } from '../core/problems';
 import { type HostToComparePanel, isComparePanelToHost } from '../protocol/comparePanel';
 import { settings } from '../settings';
@@ -18,7 +18,7 @@ export interface CompareRef {
 
 /**
  * One webview panel comparing several runs: a parameter table marking what differs and one chart
- * per metric with a line per run. Sent whole, again (at most once a second) when one of them changes.
+ * per metric with a line per run. Sent whole once, then (at most once a second) only what changed.
  */
 export class ComparePanel extends Disposable {
   private static readonly open = new Map<string, ComparePanel>();
@@ -54,6 +54,9 @@ export class ComparePanel extends Disposable {
 
   private ready = false;
   private timer: NodeJS.Timeout | undefined;
+  private readonly feed: CompareFeed;
+  /** Whether the view has had everything once (then it gets only changes). */
+  private sentOnce = false;
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -64,6 +67,7 @@ export class ComparePanel extends Disposable {
     private readonly key: string,
   ) {
     super();
+    this.feed = new CompareFeed(refs.map((r) => ({ store: r.index.store, uid: r.uid, folder: r.index.folder.name })));
     this.register(panel);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'labbook.svg');
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'compare', panel.title);
@@ -72,6 +76,8 @@ export class ComparePanel extends Disposable {
     for (const index of new Set(refs.map((r) => r.index))) {
       this.register(index.onDidChange((c) => {
         const mine = refs.some((r) => r.index === index && (c.runs.has(r.uid) || c.removed.has(r.uid) || c.reset.has(r.uid)));
+        // A run read again from scratch: its lines may differ anywhere, send everything.
+        if (refs.some((r) => r.index === index && c.reset.has(r.uid))) this.sentOnce = false;
         if (mine && this.ready) this.schedule();
       }));
     }
@@ -86,7 +92,9 @@ export class ComparePanel extends Disposable {
   private onMessage(message: unknown): void {
     if (!isComparePanelToHost(message, (why) => this.problems.report(`compare panel: message refused: ${why}`))) return;
     if (message.type === 'ready') {
+      // A (re)loaded view has nothing yet: send everything.
       this.ready = true;
+      this.sentOnce = false;
       this.send();
     } else if (message.type === 'openRun') {
       const ref = this.refs.find((r) => r.uid === message.id);
@@ -104,18 +112,24 @@ export class ComparePanel extends Disposable {
     }, 1000);
   }
 
+  /** Everything after `ready`; afterwards only what changed. */
   private send(): void {
-    const payload = buildComparePayload(
-      this.refs.map((r) => ({ store: r.index.store, uid: r.uid, folder: r.index.folder.name })),
-      { now: Date.now() / 1000, heartbeatTimeoutSeconds: settings().heartbeatTimeoutSeconds, maxChartPoints: settings().maxChartPoints },
-    );
-    if (!payload) {
+    const options = { now: Date.now() / 1000, heartbeatTimeoutSeconds: settings().heartbeatTimeoutSeconds, maxChartPoints: settings().maxChartPoints };
+    let next: ReturnType<CompareFeed['next']>;
+    if (this.sentOnce) next = this.feed.next(options);
+    else {
+      const full = this.feed.full(options);
+      next = full && { full };
+    }
+    if (!next) {
       // Runs were deleted: nothing left to compare.
       this.panel.dispose();
       return;
     }
-    this.panel.title = ComparePanel.title(this.refs.filter((r) => payload.runs.some((run) => run.id === r.uid)));
-    const message: HostToComparePanel = { type: 'init', ...payload };
+    this.sentOnce = true;
+    const runs = 'full' in next ? next.full.runs : next.update.runs;
+    this.panel.title = ComparePanel.title(this.refs.filter((r) => runs.some((run) => run.id === r.uid)));
+    const message: HostToComparePanel = 'full' in next ? { type: 'init', ...next.full } : { type: 'update', ...next.update };
     void this.panel.webview.postMessage(message);
   }
 }

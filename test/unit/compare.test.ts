@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { buildComparePayload, type CompareSource } from '../../src/core/compare';
+import { CompareFeed, buildComparePayload, type ComparePayload, type CompareSource, type CompareUpdate } from '../../src/core/compare';
 import { Store } from '../../src/core/store/store';
 import { assertEnvelopeKept } from './support/envelope';
 import { loadSql } from './support/helpers';
@@ -76,5 +76,100 @@ describe('compare payload', () => {
     assert.deepStrictEqual(buildComparePayload(withThird, options)!.runs.map((r) => [r.id, r.color]), [['long', 0], ['short', 2], ['third', 3]]);
     assert.ok(third > 0);
     assert.strictEqual(buildComparePayload([sources[0], { store, uid: 'gone', folder: 'ws' }], options), undefined);
+  });
+
+  describe('live updates', () => {
+    /** The view's side: what it draws after applying an update to what it had. */
+    function apply(view: ComparePayload, u: CompareUpdate): ComparePayload {
+      const series = u.keys.map((key) => {
+        const had = view.series.find((s) => s.key === key)?.lines ?? [];
+        const lines = new Map(had.map((l) => [l.run, { ...l }]));
+        for (const l of u.lines.filter((x) => x.key === key)) {
+          const old = lines.get(l.run);
+          lines.set(l.run, l.append && old ? { run: l.run, steps: old.steps.concat(l.steps), values: old.values.concat(l.values), total: l.total } : { run: l.run, steps: l.steps, values: l.values, total: l.total });
+        }
+        return { key, lines: [...lines.values()].sort((a, b) => a.run - b.run) };
+      });
+      return { runs: u.runs, params: u.params, metrics: u.metrics, series };
+    }
+
+    /** Counts the points read from the index. */
+    function counting(sources: CompareSource[]): { sources: CompareSource[]; read: () => number } {
+      let read = 0;
+      const wrapped = sources.map((src) => ({
+        ...src,
+        store: {
+          getRun: (uid: string) => src.store.getRun(uid),
+          getParams: (id: number) => src.store.getParams(id),
+          listSeries: (id: number) => src.store.listSeries(id),
+          getPoints: (id: number, from?: number) => {
+            const p = src.store.getPoints(id, from);
+            read += p.steps.length;
+            return p;
+          },
+        },
+      }));
+      return { sources: wrapped, read: () => read };
+    }
+
+    it('sends nothing for runs that did not change, and reads none of their points', async () => {
+      const { sources } = await twoRuns();
+      const c = counting(sources);
+      const feed = new CompareFeed(c.sources);
+      const first = feed.full(options)!;
+      const readFirst = c.read();
+      const next = feed.next(options)!;
+      assert.ok('update' in next);
+      assert.deepStrictEqual(next.update.lines, []);
+      assert.strictEqual(c.read(), readFirst, 'no point read again');
+      assert.deepStrictEqual(apply(first, next.update), first);
+    });
+
+    it('sends only the new points of a growing line, and its new last value and range', async () => {
+      const { store, sources } = await twoRuns();
+      const c = counting(sources);
+      const feed = new CompareFeed(c.sources);
+      const first = feed.full(options)!;
+      const short = store.getRun('short')!;
+      addSeries(store, short.id, 'train/loss', [3, 4, 5], [0.5, -2, 0.25]);
+      const before = c.read();
+      const next = feed.next(options)!;
+      assert.ok('update' in next);
+      assert.deepStrictEqual(next.update.lines, [{ key: 'train/loss', run: 1, steps: [3, 4, 5], values: [0.5, -2, 0.25], total: 6, append: true }]);
+      assert.ok(c.read() - before <= 4, `read ${c.read() - before} points for 3 new ones`);
+      const loss = next.update.metrics.find((m) => m.key === 'train/loss')!;
+      assert.deepStrictEqual([loss.last[1], loss.min[1], loss.max[1]], [0.25, -2, 3]);
+      assert.deepStrictEqual(apply(first, next.update), buildComparePayload(sources, options));
+    });
+
+    it('sends a line whole, reduced anew, once it outgrows the budget; new metrics whole', async () => {
+      const { store, sources } = await twoRuns();
+      const feed = new CompareFeed(sources);
+      const first = feed.full(options)!;
+      const short = store.getRun('short')!;
+      const steps = Array.from({ length: 5000 }, (_, i) => i + 3);
+      addSeries(store, short.id, 'train/loss', steps, steps.map((x) => Math.cos(x)));
+      addSeries(store, short.id, 'val/acc', [0, 1], [0.5, 0.6]);
+      const next = feed.next(options)!;
+      assert.ok('update' in next);
+      const line = next.update.lines.find((l) => l.key === 'train/loss')!;
+      assert.strictEqual(line.append, false);
+      assert.ok(line.steps.length <= 2000 && line.total === 5003);
+      assert.deepStrictEqual(next.update.keys, ['epoch', 'train/loss', 'val/acc']);
+      assert.deepStrictEqual(apply(first, next.update), buildComparePayload(sources, options));
+    });
+
+    it('starts over when a compared run is gone', async () => {
+      const { store, sources } = await twoRuns();
+      const third = store.createRun('third', 'proj', 'third run', 'labbook/third');
+      addSeries(store, third, 'epoch', [0], [0]);
+      const all = [...sources, { store, uid: 'third', folder: 'ws' }];
+      const feed = new CompareFeed(all);
+      feed.full(options);
+      store.deleteRun(third);
+      const next = feed.next(options)!;
+      assert.ok('full' in next);
+      assert.deepStrictEqual(next.full, buildComparePayload(all, options));
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { provideVSCodeDesignSystem, vsCodeCheckbox, vsCodeTextField } from '@vscode/webview-ui-toolkit';
-import type { CompareMetricRow, ComparePanelToHost, CompareRun, HostToComparePanel } from '../../src/protocol/comparePanel';
+import type { CompareMetricRow, CompareParamRow, ComparePanelToHost, CompareRun, HostToComparePanel } from '../../src/protocol/comparePanel';
 import { toPoints } from '../shared/charts';
 import { ChartGrid } from '../shared/chartGrid';
 import { clear, el } from '../shared/dom';
@@ -15,7 +15,17 @@ provideVSCodeDesignSystem().register(vsCodeCheckbox(), vsCodeTextField());
 interface ViewState { filter: string; logScale: boolean; onlyDifferences: boolean }
 const state: ViewState = { filter: '', logScale: false, onlyDifferences: true, ...getState<ViewState>() };
 
-let data: Extract<HostToComparePanel, { type: 'init' }> | undefined;
+/** A run's line in a chart, as the host sent it (points may have been appended since). */
+interface Line { steps: number[]; values: number[]; total: number }
+/** What the view shows: the last runs, parameters and metric values, and every line by chart key and run. */
+interface Model {
+  runs: CompareRun[];
+  params: CompareParamRow[];
+  metrics: CompareMetricRow[];
+  keys: string[];
+  lines: Map<string, Map<number, Line>>;
+}
+let data: Model | undefined;
 
 const app = document.getElementById('app')!;
 const header = el('header', { className: 'run-header' });
@@ -162,20 +172,59 @@ function renderMetrics(): void {
   metricsBox.append(fresh);
 }
 
-/** One chart per metric, a line per run in the run's colour; charts that stay are updated in place. */
-function renderCharts(): void {
+/**
+ * One chart per metric, a line per run in the run's colour. Charts that stay are updated in place,
+ * and only those in `changed` (all when undefined) are redrawn.
+ */
+function renderCharts(changed?: ReadonlySet<string>): void {
   if (!data) return;
-  const runs = data.runs;
+  const { runs, lines } = data;
   charts.sync(
-    data.series.map((s) => ({
-      key: s.key,
-      lines: s.lines.map((l) => ({ id: runs[l.run].id, label: runs[l.run].name, color: paletteColor(runs[l.run].color), points: toPoints(l.steps, l.values) })),
-      ariaLabel: `chart of ${s.key} for ${s.lines.length} runs`,
-      count: `${s.lines.length} of ${runs.length} runs`,
-      data: { points: String(s.lines.reduce((n, l) => n + l.steps.length, 0)), lines: String(s.lines.length) },
-    })),
+    data.keys.map((key) => {
+      const byRun = [...(lines.get(key) ?? new Map<number, Line>())].sort(([a], [b]) => a - b);
+      return {
+        key,
+        changed: !changed || changed.has(key),
+        lines: () => byRun.map(([run, l]) => ({ id: runs[run].id, label: runs[run].name, color: paletteColor(runs[run].color), points: toPoints(l.steps, l.values) })),
+        ariaLabel: `chart of ${key} for ${byRun.length} runs`,
+        count: `${byRun.length} of ${runs.length} runs`,
+        data: { points: String(byRun.reduce((n, [, l]) => n + l.steps.length, 0)), lines: String(byRun.length) },
+      };
+    }),
   );
   charts.filter(state.filter);
+}
+
+/** Everything anew (the first message, or the host starting over). */
+function init(m: Extract<HostToComparePanel, { type: 'init' }>): void {
+  const lines = new Map<string, Map<number, Line>>();
+  for (const s of m.series) lines.set(s.key, new Map(s.lines.map((l) => [l.run, { steps: l.steps, values: l.values, total: l.total }])));
+  data = { runs: m.runs, params: m.params, metrics: m.metrics, keys: m.series.map((s) => s.key), lines };
+  render();
+}
+
+/** What changed: new points appended to their lines, lines sent again replaced, gone charts dropped. */
+function update(m: Extract<HostToComparePanel, { type: 'update' }>): void {
+  if (!data) return;
+  const changed = new Set<string>();
+  for (const l of m.lines) {
+    const byRun = data.lines.get(l.key) ?? new Map<number, Line>();
+    data.lines.set(l.key, byRun);
+    const line = byRun.get(l.run);
+    if (l.append && line) {
+      line.steps = line.steps.concat(l.steps);
+      line.values = line.values.concat(l.values);
+      line.total = l.total;
+    } else byRun.set(l.run, { steps: l.steps, values: l.values, total: l.total });
+    changed.add(l.key);
+  }
+  const keys = new Set(m.keys);
+  for (const key of data.lines.keys()) if (!keys.has(key)) data.lines.delete(key);
+  data = { ...data, runs: m.runs, params: m.params, metrics: m.metrics, keys: m.keys };
+  renderHeader();
+  renderParams();
+  renderMetrics();
+  renderCharts(changed);
 }
 
 function render(): void {
@@ -187,10 +236,8 @@ function render(): void {
 
 onHostMessage<HostToComparePanel>((m) => {
   try {
-    if (m.type === 'init') {
-      data = m;
-      render();
-    }
+    if (m.type === 'init') init(m);
+    else if (m.type === 'update') update(m);
   } catch (e) {
     send({ type: 'error', message: `could not show ${m.type}: ${(e as Error).message}` });
   }

@@ -95,7 +95,7 @@ function renderHeader(r: RunSummary): void {
 const RUN_COLOR = paletteColor(0);
 
 function spec(s: SeriesData): ChartSpec {
-  return { key: s.key, lines: [{ id: s.key, label: s.key, color: RUN_COLOR, points: toPoints(s.steps, s.values) }], ariaLabel: `chart of ${s.key}` };
+  return { key: s.key, lines: () => [{ id: s.key, label: s.key, color: RUN_COLOR, points: toPoints(s.steps, s.values) }], changed: true, ariaLabel: `chart of ${s.key}` };
 }
 
 /** One chart per metric; charts that stay keep their canvas and only get their new points. */

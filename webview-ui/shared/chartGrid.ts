@@ -5,7 +5,10 @@ import { groupOf } from './groups';
 /** What one chart card shows: its metric, its lines, and the text beside its title. */
 export interface ChartSpec {
   readonly key: string;
-  readonly lines: ChartLine[];
+  /** The chart's lines, asked for only when the chart is new or `changed`. */
+  readonly lines: () => ChartLine[];
+  /** False when the lines are those the chart already draws (nothing to redraw). */
+  readonly changed: boolean;
   readonly ariaLabel: string;
   /** Text beside the title (points or runs shown); left as it is when undefined. */
   readonly count?: string;
@@ -88,7 +91,7 @@ export class ChartGrid {
       byGroup.get(group)!.forEach((spec, j) => {
         let c = this.cards.get(spec.key);
         if (c) {
-          c.chart.setLines(spec.lines);
+          if (spec.changed) c.chart.setLines(spec.lines());
           placeAt(grid, c.card, j);
         } else {
           const canvas = el('canvas', { attrs: { role: 'img' } });
@@ -99,7 +102,7 @@ export class ChartGrid {
           ]);
           // chart.js measures its canvas: the card goes into the page first.
           placeAt(grid, card, j);
-          c = { chart: new MetricChart(canvas, spec.key, spec.lines, this.logScale), card, count, canvas };
+          c = { chart: new MetricChart(canvas, spec.key, spec.lines(), this.logScale), card, count, canvas };
           this.cards.set(spec.key, c);
         }
         c.canvas.setAttribute('aria-label', spec.ariaLabel);
