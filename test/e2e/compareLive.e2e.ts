@@ -128,7 +128,18 @@ describe('Compare with a live run (e2e)', function () {
     await treeRow(pane, 'live-run').click();
     await treeRow(pane, SEED.name).click({ modifiers: ['ControlOrMeta'] });
     await runCommandFromPalette(page, 'Labbook: Compare Runs');
-    await editorTab(page, 'Compare: ').waitFor({ state: 'visible', timeout: 30_000 });
+    // The command compares the tree's selection; while a run writes the tree may refresh and drop
+    // it (a separate fault of the tree), and then the command asks which runs: pick both there.
+    const picker = page.locator('.quick-input-widget', { has: page.locator('input[placeholder^="Compare which runs"]') });
+    const tab = editorTab(page, 'Compare: ');
+    const shown = await until('the comparison or the run picker', async () => ((await tab.isVisible()) ? 'tab' : (await picker.isVisible()) ? 'picker' : undefined));
+    if (shown === 'picker') {
+      // A click on a row of a multi-select pick toggles it.
+      for (const name of ['live-run', SEED.name]) await picker.locator('.monaco-list-row', { hasText: name }).first().click();
+      await until('both runs ticked', async () => /2 Selected/.test((await picker.locator('.quick-input-count').textContent()) ?? ''), 10_000);
+      await picker.getByRole('button', { name: 'OK' }).click();
+    }
+    await tab.waitFor({ state: 'visible', timeout: 30_000 });
     const frame = await frameShowing(page, '.chart[data-key="train/loss"][data-lines="2"]');
     const card = frame.locator('.chart[data-key="train/loss"]');
     const canvas = card.locator('canvas');
@@ -168,9 +179,13 @@ describe('Compare with a live run (e2e)', function () {
 
   it('restyles the charts in place for a light theme', async function () {
     await page.mouse.move(5, 5);
-    // As a user switching theme in the settings: VS Code applies a changed settings.json at once.
-    const file = path.join(server.userDataDir, 'User', 'settings.json');
-    fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), 'workbench.colorTheme': 'Default Light Modern' }, null, 2));
+    // The theme picker (Ctrl+K Ctrl+T), as a user switches theme.
+    await page.keyboard.press('ControlOrMeta+K');
+    await page.keyboard.press('ControlOrMeta+T');
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill('Default Light Modern');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Default Light Modern' }).first().click();
     const frame = await frameShowing(page, '.chart[data-key="train/loss"][data-lines="2"]');
     await until('a light background', async () => frame.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor === 'rgb(255, 255, 255)'), 15_000);
     const card = frame.locator('.chart[data-key="train/loss"]');
