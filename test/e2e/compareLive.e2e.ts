@@ -184,8 +184,9 @@ describe('Compare with a live run (e2e)', function () {
     await page.keyboard.press('ControlOrMeta+T');
     const input = page.locator('.quick-input-widget input.input');
     await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill('Default Light Modern');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Default Light Modern' }).first().click();
+    // The picker lists the theme "Default Light Modern" as "Light Modern".
+    await input.fill('Light Modern');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Light Modern' }).first().click();
     const frame = await frameShowing(page, '.chart[data-key="train/loss"][data-lines="2"]');
     await until('a light background', async () => frame.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor === 'rgb(255, 255, 255)'), 15_000);
     const card = frame.locator('.chart[data-key="train/loss"]');
