@@ -3,41 +3,15 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Frame, Locator, Page } from 'playwright-core';
-import { activeWebview, editorTab, launchBrowser, openViewContainer, openWorkbench, runCommandFromPalette, screenshot, treeRow, treeView } from '../support/browser';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { activeWebview, editorTab, expand, frameShowing, launchBrowser, openViewContainer, openWorkbench, runCommandFromPalette, screenshot, treeRow, treeView, until } from '../support/browser';
 import { startCodeServer, type CodeServer } from '../support/codeServer';
 import { resultsDir } from '../support/paths';
 import { RunWriter, trainingCurve } from '../support/runWriter';
 import { SEED, createTestWorkspace } from '../integration/workspace';
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined && v !== false) return v as T;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
-async function expand(row: Locator): Promise<void> {
-  await row.waitFor({ state: 'visible', timeout: 60_000 });
-  if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
-  await until('row expanded', async () => (await row.getAttribute('aria-expanded')) !== 'false', 10_000);
-}
 
-/** The webview frame (of any editor group) that shows `selector`. */
-async function frameShowing(page: Page, selector: string): Promise<Frame> {
-  return until(`a webview showing ${selector}`, async () => {
-    for (const f of page.frames()) if ((await f.locator(selector).count().catch(() => 0)) > 0) return f;
-    return undefined;
-  });
-}
 
 /** What a chart card shows: points drawn, the tooltip's title (empty when none), whether it is the canvas we marked. */
 async function cardState(card: Locator): Promise<{ points: number; tooltip: string; marked: boolean }> {
