@@ -457,6 +457,23 @@ export class Store {
 
   // ---- queries ----
 
+  /**
+   * Rows of a read-only SELECT built by the query compiler (src/core/query), whose values are all bound.
+   * Not cached: each query text is new.
+   */
+  selectRows(sql: string, params: readonly SqlValue[]): SqlValue[][] {
+    if (!/^\s*SELECT\b/i.test(sql)) throw new Error('selectRows runs SELECT statements only');
+    const s = this.db.prepare(sql);
+    try {
+      s.bind(params as SqlValue[]);
+      const rows: SqlValue[][] = [];
+      while (s.step()) rows.push(s.get());
+      return rows;
+    } finally {
+      s.free();
+    }
+  }
+
   listRuns(): RunRow[] {
     return this.all(`SELECT ${RUN_COLUMNS} FROM ${RUN_FROM} ORDER BY e.name, r.start_time DESC, r.id DESC`).map(toRunRow);
   }
