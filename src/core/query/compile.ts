@@ -46,20 +46,25 @@ export class Compiler {
     }
   }
 
-  /** The value an `order by` key sorts on, and how to sort it (nulls always last). */
-  orderKey(k: OrderKey, alias: Sql): { select: Sql; orderBy: Sql } {
-    const dir = k.descending ? sql`DESC` : sql`ASC`;
+  /**
+   * The columns an `order by` key sorts on (selected as `alias`, `alias`_t…) and their ORDER BY terms, runs
+   * without the value last. A param sorts numbers first (as numbers), then text.
+   */
+  orderKey(k: OrderKey, alias: string): { select: Sql; orderBy: Sql } {
+    const dir = k.descending ? 'DESC' : 'ASC';
     const f = k.field;
+    const name = (suffix: string) => new Sql(`${alias}${suffix}`, []);
+    const term = (suffix: string) => new Sql(`${alias}${suffix} ${dir} NULLS LAST`, []);
     if (f.kind === 'param') {
-      const select = sql`(SELECT x.raw FROM (${paramRows(f.key)}) x LIMIT 1)`;
-      const num = paramNumber(alias);
-      return { select, orderBy: sql`${alias} IS NULL, ${num} IS NULL, ${num} ${dir}, ${paramText(alias)} ${dir}` };
+      const rows = paramRows(f.key);
+      const select = sql`(SELECT ${paramNumber(sql`x.raw`)} FROM (${rows}) x LIMIT 1) AS ${name('n')}, (SELECT ${paramText(sql`x.raw`)} FROM (${rows}) x LIMIT 1) AS ${name('t')}`;
+      return { select, orderBy: sql`${term('n')}, ${term('t')}` };
     }
-    let select: Sql;
-    if (f.kind === 'metric') select = this.metricValue(f.key);
-    else if (f.kind === 'tag') select = sql`(SELECT MIN(y.v) FROM (${tagValues(f.key)}) y)`;
-    else select = this.attribute(f.key);
-    return { select, orderBy: sql`${alias} IS NULL, ${alias} ${dir}` };
+    let value: Sql;
+    if (f.kind === 'metric') value = this.metricValue(f.key);
+    else if (f.kind === 'tag') value = sql`(SELECT MIN(y.v) FROM (${tagValues(f.key)}) y)`;
+    else value = this.attribute(f.key);
+    return { select: sql`${value} AS ${name('')}`, orderBy: term('') };
   }
 
   private condition(c: Condition): Sql {
@@ -71,15 +76,15 @@ export class Compiler {
     }
   }
 
-  // ---- metrics: the last value by step ----
+  // ---- metrics: the last value by step (table metric_last, kept by the store) ----
 
   private metricValue(key: string): Sql {
-    return sql`(SELECT p.value FROM series s JOIN points p ON p.series_id = s.id AND p.step = s.last_step WHERE s.run_id = r.id AND s.key = ${val(key)})`;
+    return sql`(SELECT m.value FROM metric_last m WHERE m.run_id = r.id AND m.key = ${val(key)})`;
   }
 
   private metricCondition(c: Condition, key: string): Sql {
     if (c.type === 'null') {
-      return sql`${c.negated ? sql`` : sql`NOT `}EXISTS (SELECT 1 FROM series s WHERE s.run_id = r.id AND s.key = ${val(key)} AND s.count > 0)`;
+      return sql`${c.negated ? sql`` : sql`NOT `}EXISTS (SELECT 1 FROM metric_last m WHERE m.run_id = r.id AND m.key = ${val(key)})`;
     }
     if (c.type === 'like') throw new QueryError('metrics compare with numbers: LIKE works on params, tags and text attributes', c.start, c.end);
     const v = this.metricValue(key);

@@ -64,16 +64,13 @@ export function compileSearch(input: SearchInput, opts: CompileOptions = {}): Co
   if (query.where) conditions.push(compiler.where(query.where));
   if (input.freeText) conditions.push(freeTextFilter(input.freeText));
   const where = conditions.length ? join(conditions, ' AND ') : sql`1`;
-  const keys = query.orderBy.map((k, i) => compiler.orderKey(k, KEY_ALIASES[i]));
-  const selected = keys.map((k, i) => sql`, ${k.select} AS ${KEY_ALIASES[i]}`);
-  const order = keys.length ? join(keys.map((k) => k.orderBy), ', ') : sql`start_time IS NULL, start_time DESC`;
-  const s = sql`SELECT uid FROM (SELECT r.uid AS uid, r.id AS id, r.start_time AS start_time${new Sql(selected.map((x) => x.text).join(''), selected.flatMap((x) => x.params))}
-    FROM ${RUN_FROM} WHERE ${where}) ORDER BY ${order}, id DESC`;
+  // Sort keys are selected as columns and sorted by alias, so each is computed once per run.
+  const keys = query.orderBy.map((k, i) => compiler.orderKey(k, `k${i}`));
+  const columns = keys.map((k) => sql`, ${k.select}`);
+  const order = keys.length ? join(keys.map((k) => k.orderBy), ', ') : sql`r.start_time DESC NULLS LAST`;
+  const s = sql`SELECT r.uid${join(columns, '')} FROM ${RUN_FROM} WHERE ${where} ORDER BY ${order}, r.id DESC`;
   return { sql: s.text, params: s.params };
 }
-
-/** Column aliases of the order-by keys (constants: never from the query). */
-const KEY_ALIASES: readonly Sql[] = Array.from({ length: 8 }, (_, i) => new Sql(`k${i}`, []));
 
 /** Runs `input` against the index; a query error comes back as `error`, with its position. */
 export function searchRuns(store: SelectRunner, input: SearchInput, opts: CompileOptions = {}): SearchResult {

@@ -25,7 +25,7 @@ export function sql(strings: TemplateStringsArray, ...parts: Sql[]): Sql {
   return new Sql(text, params);
 }
 
-export function join(parts: readonly Sql[], separator: ' AND ' | ' OR ' | ', '): Sql {
+export function join(parts: readonly Sql[], separator: ' AND ' | ' OR ' | ', ' | ''): Sql {
   return new Sql(parts.map((p) => p.text).join(separator), parts.flatMap((p) => p.params));
 }
 
@@ -44,16 +44,19 @@ export const RUN_FROM = sql`runs r JOIN experiments e ON e.id = r.experiment_id 
 export const RUN_TAGS = sql`SELECT t.tag AS tag FROM tags t WHERE t.run_id = r.id AND ed.tags IS NULL
   UNION ALL SELECT j.value FROM json_each(ed.tags) j WHERE j.type = 'text'`;
 
-/** A param's stored JSON `v` as text: a string's contents, anything else as JSON (`0.01`, `true`, `[1,2]`). */
+/**
+ * A param's stored JSON `v` (always written by JSON.stringify) as text: a string's contents, anything else
+ * as its JSON (`0.01`, `true`, `[1,2]`). The first character tells the type, so JSON is parsed only for strings.
+ */
 export function paramText(v: Sql): Sql {
-  return sql`(CASE WHEN NOT json_valid(${v}) THEN ${v} WHEN json_type(${v}) = 'text' THEN json_extract(${v}, '$') ELSE ${v} END)`;
+  return sql`(CASE WHEN ${v} GLOB '"*' AND json_valid(${v}) THEN json_extract(${v}, '$') ELSE ${v} END)`;
 }
 
 /** A param's stored JSON `v` as a number: a JSON number, or a string holding one (`"0.01"`); else NULL. */
 export function paramNumber(v: Sql): Sql {
   const inner = sql`json_extract(${v}, '$')`;
-  return sql`(CASE WHEN NOT json_valid(${v}) THEN NULL WHEN json_type(${v}) IN ('integer', 'real') THEN json_extract(${v}, '$')
-    WHEN json_type(${v}) = 'text' THEN (CASE WHEN json_valid(${inner}) THEN (CASE WHEN json_type(${inner}) IN ('integer', 'real') THEN json_extract(${inner}, '$') END) END) END)`;
+  return sql`(CASE WHEN ${v} GLOB '[0-9-]*' THEN CAST(${v} AS NUMERIC)
+    WHEN ${v} GLOB '"[0-9.-]*' AND json_valid(${v}) THEN (CASE WHEN json_valid(${inner}) THEN CAST(${inner} AS NUMERIC) END) END)`;
 }
 
 /** A LIKE pattern (`%`, `_`, `\` escapes) as a case-sensitive GLOB pattern. */

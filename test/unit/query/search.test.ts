@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import { appendEdit, editsPath } from '../../../src/core/edits';
 import { compileSearch, searchRuns, type SearchInput } from '../../../src/core/query';
-import { appendEvents, header, workspace, type Workspace } from '../support/helpers';
+import { Store } from '../../../src/core/store/store';
+import { appendEvents, header, loadSql, workspace, type Workspace } from '../support/helpers';
 
 const T0 = 1_700_000_000;
 
@@ -227,6 +228,24 @@ describe('query language: compiled to SQL over a real index', () => {
   it('returns a query error instead of throwing', () => {
     const r = searchRuns(ws.store, { query: 'metrics.val_acc > ' });
     assert.strictEqual(r.error?.message, "expected a value after '>' at column 17");
+  });
+});
+
+describe('query language: runs imported from MLflow', () => {
+  it('finds MLflow system tags (kept as tag.* params) and user tags (kept as key:value)', async () => {
+    const { store } = await Store.open(await loadSql());
+    store.transaction(() => {
+      const id = store.createRun('mlflow:1/abc', 'exp', 'mlrun', 'mlruns/1/abc', 'mlflow');
+      store.updateRun(id, { status: 'finished', startTime: 1_664_067_852.747 });
+      store.setParams(id, { alpha: '0.5', 'tag.mlflow.user': 'alice', 'tag.team': 'nlp' }, true);
+      store.setTags(id, ['team:nlp'], true);
+    });
+    const find = (query: string) => searchRuns(store, { query }).uids;
+    assert.deepStrictEqual(find("tags.`mlflow.user` LIKE 'ali%'"), ['mlflow:1/abc']);
+    assert.deepStrictEqual(find("tags.team = 'nlp' and attributes.source = 'MLflow'"), ['mlflow:1/abc']);
+    assert.deepStrictEqual(find("params.alpha != '0.5'"), []);
+    assert.deepStrictEqual(find('attributes.start_time >= 1664067852747'), ['mlflow:1/abc'], 'epoch milliseconds, as MLflow writes them');
+    assert.deepStrictEqual(find('attributes.start_time > 1664067852747'), []);
   });
 });
 
