@@ -50,7 +50,7 @@ export class Compiler {
    * The columns an `order by` key sorts on (selected as `alias`, `alias`_t…) and their ORDER BY terms, runs
    * without the value last. A param sorts numbers first (as numbers), then text.
    */
-  orderKey(k: OrderKey, alias: string): { select: Sql; orderBy: Sql } {
+  orderKey(k: OrderKey, alias: `k${number}`): { select: Sql; orderBy: Sql } {
     const dir = k.descending ? 'DESC' : 'ASC';
     const f = k.field;
     const name = (suffix: string) => new Sql(`${alias}${suffix}`, []);
@@ -203,7 +203,7 @@ function paramRows(key: string): Sql {
     nested.push(sql` UNION ALL SELECT (CASE WHEN json_valid(p.value) THEN p.value -> ${val(path)} END) FROM params p
       WHERE p.run_id = r.id AND p.key = ${val(parts.slice(0, i).join('.'))}`);
   }
-  return sql`SELECT raw FROM (${exact}${new Sql(nested.map((n) => n.text).join(''), nested.flatMap((n) => n.params))}) WHERE raw IS NOT NULL`;
+  return sql`SELECT raw FROM (${exact}${join(nested, '')}) WHERE raw IS NOT NULL`;
 }
 
 /** Tag values of the run for `key`, column `v` (NULL for the run's other tags). */

@@ -294,5 +294,9 @@ describe('query language: hostile values never become SQL', () => {
     assert.deepStrictEqual(ok.uids, ['wide']);
     const many = Array.from({ length: 200 }, (_, i) => `metrics.m${i} > ${i}`).join(' or ');
     assert.deepStrictEqual(searchRuns(ws.store, { query: many }).uids, []);
+    const nested = Array.from({ length: 200 }, (_, i) => `params.a.b.c.d.e${i} = "${i}"`).join(' or ');
+    assert.deepStrictEqual(searchRuns(ws.store, { query: nested }).uids, []);
+    const keys = Array.from({ length: 8 }, (_, i) => `params.k${i}.x desc`).join(', ');
+    assert.strictEqual(searchRuns(ws.store, { query: `order by ${keys}` }).uids?.length, 4);
   });
 });
