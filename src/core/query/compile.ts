@@ -3,7 +3,7 @@
  * the aliases of {@link RUN_FROM} and ORDER BY keys. Values are bound; every identifier is a constant here.
  */
 import type { SqlValue } from 'sql.js';
-import type { AttributeName, CompareOp, Condition, Expr, Field, OrderKey, Value } from './ast';
+import type { AttributeName, CompareOp, Condition, Expr, OrderKey, Value } from './ast';
 import { statusValue, STATUS_NAMES, suggest } from './fields';
 import { QueryError } from './tokens';
 import { epochSeconds, numericText, parseDate, parseDuration, sourceValue, type TimeRange } from './values';
