@@ -23,7 +23,7 @@ import traceback
 import warnings
 from array import array
 
-from . import _capture, _files, _image, _writer
+from . import _capture, _context, _exit, _files, _fork, _image, _writer
 from .sweep import env as _sweep_env
 
 try:  # Python 3.3+
@@ -582,6 +582,7 @@ class Run(object):
         self._finishing = False
         self.status = "running"
         self._pid = os.getpid()
+        self._forked = False  # a forked child's copy: writes at once, never finishes
         self._file = None
         self._console = None
         self._env_thread = None
@@ -594,6 +595,7 @@ class Run(object):
         self._lost = 0  # records given up on while writes failed
         self._dropping = False
         self._max_pending = _max_pending_bytes()
+        self._overrides = _context.Overrides()  # env values the program gave itself
 
         self._heartbeat_interval = _heartbeat_seconds(heartbeat_interval)
         self._flush_interval = _seconds_option(flush_interval, "LABBOOK_FLUSH_SECONDS",
@@ -631,7 +633,7 @@ class Run(object):
         self._heartbeat.start()
         if capture_env:
             self._env_thread = threading.Thread(
-                target=self._capture_env, args=(capture_git, capture_packages),
+                target=self._capture_env, args=(capture_git, capture_packages, True),
                 name="labbook-env-" + self._id, daemon=True)
             self._env_thread.start()
         if capture_system:
@@ -761,7 +763,7 @@ class Run(object):
             big = self._buf_bytes > MAX_BUFFER_BYTES
             # while writes fail, the flusher thread retries: no write attempt per record
             failing = self._writer.failing
-        if (flush or big) and not failing:
+        if (flush or big or self._forked) and not failing:
             self._flush()
         elif _deferred_signal is not None:
             _handle_deferred_signal()
@@ -850,13 +852,23 @@ class Run(object):
             except Exception:  # never let the flusher die on a surprise
                 pass
 
-    def _capture_env(self, capture_git, capture_packages):
+    def _capture_env(self, capture_git, capture_packages, background=False):
         try:
             values = _capture.collect_env(self._path, self._start_time, capture_git,
                                           capture_packages)
-            self._record({"t": "env", "values": _jsonable(values), "time": time.time()})
+            values.update(_context.collect())
         except Exception:
-            pass
+            if not background:
+                raise
+            return
+        with self._lock:  # what the program gave meanwhile wins over what was captured
+            values = self._overrides.apply(values) if background else values
+            if not background:
+                self._overrides.recaptured(values)
+            if not self._finished:
+                self._record({"t": "env", "values": _jsonable(values), "time": time.time()},
+                             flush=False)
+        self._flush()
 
     def _log_system(self, values):
         with self._lock:
@@ -956,7 +968,7 @@ class Run(object):
                     buf.append(line)
                     self._buf_bytes += len(line)
                 # while writes fail, the flusher thread retries: no write attempt per call
-                big = self._buf_bytes > MAX_BUFFER_BYTES and not failing
+                big = (self._buf_bytes > MAX_BUFFER_BYTES or self._forked) and not failing
             else:
                 big = False
         if big:
@@ -1017,14 +1029,33 @@ class Run(object):
         self._check_open("note()")
         self._record({"t": "note", "text": str(text), "time": time.time()})
 
-    def log_env(self, values):
-        """Add to the run's environment (top-level keys replace earlier ones)."""
+    def log_env(self, values=None):
+        """Add to the run's environment (top-level keys replace earlier ones and win over
+        the automatic capture); ``log_env()`` with no values captures it all again."""
         self._check_open("log_env()")
-        self._record({"t": "env", "values": _jsonable(_as_dict(values, "env")),
-                      "time": time.time()})
+        if values is None:
+            return self._capture_env(True, True)
+        values = _jsonable(_as_dict(values, "env"))
+        with self._lock:
+            self._overrides.given_env(values)
+            self._record({"t": "env", "values": values, "time": time.time()}, flush=False)
+        self._flush()
 
     def log_code_ref(self, commit=None, branch=None, url=None, dirty=None):
-        """Record the code version by hand (Polyaxon style); replaces the captured git info."""
+        """Record the code version by hand (Polyaxon style): the fields given win over the
+        captured git info; ``log_code_ref()`` with none captures git again."""
+        self._check_open("log_code_ref()")
+        if commit is None and branch is None and url is None and dirty is None:
+            git = _capture.git_info(self._path)
+            if git is None:
+                warnings.warn("labbook.log_code_ref: %s is not in a git repository (or git is "
+                              "missing); nothing recorded" % os.getcwd(), stacklevel=2)
+                return None
+            with self._lock:
+                self._overrides.recaptured({"git": git})
+                self._record({"t": "env", "values": {"git": _jsonable(git)},
+                              "time": time.time()}, flush=False)
+            return self._flush()
         git = {}
         if commit is not None:
             git["commit"] = str(commit)
@@ -1034,7 +1065,11 @@ class Run(object):
             git["remote"] = _capture._strip_credentials(str(url))
         if dirty is not None:
             git["dirty"] = bool(dirty)
-        self.log_env({"git": git})
+        with self._lock:
+            git = self._overrides.given_git(git)
+            self._record({"t": "env", "values": {"git": _jsonable(git)}, "time": time.time()},
+                         flush=False)
+        self._flush()
 
     # -- status
     def log_status(self, status, message=None):
@@ -1257,7 +1292,8 @@ class Run(object):
             if self._finished or self._finishing:
                 return False
             self._finishing = True
-        if os.getpid() != self._pid:  # a forked child: the parent owns the run
+        if self._forked or os.getpid() != self._pid:  # a forked child: the parent owns the run
+            self._flush()
             with self._lock:
                 self._finished = True
             return False
@@ -1350,8 +1386,8 @@ class Run(object):
             self.finish("finished")
         elif issubclass(exc_type, KeyboardInterrupt):
             self.finish("killed", "".join(traceback.format_exception(exc_type, exc, tb)))
-        elif issubclass(exc_type, SystemExit) and (exc.code is None or exc.code == 0):
-            self.finish("finished")
+        elif issubclass(exc_type, SystemExit):
+            self.finish(*_exit.status_for(exc.code))
         else:
             self.finish("failed", "".join(traceback.format_exception(exc_type, exc, tb)))
         return False
@@ -1574,7 +1610,7 @@ def _finish_all(status, message=None):
 
 
 def _atexit_finish():
-    _finish_all("finished")
+    _finish_all(*_exit.final_status())
     if _unsaved_runs and _unsaved_pid == os.getpid():
         # A run's final status is missing from its file: the script must not look as if
         # all went well. Exit handlers registered before Labbook's first run do not run.
@@ -1692,6 +1728,8 @@ def _install_hooks(handle_signals=True):
         if not _hooks_installed:
             _hooks_installed = True
             atexit.register(_atexit_finish)
+            _exit.install()
+            _fork.install(_open_runs)
             _previous_excepthook = sys.excepthook
             sys.excepthook = _excepthook
         if handle_signals:
