@@ -23,6 +23,7 @@ import traceback
 import warnings
 from array import array
 
+from ._alerts import ALERT_LEVELS, parse_condition  # noqa: F401 (labbook.parse_condition)
 from . import _capture, _context, _exit, _files, _fork, _image, _writer
 from .sweep import env as _sweep_env
 
@@ -493,25 +494,6 @@ def _dumps(record):
 
 
 _RUN_ID_RE = re.compile(r"^[A-Za-z0-9_-]+$")
-_CONDITION_RE = re.compile(
-    r"^\s*(?P<metric>[^\s<>=!](?:[^<>=!]*[^\s<>=!])?)\s*(?P<op>>=|<=|==|!=|>|<)\s*"
-    r"(?P<number>[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*$")
-ALERT_LEVELS = ("info", "warning", "error")
-
-
-def parse_condition(condition):
-    """``"val/loss > 2.0"`` -> ("val/loss", ">", "2.0"); ValueError if malformed."""
-    if not isinstance(condition, str):
-        raise TypeError("labbook.create_alert: condition must be a string like "
-                        "'val/loss > 2.0', not %s" % type(condition).__name__)
-    m = _CONDITION_RE.match(condition)
-    if m is None:
-        raise ValueError("labbook.create_alert: condition %r is not '<metric> <op> <number>' "
-                         "with op one of >, >=, <, <=, ==, != (e.g. 'val/loss > 2.0')"
-                         % (condition,))
-    return m.group("metric"), m.group("op"), m.group("number")
-
-
 _STATUS_ALIASES = {
     "running": "running", "started": "running", "starting": "running", "resuming": "running",
     "finished": "finished", "succeeded": "finished", "success": "finished",
