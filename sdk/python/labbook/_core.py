@@ -1267,9 +1267,10 @@ class Run(object):
 
         Finishing twice does nothing. Returns True if this call ended the run.
         """
-        if status not in ("finished", "failed", "killed"):
+        status = _normalize_status(status)  # also Completed, succeeded, stopped, KILLED...
+        if status == "running":
             raise ValueError("labbook: finish status must be 'finished', 'failed' or "
-                             "'killed', not %r" % (status,))
+                             "'killed', not 'running'")
         with self._lock:
             if self._finished or self._finishing:
                 return False
