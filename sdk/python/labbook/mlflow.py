@@ -188,6 +188,7 @@ def start_run(run_id=None, experiment_id=None, run_name=None, nested=False, pare
     run = Run(project=data["name"], name=run_name, description=description,
               tags=tags or None, logdir=_logdir(), resume=run_id, **options)
     run._mlflow_experiment = data["id"]
+    run._mlflow_outer = _core._current_run  # active again when this run ends
     _stack.append(run)
     _core._current_run = run
     _state["last"] = run
@@ -210,8 +211,9 @@ def _active():
 def _pop(run):
     if run in _stack:
         _stack.remove(run)
-    if _core._current_run is run:
-        _core._current_run = _stack[-1] if _stack else None
+    if _core._current_run is run or _core._current_run is None:  # finish() may have cleared it
+        outer = getattr(run, "_mlflow_outer", None)
+        _core._current_run = outer if outer is not None and not outer.finished else None
 
 
 def _run():

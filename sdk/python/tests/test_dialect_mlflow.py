@@ -118,6 +118,19 @@ class MlflowScripts(LabbookTestCase):
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertIn("nested=True", proc.stdout)
 
+    def test_nested_run_under_a_labbook_run_gives_it_back(self):
+        proc = self.run_script("import labbook, labbook.mlflow as mlflow\n"
+                               "outer = labbook.init(name='outer')\n"
+                               "with mlflow.start_run(run_name='inner', nested=True):\n"
+                               "    mlflow.log_metric('x', 1.0, step=0)\n"
+                               "assert labbook.run is outer, labbook.run\n"
+                               "assert mlflow.active_run().info.run_id == outer.id\n"
+                               "labbook.log({'y': 2.0})\n")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        runs = self.runs()
+        self.assertIn("mlflow.parentRunId:" + runs["outer"][0]["run_id"], runs["inner"][0]["tags"])
+        self.assertEqual([m["values"] for m in of_type(runs["outer"], "metrics")], [{"y": 2.0}])
+
 
 if __name__ == "__main__":
     unittest.main()
