@@ -65,6 +65,7 @@ from .sweep import (
     suggest_sweep_params,
     sweep_agent,
 )
+from .client import Client, ExperimentInfo
 from ._query import QueryError
 from ._search import best_run, search_runs
 from ._runs_reader import RunSummary
@@ -89,6 +90,7 @@ __all__ = [
     "get_outputs_path", "flush", "start_run", "end_run", "parse_condition",
     "create_sweep", "get_sweep", "sweep_agent", "suggest_sweep_params", "complete_sweep_trial",
     "FORMAT", "FORMAT_VERSION", "ALERT_LEVELS", "__version__",
+    "Client", "ExperimentInfo",
     "search_runs", "best_run", "RunSummary", "QueryError",
     "register_model", "get_model", "set_model_alias", "list_models",
     "ModelVersion", "RegisteredModel", "ModelHashWarning",
