@@ -49,7 +49,7 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelNode>, vscode.Di
     this.loading = (async () => {
       do {
         this.again = false;
-        const full = this.full;
+        const mlflowNow = this.full;
         this.full = false;
         const next: Array<{ index: IndexService; model: RegisteredModelInfo }> = [];
         for (const index of this.indexes.all()) {
@@ -57,7 +57,7 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelNode>, vscode.Di
           try {
             for (const model of await readLabbookModels(root, index.logRoot, this.problems)) next.push({ index, model });
             let cached = this.mlflow.get(root);
-            if (full || !cached || Date.now() - cached.at > MLFLOW_REREAD_MS) this.mlflow.set(root, (cached = { at: Date.now(), models: await readMlflowModels(this.SQL, root, this.problems) }));
+            if (mlflowNow || !cached || Date.now() - cached.at > MLFLOW_REREAD_MS) this.mlflow.set(root, (cached = { at: Date.now(), models: await readMlflowModels(this.SQL, root, this.problems) }));
             for (const model of cached.models) next.push({ index, model });
           } catch (e) {
             this.problems.report(`reading the models of ${index.folder.name} failed: ${(e as Error).message}`);
