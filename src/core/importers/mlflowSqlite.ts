@@ -21,6 +21,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
 import { VENDOR_FOLDERS, walkFolders } from '../fsWalk';
+import { withWal } from './sqliteWithWal';
 import type { Problems } from '../problems';
 import { listArtifacts, localArtifactDir, mlflowRunFields, mlflowStatus, rel } from './mlflowFiles';
 import type { ImportedRun, ImportedSeries } from './model';
@@ -90,18 +91,12 @@ export async function readMlflowSqlite(SQL: SqlJsStatic, workspaceRoot: string, 
   }
   let db: Database | undefined;
   try {
-    db = new SQL.Database(bytes);
+    db = new SQL.Database(await withWal(root, abs, bytes, problems));
     const tables = new Set(queryColumn(db, "SELECT name FROM sqlite_master WHERE type = 'table'"));
     const missing = MLFLOW_TABLES.filter((t) => !tables.has(t));
     if (missing.length > 0) {
       problems.report(`${relDb}: an SQLite database but not an MLflow tracking store (no ${missing.map((t) => `"${t}"`).join(', ')} table${missing.length > 1 ? 's' : ''}); ignored`);
       return [];
-    }
-    try {
-      const wal = await fs.promises.stat(`${abs}-wal`);
-      if (wal.size > 0) problems.report(`${relDb}-wal: the write-ahead log is not read; changes not yet checkpointed into ${relDb} are missing`);
-    } catch {
-      // no WAL: the usual case
     }
     const runs = readAll(db, tables, relDb);
     for (const r of runs) {

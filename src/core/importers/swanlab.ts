@@ -17,9 +17,10 @@
  * `<n>` is only in the `tag` table (`folder`, else `sort`, column). Console output is in `console/*.log`.
  *
  * Both: `files/config.yaml` (`key: {desc, sort, value}`) gives params (`key` → value, nested values
- * kept as they are); `files/` and `media/` files are artifacts. Run folders with the same experiment
- * id are one run resumed: they are merged in folder (time) order (series concatenated, later
- * params, name and status win).
+ * kept as they are); `files/` and `media/` files are artifacts. A run folder that `runs.swanlab`
+ * lists is the experiment the database says (its name and status; the WAL's newest changes
+ * included). Other run folders with the same experiment id are one run resumed: they are merged in
+ * folder (time) order (series concatenated, later params, name and status win).
  *
  * Mapping: `experiment` = the SwanLab project, `name` = the SwanLab experiment name, `uid` =
  * `swanlab:<swanlog folder>/<experiment id>`, `folder` = the latest run folder. System metrics
@@ -30,12 +31,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Database, SqlJsStatic } from 'sql.js';
+import type { SqlJsStatic } from 'sql.js';
 import type { RunStatusValue } from '../format/records';
 import { findFolders, listDir, readText, VENDOR_FOLDERS, walkFiles } from '../fsWalk';
 import type { Problems } from '../problems';
 import type { ImportedRun, ImportedSeries } from './model';
-import { query } from './sqlQuery';
+import { isoSeconds, LEGACY_STATUS, readLegacyDb, type LegacyDb, type LegacyExperiment } from './swanlabDb';
 import { parseYaml, YamlError } from './yamlLite';
 
 const MAX_DEPTH = 6;
@@ -223,6 +224,8 @@ export async function readSwanlab(SQL: SqlJsStatic, workspaceRoot: string, swanl
     if (sub.has('backup.swanlab')) run = await readBackupFolder(ctx, dir, name);
     else if (sub.has('logs')) run = await readLegacyFolder(ctx, dir, name, legacy);
     if (!run) continue;
+    const known = legacy?.get(name);
+    if (known && sub.has('backup.swanlab')) followDatabase(run, name, known);
     run.params = { ...(await readConfig(ctx, path.join(dir, 'files', 'config.yaml'))), ...run.params };
     for (const sub2 of ['files', 'media']) {
       const d = path.join(dir, sub2);
@@ -277,6 +280,19 @@ export async function readSwanlab(SQL: SqlJsStatic, workspaceRoot: string, swanl
     });
   }
   return out;
+}
+
+/**
+ * A 0.6 folder that `runs.swanlab` lists is the experiment the database says: its own run (folders
+ * sharing an id suffix are not merged), with the database's name and, once it ended, its status
+ * (0 means it never finished: killed unless its backup shows it alive).
+ */
+function followDatabase(run: FolderRun, folderName: string, exp: LegacyExperiment): void {
+  run.id = folderName;
+  if (exp.name !== undefined) run.name = exp.name;
+  if (exp.project !== undefined) run.project = exp.project;
+  if (exp.status === 1 || exp.status === -1) run.status = LEGACY_STATUS[exp.status];
+  else if (exp.status === 0 && run.status !== 'running') run.status = 'killed';
 }
 
 /** The id part of `run-<date>_<time>-<id>`. */
@@ -377,79 +393,6 @@ async function readBackupFolder(ctx: Ctx, dir: string, name: string): Promise<Fo
 }
 
 // ----- 0.3.x -----
-
-interface LegacyExperiment {
-  readonly project?: string;
-  readonly name?: string;
-  readonly description?: string;
-  readonly status?: number;
-  readonly createTime?: number;
-  readonly finishTime?: number;
-  /** Log folder name → metric key. */
-  readonly keys: Map<string, string>;
-}
-
-/** Experiments of `runs.swanlab` by run id (= run folder name). */
-type LegacyDb = Map<string, LegacyExperiment>;
-
-async function readLegacyDb(SQL: SqlJsStatic, ctx: Ctx, file: string): Promise<LegacyDb | undefined> {
-  const fileRel = rel(ctx.root, file);
-  try {
-    if ((await fs.promises.stat(`${file}-wal`)).size > 0) {
-      ctx.problems.report(`${fileRel}-wal: the write-ahead log is not read; run names and metric keys not yet checkpointed into runs.swanlab are missing`);
-    }
-  } catch {
-    // no WAL: the usual case once SwanLab has exited
-  }
-  let db: Database | undefined;
-  try {
-    db = new SQL.Database(await fs.promises.readFile(file));
-    const tables = new Set(query(db, "SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => String(r[0])));
-    if (!tables.has('experiment')) {
-      ctx.problems.report(`${fileRel}: no "experiment" table; run names and metric keys are unknown`);
-      return undefined;
-    }
-    const cols = (t: string): Set<string> => new Set(query(db!, `PRAGMA table_info("${t}")`).map((r) => String(r[1])));
-    const ec = cols('experiment');
-    const opt = (c: Set<string>, n: string, alias = 'e'): string => (c.has(n) ? `${alias}."${n}"` : 'NULL');
-    const projectJoin = tables.has('project') && ec.has('project_id');
-    const rows = query(
-      db,
-      `SELECT e.id, e.run_id, ${opt(ec, 'name')}, ${opt(ec, 'description')}, ${opt(ec, 'status')}, ${opt(ec, 'create_time')}, ${opt(ec, 'finish_time')}, ${projectJoin ? 'p.name' : 'NULL'}
-       FROM experiment e ${projectJoin ? 'LEFT JOIN project p ON p.id = e.project_id' : ''}`,
-    );
-    const byDbId = new Map<number, Map<string, string>>();
-    const out: LegacyDb = new Map();
-    for (const [dbId, runId, name, description, status, created, finished, project] of rows) {
-      const keys = new Map<string, string>();
-      byDbId.set(Number(dbId), keys);
-      out.set(String(runId), {
-        project: typeof project === 'string' && project !== '' ? project : undefined,
-        name: typeof name === 'string' && name !== '' ? name : undefined,
-        description: typeof description === 'string' && description !== '' ? description : undefined,
-        status: typeof status === 'number' ? status : undefined,
-        createTime: isoSeconds(created),
-        finishTime: isoSeconds(finished),
-        keys,
-      });
-    }
-    if (tables.has('tag')) {
-      const tc = cols('tag');
-      for (const [expId, name, folder, sort] of query(db, `SELECT t.experiment_id, t.name, ${opt(tc, 'folder', 't')}, ${opt(tc, 'sort', 't')} FROM tag t`)) {
-        const dir = folder !== null && folder !== undefined && folder !== '' ? String(folder) : sort !== null && sort !== undefined ? String(sort) : undefined;
-        if (dir !== undefined) byDbId.get(Number(expId))?.set(dir, String(name));
-      }
-    }
-    return out;
-  } catch (e) {
-    ctx.problems.report(`${fileRel}: could not be read as SQLite: ${(e as Error).message}; run names and metric keys are unknown`);
-    return undefined;
-  } finally {
-    db?.close();
-  }
-}
-
-const LEGACY_STATUS: Record<number, RunStatusValue> = { 0: 'running', 1: 'finished', [-1]: 'failed' };
 
 async function readLegacyFolder(ctx: Ctx, dir: string, name: string, db: LegacyDb | undefined): Promise<FolderRun> {
   const exp = db?.get(name);
@@ -613,20 +556,6 @@ function numeric(v: unknown): number | undefined {
     if (s === '-inf' || s === '-infinity') return -Infinity;
   }
   return undefined;
-}
-
-/** Unix seconds of an ISO time (UTC when it has no offset), keeping microseconds. */
-function isoSeconds(v: unknown): number | undefined {
-  if (typeof v !== 'string' || v === '') return undefined;
-  let s = /[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : `${v}Z`;
-  let extra = 0;
-  const frac = /\.(\d{4,})/.exec(s);
-  if (frac) {
-    extra = Number(`0.000${frac[1].slice(3)}`);
-    s = s.replace(frac[0], `.${frac[1].slice(0, 3)}`);
-  }
-  const ms = Date.parse(s);
-  return Number.isFinite(ms) ? Math.round((ms / 1000 + extra) * 1e6) / 1e6 : undefined;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

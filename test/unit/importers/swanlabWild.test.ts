@@ -1,0 +1,48 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { readSwanlab } from '../../../src/core/importers/swanlab';
+import { ProblemList } from '../../../src/core/problems';
+import { loadSql, tempDir, trackerFixtures } from '../support/helpers';
+
+const LATER = Date.now() + 24 * 3600 * 1000;
+
+/**
+ * The ADSFT swanlog as committed: the two run folders of set A (adsft-0.6) beside the project's
+ * `runs.swanlab` and its `runs.swanlab-wal` (adsft-0.6-db). Without the WAL the database knows 4 of
+ * the 6 experiments; the two newest (round5, round5-2) are only in the WAL.
+ */
+function adsftWorkspace(withWal: boolean): string {
+  const ws = tempDir();
+  fs.cpSync(trackerFixtures('swanlab', 'adsft-0.6', 'swanlog'), path.join(ws, 'swanlog'), { recursive: true });
+  const db = trackerFixtures('swanlab', 'adsft-0.6-db', 'swanlog');
+  fs.copyFileSync(path.join(db, 'runs.swanlab'), path.join(ws, 'swanlog', 'runs.swanlab'));
+  if (withWal) fs.copyFileSync(path.join(db, 'runs.swanlab-wal'), path.join(ws, 'swanlog', 'runs.swanlab-wal'));
+  return ws;
+}
+
+describe('swanlab: run identity from runs.swanlab (0.6 folders sharing an id suffix)', () => {
+  it('keeps folders that the database lists as different experiments apart, named as the database names them', async () => {
+    const problems = new ProblemList();
+    const runs = await readSwanlab(await loadSql(), adsftWorkspace(true), 'swanlog', problems, LATER);
+    assert.deepStrictEqual(problems.messages, []);
+    assert.deepStrictEqual(
+      runs.map((r) => [r.uid, r.name, r.status]),
+      [
+        ['swanlab:swanlog/run-20260531_085436-kd4v3b6ndym9m725v4d7q', '/proj/arch/users/xinxu/med/aphasiacld/artifacts/adapters/round1', 'finished'],
+        ['swanlab:swanlog/run-20260531_190548-kd4v3b6ndym9m725v4d7q', '/proj/arch/users/xinxu/med/aphasiacld/artifacts/adapters/round5-2', 'finished'],
+      ],
+    );
+    assert.strictEqual(runs[0].metrics.get('train/loss')!.steps.length, 16);
+    assert.strictEqual(runs[1].metrics.get('train/loss')!.steps.length, 54);
+  });
+
+  it('reads the newest experiments from the write-ahead log; without it they are unknown to the database', async () => {
+    const without = await readSwanlab(await loadSql(), adsftWorkspace(false), 'swanlog', new ProblemList(), LATER);
+    // The first folder is in the checkpointed database, the newest only in the WAL: its name comes from its own backup.
+    assert.deepStrictEqual(without.map((r) => r.name), [
+      '/proj/arch/users/xinxu/med/aphasiacld/artifacts/adapters/round1',
+      '/proj/arch/users/xinxu/med/aphasiacld/artifacts/adapters/round5',
+    ]);
+  });
+});
