@@ -469,6 +469,7 @@ async function readRun(ctx: Ctx, exp: Experiment, dir: string, folder: string, t
 
   return {
     source: 'mlflow',
+    sameStep: 'last',
     uid: `mlflow:${folderRel}`,
     experiment: exp.name,
     name,

@@ -169,6 +169,7 @@ function readAll(db: Database, tables: Set<string>, relDb: string): PendingRun[]
       artifactUri: typeof artifactUri === 'string' ? artifactUri : undefined,
       run: {
         source: 'mlflow',
+        sameStep: 'last',
         uid: `mlflow:${relDb}/${id}`,
         experiment: exp?.name ?? (expId === null || expId === undefined ? 'Default' : String(expId)),
         name: text(name) || runTags.get('mlflow.runName') || id,
