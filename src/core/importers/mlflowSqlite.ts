@@ -23,7 +23,8 @@ import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
 import { VENDOR_FOLDERS, walkFolders } from '../fsWalk';
 import { withWal } from './sqliteWithWal';
 import type { Problems } from '../problems';
-import { listArtifacts, localArtifactDir, mlflowRunFields, mlflowStatus, rel } from './mlflowFiles';
+import { listArtifacts, localArtifactDir, reportServerArtifacts, serverArtifactNote } from './mlflowArtifacts';
+import { mlflowRunFields, mlflowStatus, rel } from './mlflowFiles';
 import type { ImportedRun, ImportedSeries } from './model';
 import { query } from './sqlQuery';
 
@@ -99,10 +100,13 @@ export async function readMlflowSqlite(SQL: SqlJsStatic, workspaceRoot: string, 
       return [];
     }
     const runs = readAll(db, tables, relDb);
+    const onServer: string[] = [];
     for (const r of runs) {
       const local = await localArtifactDir(r.artifactUri, root, [path.dirname(abs), root]);
       if (local) r.run.artifacts.push(...(await listArtifacts(root, local)));
+      else serverArtifactNote(r.artifactUri, r.run.name, onServer);
     }
+    reportServerArtifacts(relDb, onServer, problems);
     return runs.map((r) => r.run);
   } catch (e) {
     problems.report(`${relDb}: could not be read as an MLflow SQLite store: ${(e as Error).message}`);
