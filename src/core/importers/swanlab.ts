@@ -15,6 +15,9 @@
  * SwanLab 0.3.x: `swanlog/runs.swanlab` (SQLite: project, experiment, tag tables) and run folders
  * with `logs/<n>/<chunk>.log` JSON lines `{"index", "data", "create_time"}`; the metric key of folder
  * `<n>` is only in the `tag` table (`folder`, else `sort`, column). Console output is in `console/*.log`.
+ * SwanLab 0.2: the same, but `logs/<key>/<n>.json` hold one JSON object whose `data` array has the
+ * points, the folder is the URL-encoded key, and SwanLab's own log is `output.log`. A folder that
+ * `runs.swanlab` lists is read even without `logs/` (a run that crashed or never finished).
  *
  * Both: `files/config.yaml` (`key: {desc, sort, value}`) gives params (`key` → value, nested values
  * kept as they are); `files/` and `media/` files are artifacts. A run folder that `runs.swanlab`
@@ -26,8 +29,9 @@
  * `swanlab:<swanlog folder>/<experiment id>`, `folder` = the latest run folder. System metrics
  * (`__swanlab__.gpu.0.pct`) are keyed `system/gpu.0.pct`. Status (0.6): the Footer's `success`
  * (finished / failed); without a Footer, running while `backup.swanlab` changed in the last 10
- * minutes before `now`, else killed. Status (0.3): the `experiment.status` column (1 finished,
- * -1 failed, 0 running). Runs listed in `runs.swanlab` whose folder is gone are not returned.
+ * minutes before `now`, else killed. Status (0.2/0.3): the `experiment.status` column (1 finished,
+ * -1 failed; 0 not finished: running while its newest point is under 10 minutes old, else killed).
+ * Runs listed in `runs.swanlab` whose folder is gone are not returned.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -222,7 +226,7 @@ export async function readSwanlab(SQL: SqlJsStatic, workspaceRoot: string, swanl
     const sub = new Set(((await listDir(dir)) ?? []).map((e) => e.name));
     let run: FolderRun | undefined;
     if (sub.has('backup.swanlab')) run = await readBackupFolder(ctx, dir, name);
-    else if (sub.has('logs')) run = await readLegacyFolder(ctx, dir, name, legacy);
+    else if (sub.has('logs') || legacy?.has(name)) run = await readLegacyFolder(ctx, dir, name, legacy);
     if (!run) continue;
     const known = legacy?.get(name);
     if (known && sub.has('backup.swanlab')) followDatabase(run, name, known);
@@ -417,17 +421,17 @@ async function readLegacyFolder(ctx: Ctx, dir: string, name: string, db: LegacyD
     let key = exp?.keys.get(folder);
     if (key === undefined) {
       if (/^\d+$/.test(folder)) unknownKeys.push(folder);
-      key = folder;
+      key = decodeKey(folder); // 0.2 names the folder after the key, URL-encoded
     }
     key = metricKey(key);
-    const chunks = ((await listDir(path.join(logsDir, folder))) ?? []).filter((e) => e.isFile() && /^\d+\.log$/.test(e.name)).map((e) => e.name).sort(naturalCompare);
+    const chunks = ((await listDir(path.join(logsDir, folder))) ?? []).filter((e) => e.isFile() && /^\d+\.(log|json)$/.test(e.name)).map((e) => e.name).sort(naturalCompare);
     for (const chunk of chunks) {
       const file = path.join(logsDir, folder, chunk);
       const text = await readText(file, ctx.root);
       if (text === undefined) continue;
       const fileRel = rel(ctx.root, file);
       let messages = 0;
-      const lines = text.split('\n');
+      const lines = chunk.endsWith('.json') ? jsonChunkLines(text) : text.split('\n');
       for (let i = 0; i < lines.length; i++) {
         const line = lines[i].trim();
         if (line === '') continue;
@@ -442,6 +446,7 @@ async function readLegacyFolder(ctx: Ctx, dir: string, name: string, db: LegacyD
         }
         const value = isObject(o) ? numeric(o.data) : undefined;
         const step = isObject(o) && typeof o.index === 'number' ? o.index : undefined;
+        if (isObject(o) && typeof o.data === 'string' && value === undefined) continue; // a media file's name (images are artifacts)
         if (value === undefined || step === undefined) {
           if (++messages <= MAX_MESSAGES_PER_FILE) ctx.problems.report(`${fileRel}:${i + 1}: expected {"index": <step>, "data": <number>, …}`);
           continue;
@@ -463,8 +468,35 @@ async function readLegacyFolder(ctx: Ctx, dir: string, name: string, db: LegacyD
     const t = await readText(path.join(consoleDir, f), ctx.root);
     if (t !== undefined) parts.push(t);
   }
+  // 0.2 also keeps SwanLab's own log at the run root.
+  if (parts.length === 0) parts.push((await readText(path.join(dir, 'output.log'), ctx.root)) ?? '');
   run.console = parts.join('');
+  // Status 0 is "not finished": running only while the newest point it recorded is recent, else it was cut off.
+  if (exp?.status === 0) {
+    let newest = -Infinity;
+    for (const series of run.metrics.values()) for (const t of series.times) if (t !== null && t > newest) newest = t;
+    run.status = ctx.now - newest * 1000 <= SWANLAB_RUNNING_WINDOW_MS ? 'running' : 'killed';
+  }
   return run;
+}
+
+/** The points of a 0.2 chunk (`{"create_time", "data": [{"index", "data", "create_time"}, …]}`) as JSON lines. */
+function jsonChunkLines(text: string): string[] {
+  try {
+    const o = parseJsonLenient(text);
+    if (isObject(o) && Array.isArray(o.data)) return o.data.map((p) => JSON.stringify(p));
+  } catch {
+    // reported line by line below
+  }
+  return text.split('\n');
+}
+
+function decodeKey(folder: string): string {
+  try {
+    return decodeURIComponent(folder);
+  } catch {
+    return folder;
+  }
 }
 
 // ----- config.yaml -----

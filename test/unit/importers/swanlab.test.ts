@@ -187,7 +187,7 @@ describe('swanlab: resnet-instrument fixture (0.3.x logs + runs.swanlab)', () =>
   });
 
   it('finds the swanlog folder', async () => {
-    assert.deepStrictEqual(await findSwanlabRoots(trackerFixtures('swanlab')), [path.join(root, 'swanlog'), trackerFixtures('swanlab', 'adsft-0.6', 'swanlog'), trackerFixtures('swanlab', 'adsft-0.6-db', 'swanlog')].sort());
+    assert.deepStrictEqual(await findSwanlabRoots(trackerFixtures('swanlab')), [path.join(root, 'swanlog'), trackerFixtures('swanlab', 'adsft-0.6', 'swanlog'), trackerFixtures('swanlab', 'adsft-0.6-db', 'swanlog'), trackerFixtures('swanlab', 'xdu-pattern-0.2', 'swanlog')].sort());
   });
 });
 

@@ -46,3 +46,42 @@ describe('swanlab: run identity from runs.swanlab (0.6 folders sharing an id suf
     ]);
   });
 });
+
+describe('swanlab: 0.2 logs (xdu-pattern fixture, March 2024)', () => {
+  const root = trackerFixtures('swanlab', 'xdu-pattern-0.2');
+
+  it('lists every run of runs.swanlab with its status, those without a logs/ folder too', async () => {
+    const problems = new ProblemList();
+    const runs = await readSwanlab(await loadSql(), root, 'swanlog', problems, LATER);
+    assert.deepStrictEqual(problems.messages, []);
+    assert.deepStrictEqual(
+      runs.map((r) => [r.name, r.status]),
+      [
+        ['Fisher_iris_Mar02_23-55-29', 'finished'],
+        ['Fisher_iris_Mar02_23-57-09', 'finished'],
+        ['fisher_KNN_Iris_Mar03_00-03-02', 'finished'],
+        ['KNN_Usps_Mar03_11-34-57', 'failed'],
+        ['KNN_Usps_GPU_Mar03_12-09-24', 'killed'],
+        ['KNN_Usps_GPU_Mar03_12-10-33', 'killed'],
+        ['KNN_Usps_GPU_Mar03_12-11-53', 'killed'],
+        ['KNN_Usps_GPU_Mar03_12-12-56', 'killed'],
+        ['KNN_Usps_GPU_Mar03_12-15-44', 'failed'],
+      ],
+    );
+    const crashed = runs[8];
+    assert.match(crashed.console!, /KeyboardInterrupt/);
+    assert.match(crashed.console!, /Error happended while training/);
+  });
+
+  it('reads logs/<key>/<n>.json (one JSON object with a data array) under URL-decoded keys', async () => {
+    const runs = await readSwanlab(await loadSql(), root, 'swanlog', new ProblemList(), LATER);
+    const first = runs[0];
+    assert.deepStrictEqual([...first.metrics.keys()].sort(), ['Accuracy12', 'Accuracy13', 'Accuracy23']);
+    assert.deepStrictEqual(first.metrics.get('Accuracy12'), { steps: [0], values: [1], times: [1709394932.474086] });
+    assert.ok(first.artifacts.includes('swanlog/run-20240302_235709-803397bd/media/iris%201-2/image-step0-f304519565fd7f7c.png') || runs[1].artifacts.some((a) => a.endsWith('.png')));
+    const knn = runs[2];
+    const acc = knn.metrics.get('Accuracy')!;
+    assert.ok(acc.steps.length > 10, `${acc.steps.length} points`);
+    assert.strictEqual(knn.startTime, 1709395382.161192);
+  });
+});
