@@ -248,6 +248,9 @@ async function artifactSizes(root: string, runs: readonly ImportedRun[]): Promis
 
 /** The points with, at a step logged more than once, only the last value (kept where the first one was). */
 function lastPerStep(steps: readonly number[], values: readonly number[], times: readonly (number | null)[]): { steps: number[]; values: number[]; times: (number | null)[] } {
+  let increasing = true;
+  for (let i = 1; i < steps.length && increasing; i++) increasing = steps[i] > steps[i - 1];
+  if (increasing) return { steps: steps as number[], values: values as number[], times: times as (number | null)[] };
   const at = new Map<number, number>();
   const out = { steps: [] as number[], values: [] as number[], times: [] as (number | null)[] };
   for (let i = 0; i < steps.length; i++) {
