@@ -84,4 +84,16 @@ describe('swanlab: 0.2 logs (xdu-pattern fixture, March 2024)', () => {
     assert.ok(acc.steps.length > 10, `${acc.steps.length} points`);
     assert.strictEqual(knn.startTime, 1709395382.161192);
   });
+
+  it('decodes a URL-encoded key folder holding numbers (a key with a space, as 0.2 writes it)', async () => {
+    const ws = tempDir();
+    const from = path.join(root, 'swanlog', 'run-20240302_235529-8a5890ba');
+    const dir = path.join(ws, 'swanlog', 'run-20240302_235529-8a5890ba');
+    fs.cpSync(from, dir, { recursive: true });
+    fs.renameSync(path.join(dir, 'logs', 'Accuracy12'), path.join(dir, 'logs', 'Accuracy%201-2'));
+    const problems = new ProblemList();
+    const [run] = await readSwanlab(await loadSql(), ws, 'swanlog', problems, LATER);
+    assert.deepStrictEqual(problems.messages, []);
+    assert.deepStrictEqual(run.metrics.get('Accuracy 1-2')!.values, [1]);
+  });
 });
