@@ -8,6 +8,15 @@ export interface LabbookApi {
   snapshot(): TreeSnapshot;
   /** The latest notifications Labbook showed (up to 50, newest last), with their text exactly as VS Code got it. */
   notifications(): ReadonlyArray<{ readonly level: 'info' | 'warning' | 'error'; readonly text: string }>;
+  /** After each change of the Experiments tree: which rows were rendered again. */
+  onDidChangeTree(listener: (change: TreeChange) => void): { dispose(): void };
+}
+
+/** Rows of the Experiments tree rendered again: all of them (`whole`), or these experiments (with their runs) and runs. */
+export interface TreeChange {
+  readonly whole: boolean;
+  readonly experiments: readonly string[];
+  readonly runs: readonly string[];
 }
 
 export interface TreeSnapshot {

@@ -37,8 +37,12 @@ export function registerCommands(c: CommandContext): vscode.Disposable[] {
     const node = arg as TreeNode | undefined;
     if (node?.kind === 'run') return { index: node.index, uid: node.run.uid };
     const multi = c.indexes.all().length > 1;
+    // From the palette: the run selected in the tree comes first, so Enter takes it.
+    const selected = new Set((c.view?.selection ?? []).flatMap((n) => (n.kind === 'run' ? [n.run.uid] : [])));
+    const runs = c.tree.allRuns(true);
+    const ordered = selected.size === 1 ? [...runs.filter((r) => selected.has(r.run.uid)), ...runs.filter((r) => !selected.has(r.run.uid))] : runs;
     const picked = await vscode.window.showQuickPick(
-      c.tree.allRuns(true).map((r) => ({
+      ordered.map((r) => ({
         label: r.run.name,
         description: `${multi ? `${r.index.folder.name} · ` : ''}${r.experiment} · ${r.status}${r.run.archived ? ' · archived' : ''}`,
         detail: r.run.uid,
@@ -82,7 +86,7 @@ export function registerCommands(c: CommandContext): vscode.Disposable[] {
     );
     return picked?.map((p) => p.ref);
   };
-  const show = (ref: RunRef) => RunPanel.show(c.context.extensionUri, ref.index, c.problems, ref.uid);
+  const show = (ref: RunRef, preview = false) => RunPanel.show(c.context.extensionUri, ref.index, c.problems, ref.uid, { preview });
   return [
     ...registerEditCommands((arg) => resolveRun(arg)),
     vscode.commands.registerCommand('labbook.editNote', async (arg?: unknown) => {
@@ -108,20 +112,23 @@ export function registerCommands(c: CommandContext): vscode.Disposable[] {
       const csv = metricsCsv(store.listSeries(run.id).map((s) => ({ key: s.key, ...store.getPoints(s.id) })));
       const safeName = run.name.replace(/[^A-Za-z0-9._-]+/g, '_') || 'run';
       // A target path (absolute, or a Uri) comes from scripts and tests; users pick a file.
-      const uri = target instanceof vscode.Uri ? target : typeof target === 'string' ? vscode.Uri.file(target)
-        : await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(ref.index.folder.uri, `${safeName}-metrics.csv`), filters: { CSV: ['csv'] }, title: `Export the metrics of ${run.name}` });
+      // A context menu on a multi-selection passes the selected nodes there: not a target.
+      const given = target instanceof vscode.Uri ? target : typeof target === 'string' ? vscode.Uri.file(target) : undefined;
+      const uri = given
+        ?? await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(ref.index.folder.uri, `${safeName}-metrics.csv`), filters: { CSV: ['csv'] }, title: `Export the metrics of ${run.name}` });
       if (!uri) return;
       await vscode.workspace.fs.writeFile(uri, Buffer.from(csv, 'utf8'));
-      if (target === undefined) {
+      if (!given) {
         void notify('info', `Labbook: metrics of ${run.name} written to ${vscode.workspace.asRelativePath(uri)}.`, 'Open').then((choice) => {
           if (choice === 'Open') void vscode.commands.executeCommand('vscode.open', uri);
         });
       }
     }),
     vscode.commands.registerCommand('labbook.toggleArchived', () => c.tree.setShowArchived(!c.tree.showArchived)),
-    vscode.commands.registerCommand('labbook.openRun', async (arg?: unknown) => {
+    // From a click in the tree: `{ preview: true }`, a panel the next click replaces (a double-click keeps it).
+    vscode.commands.registerCommand('labbook.openRun', async (arg?: unknown, options?: unknown) => {
       const ref = await resolveRun(arg, 'Open which run?');
-      if (ref) show(ref);
+      if (ref) show(ref, (options as { preview?: unknown } | undefined)?.preview === true);
     }),
     vscode.commands.registerCommand('labbook.refresh', async () => {
       await Promise.all(c.indexes.all().map((i) => i.refresh()));

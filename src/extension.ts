@@ -5,6 +5,7 @@ import type { LabbookApi } from './api';
 import type { Problems } from './core/problems';
 import { WorkspaceIndexes } from './workspaceIndexes';
 import { ExperimentsTree, type TreeNode } from './tree/experimentsTree';
+import { firstSync, READY_CONTEXT } from './tree/firstSync';
 import { RunPanel } from './panels/runPanel';
 import { ComparePanel } from './panels/comparePanel';
 import { registerCommands } from './commands';
@@ -15,6 +16,7 @@ import { applyTerminalEnvironment, copyPythonSdk, runQuickstart } from './sdkSet
 let indexes: WorkspaceIndexes | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<LabbookApi> {
+  const activatedAt = performance.now();
   const output = vscode.window.createOutputChannel('Labbook');
   context.subscriptions.push(output);
   const problems: Problems = { report: (m) => output.appendLine(`[${new Date().toLocaleTimeString()}] ${m}`) };
@@ -27,23 +29,26 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
   // Restricted Mode leaves terminals alone; trusting the workspace brings the SDK into them.
   context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => applyTerminalEnvironment(context, folder)));
   if (!folder) {
-    return { whenIdle: async () => undefined, snapshot: () => ({ experiments: [] }), notifications: shownNotifications };
+    void vscode.commands.executeCommand('setContext', READY_CONTEXT, true);
+    return { whenIdle: async () => undefined, snapshot: () => ({ experiments: [] }), notifications: shownNotifications, onDidChangeTree: () => ({ dispose: () => undefined }) };
   }
   const SQL = await initSqlJs({ locateFile: (file: string) => path.join(context.extensionPath, 'dist', file) });
   const all = new WorkspaceIndexes(SQL, problems);
   indexes = all;
   context.subscriptions.push(all);
-  await all.start();
 
+  // The view first, filled as the indexes open and the logs are read (see firstSync).
   const tree = new ExperimentsTree(all, context.extensionUri);
   context.subscriptions.push(tree);
   const view = vscode.window.createTreeView<TreeNode>('labbook.experiments', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   context.subscriptions.push(view);
   const updateBadge = () => {
     const running = tree.allRuns().filter((r) => r.status === 'running').length;
-    view.badge = running ? { value: running, tooltip: `${running} running` } : undefined;
+    const badge = running ? { value: running, tooltip: `${running} running` } : undefined;
+    if (badge?.value !== view.badge?.value) view.badge = badge;
   };
   context.subscriptions.push(tree.onDidChangeTreeData(updateBadge));
+  const started = firstSync(all, tree, view, problems.report, activatedAt).catch((e) => problems.report(`opening the index failed: ${(e as Error).stack ?? e}`));
 
   context.subscriptions.push(...registerCommands({ context, indexes: all, tree, problems, output, view }));
   context.subscriptions.push({ dispose: () => RunPanel.disposeAll() });
@@ -65,13 +70,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
   ));
   context.subscriptions.push(all.onDidTriggerAlerts((alerts) => notifyAlerts(alerts, problems)));
 
-  tree.reload();
-  updateBadge();
-
   return {
-    whenIdle: () => all.whenIdle(),
+    whenIdle: async () => {
+      await started;
+      await all.whenIdle();
+    },
     snapshot: () => tree.snapshot(),
     notifications: shownNotifications,
+    onDidChangeTree: (listener) => tree.onDidRefreshRows(listener),
   };
 }
 

@@ -9,7 +9,7 @@ import { Store } from './core/store/store';
 import { openWorkspaceIndex } from './core/store/openIndex';
 import { indexSizeStatus, type IndexSizeLevel } from './core/store/indexLimits';
 import type { Problems } from './core/problems';
-import { importSettings, settings } from './settings';
+import { importSettings, ingestOptions, settings } from './settings';
 import { evaluateAlerts, type TriggeredAlert } from './core/alerts';
 import { notify } from './notifications';
 
@@ -61,7 +61,7 @@ export class IndexService extends Disposable {
     const s = importSettings();
     for (const r of s.refused) this.problems.report(`labbook.import.folders: "${r}" is not a folder inside ${this.folder.name}; ignored`);
     const folders = s.folders.map((f) => (f === '.' ? root : path.join(root, ...f.split('/'))));
-    return new ImportIndex(this.store, root, importFinders(this.SQL, { sources: s.sources, searchWorkspace: s.searchWorkspace, folders }), this.problems, IMPORT_DISCOVERY_MS);
+    return new ImportIndex(this.store, root, importFinders(this.SQL, { sources: s.sources, searchWorkspace: s.searchWorkspace, folders, report: (m) => this.problems.report(m) }), this.problems, IMPORT_DISCOVERY_MS);
   }
 
   /** Native logs, then other trackers' output. */
@@ -83,7 +83,7 @@ export class IndexService extends Disposable {
     const readOnly = options.readOnly === true;
     const root = folder.uri.fsPath;
     const { store, uncleanShutdown } = readOnly ? { store: (await Store.open(SQL)).store, uncleanShutdown: false } : await openWorkspaceIndex(SQL, root, problems);
-    const service = new IndexService(folder, store, new Indexer(store, root, settings().logRoot, problems), problems, SQL, readOnly);
+    const service = new IndexService(folder, store, new Indexer(store, root, settings().logRoot, problems, ingestOptions()), problems, SQL, readOnly);
     service.startWatching();
     if (uncleanShutdown) service.deferIntegrityCheck();
     return service;
@@ -112,7 +112,7 @@ export class IndexService extends Disposable {
       this.current = stored;
       this.readOnly = false;
       before.close();
-      this.indexer = new Indexer(stored, this.folder.uri.fsPath, settings().logRoot, this.problems);
+      this.indexer = new Indexer(stored, this.folder.uri.fsPath, settings().logRoot, this.problems, ingestOptions());
       this.imports = this.newImportIndex();
       const changes = mergeChanges(await this.indexer.sync(), await this.imports.sync(true));
       // Everything shown so far came from the other index: views and panels take it all again.
@@ -163,7 +163,13 @@ export class IndexService extends Disposable {
     this.register(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('labbook.pollIntervalSeconds')) this.restartPoll();
       if (e.affectsConfiguration('labbook.logRoot')) void this.rebuild();
-      else if (e.affectsConfiguration('labbook.import')) {
+      else if (e.affectsConfiguration('labbook.maxLineBytes') || e.affectsConfiguration('labbook.heartbeatTimeoutSeconds')) {
+        // Lines read from now on follow the new limits (lines skipped before are read again by a rebuild).
+        void this.enqueue(async () => {
+          this.indexer = this.newIndexer();
+          return emptyChanges();
+        });
+      } else if (e.affectsConfiguration('labbook.import')) {
         // Other trackers' runs read again with the new choice; what is switched off leaves the tree.
         void this.enqueue(() => {
           this.imports = this.newImportIndex();
@@ -216,14 +222,24 @@ export class IndexService extends Disposable {
     return next;
   }
 
-  /** Full sync now. */
+  /** Full sync now: the run logs first (their runs show as soon as they are read), then other trackers' output. */
   refresh(): Promise<void> {
+    void this.enqueue(() => this.indexer.sync());
     return this.enqueue(() => this.syncAll(true));
+  }
+
+  /** Reads these run log files (absolute paths) now, in one sync. */
+  syncFiles(files: readonly string[]): Promise<void> {
+    return this.enqueue(() => this.indexer.sync(files));
+  }
+
+  private newIndexer(): Indexer {
+    return new Indexer(this.store, this.folder.uri.fsPath, settings().logRoot, this.problems, ingestOptions());
   }
 
   /** Forgets the index and reads every run log again. */
   rebuild(): Promise<void> {
-    this.indexer = new Indexer(this.store, this.folder.uri.fsPath, settings().logRoot, this.problems);
+    this.indexer = this.newIndexer();
     this.imports = this.newImportIndex();
     return this.enqueue(async () => {
       const cleared = await this.indexer.rebuild();

@@ -39,7 +39,8 @@ export function registerEditCommands(resolveRun: (arg: unknown) => Promise<RunRe
     vscode.commands.registerCommand('labbook.editTags', run(async (index, uid, given) => {
       const current = index.store.getRun(uid)!;
       const tags = index.store.getTags(current.id);
-      const value = Array.isArray(given)
+      // Tags given by a script are strings; a context menu on a multi-selection passes tree nodes there.
+      const value = Array.isArray(given) && given.every((t) => typeof t === 'string')
         ? given.join(',')
         : await vscode.window.showInputBox({ title: `Tags of ${current.name}`, prompt: 'Comma-separated tags', value: tags.join(', ') });
       if (value === undefined) return;

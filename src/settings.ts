@@ -3,6 +3,8 @@ import type { ImportSource } from './core/importers/model';
 import { IMPORT_SOURCES } from './core/importers/sources';
 import { DEFAULT_HEARTBEAT_TIMEOUT_SECONDS } from './core/status';
 import { valueInRestrictedMode } from './core/restrictedSettings';
+import { DEFAULT_MAX_LINE_BYTES, DEFAULT_QUIET_MS } from './core/ingest/tailer';
+import type { IngestOptions } from './core/ingest/indexer';
 
 /**
  * A setting that an untrusted workspace must not choose (RESTRICTED_SETTINGS): in Restricted Mode
@@ -14,6 +16,10 @@ function restricted<T>(section: string, key: string, fallback: T): T {
   return valueInRestrictedMode(c.inspect<T>(key), fallback);
 }
 
+/** Bounds of `labbook.maxLineBytes`: at least 64 KiB, and well below V8's longest string (about 512 MiB). */
+const MIN_LINE_BYTES = 64 * 1024;
+const MAX_LINE_BYTES = 256 * 1024 * 1024;
+
 /** Typed access to the `labbook.*` settings (declared in package.json). */
 export function settings() {
   const c = vscode.workspace.getConfiguration('labbook');
@@ -22,12 +28,19 @@ export function settings() {
     heartbeatTimeoutSeconds: bounded(c.get<unknown>('heartbeatTimeoutSeconds'), DEFAULT_HEARTBEAT_TIMEOUT_SECONDS, 5, 30 * 86400),
     pollIntervalSeconds: bounded(c.get<unknown>('pollIntervalSeconds'), 2, 0.5, 3600),
     maxChartPoints: Math.round(bounded(c.get<unknown>('maxChartPoints'), 4000, 100, 1_000_000)),
+    maxLineBytes: Math.floor(bounded(c.get<unknown>('maxLineBytes'), DEFAULT_MAX_LINE_BYTES, MIN_LINE_BYTES, MAX_LINE_BYTES)),
   };
 }
 
 /** A number setting within [min, max]; the default when it is not a number (a workspace can write anything). */
 function bounded(value: unknown, fallback: number, min: number, max: number): number {
   return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
+}
+
+/** How run logs are read: the line limit, and how long a writer must be quiet before a last line without newline is read (never longer than the heartbeat timeout). */
+export function ingestOptions(): IngestOptions {
+  const s = settings();
+  return { maxLineBytes: s.maxLineBytes, quietMs: Math.min(DEFAULT_QUIET_MS, s.heartbeatTimeoutSeconds * 1000) };
 }
 
 /** The log root must stay inside the workspace folder: no absolute paths, no `..`. */

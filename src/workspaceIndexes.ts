@@ -29,8 +29,13 @@ export class WorkspaceIndexes extends Disposable {
 
   /** Opens the index of every folder and reads what changed since last time. Never fails: a folder that cannot be opened is reported and left out. */
   async start(): Promise<void> {
-    for (const folder of vscode.workspace.workspaceFolders ?? []) await this.add(folder);
+    await this.open();
     await Promise.all(this.all().map((s) => s.refresh()));
+  }
+
+  /** Opens the index of every folder (what it held last time is there at once), without reading the logs. */
+  async open(): Promise<void> {
+    for (const folder of vscode.workspace.workspaceFolders ?? []) await this.add(folder);
   }
 
   private async add(folder: vscode.WorkspaceFolder): Promise<IndexService | undefined> {

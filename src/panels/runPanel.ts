@@ -19,6 +19,8 @@ import { editRun } from '../runEdits';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 export const RUN_PANEL_VIEW_TYPE = 'labbook.run';
+/** Two clicks on the same run within this time are a double-click: the panel is kept. */
+const DOUBLE_CLICK_MS = 500;
 
 /** What the webview has of one series, to decide between sending new points and sending all again. */
 interface SentSeries { lastStep: number; reduced: boolean }
@@ -27,11 +29,25 @@ interface SentSeries { lastStep: number; reduced: boolean }
 export class RunPanel extends Disposable {
   private static readonly open = new Map<string, RunPanel>();
 
-  static show(extensionUri: vscode.Uri, index: IndexService, problems: Problems, uid: string): RunPanel | undefined {
+  /** The panel a single click in the tree replaces (as the Explorer's preview editor); none once it is kept. */
+  private static preview: RunPanel | undefined;
+  private static lastPreviewClick = { key: '', at: 0 };
+
+  /**
+   * Opens (or shows) the panel of a run. `preview` (a click in the tree) reuses the one preview
+   * panel, keeping the focus in the tree; clicking the same run again right away (a double-click)
+   * keeps the panel and focuses it, as does opening it any other way or editing in it.
+   */
+  static show(extensionUri: vscode.Uri, index: IndexService, problems: Problems, uid: string, options: { preview?: boolean } = {}): RunPanel | undefined {
     const key = `${index.folder.uri.toString()}|${uid}`;
     const existing = RunPanel.open.get(key);
+    const now = Date.now();
+    const doubleClick = options.preview === true && RunPanel.lastPreviewClick.key === key && now - RunPanel.lastPreviewClick.at < DOUBLE_CLICK_MS;
+    if (options.preview) RunPanel.lastPreviewClick = { key, at: now };
     if (existing) {
-      existing.panel.reveal();
+      const keep = !options.preview || doubleClick;
+      if (keep) existing.keep();
+      existing.panel.reveal(existing.panel.viewColumn, !keep);
       return existing;
     }
     const run = index.store.getRun(uid);
@@ -39,10 +55,19 @@ export class RunPanel extends Disposable {
       void notify('warning', `Labbook: no run with id ${uid} in this workspace.`);
       return undefined;
     }
-    const panel = vscode.window.createWebviewPanel(RUN_PANEL_VIEW_TYPE, run.name, vscode.ViewColumn.Active, webviewOptions(extensionUri));
+    const replaced = options.preview ? RunPanel.preview : undefined;
+    const viewColumn = replaced?.panel.viewColumn ?? vscode.ViewColumn.Active;
+    const panel = vscode.window.createWebviewPanel(RUN_PANEL_VIEW_TYPE, run.name, { viewColumn, preserveFocus: options.preview === true }, webviewOptions(extensionUri));
     const view = new RunPanel(panel, extensionUri, index, problems, uid);
     RunPanel.open.set(key, view);
+    if (options.preview) RunPanel.preview = view;
+    replaced?.dispose();
     return view;
+  }
+
+  /** Not the preview any more: the next click in the tree opens beside it. */
+  keep(): void {
+    if (RunPanel.preview === this) RunPanel.preview = undefined;
   }
 
   static disposeAll(): void {
@@ -55,6 +80,7 @@ export class RunPanel extends Disposable {
 
   /** Opens the note editor in the panel (now, or once the webview is ready). */
   editNote(): void {
+    this.keep();
     this.panel.reveal();
     if (this.ready) this.post({ type: 'editNote' });
     else this.noteEditWanted = true;
@@ -82,6 +108,7 @@ export class RunPanel extends Disposable {
     clearTimeout(this.initTimer);
     clearTimeout(this.consoleTimer);
     RunPanel.open.delete(`${this.index.folder.uri.toString()}|${this.uid}`);
+    this.keep();
     super.dispose();
   }
 
@@ -105,6 +132,7 @@ export class RunPanel extends Disposable {
     } else if (message.type === 'getImage') {
       void this.sendImage(message.requestId, message.path);
     } else if (message.type === 'saveNote') {
+      this.keep();
       editRun(this.index, this.uid, { t: 'note', text: message.text }).catch((e) => void notify('error', `Labbook: the note was not saved: ${(e as Error).message}`));
     } else {
       this.problems.report(`run panel: ${message.message}`);
@@ -170,7 +198,9 @@ export class RunPanel extends Disposable {
   private async sendConsole(): Promise<void> {
     const run = this.index.store.getRun(this.uid);
     if (!run) return;
-    const { text, skipped } = await readConsole(this.index.folder.uri.fsPath, run.folder);
+    const { text, skipped, problem } = await readConsole(this.index.folder.uri.fsPath, run.folder);
+    if (problem && problem !== this.consoleProblem) this.problems.report(problem);
+    this.consoleProblem = problem;
     if (!this.isDisposed) this.post({ type: 'console', text, skipped });
   }
 
@@ -221,6 +251,8 @@ export class RunPanel extends Disposable {
   }
 
   private consoleTimer: NodeJS.Timeout | undefined;
+  /** The console problem last reported, so that a live run does not repeat it. */
+  private consoleProblem: string | undefined;
   /** Console output follows a live run, read at most about once a second. */
   private scheduleConsole(): void {
     if (this.consoleTimer) return;

@@ -3,79 +3,150 @@ import { Disposable } from '../disposable';
 import type { IndexService } from '../indexService';
 import type { WorkspaceIndexes } from '../workspaceIndexes';
 import type { RunRow } from '../core/store/store';
-import { effectiveStatus, silenceTimeout, sourceLabel } from '../core/status';
+import { diffTreeModels, treeModel, type ExperimentView, type RunView, type TreeModel } from '../core/treeRows';
 import type { RunStatus } from '../protocol/runPanel';
-import type { TreeSnapshot } from '../api';
+import type { TreeChange, TreeSnapshot } from '../api';
 import { settings } from '../settings';
+import { experimentItem, runItem } from './treeItems';
 
-export interface FolderNode { readonly kind: 'folder'; readonly index: IndexService; readonly experiments: readonly ExperimentNode[] }
-export interface ExperimentNode { readonly kind: 'experiment'; readonly index: IndexService; readonly name: string; readonly runs: readonly RunNode[] }
+// Nodes are kept per id and updated in place: VS Code knows a tree element by identity, so a node
+// that is fired alone re-renders only its row, and a context menu opened on it keeps its target.
+export interface FolderNode { readonly kind: 'folder'; readonly index: IndexService; experiments: ExperimentNode[]; runCount: number }
+export interface ExperimentNode { readonly kind: 'experiment'; readonly index: IndexService; readonly name: string; runs: RunNode[]; view: ExperimentView }
 export interface RunNode {
   readonly kind: 'run';
   readonly index: IndexService;
-  readonly experiment: string;
-  readonly run: RunRow;
-  readonly status: RunStatus;
-  /** The experiment holds runs of several sources: the run's own description names its source. */
-  mixedSources?: boolean;
+  experiment: string;
+  run: RunRow;
+  status: RunStatus;
+  view: RunView;
 }
 export type TreeNode = FolderNode | ExperimentNode | RunNode;
 
-const STATUS_ICON: Record<RunStatus, vscode.ThemeIcon> = {
-  running: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),
-  finished: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
-  failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
-  killed: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('charts.orange')),
-};
+/** What the tree holds of one workspace folder: the last model and the node of every experiment and run. */
+interface FolderState {
+  readonly node: FolderNode;
+  model: TreeModel | undefined;
+  readonly experiments: Map<string, ExperimentNode>;
+  readonly runs: Map<string, RunNode>;
+}
+
+/** When a run started, short: the time of day today, else the day and time. */
+function startLabel(seconds: number): string {
+  const date = new Date(seconds * 1000);
+  const time = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return date.toDateString() === new Date().toDateString() ? time : `${date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })} ${time}`;
+}
+
+/** How often a running run is looked at again: it turns into a killed one by silence alone. */
+const SILENCE_CHECK_MS = 10_000;
+/** Without a running run, "N min ago" is looked at every minute. */
+const AGE_CHECK_TICKS = 6;
 
 /** Experiment → run tree in the Labbook sidebar. */
 export class ExperimentsTree extends Disposable implements vscode.TreeDataProvider<TreeNode> {
-  private readonly changeEmitter = this.register(new vscode.EventEmitter<TreeNode | undefined>());
+  private readonly changeEmitter = this.register(new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>());
   readonly onDidChangeTreeData = this.changeEmitter.event;
-  private folders: FolderNode[] = [];
-  private all: RunNode[] = [];
+  private readonly refreshEmitter = this.register(new vscode.EventEmitter<TreeChange>());
+  /** The rows that were re-rendered, after each change of the tree. */
+  readonly onDidRefreshRows = this.refreshEmitter.event;
+  private states: FolderState[] = [];
   private archivedShown = false;
+  private hasRuns: boolean | undefined;
 
   constructor(private readonly indexes: WorkspaceIndexes, private readonly extensionUri: vscode.Uri) {
     super();
     this.reload();
     this.register(indexes.onDidChange(() => this.reload()));
-    // A running run can turn into a killed one by silence alone: look again now and then.
+    // Rows change only where a status or the coarse "N min ago" changed (see reload).
+    let ticks = 0;
     const timer = setInterval(() => {
-      if (this.all.some((r) => r.run.status === 'running')) this.reload();
-    }, 10_000);
+      const running = this.states.some((s) => [...s.runs.values()].some((r) => r.run.status === 'running'));
+      if (running || ++ticks % AGE_CHECK_TICKS === 0) this.reload();
+    }, SILENCE_CHECK_MS);
     this.register({ dispose: () => clearInterval(timer) });
   }
 
-  /** Re-reads runs from the indexes. */
+  /** Re-reads runs from the indexes and re-renders the rows that changed (nothing when none did). */
   reload(): void {
-    this.all = [];
-    this.folders = this.indexes.all().map((index) => ({ kind: 'folder', index, experiments: this.experimentsOf(index) }));
-    void vscode.commands.executeCommand('setContext', 'labbook.hasRuns', this.all.length > 0);
-    this.changeEmitter.fire(undefined);
+    const options = {
+      now: Date.now() / 1000,
+      heartbeatTimeoutSeconds: settings().heartbeatTimeoutSeconds,
+      showArchived: this.archivedShown,
+      startLabel,
+      dateLabel: (s: number) => new Date(s * 1000).toLocaleDateString(),
+    };
+    const indexes = this.indexes.all();
+    const wasMulti = this.states.length > 1;
+    let whole = indexes.length !== this.states.length || indexes.some((index, i) => this.states[i].node.index !== index);
+    const previous = new Map(this.states.map((s) => [s.node.index, s]));
+    this.states = indexes.map((index) => previous.get(index) ?? { node: { kind: 'folder', index, experiments: [], runCount: 0 }, model: undefined, experiments: new Map(), runs: new Map() });
+    if ((this.states.length > 1) !== wasMulti) whole = true;
+    const fired = new Set<TreeNode>();
+    for (const state of this.states) {
+      const rows = state.node.index.store.listRuns();
+      const model = treeModel(rows, options);
+      const diff = diffTreeModels(state.model, model);
+      const runCount = state.node.runCount;
+      this.update(state, model, rows);
+      if (diff.experimentList || runCount !== state.node.runCount) {
+        if (this.states.length === 1) whole = true;
+        else fired.add(state.node);
+      }
+      for (const name of diff.experiments) fired.add(state.experiments.get(name)!);
+      for (const uid of diff.runs) {
+        const node = state.runs.get(uid)!;
+        const parent = state.experiments.get(node.experiment);
+        if (!(parent && fired.has(parent)) && !fired.has(state.node)) fired.add(node);
+      }
+    }
+    const hasRuns = this.states.some((s) => s.runs.size > 0);
+    if (hasRuns !== this.hasRuns) void vscode.commands.executeCommand('setContext', 'labbook.hasRuns', hasRuns);
+    this.hasRuns = hasRuns;
+    if (whole) this.changeEmitter.fire(undefined);
+    else if (fired.size) this.changeEmitter.fire([...fired]);
+    if (whole || fired.size) {
+      const nodes = [...fired];
+      this.refreshEmitter.fire({
+        whole,
+        experiments: nodes.flatMap((n) => (n.kind === 'experiment' ? [n.name] : [])),
+        runs: nodes.flatMap((n) => (n.kind === 'run' ? [n.run.uid] : [])),
+      });
+    }
   }
 
-  private experimentsOf(index: IndexService): ExperimentNode[] {
-    const now = Date.now() / 1000;
-    const timeout = settings().heartbeatTimeoutSeconds;
-    const byExperiment = new Map<string, RunNode[]>();
-    for (const run of index.store.listRuns()) {
-      const node: RunNode = { kind: 'run', index, experiment: run.experiment, run, status: effectiveStatus(run.status, run.lastActivity, now, silenceTimeout(run.source, timeout), run.source) };
-      this.all.push(node);
-      if (run.archived && !this.archivedShown) continue;
-      const list = byExperiment.get(run.experiment);
-      if (list) list.push(node);
-      else byExperiment.set(run.experiment, [node]);
+  /** Brings the nodes of one folder in line with its new model (same objects for the same ids). */
+  private update(state: FolderState, model: TreeModel, list: readonly RunRow[]): void {
+    const index = state.node.index;
+    const rows = new Map(list.map((r) => [r.uid, r]));
+    for (const uid of [...state.runs.keys()]) if (!model.runs.has(uid)) state.runs.delete(uid);
+    for (const [uid, view] of model.runs) {
+      const run = rows.get(uid);
+      if (!run) continue;
+      const node = state.runs.get(uid);
+      if (node) Object.assign(node, { run, view, status: view.status, experiment: run.experiment });
+      else state.runs.set(uid, { kind: 'run', index, experiment: run.experiment, run, status: view.status, view });
     }
-    return [...byExperiment].map(([name, runs]) => {
-      const mixed = new Set(runs.map((r) => r.run.source)).size > 1;
-      for (const r of runs) r.mixedSources = mixed;
-      return { kind: 'experiment', index, name, runs };
+    const names = new Set(model.experiments.map((e) => e.name));
+    for (const name of [...state.experiments.keys()]) if (!names.has(name)) state.experiments.delete(name);
+    state.node.experiments = model.experiments.map((view) => {
+      const runs = view.runs.flatMap((uid) => state.runs.get(uid) ?? []);
+      const node = state.experiments.get(view.name);
+      if (node) {
+        node.view = view;
+        node.runs = runs;
+        return node;
+      }
+      const created: ExperimentNode = { kind: 'experiment', index, name: view.name, runs, view };
+      state.experiments.set(view.name, created);
+      return created;
     });
+    state.node.runCount = model.shownRuns;
+    state.model = model;
   }
 
   private get experiments(): ExperimentNode[] {
-    return this.folders.flatMap((f) => f.experiments);
+    return this.states.flatMap((s) => s.node.experiments);
   }
 
   snapshot(): TreeSnapshot {
@@ -93,7 +164,7 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
 
   /** Runs in the tree; with `includeArchived`, also the archived ones it hides. */
   allRuns(includeArchived = false): RunNode[] {
-    return includeArchived ? [...this.all] : this.experiments.flatMap((e) => e.runs);
+    return includeArchived ? this.states.flatMap((s) => [...s.runs.values()]) : this.experiments.flatMap((e) => e.runs);
   }
 
   get showArchived(): boolean {
@@ -108,78 +179,29 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
 
   getChildren(element?: TreeNode): TreeNode[] {
     // One folder: experiments at the top. Several (multi-root): a node per folder first.
-    if (!element) return this.folders.length === 1 ? [...this.folders[0].experiments] : this.folders;
+    if (!element) return this.states.length === 1 ? [...this.states[0].node.experiments] : this.states.map((s) => s.node);
     if (element.kind === 'folder') return [...element.experiments];
     return element.kind === 'experiment' ? [...element.runs] : [];
   }
 
   getParent(element: TreeNode): TreeNode | undefined {
-    if (element.kind === 'run') return this.experiments.find((e) => e.index === element.index && e.name === element.experiment);
-    if (element.kind === 'experiment' && this.folders.length > 1) return this.folders.find((f) => f.index === element.index);
+    const state = this.states.find((s) => s.node.index === element.index);
+    if (element.kind === 'run') return state?.experiments.get(element.experiment);
+    if (element.kind === 'experiment' && this.states.length > 1) return state?.node;
     return undefined;
   }
 
   getTreeItem(element: TreeNode): vscode.TreeItem {
+    const folderKey = element.index.folder.index;
     if (element.kind === 'folder') {
       const item = new vscode.TreeItem(element.index.folder.name, vscode.TreeItemCollapsibleState.Expanded);
       item.id = `folder:${element.index.folder.uri.toString()}`;
-      const runs = element.experiments.reduce((n, e) => n + e.runs.length, 0);
-      item.description = `${runs} run${runs === 1 ? '' : 's'}`;
+      item.description = `${element.runCount} run${element.runCount === 1 ? '' : 's'}`;
       item.iconPath = vscode.ThemeIcon.Folder;
       item.contextValue = 'folder';
       return item;
     }
-    if (element.kind === 'experiment') {
-      const item = new vscode.TreeItem(element.name, vscode.TreeItemCollapsibleState.Expanded);
-      item.id = `experiment:${element.index.folder.index}:${element.name}`;
-      const running = element.runs.filter((r) => r.status === 'running').length;
-      item.description = `${element.runs.length} run${element.runs.length === 1 ? '' : 's'}${running ? ` · ${running} running` : ''}`;
-      const sources = new Set(element.runs.map((r) => r.run.source));
-      const only = sources.size === 1 ? [...sources][0] : undefined;
-      item.iconPath = only && only !== 'labbook' ? this.sourceIcon(only) : new vscode.ThemeIcon('beaker');
-      if (only && only !== 'labbook') item.description = `${sourceLabel(only)} · ${item.description}`;
-      item.contextValue = 'experiment';
-      return item;
-    }
-    const { run, status } = element;
-    const item = new vscode.TreeItem(run.name, vscode.TreeItemCollapsibleState.None);
-    item.id = `run:${element.index.folder.index}:${run.uid}`;
-    const parts = [run.deleted ? 'deleted' : status, ago(run.lastActivity ?? run.startTime)];
-    if (run.source !== 'labbook' && element.mixedSources) parts.unshift(sourceLabel(run.source));
-    if (run.archived) parts.unshift('archived');
-    item.description = parts.filter(Boolean).join(' · ');
-    item.iconPath = run.deleted
-      ? new vscode.ThemeIcon('trash', new vscode.ThemeColor('disabledForeground'))
-      : run.archived
-        ? new vscode.ThemeIcon('archive', new vscode.ThemeColor('disabledForeground'))
-        : STATUS_ICON[status];
-    item.contextValue = `run${run.source === 'labbook' ? '' : '.imported'}${run.archived ? '.archived' : ''}`;
-    item.tooltip = tooltip(run, status);
-    item.command = { command: 'labbook.openRun', title: 'Open Run', arguments: [run.uid] };
-    item.accessibilityInformation = { label: `${run.name}, ${status}` };
-    return item;
+    if (element.kind === 'experiment') return experimentItem(element.view, `experiment:${folderKey}:${element.name}`, (s) => this.sourceIcon(s));
+    return runItem(element.view, `run:${folderKey}:${element.run.uid}`);
   }
-}
-
-function ago(seconds: number | null): string {
-  if (seconds === null) return '';
-  const d = Math.max(0, Date.now() / 1000 - seconds);
-  if (d < 60) return 'just now';
-  if (d < 3600) return `${Math.floor(d / 60)} min ago`;
-  if (d < 86400) return `${Math.floor(d / 3600)} h ago`;
-  return new Date(seconds * 1000).toLocaleDateString();
-}
-
-function tooltip(run: RunRow, status: RunStatus): vscode.MarkdownString {
-  const md = new vscode.MarkdownString(undefined, true);
-  md.supportHtml = false;
-  md.isTrusted = false;
-  md.appendMarkdown(`**`).appendText(run.name).appendMarkdown(`** — ${status}\n\n`);
-  if (run.description) md.appendText(run.description).appendMarkdown('\n\n');
-  if (run.source !== 'labbook') md.appendMarkdown(`Read from ${sourceLabel(run.source)} files (read-only)${run.deleted ? ', deleted there' : ''}  \n`);
-  md.appendMarkdown('Run id: ').appendText(run.uid).appendMarkdown('  \nFolder: ').appendText(run.folder);
-  if (run.startTime) md.appendMarkdown('  \nStarted: ').appendText(new Date(run.startTime * 1000).toLocaleString());
-  md.appendMarkdown(`  \nPoints: ${run.pointCount}`);
-  if (status === 'killed' && run.status === 'running') md.appendMarkdown('  \n_No heartbeat: the process stopped without a final status._');
-  return md;
 }

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { editorTab, launchBrowser, openWorkbench, screenshot, treeRow, treeView } from '../support/browser';
+import { activeWebview, editorTab, launchBrowser, openWorkbench, screenshot, treeRow, treeView } from '../support/browser';
 import { demoExtensionDir, startCodeServer, type CodeServer } from '../support/codeServer';
 import { resultsDir } from '../support/paths';
 import { RunWriter, trainingCurve } from '../support/runWriter';
@@ -52,6 +52,7 @@ describe('The demo workbench (e2e)', function () {
       await treeRow(pane, 'moons-mlp').waitFor({ state: 'visible', timeout: 30_000 });
       assert.equal(await page.locator('.monaco-list[role="tree"][aria-label="Files Explorer"]:visible').count(), 0, 'the Explorer is not showing');
       await editorTab(page, 'live-h24').waitFor({ state: 'visible', timeout: 30_000 });
+      await activeWebview(page).locator('#charts canvas').first().waitFor({ state: 'visible', timeout: 30_000 });
       await new Promise((r) => setTimeout(r, 1500));
       await screenshot(page, '10-demo-start');
     } catch (e) {

@@ -10,10 +10,13 @@ import { readArtifactImage } from '../../src/core/artifacts';
 import { appendEdit, editsPath } from '../../src/core/edits';
 import { walkFolders } from '../../src/core/fsWalk';
 import { readConsole } from '../../src/core/ingest/console';
+import { openWorkspaceIndex } from '../../src/core/store/openIndex';
+import { writeFileInside } from '../../src/core/safePath';
 import { readEmbedded } from '../../src/core/importers/embedded';
 import { readMlflowFileStore } from '../../src/core/importers/mlflowFiles';
 import { readWandbRun } from '../../src/core/importers/wandb';
 import { readDvclive } from '../../src/core/importers/dvclive';
+import { readSwanlab } from '../../src/core/importers/swanlab';
 import { TensorBoardRunReader } from '../../src/core/importers/tensorboard';
 import { importFinders } from '../../src/core/importers/sources';
 import { ImportIndex } from '../../src/core/ingest/importIndex';
@@ -198,8 +201,12 @@ describe('hostile: links leading outside the workspace', () => {
     it('a console.log linked to ~/.ssh/id_rsa is not shown', async () => {
       const s = withGoodRun();
       s.link('labbook/good/console.log', s.secretFile);
-      const { text } = await readConsole(s.root, 'labbook/good');
+      const { text, problem } = await readConsole(s.root, 'labbook/good');
       assert.ok(!text.includes(SECRET));
+      // Said, not silently empty: the message names the file and why.
+      assert.match(problem ?? '', /labbook\/good\/console\.log/);
+      assert.match(problem ?? '', /outside|link/);
+      assert.ok(!(problem ?? '').includes(SECRET));
     });
 
     it('a console.log inside the run folder is still shown (control)', async () => {
@@ -331,6 +338,17 @@ describe('hostile: links leading outside the workspace', () => {
       assert.ok(!leaks(problems.messages));
     });
 
+    it('SwanLab: a backup.swanlab linked outside is not read, and the message names it', async () => {
+      const s = sandbox();
+      fs.mkdirSync(path.join(s.root, 'swanlog', 'run-20240101_000000-abc'), { recursive: true });
+      s.link('swanlog/run-20240101_000000-abc/backup.swanlab', s.secretLog);
+      const problems = new ProblemList();
+      const runs = await readSwanlab(await loadSql(), s.root, 'swanlog', problems, LONG_AGO);
+      assert.ok(!leaks(runs));
+      assert.ok(!leaks(problems.messages));
+      assert.ok(problems.messages.some((m) => m.includes('swanlog/run-20240101_000000-abc/backup.swanlab') && /outside/.test(m)), problems.messages.join('\n'));
+    });
+
     it('a folder in labbook.import.folders that links outside is not searched', async () => {
       const s = sandbox();
       const store = path.join(s.outside, 'data', 'mlruns');
@@ -340,9 +358,35 @@ describe('hostile: links leading outside the workspace', () => {
       fs.writeFileSync(path.join(store, '1', 'abc', 'params', 'key'), SECRET);
       s.link('data', path.join(s.outside, 'data'));
       const ws = await workspace({ root: s.root });
-      const finders = importFinders(await loadSql(), { searchWorkspace: false, folders: [path.join(s.root, 'data')] });
+      const said: string[] = [];
+      const finders = importFinders(await loadSql(), { searchWorkspace: false, folders: [path.join(s.root, 'data')], report: (m) => said.push(m) });
+      await new ImportIndex(ws.store, s.root, finders, ws.problems).sync(true);
       await new ImportIndex(ws.store, s.root, finders, ws.problems).sync(true);
       assert.deepStrictEqual(ws.store.listRuns(), []);
+      // Said once (not at every discovery), naming the folder.
+      assert.strictEqual(said.filter((m) => m.includes('labbook.import.folders') && m.includes('data') && /outside/.test(m)).length, 1, said.join('\n'));
+    });
+  });
+
+  describe('the index folder (.labbook)', () => {
+    it('a .labbook that links elsewhere gets no .gitignore and no extracted image, and is reported', async () => {
+      const s = sandbox();
+      const elsewhere = path.join(s.outside, 'elsewhere');
+      fs.mkdirSync(elsewhere);
+      s.link('.labbook', elsewhere);
+      const problems = new ProblemList();
+      (await openWorkspaceIndex(await loadSql(), s.root, problems)).store.close();
+      await assert.rejects(writeFileInside(s.root, path.join(s.root, '.labbook', 'images', 'abc', 'x.png'), png(1, 1, () => [0, 0, 0])), /\.labbook is a link/);
+      assert.deepStrictEqual(fs.readdirSync(elsewhere), []);
+      assert.ok(problems.messages.some((m) => m.includes('.labbook') && /link/.test(m)), problems.messages.join('\n'));
+    });
+
+    it('a .labbook folder of its own gets its .gitignore (control)', async () => {
+      const s = sandbox();
+      const problems = new ProblemList();
+      (await openWorkspaceIndex(await loadSql(), s.root, problems)).store.close();
+      assert.match(fs.readFileSync(path.join(s.root, '.labbook', '.gitignore'), 'utf8'), /^\*$/m);
+      assert.deepStrictEqual(problems.messages, []);
     });
   });
 

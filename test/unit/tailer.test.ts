@@ -53,10 +53,10 @@ describe('tailer: readNewLines', () => {
   it('reads in chunks, growing the chunk for a line longer than it, and says when more is left', async () => {
     const long = 'x'.repeat(100);
     fs.writeFileSync(file, `a\n${long}\nb\n`);
-    const a = (await readNewLines(file, EMPTY_TAIL, 8))!;
+    const a = (await readNewLines(file, EMPTY_TAIL, { chunkBytes: 8 }))!;
     assert.deepStrictEqual(a.lines, ['a']);
     assert.strictEqual(a.more, true);
-    const b = (await readNewLines(file, a.next, 8))!;
+    const b = (await readNewLines(file, a.next, { chunkBytes: 8 }))!;
     assert.deepStrictEqual(b.lines, [long, 'b']);
     assert.strictEqual(b.more, false);
     assert.strictEqual(b.next.offset, fs.statSync(file).size);

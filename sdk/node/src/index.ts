@@ -15,6 +15,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
+import { LineWriter } from './lineWriter';
 
 export const FORMAT = 'labbook-run';
 export const FORMAT_VERSION = 1;
@@ -80,6 +81,8 @@ const DEFAULT_HEARTBEAT_SECONDS = 10;
 const DEFAULT_FLUSH_SECONDS = 0.5;
 const DEFAULT_SYSTEM_SECONDS = 10;
 const MAX_BUFFER_CHARS = 8 * 1024 * 1024;
+/** Records kept in memory while writes fail (a full disk); past it newer ones are lost. */
+const DEFAULT_MAX_PENDING_BYTES = 64 * 1024 * 1024;
 const MAX_GIT_DIFF_BYTES = 20 * 1024 * 1024;
 const PROBE_TIMEOUT_MS = 5000;
 const RUN_ID_RE = /^[A-Za-z0-9_-]+$/;
@@ -977,7 +980,11 @@ export class Run {
   private readonly timers: NodeJS.Timeout[] = [];
   private consoleSink: { write(text: string): void; flush(): void; close(): void } | undefined;
   private envPending: { git: boolean; packages: boolean } | undefined;
-  private writeError: unknown;
+  private writer!: LineWriter;
+  /** Records given up on while writes failed. */
+  private lost = 0;
+  private dropping = false;
+  private readonly maxPending = maxPendingBytes();
 
   constructor(options: RunOptions = {}) {
     const logdir = options.logdir ?? process.env.LABBOOK_DIR ?? DEFAULT_LOGDIR;
@@ -1016,6 +1023,7 @@ export class Run {
       this.path = folder;
       if (this.name === undefined) this.name = friendlyName(id);
       this.fd = fs.openSync(path.join(folder, 'events.jsonl'), 'a');
+      this.writer = new LineWriter(this.eventsPath, warn);
       this.configData = deepCopy(options.config ?? {});
       const header: Record<string, unknown> = { t: 'header', format: FORMAT, version: FORMAT_VERSION, run_id: id, project: this.project };
       if (this.name !== undefined) header.name = this.name;
@@ -1041,6 +1049,7 @@ export class Run {
       this.artifactNames = st.artifacts;
       this.configData = st.params;
       this.fd = fs.openSync(events, 'a');
+      this.writer = new LineWriter(events, warn);
       if (!st.complete) this.append('\n');
       this.record({ t: 'status', status: 'running', time: now(), resumed: true }, false);
       if (options.config && Object.keys(options.config).length) this.logParams(options.config);
@@ -1130,9 +1139,20 @@ export class Run {
 
   private append(line: string, flush = false): void {
     if (this.fd === undefined || this.finishedFlag) throw new Error(`labbook: run ${this.id} is finished`);
+    if (!this.keep(line)) return;
     this.buf.push(line);
     this.bufChars += line.length;
-    if (flush || this.bufChars > MAX_BUFFER_CHARS) this.flush();
+    // while writes fail, the flush timer retries: no write attempt per record
+    if ((flush || this.bufChars > MAX_BUFFER_CHARS) && !this.writer.failing) this.flush();
+  }
+
+  /** False (and the line counted as lost) when writes fail and memory holds enough. */
+  private keep(line: string): boolean {
+    if (!this.writer.failing || line.startsWith('{"t":"status"')) return true;
+    if (!this.dropping && this.bufChars + line.length <= this.maxPending) return true;
+    this.dropping = true; // until the lines kept are written: what is kept has no gap
+    this.lost++;
+    return false;
   }
 
   private record(rec: Record<string, unknown>, flush = true): void {
@@ -1142,18 +1162,14 @@ export class Run {
   /** Writes everything logged so far to disk now (also done at least every 0.5 s and at exit). */
   flush(): void {
     if (this.buf.length && this.fd !== undefined) {
-      const data = Buffer.from(this.buf.join(''), 'utf8');
-      this.buf = [];
-      this.bufChars = 0;
-      try {
-        let off = 0;
-        while (off < data.length) off += fs.writeSync(this.fd, data, off, data.length - off);
-      } catch (e) {
-        if (this.writeError === undefined) {
-          this.writeError = e;
-          warn(`labbook: could not write to ${this.eventsPath}: ${(e as Error).message} (records are lost)`);
-        }
+      const written = this.writer.write(this.fd, this.buf);
+      if (written === this.buf.length) {
+        this.buf = [];
+        this.bufChars = 0;
+      } else {
+        for (const line of this.buf.splice(0, written)) this.bufChars -= line.length;
       }
+      if (!this.writer.failing) this.dropping = false;
     }
     this.consoleSink?.flush();
   }
@@ -1495,6 +1511,7 @@ export class Run {
     } catch {
       /* best effort */
     }
+    [status, message] = this.countLosses(status, message);
     const rec: Record<string, unknown> = { t: 'status', status, time: now(), duration: Math.round(Date.now() - this.startMs) / 1000 };
     if (message !== undefined && message !== null) rec.message = String(message);
     if (this.fd !== undefined) this.buf.push(JSON.stringify(rec) + '\n');
@@ -1502,6 +1519,7 @@ export class Run {
     this.status = status;
     try {
       this.flush();
+      if (this.buf.length && this.writer.failing) this.reportUnsaved();
     } finally {
       if (this.fd !== undefined) {
         try {
@@ -1518,7 +1536,43 @@ export class Run {
     }
     return true;
   }
+
+  /** The final status and message once the waiting lines had a last try: if records were lost, the
+   *  run failed, and the message says how many. */
+  private countLosses(status: FinalStatus, message: string | undefined): [FinalStatus, string | undefined] {
+    this.flush();
+    if (this.writer.failing && this.buf.length) {
+      this.lost += this.buf.length; // given up on: the status line gets the room left
+      this.buf = [];
+      this.bufChars = 0;
+    }
+    if (!this.lost) return [status, message];
+    const err = this.writer.error as Error | undefined;
+    const reason = `disk full: ${this.lost} records could not be written (${err?.message ?? 'the disk had no room'})`;
+    return [status === 'finished' ? 'failed' : status, message === undefined || message === null ? reason : `${message}\n${reason}`];
+  }
+
+  /** The final status could not be written: say so, and make the process exit with 1. */
+  private reportUnsaved(): void {
+    unsavedRuns.push(this.id);
+    const err = this.writer.error as Error | undefined;
+    try {
+      process.stderr.write(`labbook: run ${this.id} could not be saved: its final status and ${this.lost} earlier records were not written to ${this.eventsPath} (${err?.message ?? String(err)})\n`);
+    } catch {
+      /* nowhere to say it */
+    }
+    if (process.exitCode === undefined || process.exitCode === 0) process.exitCode = 1;
+  }
 }
+
+function maxPendingBytes(): number {
+  const raw = process.env.LABBOOK_MAX_PENDING_BYTES;
+  const v = raw ? Number(raw) : NaN;
+  return Number.isSafeInteger(v) && v > 0 ? v : DEFAULT_MAX_PENDING_BYTES;
+}
+
+/** Ids of runs whose final status could not be written. */
+const unsavedRuns: string[] = [];
 
 // ------------------------------------------------------------------------------------------ process hooks
 

@@ -6,14 +6,12 @@ Standard library only; Python 3.8+.
 """
 
 import atexit
-import bisect
 import copy
 import datetime
 import json
 import math
 import operator
 import os
-import re
 import secrets
 import signal
 import sys
@@ -21,9 +19,12 @@ import threading
 import time
 import traceback
 import warnings
-from array import array
 
-from . import _capture, _files, _image
+from ._alerts import ALERT_LEVELS, parse_condition  # noqa: F401 (labbook.parse_condition)
+from ._runfiles import (  # noqa: F401 (kept importable from here)
+    _KeySteps, _RUN_ID_RE, _find_run_folder, _read_header, _read_state, _read_status,
+    _run_folders)
+from . import _capture, _context, _exit, _files, _fork, _image, _writer
 from .sweep import env as _sweep_env
 
 try:  # Python 3.3+
@@ -38,12 +39,15 @@ DEFAULT_HEARTBEAT_SECONDS = 10.0
 DEFAULT_FLUSH_SECONDS = 0.5
 DEFAULT_SYSTEM_SECONDS = 10.0
 MAX_BUFFER_BYTES = 8 * 1024 * 1024  # flush from the logging thread past this
+MAX_PENDING_BYTES = 64 * 1024 * 1024  # lines kept while writes fail (full disk); newer ones are lost
 MAX_STEP = 2 ** 53 - 1  # steps must be exact in JavaScript (the extension)
 STATUSES = ("running", "finished", "failed", "killed")
 
 _state_lock = threading.RLock()
 _current_run = None  # the Run made by the last init(), None after finish()
 _hooks_installed = False
+_unsaved_runs = []  # ids of runs whose final status could not be written
+_unsaved_pid = None  # the process they belong to (not a forked child)
 
 
 # --------------------------------------------------------------------------- values
@@ -219,6 +223,15 @@ def _heartbeat_seconds(value=None):
 
 
 _FALSE = ("0", "false", "no", "off", "")
+
+
+def _max_pending_bytes():
+    """Bytes of records kept in memory while writes fail: LABBOOK_MAX_PENDING_BYTES or 64 MB."""
+    try:
+        value = int(os.environ.get("LABBOOK_MAX_PENDING_BYTES") or 0)
+    except ValueError:
+        value = 0
+    return value if value > 0 else MAX_PENDING_BYTES
 
 
 def _flag_option(value, env, default=True):
@@ -432,34 +445,6 @@ _config_proxy = _ConfigProxy()
 # --------------------------------------------------------------------------- run
 
 
-class _KeySteps(object):
-    """The steps one metric has values at: sorted, 8 bytes a step."""
-
-    __slots__ = ("steps", "last")
-
-    def __init__(self, steps=None):
-        self.steps = array("q", steps or ())
-        self.last = self.steps[-1] if self.steps else -1
-
-    def next_step(self):
-        return self.last + 1
-
-    def has(self, step):
-        if step > self.last:
-            return False
-        steps = self.steps
-        i = bisect.bisect_left(steps, step)
-        return i < len(steps) and steps[i] == step
-
-    def add(self, step):
-        if step > self.last:
-            self.steps.append(step)
-            self.last = step
-        else:
-            steps = self.steps
-            steps.insert(bisect.bisect_left(steps, step), step)
-
-
 _frepr = float.__repr__
 _irepr = int.__repr__
 _time = time.time
@@ -478,26 +463,6 @@ def _number_text(value):
 
 def _dumps(record):
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
-
-
-_RUN_ID_RE = re.compile(r"^[A-Za-z0-9_-]+$")
-_CONDITION_RE = re.compile(
-    r"^\s*(?P<metric>[^\s<>=!](?:[^<>=!]*[^\s<>=!])?)\s*(?P<op>>=|<=|==|!=|>|<)\s*"
-    r"(?P<number>[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*$")
-ALERT_LEVELS = ("info", "warning", "error")
-
-
-def parse_condition(condition):
-    """``"val/loss > 2.0"`` -> ("val/loss", ">", "2.0"); ValueError if malformed."""
-    if not isinstance(condition, str):
-        raise TypeError("labbook.create_alert: condition must be a string like "
-                        "'val/loss > 2.0', not %s" % type(condition).__name__)
-    m = _CONDITION_RE.match(condition)
-    if m is None:
-        raise ValueError("labbook.create_alert: condition %r is not '<metric> <op> <number>' "
-                         "with op one of >, >=, <, <=, ==, != (e.g. 'val/loss > 2.0')"
-                         % (condition,))
-    return m.group("metric"), m.group("op"), m.group("number")
 
 
 _STATUS_ALIASES = {
@@ -570,6 +535,7 @@ class Run(object):
         self._finishing = False
         self.status = "running"
         self._pid = os.getpid()
+        self._forked = False  # a forked child's copy: writes at once, never finishes
         self._file = None
         self._console = None
         self._env_thread = None
@@ -578,7 +544,11 @@ class Run(object):
         self._system_step = 0
         self._artifact_names = set()
         self._image_steps = {}  # image key -> _KeySteps
-        self._write_error = None
+        self._writer = None
+        self._lost = 0  # records given up on while writes failed
+        self._dropping = False
+        self._max_pending = _max_pending_bytes()
+        self._overrides = _context.Overrides()  # env values the program gave itself
 
         self._heartbeat_interval = _heartbeat_seconds(heartbeat_interval)
         self._flush_interval = _seconds_option(flush_interval, "LABBOOK_FLUSH_SECONDS",
@@ -616,7 +586,7 @@ class Run(object):
         self._heartbeat.start()
         if capture_env:
             self._env_thread = threading.Thread(
-                target=self._capture_env, args=(capture_git, capture_packages),
+                target=self._capture_env, args=(capture_git, capture_packages, True),
                 name="labbook-env-" + self._id, daemon=True)
             self._env_thread.start()
         if capture_system:
@@ -650,6 +620,7 @@ class Run(object):
         if self.name is None:
             self.name = _friendly_name(run_id)
         self._file = open(os.path.join(path, "events.jsonl"), "ab", buffering=0)
+        self._writer = _writer.LineWriter(self.events_path)
         self.config = Config(config, run=None)
         header = {"t": "header", "format": FORMAT, "version": FORMAT_VERSION,
                   "run_id": run_id, "project": self.project}
@@ -686,6 +657,7 @@ class Run(object):
         self._image_steps = {}
         self.config = Config(state["params"], run=None)
         self._file = open(events, "ab", buffering=0)
+        self._writer = _writer.LineWriter(events)
         if not state["complete"]:
             self._append("\n")  # end the torn line a killed writer left behind
         self._append(_dumps({"t": "status", "status": "running", "time": time.time(),
@@ -737,13 +709,27 @@ class Run(object):
         with self._lock:
             if self._file is None or self._finished:
                 raise RuntimeError("labbook: run %s is finished" % self._id)
+            if not self._keep(line):
+                return
             self._buf.append(line)
             self._buf_bytes += len(line)
             big = self._buf_bytes > MAX_BUFFER_BYTES
-        if flush or big:
+            # while writes fail, the flusher thread retries: no write attempt per record
+            failing = self._writer.failing
+        if (flush or big or self._forked) and not failing:
             self._flush()
         elif _deferred_signal is not None:
             _handle_deferred_signal()
+
+    def _keep(self, line):
+        """False (and the line counted as lost) when writes fail and memory holds enough."""
+        if not self._writer.failing or line.startswith('{"t":"status"'):
+            return True
+        if not self._dropping and self._buf_bytes + len(line) <= self._max_pending:
+            return True
+        self._dropping = True  # until the lines kept are written: what is kept has no gap
+        self._lost += 1
+        return False
 
     def _record(self, record, flush=True):
         self._append(_dumps(record), flush)
@@ -761,18 +747,26 @@ class Run(object):
         with self._io_lock:
             _tls.in_flush = _in_flush() + 1
             try:
-                # Lines leave the buffer only after they were written: an exception that
-                # interrupts this thread (KeyboardInterrupt) can repeat a line, never lose one.
+                # The buffer is swapped out in O(1), so threads that log never wait for a
+                # copy. Lines not written (or all of them, if an exception such as
+                # KeyboardInterrupt interrupts the write) go back to its front: a line can be
+                # repeated, never lost.
                 with self._lock:
-                    lines = self._buf[:]
-                    f = self._file
-                if lines:
-                    text = "".join(lines)
-                    if f is not None:
-                        self._write_bytes(f, text.encode("utf-8", "replace"))
-                    with self._lock:
-                        del self._buf[:len(lines)]
-                        self._buf_bytes = max(0, self._buf_bytes - len(text))
+                    lines, f = self._buf, self._file
+                    if lines and f is not None:
+                        self._buf, self._buf_bytes = [], 0
+                if lines and f is not None:
+                    written = 0
+                    try:
+                        written = self._writer.write(f, lines)
+                    finally:
+                        rest = lines[written:]
+                        with self._lock:
+                            if not self._writer.failing:
+                                self._dropping = False
+                            if rest:
+                                self._buf[:0] = rest
+                                self._buf_bytes += sum(len(line) for line in rest)
                 console = self._console
                 if console is not None:
                     console.flush()
@@ -780,23 +774,6 @@ class Run(object):
                 _tls.in_flush -= 1
         if _deferred_signal is not None:
             _handle_deferred_signal()
-
-    def _write_bytes(self, f, data):
-        view = memoryview(data)
-        try:
-            while view:
-                n = f.write(view)
-                if n is None:  # pragma: no cover - non-blocking files only
-                    continue
-                view = view[n:]
-        except (OSError, ValueError) as exc:
-            if self._write_error is None:
-                self._write_error = exc
-                try:
-                    warnings.warn("labbook: could not write to %s: %s (records are lost)"
-                                  % (self.events_path, exc))
-                except Exception:
-                    pass
 
     def _check_open(self, what):
         if self._finished:
@@ -827,20 +804,31 @@ class Run(object):
                     if self._finished or self._file is None:
                         return
                     line = '{"t":"heartbeat","time":%s}\n' % _frepr(time.time())
-                    self._buf.append(line)
-                    self._buf_bytes += len(line)
+                    if self._keep(line):
+                        self._buf.append(line)
+                        self._buf_bytes += len(line)
             try:
                 self._flush()
             except Exception:  # never let the flusher die on a surprise
                 pass
 
-    def _capture_env(self, capture_git, capture_packages):
+    def _capture_env(self, capture_git, capture_packages, background=False):
         try:
             values = _capture.collect_env(self._path, self._start_time, capture_git,
                                           capture_packages)
-            self._record({"t": "env", "values": _jsonable(values), "time": time.time()})
+            values.update(_context.collect())
         except Exception:
-            pass
+            if not background:
+                raise
+            return
+        with self._lock:  # what the program gave meanwhile wins over what was captured
+            values = self._overrides.apply(values) if background else values
+            if not background:
+                self._overrides.recaptured(values)
+            if not self._finished:
+                self._record({"t": "env", "values": _jsonable(values), "time": time.time()},
+                             flush=False)
+        self._flush()
 
     def _log_system(self, values):
         with self._lock:
@@ -931,12 +919,16 @@ class Run(object):
             if by_step:
                 tstr = _frepr(now)
                 buf = self._buf
+                failing = self._writer.error is not None
                 for s in (sorted(by_step) if len(by_step) > 1 else by_step):
                     line = '{"t":"metrics","step":%d,"time":%s,"values":{%s}}\n' % (
                         s, tstr, ",".join(by_step[s]))
+                    if failing and not self._keep(line):
+                        continue
                     buf.append(line)
                     self._buf_bytes += len(line)
-                big = self._buf_bytes > MAX_BUFFER_BYTES
+                # while writes fail, the flusher thread retries: no write attempt per call
+                big = (self._buf_bytes > MAX_BUFFER_BYTES or self._forked) and not failing
             else:
                 big = False
         if big:
@@ -997,14 +989,33 @@ class Run(object):
         self._check_open("note()")
         self._record({"t": "note", "text": str(text), "time": time.time()})
 
-    def log_env(self, values):
-        """Add to the run's environment (top-level keys replace earlier ones)."""
+    def log_env(self, values=None):
+        """Add to the run's environment (top-level keys replace earlier ones and win over
+        the automatic capture); ``log_env()`` with no values captures it all again."""
         self._check_open("log_env()")
-        self._record({"t": "env", "values": _jsonable(_as_dict(values, "env")),
-                      "time": time.time()})
+        if values is None:
+            return self._capture_env(True, True)
+        values = _jsonable(_as_dict(values, "env"))
+        with self._lock:
+            self._overrides.given_env(values)
+            self._record({"t": "env", "values": values, "time": time.time()}, flush=False)
+        self._flush()
 
     def log_code_ref(self, commit=None, branch=None, url=None, dirty=None):
-        """Record the code version by hand (Polyaxon style); replaces the captured git info."""
+        """Record the code version by hand (Polyaxon style): the fields given win over the
+        captured git info; ``log_code_ref()`` with none captures git again."""
+        self._check_open("log_code_ref()")
+        if commit is None and branch is None and url is None and dirty is None:
+            git = _capture.git_info(self._path)
+            if git is None:
+                warnings.warn("labbook.log_code_ref: %s is not in a git repository (or git is "
+                              "missing); nothing recorded" % os.getcwd(), stacklevel=2)
+                return None
+            with self._lock:
+                self._overrides.recaptured({"git": git})
+                self._record({"t": "env", "values": {"git": _jsonable(git)},
+                              "time": time.time()}, flush=False)
+            return self._flush()
         git = {}
         if commit is not None:
             git["commit"] = str(commit)
@@ -1014,7 +1025,11 @@ class Run(object):
             git["remote"] = _capture._strip_credentials(str(url))
         if dirty is not None:
             git["dirty"] = bool(dirty)
-        self.log_env({"git": git})
+        with self._lock:
+            git = self._overrides.given_git(git)
+            self._record({"t": "env", "values": {"git": _jsonable(git)}, "time": time.time()},
+                         flush=False)
+        self._flush()
 
     # -- status
     def log_status(self, status, message=None):
@@ -1230,14 +1245,16 @@ class Run(object):
 
         Finishing twice does nothing. Returns True if this call ended the run.
         """
-        if status not in ("finished", "failed", "killed"):
+        status = _normalize_status(status)  # also Completed, succeeded, stopped, KILLED...
+        if status == "running":
             raise ValueError("labbook: finish status must be 'finished', 'failed' or "
-                             "'killed', not %r" % (status,))
+                             "'killed', not 'running'")
         with self._lock:
             if self._finished or self._finishing:
                 return False
             self._finishing = True
-        if os.getpid() != self._pid:  # a forked child: the parent owns the run
+        if self._forked or os.getpid() != self._pid:  # a forked child: the parent owns the run
+            self._flush()
             with self._lock:
                 self._finished = True
             return False
@@ -1255,6 +1272,7 @@ class Run(object):
                 self._record_outputs()
             except Exception:
                 pass
+            status, message = self._count_losses(status, message)
             now = time.time()
             record = {"t": "status", "status": status, "time": now,
                       "duration": round(time.monotonic() - self._start_mono, 3)}
@@ -1267,6 +1285,8 @@ class Run(object):
                 self._finished = True
                 self.status = status
             self._flush()
+            if self._buf and self._writer is not None and self._writer.failing:
+                self._report_unsaved()
         finally:
             with self._io_lock:
                 with self._lock:
@@ -1287,6 +1307,38 @@ class Run(object):
 
     end = finish
 
+    def _count_losses(self, status, message):
+        """The final status and message once the lines still waiting had a last try:
+        if records were lost, the run failed, and the message says how many."""
+        self._flush()
+        with self._lock:
+            if self._writer is not None and self._writer.failing and self._buf:
+                self._lost += len(self._buf)  # given up on: the status line gets the room left
+                del self._buf[:]
+                self._buf_bytes = 0
+            lost = self._lost
+        if not lost:
+            return status, message
+        reason = "disk full: %d records could not be written (%s)" % (lost, self._writer.error
+                                                                      or "the disk had no room")
+        if status == "finished":
+            status = "failed"
+        return status, reason if message is None else "%s\n%s" % (message, reason)
+
+    def _report_unsaved(self):
+        """The final status could not be written: say so, and make the process exit with 1."""
+        global _unsaved_pid
+        with _state_lock:
+            _unsaved_runs.append(self._id)
+            _unsaved_pid = os.getpid()
+        try:
+            sys.stderr.write("labbook: run %s could not be saved: its final status and %d earlier "
+                             "records were not written to %s (%s)\n"
+                             % (self._id, self._lost, self.events_path, self._writer.error))
+            sys.stderr.flush()
+        except Exception:
+            pass
+
     def __enter__(self):
         return self
 
@@ -1295,126 +1347,11 @@ class Run(object):
             self.finish("finished")
         elif issubclass(exc_type, KeyboardInterrupt):
             self.finish("killed", "".join(traceback.format_exception(exc_type, exc, tb)))
-        elif issubclass(exc_type, SystemExit) and (exc.code is None or exc.code == 0):
-            self.finish("finished")
+        elif issubclass(exc_type, SystemExit):
+            self.finish(*_exit.status_for(exc.code))
         else:
             self.finish("failed", "".join(traceback.format_exception(exc_type, exc, tb)))
         return False
-
-
-# --------------------------------------------------------------------------- finding runs
-
-
-def _run_folders(logdir, max_depth=4):
-    """Folders below ``logdir`` (up to four levels) that hold an events.jsonl."""
-    out = []
-    stack = [(logdir, 0)]
-    while stack:
-        folder, depth = stack.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        if any(e.name == "events.jsonl" for e in entries) and folder != logdir:
-            out.append(folder)
-            continue
-        if depth < max_depth:
-            for e in entries:
-                try:
-                    if e.is_dir(follow_symlinks=False):
-                        stack.append((e.path, depth + 1))
-                except OSError:
-                    pass
-    return sorted(out)
-
-
-def _read_header(events):
-    try:
-        with open(events, "rb") as f:
-            line = f.readline()
-        record = json.loads(line.decode("utf-8"))
-        return record if isinstance(record, dict) and record.get("t") == "header" else None
-    except (OSError, ValueError):
-        return None
-
-
-def _find_run_folder(logdir, resume):
-    """The folder of the run ``resume`` (a run id, or the path of a run folder)."""
-    text = os.fspath(resume)
-    if os.path.isfile(os.path.join(text, "events.jsonl")):
-        return os.path.abspath(text)
-    if not _RUN_ID_RE.match(text):
-        raise ValueError("labbook: resume=%r is neither a run id nor a run folder" % (resume,))
-    folders = _run_folders(logdir)
-    by_name = [f for f in folders
-               if os.path.basename(f) == text or os.path.basename(f).endswith("-" + text)]
-    for folder in by_name + folders:
-        header = _read_header(os.path.join(folder, "events.jsonl"))
-        if header is not None and header.get("run_id") == text:
-            return folder
-    if by_name:
-        return by_name[0]
-    raise ValueError("labbook: no run with id %r under %s" % (text, logdir))
-
-
-def _read_state(events):
-    """What a run's log says so far: header fields, params, tags, metric steps."""
-    with open(events, "rb") as f:
-        data = f.read()
-    complete = data == b"" or data.endswith(b"\n")
-    lines = data.split(b"\n")
-    if not complete:
-        lines = lines[:-1]
-    state = {"run_id": None, "project": "default", "name": None, "description": None,
-             "tags": None, "params": {}, "complete": complete, "artifacts": set()}
-    steps = {}
-    for raw in lines:
-        raw = raw.rstrip(b"\r")
-        if not raw:
-            continue
-        try:
-            rec = json.loads(raw.decode("utf-8", "replace"))
-        except ValueError:
-            continue
-        if not isinstance(rec, dict):
-            continue
-        t = rec.get("t")
-        if t == "metrics":
-            step = rec.get("step")
-            values = rec.get("values")
-            if isinstance(step, int) and isinstance(values, dict):
-                for key in values:
-                    lst = steps.get(key)
-                    if lst is None:
-                        steps[key] = [step]
-                    else:
-                        lst.append(step)
-        elif t == "header":
-            for field in ("run_id", "project", "name", "description"):
-                if isinstance(rec.get(field), str):
-                    state[field] = rec[field]
-            if isinstance(rec.get("tags"), list):
-                state["tags"] = [str(x) for x in rec["tags"]]
-        elif t == "params" and isinstance(rec.get("values"), dict):
-            if rec.get("reset"):
-                state["params"] = {}
-            state["params"].update(rec["values"])
-        elif t == "tags" and isinstance(rec.get("tags"), list):
-            tags = [str(x) for x in rec["tags"]]
-            if rec.get("reset") or state["tags"] is None:
-                state["tags"] = tags
-            else:
-                state["tags"].extend(x for x in tags if x not in state["tags"])
-        elif t == "set":
-            for field in ("name", "description"):
-                if isinstance(rec.get(field), str):
-                    state[field] = rec[field]
-        elif t == "artifact" and isinstance(rec.get("name"), str):
-            state["artifacts"].add(rec["name"])
-    state["steps"] = {k: _KeySteps(sorted(set(v))) for k, v in steps.items()}
-    system = [ks.last for k, ks in state["steps"].items() if k.startswith("system/")]
-    state["system_step"] = max(system) + 1 if system else 0
-    return state
 
 
 # --------------------------------------------------------------------------- experiments
@@ -1464,26 +1401,6 @@ class Experiment(object):
         return "<labbook.Experiment %r in %s>" % (self.name, self.logdir)
 
 
-def _read_status(events):
-    status, name = "running", None
-    try:
-        with open(events, "rb") as f:
-            for raw in f:
-                if b'"status"' not in raw and b'"set"' not in raw:
-                    continue
-                try:
-                    rec = json.loads(raw.decode("utf-8", "replace"))
-                except ValueError:
-                    continue
-                if rec.get("t") == "status" and rec.get("status") in STATUSES:
-                    status = rec["status"]
-                elif rec.get("t") == "set" and isinstance(rec.get("name"), str):
-                    name = rec["name"]
-    except OSError:
-        pass
-    return status, name
-
-
 def create_experiment(name, logdir=None):
     """An ``Experiment`` (Podstack style); nothing is written until a run starts."""
     return Experiment(name, logdir)
@@ -1519,7 +1436,16 @@ def _finish_all(status, message=None):
 
 
 def _atexit_finish():
-    _finish_all("finished")
+    _finish_all(*_exit.final_status())
+    if _unsaved_runs and _unsaved_pid == os.getpid():
+        # A run's final status is missing from its file: the script must not look as if
+        # all went well. Exit handlers registered before Labbook's first run do not run.
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:
+                pass
+        os._exit(1)
 
 
 def _excepthook(exc_type, exc, tb):
@@ -1628,6 +1554,8 @@ def _install_hooks(handle_signals=True):
         if not _hooks_installed:
             _hooks_installed = True
             atexit.register(_atexit_finish)
+            _exit.install()
+            _fork.install(_open_runs)
             _previous_excepthook = sys.excepthook
             sys.excepthook = _excepthook
         if handle_signals:

@@ -2,6 +2,8 @@
  * Run log format v1: record types and the parser for one line of `events.jsonl`.
  * The format is documented in docs/run-log-format.md.
  */
+import { alertConditionProblem, parseAlertCondition } from './alertCondition';
+import { boundValues, describeValue, nameList, MAX_KEY_CHARS, MAX_KEYS_PER_RECORD, MAX_LABEL_CHARS, MAX_TEXT_CHARS, quote, truncateText } from './bounds';
 
 export const FORMAT_NAME = 'labbook-run';
 export const FORMAT_VERSION = 1;
@@ -50,26 +52,7 @@ export type RunRecord =
   | HeartbeatRecord | TagsRecord | SetRecord | NoteRecord
   | ArtifactRecord | DatasetRecord | EnvRecord | AlertRecord;
 
-/** Parses `<metric> <op> <number>`, e.g. `val/loss > 2.0`. */
-export function parseAlertCondition(text: string): AlertCondition | undefined {
-  const m = /^\s*(\S+?)\s*(>=|<=|==|!=|>|<)\s*(\S+)\s*$/.exec(text);
-  if (!m) return undefined;
-  const value = m[3] in NON_FINITE ? NON_FINITE[m[3]] : Number(m[3]);
-  if (m[3].trim() === '' || Number.isNaN(value) && m[3] !== 'NaN') return undefined;
-  return { text: text.trim(), metric: m[1], op: m[2] as AlertOp, value };
-}
-
-/** Whether `value` meets the condition. */
-export function alertMet(c: AlertCondition, value: number): boolean {
-  switch (c.op) {
-    case '>': return value > c.value;
-    case '>=': return value >= c.value;
-    case '<': return value < c.value;
-    case '<=': return value <= c.value;
-    case '==': return value === c.value;
-    case '!=': return value !== c.value;
-  }
-}
+export { alertConditionProblem, alertMet, parseAlertCondition } from './alertCondition';
 
 /** What a header's `run_id` may hold (docs/run-log-format.md): letters, digits, `-` and `_`. */
 export const RUN_ID_PATTERN = /^[A-Za-z0-9_-]+$/;
@@ -96,7 +79,15 @@ export type ParsedLine =
   | { readonly kind: 'unknown'; readonly type: string }
   | { readonly kind: 'invalid'; readonly reason: string };
 
-const NON_FINITE: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
+/** The numbers JSON cannot write, as the strings that stand for them (a lookup that never reaches Object.prototype). */
+function nonFinite(text: string): number | undefined {
+  switch (text) {
+    case 'NaN': return NaN;
+    case 'Infinity': return Infinity;
+    case '-Infinity': return -Infinity;
+    default: return undefined;
+  }
+}
 
 /** Python's json.dumps writes bare NaN / Infinity / -Infinity; turn them into strings outside of string literals. */
 function quoteBareNonFinite(line: string): string {
@@ -105,7 +96,7 @@ function quoteBareNonFinite(line: string): string {
 
 function toNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return value;
-  if (typeof value === 'string' && value in NON_FINITE) return NON_FINITE[value];
+  if (typeof value === 'string') return nonFinite(value);
   return undefined;
 }
 
@@ -119,34 +110,144 @@ function optionalNumber(obj: Record<string, unknown>, key: string): number | und
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
-function optionalString(obj: Record<string, unknown>, key: string): string | undefined {
+/** A string field, cut to `max` characters with a visible marker (a note about it goes to `problems`). */
+function optionalString(obj: Record<string, unknown>, key: string, max = MAX_TEXT_CHARS, problems?: string[]): string | undefined {
   const v = obj[key];
-  return typeof v === 'string' ? v : undefined;
+  if (typeof v !== 'string') return undefined;
+  if (v.length <= max) return v;
+  problems?.push(`${JSON.stringify(key)} is ${v.length} characters: stored truncated`);
+  return truncateText(v, max);
 }
 
-function stringList(value: unknown): string[] | undefined {
+/** The strings of a list (labels cut to MAX_LABEL_CHARS, at most MAX_KEYS_PER_RECORD of them). */
+function stringList(value: unknown, problems: string[]): string[] | undefined {
   if (!Array.isArray(value)) return undefined;
-  return value.filter((v): v is string => typeof v === 'string');
+  const out: string[] = [];
+  let cut = 0;
+  for (const v of value) {
+    if (typeof v !== 'string') continue;
+    if (out.length === MAX_KEYS_PER_RECORD) {
+      problems.push(`more than ${MAX_KEYS_PER_RECORD} tags in one record: only the first ${MAX_KEYS_PER_RECORD} are kept`);
+      break;
+    }
+    if (v.length > MAX_LABEL_CHARS) cut++;
+    out.push(truncateText(v, MAX_LABEL_CHARS));
+  }
+  if (cut) problems.push(`${cut} tag${cut === 1 ? ' is' : 's are'} longer than ${MAX_LABEL_CHARS} characters: stored truncated`);
+  return out;
+}
+
+/** The text after `"step":` in a line, for a message that shows the step as written (JSON numbers lose digits). */
+function stepAsWritten(line: string, parsed: unknown): string {
+  const m = /"step"\s*:\s*(-?[0-9][0-9.eE+-]{0,40})/.exec(line);
+  return m ? m[1] : describeValue(parsed);
+}
+
+/** The largest step: steps are safe integers, so that every step stays exact in JavaScript and in the index. */
+export const MAX_STEP = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Whether a last line without its newline is a complete JSON object or array (so that a writer
+ * that exited without the newline loses nothing). A bare number or word might still grow.
+ */
+export function isCompleteJson(line: string): boolean {
+  const text = clean(line).trim();
+  if (text === '' || !(text.endsWith('}') || text.endsWith(']'))) return false;
+  return parseJson(text) !== undefined;
+}
+
+/** Without a byte order mark at the start or a `\r` at the end. */
+function clean(line: string): string {
+  const start = line.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const end = line.endsWith('\r') ? line.length - 1 : line.length;
+  return start === 0 && end === line.length ? line : line.slice(start, end);
+}
+
+/** JSON.parse, accepting Python's bare NaN / Infinity; undefined when not JSON. */
+function parseJson(text: string): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(text) };
+  } catch {
+    if (!/NaN|Infinity/.test(text)) return undefined;
+    try {
+      return { value: JSON.parse(quoteBareNonFinite(text)) };
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** Deepest nesting parsed at all: JSON.parse takes seconds for millions of levels. (Values keep far fewer: see MAX_DEPTH.) */
+export const MAX_PARSE_DEPTH = 200_000;
+/** Lines shorter than this cannot nest deep enough to be slow to parse, and are not scanned. */
+const SCAN_DEPTH_ABOVE_CHARS = 64 * 1024;
+
+/** Whether `text` opens more than `max` arrays or objects inside each other (strings skipped). */
+function nestedDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+  return false;
 }
 
 export function parseLine(line: string): ParsedLine {
-  const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+  const text = clean(line);
   if (text.trim() === '') return { kind: 'blank' };
+  if (text.length > SCAN_DEPTH_ABOVE_CHARS && nestedDeeperThan(text, MAX_PARSE_DEPTH)) {
+    return { kind: 'invalid', reason: `nested more than ${MAX_PARSE_DEPTH.toLocaleString('en-US')} levels deep` };
+  }
   let obj: unknown;
   try {
     obj = JSON.parse(text);
   } catch (e) {
-    try {
-      obj = JSON.parse(quoteBareNonFinite(text));
-    } catch {
-      return { kind: 'invalid', reason: `not valid JSON (${(e as Error).message})` };
-    }
+    const retried = /NaN|Infinity/.test(text) ? parseJson(text) : undefined;
+    if (!retried) return { kind: 'invalid', reason: `not valid JSON (${(e as Error).message})` };
+    obj = retried.value;
   }
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return { kind: 'invalid', reason: 'not a JSON object' };
-  return toRecord(obj as Record<string, unknown>);
+  const problems: string[] = [];
+  const parsed = toRecord(obj as Record<string, unknown>, text, problems);
+  if (parsed.kind !== 'record' || problems.length === 0) return parsed;
+  const warning = parsed.warning ? [parsed.warning, ...problems] : problems;
+  return { ...parsed, warning: warning.join('; ') };
 }
 
-function toRecord(o: Record<string, unknown>): ParsedLine {
+/** The values of a metrics record: numbers kept, the rest named in `bad`. Keys too long or too many are dropped with a problem. */
+function metricValues(raw: Record<string, unknown>, bad: string[], problems: string[]): Record<string, number> {
+  const keys = Object.keys(raw);
+  let plain = keys.length <= MAX_KEYS_PER_RECORD;
+  for (let i = 0; plain && i < keys.length; i++) plain = typeof raw[keys[i]] === 'number' && keys[i].length <= MAX_KEY_CHARS;
+  // The common case: JSON.parse made the object (own keys only, `__proto__` included as data).
+  if (plain) return raw as Record<string, number>;
+  const values = Object.create(null) as Record<string, number>;
+  const tooLong: string[] = [];
+  if (keys.length > MAX_KEYS_PER_RECORD) problems.push(`${keys.length} metric keys in one record: only the first ${MAX_KEYS_PER_RECORD} are kept`);
+  for (let i = 0; i < keys.length && i < MAX_KEYS_PER_RECORD; i++) {
+    const key = keys[i];
+    if (key.length > MAX_KEY_CHARS) {
+      tooLong.push(key);
+      continue;
+    }
+    const n = toNumber(raw[key]);
+    if (n === undefined) bad.push(key); else values[key] = n;
+  }
+  if (tooLong.length) problems.push(`metric keys longer than ${MAX_KEY_CHARS} characters skipped: ${nameList(tooLong)}`);
+  return values;
+}
+
+function toRecord(o: Record<string, unknown>, line: string, problems: string[]): ParsedLine {
   const t = o.t;
   if (typeof t !== 'string') return { kind: 'invalid', reason: 'no record type "t"' };
   const time = optionalTime(o);
@@ -164,85 +265,87 @@ function toRecord(o: Record<string, unknown>): ParsedLine {
         ...(valid ? {} : { warning: `"run_id" ${shownId} is not letters, digits, "-" and "_": the run is known by its folder` }),
         record: {
           t, version, runId: valid ? runId : '', time,
-          project: optionalString(o, 'project'),
-          name: optionalString(o, 'name'),
-          description: optionalString(o, 'description'),
-          tags: stringList(o.tags),
+          project: optionalString(o, 'project', MAX_LABEL_CHARS, problems),
+          name: optionalString(o, 'name', MAX_LABEL_CHARS, problems),
+          description: optionalString(o, 'description', MAX_TEXT_CHARS, problems),
+          tags: stringList(o.tags, problems),
         },
       };
     }
     case 'params': {
       if (typeof o.values !== 'object' || o.values === null || Array.isArray(o.values)) return { kind: 'invalid', reason: 'params without an object "values"' };
-      return { kind: 'record', record: { t, values: o.values as Record<string, unknown>, reset: o.reset === true, time } };
+      return { kind: 'record', record: { t, values: boundValues(o.values as Record<string, unknown>, problems), reset: o.reset === true, time } };
     }
     case 'metrics': {
       const step = o.step;
-      if (typeof step !== 'number' || !Number.isInteger(step) || step < 0) return { kind: 'invalid', reason: 'metrics without an integer "step" >= 0' };
-      if (typeof o.values !== 'object' || o.values === null || Array.isArray(o.values)) return { kind: 'invalid', reason: 'metrics without an object "values"' };
-      const values: Record<string, number> = {};
-      const bad: string[] = [];
-      for (const [key, raw] of Object.entries(o.values as Record<string, unknown>)) {
-        const n = toNumber(raw);
-        if (n === undefined) bad.push(key); else values[key] = n;
+      if (step === undefined) return { kind: 'invalid', reason: 'metrics without a "step"' };
+      if (typeof step !== 'number' || !Number.isSafeInteger(step) || step < 0) {
+        return { kind: 'invalid', reason: `metrics "step" ${stepAsWritten(line, step)} is not a whole number from 0 to ${MAX_STEP}` };
       }
-      if (bad.length > 0 && Object.keys(values).length === 0) return { kind: 'invalid', reason: `metric values are not numbers: ${bad.join(', ')}` };
-      return { kind: 'record', record: { t, step, time, values }, warning: bad.length > 0 ? `metric values are not numbers and were skipped: ${bad.join(', ')}` : undefined };
+      if (typeof o.values !== 'object' || o.values === null || Array.isArray(o.values)) return { kind: 'invalid', reason: 'metrics without an object "values"' };
+      const bad: string[] = [];
+      const values = metricValues(o.values as Record<string, unknown>, bad, problems);
+      if (bad.length > 0 && Object.keys(values).length === 0) return { kind: 'invalid', reason: `metric values are not numbers: ${nameList(bad)}` };
+      return { kind: 'record', record: { t, step, time, values }, warning: bad.length > 0 ? `metric values are not numbers and were skipped: ${nameList(bad)}` : undefined };
     }
     case 'status': {
       const status = o.status;
-      if (typeof status !== 'string' || !(RUN_STATUSES as readonly string[]).includes(status)) return { kind: 'invalid', reason: `unknown status ${JSON.stringify(status)}` };
-      return { kind: 'record', record: { t, status: status as RunStatusValue, time, message: optionalString(o, 'message') } };
+      if (typeof status !== 'string' || !(RUN_STATUSES as readonly string[]).includes(status)) return { kind: 'invalid', reason: `unknown status ${describeValue(status)}` };
+      return { kind: 'record', record: { t, status: status as RunStatusValue, time, message: optionalString(o, 'message', MAX_TEXT_CHARS, problems) } };
     }
     case 'heartbeat':
       return { kind: 'record', record: { t, time } };
     case 'tags': {
-      const tags = stringList(o.tags);
+      const tags = stringList(o.tags, problems);
       if (!tags) return { kind: 'invalid', reason: 'tags without a list "tags"' };
       return { kind: 'record', record: { t, tags, reset: o.reset === true, time } };
     }
     case 'set':
-      return { kind: 'record', record: { t, name: optionalString(o, 'name'), description: optionalString(o, 'description'), time } };
+      return { kind: 'record', record: { t, name: optionalString(o, 'name', MAX_LABEL_CHARS, problems), description: optionalString(o, 'description', MAX_TEXT_CHARS, problems), time } };
     case 'note': {
-      const text = optionalString(o, 'text');
+      const text = optionalString(o, 'text', MAX_TEXT_CHARS, problems);
       if (text === undefined) return { kind: 'invalid', reason: 'note without a string "text"' };
       return { kind: 'record', record: { t, text, time } };
     }
     case 'artifact': {
-      const raw = optionalString(o, 'path');
+      const raw = optionalString(o, 'path', Infinity);
       if (raw === undefined) return { kind: 'invalid', reason: 'artifact without a string "path"' };
+      if (raw.length > MAX_TEXT_CHARS) return { kind: 'invalid', reason: `artifact path of ${raw.length} characters is too long` };
       const safe = safeRunPath(raw);
-      if (!safe) return { kind: 'invalid', reason: `artifact path ${JSON.stringify(raw)} leaves the run folder` };
+      if (!safe) return { kind: 'invalid', reason: `artifact path ${quote(raw)} leaves the run folder` };
       const step = optionalNumber(o, 'step');
       return {
         kind: 'record',
         record: {
-          t, path: safe, name: optionalString(o, 'name') ?? safe.replace(/^artifacts\//, ''), size: optionalNumber(o, 'size'), sha256: optionalString(o, 'sha256'), time,
-          step: step !== undefined && Number.isSafeInteger(step) && step >= 0 ? step : undefined, caption: optionalString(o, 'caption'),
+          t, path: safe, name: optionalString(o, 'name', MAX_LABEL_CHARS, problems) ?? safe.replace(/^artifacts\//, ''), size: optionalNumber(o, 'size'),
+          sha256: optionalString(o, 'sha256', MAX_LABEL_CHARS, problems), time,
+          step: step !== undefined && Number.isSafeInteger(step) && step >= 0 ? step : undefined, caption: optionalString(o, 'caption', MAX_LABEL_CHARS, problems),
         },
       };
     }
     case 'dataset': {
-      const name = optionalString(o, 'name');
+      const name = optionalString(o, 'name', MAX_LABEL_CHARS, problems);
       if (!name) return { kind: 'invalid', reason: 'dataset without a "name"' };
       return {
         kind: 'record',
         record: {
           t, name, time,
-          path: optionalString(o, 'path'), uri: optionalString(o, 'uri'), size: optionalNumber(o, 'size'), sha256: optionalString(o, 'sha256'),
-          description: optionalString(o, 'description'), context: optionalString(o, 'context'),
+          path: optionalString(o, 'path', MAX_TEXT_CHARS, problems), uri: optionalString(o, 'uri', MAX_TEXT_CHARS, problems), size: optionalNumber(o, 'size'),
+          sha256: optionalString(o, 'sha256', MAX_LABEL_CHARS, problems),
+          description: optionalString(o, 'description', MAX_TEXT_CHARS, problems), context: optionalString(o, 'context', MAX_LABEL_CHARS, problems),
         },
       };
     }
     case 'env': {
       if (typeof o.values !== 'object' || o.values === null || Array.isArray(o.values)) return { kind: 'invalid', reason: 'env without an object "values"' };
-      return { kind: 'record', record: { t, values: o.values as Record<string, unknown>, time } };
+      return { kind: 'record', record: { t, values: boundValues(o.values as Record<string, unknown>, problems), time } };
     }
     case 'alert': {
-      const text = optionalString(o, 'condition');
-      const condition = text === undefined ? undefined : parseAlertCondition(text);
-      if (!condition) return { kind: 'invalid', reason: `alert condition ${JSON.stringify(o.condition)} is not "<metric> <op> <number>"` };
+      const text = optionalString(o, 'condition', Infinity);
+      const condition = text === undefined || text.length > MAX_LABEL_CHARS ? undefined : parseAlertCondition(text);
+      if (!condition) return { kind: 'invalid', reason: `alert condition ${describeValue(o.condition)}: ${text === undefined ? 'not a string' : alertConditionProblem(text) ?? 'too long'}` };
       const level = o.level === 'info' || o.level === 'error' ? o.level : 'warning';
-      return { kind: 'record', record: { t, condition, message: optionalString(o, 'message') ?? '', level, time } };
+      return { kind: 'record', record: { t, condition, message: optionalString(o, 'message', MAX_TEXT_CHARS, problems) ?? '', level, time } };
     }
     default:
       return { kind: 'unknown', type: t };

@@ -33,7 +33,7 @@ import { listDir, readText, VENDOR_FOLDERS, walkFiles, walkFolders } from '../fs
 import type { Problems } from '../problems';
 import type { ImportedRun, ImportedSeries } from './model';
 import { readTsvIncrementally, type DvcliveCache } from './dvcliveTsv';
-import { parseYaml, YamlError } from './yamlLite';
+import { parseYaml, YamlError } from '../codecs/yaml';
 
 export { parseDvcliveTsv, parseTsvHeader, parseTsvRows, type DvcliveCache, type TsvHeader } from './dvcliveTsv';
 

@@ -38,7 +38,7 @@ import type { Problems } from '../problems';
 import { listArtifacts, localArtifactDir, reportServerArtifacts, serverArtifactNote } from './mlflowArtifacts';
 export { listArtifacts, localArtifactDir } from './mlflowArtifacts';
 import type { ImportedRun, ImportedSeries } from './model';
-import { parseYaml, YamlError } from './yamlLite';
+import { parseYaml, YamlError } from '../codecs/yaml';
 
 /** How deep below the workspace root a store is looked for. */
 export const MLFLOW_STORE_MAX_DEPTH = 6;

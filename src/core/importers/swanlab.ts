@@ -41,7 +41,8 @@ import { findFolders, listDir, readText, VENDOR_FOLDERS, walkFiles } from '../fs
 import type { Problems } from '../problems';
 import type { ImportedRun, ImportedSeries } from './model';
 import { isoSeconds, LEGACY_STATUS, readLegacyDb, type LegacyDb, type LegacyExperiment } from './swanlabDb';
-import { parseYaml, YamlError } from './yamlLite';
+import { parseYaml, YamlError } from '../codecs/yaml';
+import { readFileInside } from '../safePath';
 
 const MAX_DEPTH = 6;
 const MAX_MESSAGES_PER_FILE = 20;
@@ -313,7 +314,7 @@ async function readBackupFolder(ctx: Ctx, dir: string, name: string): Promise<Fo
   let buf: Buffer;
   let mtimeMs: number;
   try {
-    buf = await fs.promises.readFile(file);
+    buf = await readFileInside(ctx.root, file); // not through a link leading out of the workspace
     mtimeMs = (await fs.promises.stat(file)).mtimeMs;
   } catch (e) {
     ctx.problems.report(`${fileRel}: could not be read: ${(e as Error).message}`);

@@ -4,11 +4,11 @@
  * folder (`tag` table). Its newest changes may still be in `runs.swanlab-wal` while SwanLab runs
  * (or after it crashed): they are applied before reading.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { RunStatusValue } from '../format/records';
 import type { Problems } from '../problems';
+import { readFileInside } from '../safePath';
 import { withWal } from './sqliteWithWal';
 import { query } from './sqlQuery';
 
@@ -30,7 +30,7 @@ export async function readLegacyDb(SQL: SqlJsStatic, ctx: { readonly root: strin
   const fileRel = rel(ctx.root, file);
   let db: Database | undefined;
   try {
-    db = new SQL.Database(await withWal(ctx.root, file, await fs.promises.readFile(file), ctx.problems));
+    db = new SQL.Database(await withWal(ctx.root, file, await readFileInside(ctx.root, file), ctx.problems)); // not through a link leading out
     const tables = new Set(query(db, "SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => String(r[0])));
     if (!tables.has('experiment')) {
       ctx.problems.report(`${fileRel}: no "experiment" table; run names and metric keys are unknown`);

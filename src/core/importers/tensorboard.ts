@@ -25,7 +25,7 @@ import type { ImportedRun, ImportedSeries } from './model';
 import { fieldKey, ProtoError, ProtoReader, WireType } from './protobuf';
 import { IMPORTED_SILENCE_SECONDS } from '../status';
 import { IncrementalRunReader } from './runReader';
-import { parseYaml, YamlError } from './yamlLite';
+import { parseYaml, YamlError } from '../codecs/yaml';
 import { readFileInside } from '../safePath';
 
 export const TFEVENTS_MARKER = 'events.out.tfevents.';

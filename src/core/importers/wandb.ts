@@ -22,7 +22,7 @@ import type { ImportedRun, ImportedSeries } from './model';
 import { fieldKey, ProtoError, ProtoReader, WireType } from './protobuf';
 import { IMPORTED_SILENCE_SECONDS } from '../status';
 import { IncrementalRunReader } from './runReader';
-import { parseYaml, YamlError } from './yamlLite';
+import { parseYaml, YamlError } from '../codecs/yaml';
 
 /** A run without an exit record whose log changed less than this long ago (seconds) counts as running. */
 export const RUNNING_WINDOW_SECONDS = IMPORTED_SILENCE_SECONDS;

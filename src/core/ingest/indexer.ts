@@ -1,64 +1,26 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { FORMAT_VERSION, parseLine, type RunRecord } from '../format/records';
+import { isCompleteJson } from '../format/records';
 import type { Problems } from '../problems';
 import type { Store } from '../store/store';
 import { findEventFiles } from './discover';
 import { EDITS_FILE, IMPORTED_EDITS_DIR, parseEdits } from '../edits';
-import { EMPTY_TAIL, readNewLines, type TailState } from './tailer';
+import { DEFAULT_MAX_LINE_BYTES, DEFAULT_QUIET_MS, EMPTY_TAIL, readNewLines, sameFile, type TailState } from './tailer';
+import { RecordApplier, type FileContext } from './applyRecords';
+import { emptyChanges, type IngestChanges } from './changes';
 import { containedRealPath, isOutsideError, openForReadInside } from '../safePath';
 
-/** What one `sync()` changed, so the host can refresh only what it must. */
-export interface IngestChanges {
-  /** Runs (by uid) whose metadata or points changed. */
-  readonly runs: Set<string>;
-  /** For each run uid and metric key: the smallest step inserted. */
-  readonly points: Map<string, Map<string, number>>;
-  /** Runs whose log was truncated or replaced and read again from the start. */
-  readonly reset: Set<string>;
-  /** Runs whose log file disappeared. */
-  readonly removed: Set<string>;
-}
+export { emptyChanges, hasChanges, mergeChanges, type IngestChanges } from './changes';
 
-export function emptyChanges(): IngestChanges {
-  return { runs: new Set(), points: new Map(), reset: new Set(), removed: new Set() };
-}
-
-/** Adds `b` into `a` (and returns `a`). */
-export function mergeChanges(a: IngestChanges, b: IngestChanges): IngestChanges {
-  for (const uid of b.runs) a.runs.add(uid);
-  for (const uid of b.reset) a.reset.add(uid);
-  for (const uid of b.removed) a.removed.add(uid);
-  for (const [uid, keys] of b.points) {
-    const into = a.points.get(uid);
-    if (!into) {
-      a.points.set(uid, new Map(keys));
-      continue;
-    }
-    for (const [key, step] of keys) {
-      const old = into.get(key);
-      if (old === undefined || step < old) into.set(key, step);
-    }
-  }
-  return a;
-}
-
-export function hasChanges(c: IngestChanges): boolean {
-  return c.runs.size > 0 || c.reset.size > 0 || c.removed.size > 0;
-}
-
-/** Most messages reported for one file in one read; the rest are counted. */
-const MAX_MESSAGES_PER_FILE = 20;
-
-interface PendingPoints { readonly key: string; readonly steps: number[]; readonly values: number[]; readonly times: (number | null)[] }
-
-interface FileContext {
-  readonly rel: string;
-  readonly folder: string;
-  runId: number | undefined;
-  uid: string | undefined;
-  readonly series: Map<string, number>;
-  messages: number;
+export interface IngestOptions {
+  /** Longest line read (setting `labbook.maxLineBytes`); longer lines are skipped with a message. */
+  readonly maxLineBytes?: number;
+  /** A last line without its newline is read once its file has been unchanged this long. */
+  readonly quietMs?: number;
+  /** The clock, in milliseconds since the epoch (tests move it by hand). */
+  readonly now?: () => number;
+  /** Bytes read at once (tests make it small to cross chunk boundaries). */
+  readonly chunkBytes?: number;
 }
 
 /**
@@ -68,8 +30,7 @@ interface FileContext {
  */
 export class Indexer {
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly unknownTypes = new Set<string>();
-  private readonly newerVersionWarned = new Set<string>();
+  private readonly applier: RecordApplier;
   /** Files (and the log root) refused because they lead outside the workspace: reported once until that changes. */
   private readonly refused = new Set<string>();
 
@@ -80,7 +41,10 @@ export class Indexer {
     /** Log root relative to `root`. */
     private readonly logRoot: string,
     private readonly problems: Problems,
-  ) {}
+    private readonly options: IngestOptions = {},
+  ) {
+    this.applier = new RecordApplier(store, problems);
+  }
 
   /** Reads what changed: every event file under the log root (or just `files`, absolute paths). Calls never overlap. */
   sync(files?: readonly string[]): Promise<IngestChanges> {
@@ -204,7 +168,7 @@ export class Indexer {
       if (row) this.forgetFile(rel, row.runId, changes.removed);
       return;
     }
-    if (row && row.size === stat.size && row.mtime === stat.mtimeMs) return;
+    if (row && row.size === stat.size && row.mtime === stat.mtimeMs && sameFile(row.head, stat)) return;
 
     const ctx: FileContext = {
       rel,
@@ -215,41 +179,50 @@ export class Indexer {
       messages: 0,
     };
     if (ctx.runId !== undefined) ctx.uid = this.uidOf(ctx.runId);
-    let state: TailState = row ? { offset: row.offset, line: row.line, head: row.head } : EMPTY_TAIL;
-    for (;;) {
-      let chunk: Awaited<ReturnType<typeof readNewLines>>;
-      try {
-        chunk = await readNewLines(abs, state, undefined, this.root);
-      } catch (e) {
-        if (!isOutsideError(e)) throw e;
-        // A log linked to a file outside the workspace: nothing of it is read; what was read before is forgotten.
-        this.refuse(rel, e);
-        if (row) this.forgetFile(rel, ctx.runId ?? null, changes.removed);
-        return;
-      }
-      this.refused.delete(rel);
-      if (!chunk) {
-        if (row) this.forgetFile(rel, ctx.runId ?? null, changes.removed);
-        return;
-      }
-      this.store.transaction(() => {
-        if (chunk.restarted && ctx.runId !== undefined) {
-          if (ctx.uid) changes.reset.add(ctx.uid);
-          this.store.deleteRun(ctx.runId);
-          ctx.runId = undefined;
-          ctx.uid = undefined;
-          ctx.series.clear();
+    let state: TailState = row ? { offset: row.offset, line: row.line, mark: row.head } : EMPTY_TAIL;
+    const options = {
+      root: this.root,
+      maxLineBytes: this.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+      quietMs: this.options.quietMs ?? DEFAULT_QUIET_MS,
+      chunkBytes: this.options.chunkBytes,
+    };
+    try {
+      for (;;) {
+        let chunk: Awaited<ReturnType<typeof readNewLines>>;
+        try {
+          chunk = await readNewLines(abs, state, { ...options, now: (this.options.now ?? Date.now)() }, isCompleteJson);
+        } catch (e) {
+          if (!isOutsideError(e)) throw e;
+          // A log linked to a file outside the workspace: nothing of it is read; what was read before is forgotten.
+          this.refuse(rel, e);
+          if (row) this.forgetFile(rel, ctx.runId ?? null, changes.removed);
+          return;
         }
-        this.applyLines(ctx, chunk.lines, chunk.firstLine, changes);
-        if (ctx.runId !== undefined) this.store.touchRun(ctx.runId, chunk.mtimeMs / 1000);
-        this.store.putFile({ path: rel, runId: ctx.runId ?? null, ...chunk.next, size: chunk.more ? -1 : chunk.size, mtime: chunk.mtimeMs });
-      });
-      if (ctx.messages > MAX_MESSAGES_PER_FILE) {
-        this.problems.report(`${rel}: ${ctx.messages - MAX_MESSAGES_PER_FILE} more problems not shown`);
-        ctx.messages = MAX_MESSAGES_PER_FILE;
+        this.refused.delete(rel);
+        if (!chunk) {
+          if (row) this.forgetFile(rel, ctx.runId ?? null, changes.removed);
+          return;
+        }
+        this.store.transaction(() => {
+          if (chunk.restarted && ctx.runId !== undefined) {
+            if (ctx.uid) changes.reset.add(ctx.uid);
+            this.store.deleteRun(ctx.runId);
+            ctx.runId = undefined;
+            ctx.uid = undefined;
+            ctx.series.clear();
+          }
+          for (const issue of chunk.issues) this.applier.report(ctx, issue.line, issue.message);
+          this.applier.applyLines(ctx, chunk.lines, chunk.firstLine, changes);
+          if (ctx.runId !== undefined) this.store.touchRun(ctx.runId, chunk.mtimeMs / 1000);
+          // Size -1: read again at the next sync even if the file looks unchanged.
+          const size = chunk.more || chunk.waiting ? -1 : chunk.size;
+          this.store.putFile({ path: rel, runId: ctx.runId ?? null, offset: chunk.next.offset, line: chunk.next.line, head: chunk.next.mark, size, mtime: chunk.mtimeMs });
+        });
+        state = chunk.next;
+        if (!chunk.more) return;
       }
-      state = chunk.next;
-      if (!chunk.more) return;
+    } finally {
+      this.applier.reportHidden(ctx);
     }
   }
 
@@ -266,150 +239,5 @@ export class Indexer {
       }
       this.store.deleteFile(rel);
     });
-  }
-
-  private report(ctx: FileContext, line: number, message: string): void {
-    ctx.messages++;
-    if (ctx.messages <= MAX_MESSAGES_PER_FILE) this.problems.report(`${ctx.rel}:${line}: ${message}`);
-  }
-
-  private applyLines(ctx: FileContext, lines: readonly string[], firstLine: number, changes: IngestChanges): void {
-    let maxTime = 0;
-    // Points are gathered per series and inserted series by series: sequential writes into each
-    // part of the points B-tree are much faster than interleaved ones.
-    const pending = new Map<number, PendingPoints>();
-    for (let i = 0; i < lines.length; i++) {
-      const parsed = parseLine(lines[i]);
-      const lineNo = firstLine + i;
-      if (parsed.kind === 'blank') continue;
-      if (parsed.kind === 'invalid') {
-        this.report(ctx, lineNo, `skipped: ${parsed.reason}`);
-        continue;
-      }
-      if (parsed.kind === 'unknown') {
-        if (!this.unknownTypes.has(parsed.type)) {
-          this.unknownTypes.add(parsed.type);
-          this.problems.report(`${ctx.rel}:${lineNo}: record type "${parsed.type}" is not known to this Labbook and is skipped (reported once)`);
-        }
-        continue;
-      }
-      if (parsed.warning) this.report(ctx, lineNo, parsed.warning);
-      const record = parsed.record;
-      if (record.time !== undefined && record.time > maxTime) maxTime = record.time;
-      if (record.t === 'header') {
-        this.flushPoints(ctx, pending, changes);
-        this.applyHeader(ctx, record, lineNo);
-        changes.runs.add(ctx.uid!);
-        continue;
-      }
-      if (ctx.runId === undefined) {
-        this.report(ctx, lineNo, 'record before the run header: the run is named after its folder');
-        this.ensureRun(ctx, path.posix.basename(ctx.folder));
-      }
-      changes.runs.add(ctx.uid!);
-      if (record.t === 'metrics') {
-        const time = record.time ?? null;
-        for (const key in record.values) {
-          if (key === '') continue;
-          let sid = ctx.series.get(key);
-          if (sid === undefined) {
-            sid = this.store.seriesId(ctx.runId!, key);
-            ctx.series.set(key, sid);
-          }
-          let p = pending.get(sid);
-          if (!p) pending.set(sid, (p = { key, steps: [], values: [], times: [] }));
-          p.steps.push(record.step);
-          p.values.push(record.values[key]);
-          p.times.push(time);
-        }
-      } else {
-        this.applyMeta(ctx.runId!, record);
-      }
-    }
-    this.flushPoints(ctx, pending, changes);
-    if (ctx.runId !== undefined && maxTime > 0) this.store.touchRun(ctx.runId, maxTime);
-  }
-
-  private flushPoints(ctx: FileContext, pending: Map<number, PendingPoints>, changes: IngestChanges): void {
-    if (pending.size === 0) return;
-    let runPoints = changes.points.get(ctx.uid!);
-    if (!runPoints) changes.points.set(ctx.uid!, (runPoints = new Map()));
-    for (const [sid, p] of pending) {
-      const added = this.store.insertPoints(sid, p.steps, p.values, p.times);
-      if (added === 0) continue;
-      let minStep = p.steps[0];
-      let maxStep = p.steps[0];
-      for (const s of p.steps) {
-        if (s < minStep) minStep = s;
-        if (s > maxStep) maxStep = s;
-      }
-      this.store.bumpSeries(sid, added, maxStep);
-      const from = runPoints.get(p.key);
-      if (from === undefined || minStep < from) runPoints.set(p.key, minStep);
-    }
-    pending.clear();
-  }
-
-  private ensureRun(ctx: FileContext, uid: string): void {
-    let runId = this.store.runIdByUid(uid);
-    let finalUid = uid;
-    if (runId !== undefined && this.store.runFolder(runId) !== ctx.folder) {
-      finalUid = `${uid}@${ctx.folder}`;
-      this.problems.report(`${ctx.rel}: run id "${uid}" is already used by another folder; this run is shown as "${finalUid}"`);
-      runId = this.store.runIdByUid(finalUid);
-    }
-    ctx.runId = runId ?? this.store.createRun(finalUid, 'default', uid, ctx.folder);
-    ctx.uid = finalUid;
-  }
-
-  private applyHeader(ctx: FileContext, h: Extract<RunRecord, { t: 'header' }>, lineNo: number): void {
-    // An invalid run_id was dropped by the parser (and reported): the run is known by its folder.
-    if (ctx.runId === undefined) this.ensureRun(ctx, h.runId || path.posix.basename(ctx.folder));
-    if (h.version > FORMAT_VERSION && !this.newerVersionWarned.has(ctx.rel)) {
-      this.newerVersionWarned.add(ctx.rel);
-      this.report(ctx, lineNo, `written in run log format version ${h.version}; this Labbook reads version ${FORMAT_VERSION} and may miss some data. Update the extension.`);
-    }
-    this.store.updateRun(ctx.runId!, {
-      experiment: h.project || 'default',
-      name: h.name || h.runId || path.posix.basename(ctx.folder),
-      description: h.description,
-      startTime: h.time,
-      formatVersion: h.version,
-    });
-    if (h.tags) this.store.setTags(ctx.runId!, h.tags, false);
-  }
-
-  private applyMeta(runId: number, r: Exclude<RunRecord, { t: 'header' | 'metrics' }>): void {
-    switch (r.t) {
-      case 'params':
-        this.store.setParams(runId, r.values, r.reset);
-        break;
-      case 'status':
-        this.store.updateRun(runId, { status: r.status, statusMessage: r.message ?? null, endTime: r.status === 'running' ? null : r.time ?? null });
-        break;
-      case 'tags':
-        this.store.setTags(runId, r.tags, r.reset);
-        break;
-      case 'set':
-        this.store.updateRun(runId, { name: r.name || undefined, description: r.description });
-        break;
-      case 'note':
-        this.store.updateRun(runId, { note: r.text });
-        break;
-      case 'artifact':
-        this.store.addArtifact(runId, r);
-        break;
-      case 'dataset':
-        this.store.addDataset(runId, r);
-        break;
-      case 'env':
-        this.store.mergeEnv(runId, r.values);
-        break;
-      case 'alert':
-        this.store.addAlert(runId, { condition: r.condition.text, message: r.message, level: r.level });
-        break;
-      case 'heartbeat':
-        break;
-    }
   }
 }

@@ -1,9 +1,10 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import { parseYaml, YamlError } from '../../../src/core/importers/yamlLite';
+import * as path from 'path';
+import { parseYaml, YamlError } from '../../../src/core/codecs/yaml';
 import { trackerFixtures } from '../support/helpers';
 
-describe('yamlLite: parseYaml', () => {
+describe('codecs/yaml: parseYaml', () => {
   it('reads an MLflow meta.yaml', () => {
     const text = [
       'artifact_uri: mlflow-artifacts:/579515437971696587/0ae9/artifacts',
@@ -130,7 +131,9 @@ top: end
 
   it('reads documents, anchors, aliases and tags', () => {
     const text = ['%YAML 1.2', '---', 'base: &b', '  lr: 0.1', 'copy: *b', 'tagged: !!str 5', '...', 'ignored: 1'].join('\n');
-    assert.deepStrictEqual(parseYaml(text), { base: { lr: 0.1 }, copy: { lr: 0.1 }, tagged: 5 });
+    // `!!str` is YAML's own string tag: honoured (the hand-written reader ignored every tag and gave 5)
+    assert.deepStrictEqual(parseYaml(text), { base: { lr: 0.1 }, copy: { lr: 0.1 }, tagged: '5' });
+    assert.deepStrictEqual(parseYaml('a: !custom 5\nb: !!python/float 0.5\n'), { a: 5, b: 0.5 }, 'tags the schema does not know are read as if untagged');
     assert.strictEqual(parseYaml(''), null);
     assert.strictEqual(parseYaml('# only a comment\n'), null);
     assert.strictEqual(parseYaml('42'), 42);
@@ -177,5 +180,37 @@ top: end
     assert.deepStrictEqual(eda.model.input_shapes, { EDA: 32, BVP: 256, TEMP: 32, ACC: 256 });
     const swan = parseYaml(fs.readFileSync(trackerFixtures('swanlab', 'resnet-instrument-0.3', 'swanlog', 'run-20241130_013610-e9af3565', 'files', 'config.yaml'), 'utf8'));
     assert.ok(swan && typeof swan === 'object');
+  });
+});
+
+describe('codecs/yaml: Python tags in hparams.yaml', () => {
+  const fixture = (name: string) => fs.readFileSync(path.join(process.cwd(), 'test', 'fixtures', 'yaml', name), 'utf8');
+
+  it('keeps the text of !!python/name and !!python/object tags as the value', () => {
+    assert.deepStrictEqual(parseYaml(fixture('lightning-hparams.yaml')), {
+      batch_size: 64,
+      data_dir: 'pathlib.PosixPath',
+      hidden_dims: [256, 128],
+      kernel_sizes: [3, 5],
+      loss_fn: 'torch.nn.functional.mse_loss',
+      activation: 'torch.nn.modules.activation.ReLU',
+      lr: 0.001,
+      optimizer: 'torch.optim.adam.Adam',
+      weight_decay: 1e-5,
+    });
+  });
+
+  it("reads a real pytorch-forecasting hparams.yaml (Python objects, 296 aliases, one anchor used 100+ times)", () => {
+    const y = parseYaml(fixture('tft-hparams.yaml')) as Record<string, unknown>;
+    assert.strictEqual(y.learning_rate, 0.01);
+    assert.strictEqual(y.optimizer, 'adam');
+    assert.strictEqual(y.hidden_size, 32);
+    assert.strictEqual(y.mask_bias, -1e9);
+    assert.strictEqual(y.output_transformer, 'pytorch_forecasting.data.encoders.TorchNormalizer', 'an alias of a Python object');
+    const ds = y.dataset_parameters as Record<string, Record<string, unknown>>;
+    assert.strictEqual(ds.categorical_encoders.DayOfWeek, 'pytorch_forecasting.data.encoders.NaNLabelEncoder');
+    assert.strictEqual(ds.min_prediction_idx, 'numpy._core.multiarray.scalar');
+    assert.strictEqual(ds.max_encoder_length, 20);
+    assert.deepStrictEqual((y.x_reals as string[]).slice(0, 2), ['encoder_length', 'IV_center']);
   });
 });

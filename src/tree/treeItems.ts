@@ -1,0 +1,49 @@
+import * as vscode from 'vscode';
+import type { ExperimentView, RunTooltip, RunView } from '../core/treeRows';
+import { sourceLabel } from '../core/status';
+
+/** Icons of run rows by RunView.icon. Killed is a warning colour: visible on dark and light themes. */
+const RUN_ICONS: Record<string, vscode.ThemeIcon> = {
+  running: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),
+  finished: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+  killed: new vscode.ThemeIcon('stop-circle', new vscode.ThemeColor('problemsWarningIcon.foreground')),
+  deleted: new vscode.ThemeIcon('trash', new vscode.ThemeColor('disabledForeground')),
+  archived: new vscode.ThemeIcon('archive', new vscode.ThemeColor('disabledForeground')),
+};
+
+export function runItem(view: RunView, id: string): vscode.TreeItem {
+  const item = new vscode.TreeItem(view.label, vscode.TreeItemCollapsibleState.None);
+  item.id = id;
+  item.description = view.description;
+  item.iconPath = RUN_ICONS[view.icon];
+  item.contextValue = view.contextValue;
+  item.tooltip = tooltip(view.tooltip);
+  // A click opens the run in the preview panel; a second click on it soon after (a double-click) keeps it open.
+  item.command = { command: 'labbook.openRun', title: 'Open Run', arguments: [view.uid, { preview: true }] };
+  item.accessibilityInformation = { label: `${view.label}, ${view.status}` };
+  return item;
+}
+
+export function experimentItem(view: ExperimentView, id: string, sourceIcon: (source: string) => vscode.Uri): vscode.TreeItem {
+  const item = new vscode.TreeItem(view.name, vscode.TreeItemCollapsibleState.Expanded);
+  item.id = id;
+  item.description = view.description;
+  item.iconPath = view.source ? sourceIcon(view.source) : new vscode.ThemeIcon('beaker');
+  item.contextValue = 'experiment';
+  return item;
+}
+
+function tooltip(t: RunTooltip): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, true);
+  md.supportHtml = false;
+  md.isTrusted = false;
+  md.appendMarkdown(`**`).appendText(t.name).appendMarkdown(`** — ${t.status}\n\n`);
+  if (t.description) md.appendText(t.description).appendMarkdown('\n\n');
+  if (t.source !== 'labbook') md.appendMarkdown(`Read from ${sourceLabel(t.source)} files (read-only)${t.deleted ? ', deleted there' : ''}  \n`);
+  md.appendMarkdown('Run id: ').appendText(t.uid).appendMarkdown('  \nFolder: ').appendText(t.folder);
+  if (t.startTime) md.appendMarkdown('  \nStarted: ').appendText(new Date(t.startTime * 1000).toLocaleString());
+  if (t.points !== null) md.appendMarkdown(`  \nPoints: ${t.points}`);
+  if (t.silent) md.appendMarkdown('  \n_No heartbeat: the process stopped without a final status._');
+  return md;
+}
