@@ -7,6 +7,10 @@
  *     <dir>/plots/images/…                images (kept as artifacts)
  *     <dir>/artifacts/…                   files logged with `log_artifact` (kept as artifacts)
  *
+ * Older layouts (DVCLive 0.x/1.0) are read too: the TSVs directly in `<dir>/` or in `<dir>/scalars/`
+ * (keyed by their path there), and the summary in `<dir>.json` beside the folder (`dvclive.json`).
+ * A DVCLive folder inside another one (one per cross-validation fold) is a run of its own.
+ *
  * Mapping to {@link ImportedRun}:
  * - `uid`: `dvclive:<folder>`; `name` and `folder`: the workspace-relative folder; `experiment`: `dvclive`
  *   (DVC keeps experiment names in Git refs, not on disk).
@@ -16,16 +20,22 @@
  * - Summary values in metrics.json without a TSV: a number becomes a one-point series at the last
  *   step (metrics.json's `step`, else the last TSV step, else 0); anything else goes to params as
  *   `summary.<key>`. metrics.json's own `step` is not a metric.
- * - `status`: `running` when a metrics file (TSV or metrics.json) changed in the last 10 minutes
- *   before `now`, else `finished`. `startTime`/`endTime`: from the TSV timestamps when present, else
- *   from the files' modification times (end only once finished).
+ * - `status`: DVCLive records no end. `running` while the newest TSV timestamp is less than 10
+ *   minutes before `now`, or while a TSV file was seen growing (between two reads sharing a cache)
+ *   in those 10 minutes; else `finished`. New files alone (a fresh clone) are not a sign of life.
+ * - `startTime`/`endTime`: from the TSV timestamps; none when the tracker recorded none (file
+ *   modification times say when the files were checked out, not when the run ran).
  */
-import * as fs from 'fs';
 import * as path from 'path';
-import { findFolders, listDir, openIfExists, readText, VENDOR_FOLDERS, walkFiles } from '../fsWalk';
+import type { Dirent } from 'fs';
+import * as fs from 'fs';
+import { listDir, readText, VENDOR_FOLDERS, walkFiles, walkFolders } from '../fsWalk';
 import type { Problems } from '../problems';
 import type { ImportedRun, ImportedSeries } from './model';
+import { readTsvIncrementally, type DvcliveCache } from './dvcliveTsv';
 import { parseYaml, YamlError } from '../codecs/yaml';
+
+export { parseDvcliveTsv, parseTsvHeader, parseTsvRows, type DvcliveCache, type TsvHeader } from './dvcliveTsv';
 
 /** A DVCLive folder whose metrics changed this recently (ms) is shown as running. */
 export const DVCLIVE_RUNNING_WINDOW_MS = 10 * 60 * 1000;
@@ -35,18 +45,34 @@ const MAX_ARTIFACTS = 5000;
 
 /**
  * Finds DVCLive folders below `workspaceRoot` (absolute, sorted): folders named `dvclive` that hold
- * a `metrics.json`, `params.yaml` or `plots/`, and any folder with `.tsv` files in `plots/metrics/`
- * (a custom `Live(dir=…)`). A lone `metrics.json` or `params.yaml` elsewhere is not enough: DVC
- * pipelines and many scripts write those too. Skips dot-folders and node_modules.
+ * a `metrics.json`, `params.yaml`, `plots/`, `scalars/` or `.tsv` files, or have a `dvclive.json`
+ * beside them (DVCLive 0.x), and any folder with `.tsv` files in `plots/metrics/` (a custom
+ * `Live(dir=…)`). DVCLive folders inside one are found too (one per fold). A lone `metrics.json` or
+ * `params.yaml` elsewhere is not enough: DVC pipelines and many scripts write those too. Skips
+ * dot-folders and node_modules.
  */
 export async function findDvcliveRuns(workspaceRoot: string): Promise<string[]> {
-  return findFolders(path.resolve(workspaceRoot), { maxDepth: MAX_DEPTH, skip: VENDOR_FOLDERS }, async (dir, entries, depth) => {
-    const names = new Set(entries.map((e) => e.name));
-    const isDvclive =
-      (path.basename(dir) === 'dvclive' && (names.has('metrics.json') || names.has('params.yaml') || names.has('plots'))) ||
-      (names.has('plots') && (await hasTsv(path.join(dir, 'plots', 'metrics'))));
-    return isDvclive && depth > 0;
+  const found: string[] = [];
+  await walkFolders(path.resolve(workspaceRoot), {
+    maxDepth: MAX_DEPTH,
+    skip: VENDOR_FOLDERS,
+    // A run's own series and artifacts are not searched for more runs.
+    enter: (name, dir) => !(found.includes(dir) && (name === 'plots' || name === 'artifacts' || name === 'scalars')),
+    folder: async (dir, entries, depth) => {
+      if (depth > 0 && (await isDvcliveFolder(dir, entries))) found.push(dir);
+    },
   });
+  return found.sort();
+}
+
+async function isDvcliveFolder(dir: string, entries: readonly Dirent[]): Promise<boolean> {
+  const names = new Set(entries.map((e) => e.name));
+  if (path.basename(dir) === 'dvclive') {
+    if (names.has('metrics.json') || names.has('params.yaml') || names.has('plots') || names.has('scalars')) return true;
+    if (entries.some((e) => e.isFile() && e.name.endsWith('.tsv'))) return true;
+    if ((await listDir(path.dirname(dir)))?.some((e) => e.isFile() && e.name === 'dvclive.json')) return true;
+  }
+  return names.has('plots') && (await hasTsv(path.join(dir, 'plots', 'metrics')));
 }
 
 async function hasTsv(dir: string, depth = 0): Promise<boolean> {
@@ -63,15 +89,13 @@ export async function readDvclive(workspaceRoot: string, dir: string, problems: 
   const root = path.resolve(workspaceRoot);
   const abs = path.resolve(root, dir);
   const folder = rel(root, abs);
-  const mtimes: number[] = [];
-  let newestMetricsMtime = -Infinity;
+  let grewAt = -Infinity;
 
   // Params.
   const params: Record<string, unknown> = {};
   const paramsFile = path.join(abs, 'params.yaml');
   const paramsText = await readText(paramsFile, root);
   if (paramsText !== undefined) {
-    mtimes.push(await mtime(paramsFile));
     try {
       const y = parseYaml(paramsText);
       if (y && typeof y === 'object' && !Array.isArray(y)) flatten(y as Record<string, unknown>, '', '.', params);
@@ -82,26 +106,25 @@ export async function readDvclive(workspaceRoot: string, dir: string, problems: 
     }
   }
 
-  // Series from the TSV files.
+  // Series from the TSV files: `plots/metrics/` (DVCLive 2+), else `scalars/` (1.0), else the folder itself (0.x).
   const metrics = new Map<string, ImportedSeries>();
-  const metricsDir = path.join(abs, 'plots', 'metrics');
-  const tsvs = (await walkFiles(metricsDir, 8, 100_000, root)).filter((f) => f.endsWith('.tsv')).sort();
+  const { metricsDir, tsvs, legacy } = await tsvFiles(abs, root);
   let lastStep: number | undefined;
   let firstTime = Infinity;
   let lastTime = -Infinity;
   for (const f of tsvs) {
     const file = path.join(metricsDir, f);
     const m = await mtime(file);
-    mtimes.push(m);
-    newestMetricsMtime = Math.max(newestMetricsMtime, m);
     const fileRel = rel(root, file);
     let messages = 0;
     // A file that is still being written may end in a torn row: that row waits for its newline.
-    const series = await readTsvIncrementally(file, cache, now - m > DVCLIVE_RUNNING_WINDOW_MS, (line, message) => {
+    const read = await readTsvIncrementally(file, cache, now - m > DVCLIVE_RUNNING_WINDOW_MS, now, (line, message) => {
       if (++messages <= MAX_MESSAGES_PER_FILE) problems.report(`${fileRel}:${line}: ${message}`);
     });
     if (messages > MAX_MESSAGES_PER_FILE) problems.report(`${fileRel}: ${messages - MAX_MESSAGES_PER_FILE} more problems not shown`);
-    if (!series) continue;
+    if (!read) continue;
+    const { series } = read;
+    if (read.grewAt !== undefined) grewAt = Math.max(grewAt, read.grewAt);
     metrics.set(f.slice(0, -'.tsv'.length), series);
     for (const s of series.steps) if (lastStep === undefined || s > lastStep) lastStep = s;
     for (const t of series.times) {
@@ -112,12 +135,14 @@ export async function readDvclive(workspaceRoot: string, dir: string, problems: 
   }
 
   // Summary values.
-  const summaryFile = path.join(abs, 'metrics.json');
-  const summaryText = await readText(summaryFile, root);
+  // DVCLive 0.x wrote the summary beside the folder: `dvclive.json` for `dvclive/`.
+  let summaryFile = path.join(abs, 'metrics.json');
+  let summaryText = await readText(summaryFile, root);
+  if (summaryText === undefined && legacy) {
+    summaryFile = `${abs}.json`;
+    summaryText = await readText(summaryFile, root);
+  }
   if (summaryText !== undefined) {
-    const m = await mtime(summaryFile);
-    mtimes.push(m);
-    newestMetricsMtime = Math.max(newestMetricsMtime, m);
     let summary: unknown;
     try {
       summary = JSON.parse(summaryText);
@@ -153,9 +178,10 @@ export async function readDvclive(workspaceRoot: string, dir: string, problems: 
     for (const f of (await walkFiles(d, 16, MAX_ARTIFACTS, root)).sort()) artifacts.push(rel(root, path.join(d, f)));
   }
 
-  const running = now - newestMetricsMtime <= DVCLIVE_RUNNING_WINDOW_MS;
-  const startTime = Number.isFinite(firstTime) ? firstTime : mtimes.length > 0 ? Math.min(...mtimes) / 1000 : undefined;
-  const endTime = running ? undefined : Number.isFinite(lastTime) ? lastTime : mtimes.length > 0 ? Math.max(...mtimes) / 1000 : undefined;
+  // DVCLive records no end: alive while its newest timestamp is recent, or while a file was seen growing.
+  const running = now - grewAt <= DVCLIVE_RUNNING_WINDOW_MS || now - lastTime * 1000 <= DVCLIVE_RUNNING_WINDOW_MS;
+  const startTime = Number.isFinite(firstTime) ? firstTime : undefined;
+  const endTime = running || !Number.isFinite(lastTime) ? undefined : lastTime;
   return {
     source: 'dvclive',
     uid: `dvclive:${folder}`,
@@ -172,141 +198,17 @@ export async function readDvclive(workspaceRoot: string, dir: string, problems: 
   };
 }
 
-/** The columns of a DVCLive TSV file, from its header line. */
-export interface TsvHeader {
-  readonly width: number;
-  readonly names: readonly string[];
-  readonly stepCol: number;
-  readonly timeCol: number;
-  readonly valueCol: number;
-}
-
-/** Reads a TSV header; problems go to `onBadLine` (line 1). Undefined when it is unusable. */
-export function parseTsvHeader(line: string, onBadLine?: (line: number, message: string) => void): TsvHeader | undefined {
-  const names = line.replace(/\r$/, '').split('\t');
-  if (names.length === 1 && names[0].trim() === '') return undefined;
-  const stepCol = names.indexOf('step');
-  const timeCol = names.indexOf('timestamp');
-  const others = names.map((_, i) => i).filter((i) => i !== stepCol && i !== timeCol);
-  if (others.length === 0) {
-    onBadLine?.(1, `no value column in header "${names.join('\\t')}"`);
-    return undefined;
-  }
-  if (stepCol < 0) onBadLine?.(1, `no "step" column in header "${names.join('\\t')}"; rows are numbered from 0`);
-  return { width: names.length, names, stepCol, timeCol, valueCol: others[others.length - 1] };
-}
-
-/** Appends the points of TSV rows (`lines`, the first being line `firstLine` of the file) to `into`. */
-export function parseTsvRows(header: TsvHeader, lines: readonly string[], firstLine: number, into: ImportedSeries, onBadLine?: (line: number, message: string) => void): void {
-  const { steps, values, times } = into;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].replace(/\r$/, '');
-    if (line === '') continue;
-    const lineNo = firstLine + i;
-    const fields = line.split('\t');
-    if (fields.length < header.width) {
-      onBadLine?.(lineNo, `expected ${header.width} columns (${header.names.join(', ')}), found ${fields.length}`);
-      continue;
-    }
-    const value = parseNumber(fields[header.valueCol]);
-    if (value === undefined) {
-      onBadLine?.(lineNo, `bad number "${clip(fields[header.valueCol])}" in column "${header.names[header.valueCol]}"`);
-      continue;
-    }
-    // Without a step column, rows are numbered from 0.
-    let step = steps.length;
-    if (header.stepCol >= 0) {
-      const st = parseNumber(fields[header.stepCol]);
-      if (st === undefined || !Number.isInteger(st)) {
-        onBadLine?.(lineNo, `bad step "${clip(fields[header.stepCol])}"`);
-        continue;
-      }
-      step = st;
-    }
-    let time: number | null = null;
-    if (header.timeCol >= 0) {
-      const t = parseNumber(fields[header.timeCol]);
-      // DVCLive wrote milliseconds; accept seconds too.
-      if (t !== undefined && Number.isFinite(t)) time = t > 1e11 ? t / 1000 : t;
-    }
-    steps.push(step);
-    values.push(value);
-    times.push(time);
-  }
-}
-
-/**
- * Parses one DVCLive TSV file: a header naming the columns (`step`, optional `timestamp`, and the
- * value column: the remaining one, normally the metric's leaf name), then one row per point.
- * Bad rows are passed to `onBadLine` and skipped. Returns undefined when the header is unusable.
- */
-export function parseDvcliveTsv(text: string, onBadLine?: (line: number, message: string) => void): ImportedSeries | undefined {
-  const lines = text.split('\n');
-  const header = parseTsvHeader(lines[0], onBadLine);
-  if (!header) {
-    if (lines[0].trim() === '' && lines.length > 1 && lines.slice(1).some((l) => l.trim() !== '')) onBadLine?.(1, 'empty header');
-    return undefined;
-  }
-  const into: ImportedSeries = { steps: [], values: [], times: [] };
-  parseTsvRows(header, lines.slice(1), 2, into, onBadLine);
-  return into;
-}
-
-/** Where reading a TSV file stopped: byte offset, lines consumed, its header and the points so far. */
-interface TsvTail { offset: number; line: number; header: TsvHeader | undefined; series: ImportedSeries }
-
-/** TSV files read before (absolute path → state): a live run's files are read from where they stopped. */
-export type DvcliveCache = Map<string, TsvTail>;
-
-/** Reads what was appended to a TSV file since the last read. `complete`: a last line without `\n` counts. */
-async function readTsvIncrementally(file: string, cache: DvcliveCache, complete: boolean, onBadLine: (line: number, message: string) => void): Promise<ImportedSeries | undefined> {
-  const handle = await openIfExists(file);
-  if (!handle) {
-    cache.delete(file);
-    return undefined;
-  }
-  try {
-    const { size } = await handle.stat();
-    let tail = cache.get(file);
-    if (!tail || size < tail.offset) {
-      tail = { offset: 0, line: 0, header: undefined, series: { steps: [], values: [], times: [] } };
-      cache.set(file, tail);
-    }
-    if (size > tail.offset) {
-      const buf = Buffer.allocUnsafe(size - tail.offset);
-      const { bytesRead } = await handle.read(buf, 0, buf.length, tail.offset);
-      let end = buf.lastIndexOf(0x0a, bytesRead - 1) + 1;
-      if (complete && end < bytesRead) end = bytesRead;
-      if (end > 0) {
-        const lines = buf.toString('utf8', 0, end).split('\n');
-        if (lines[lines.length - 1] === '') lines.pop();
-        let first = 0;
-        if (tail.line === 0 && lines.length > 0) {
-          tail.header = parseTsvHeader(lines[0], onBadLine);
-          first = 1;
-        }
-        if (tail.header) parseTsvRows(tail.header, lines.slice(first), tail.line + first + 1, tail.series, onBadLine);
-        tail.line += lines.length;
-        tail.offset += end;
-      }
-    }
-    return tail.header ? tail.series : undefined;
-  } finally {
-    await handle.close();
-  }
-}
-
-function parseNumber(s: string): number | undefined {
-  const t = s.trim();
-  if (t === '') return undefined;
-  const v = Number(t);
-  if (!Number.isNaN(v)) return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^[-+]?Infinity$/.test(t) ? v : undefined;
-  switch (t.toLowerCase()) {
-    case 'nan': case '-nan': case '+nan': return NaN;
-    case 'inf': case '+inf': case 'infinity': case '+infinity': return Infinity;
-    case '-inf': case '-infinity': return -Infinity;
-    default: return undefined;
-  }
+/** The TSV files of a DVCLive folder (relative to `metricsDir`), and whether they are in a 0.x/1.0 layout. */
+async function tsvFiles(abs: string, root: string): Promise<{ metricsDir: string; tsvs: string[]; legacy: boolean }> {
+  const tsvsIn = async (d: string, depth: number) => (await walkFiles(d, depth, 100_000, root)).filter((f) => f.endsWith('.tsv')).sort();
+  const current = path.join(abs, 'plots', 'metrics');
+  let tsvs = await tsvsIn(current, 8);
+  if (tsvs.length > 0) return { metricsDir: current, tsvs, legacy: false };
+  const scalars = path.join(abs, 'scalars');
+  tsvs = await tsvsIn(scalars, 8);
+  if (tsvs.length > 0) return { metricsDir: scalars, tsvs, legacy: true };
+  tsvs = await tsvsIn(abs, 0);
+  return { metricsDir: abs, tsvs, legacy: tsvs.length > 0 };
 }
 
 /** Flattens nested maps into `out` with `sep` between keys; other values (lists too) are kept as they are. */
@@ -336,8 +238,4 @@ async function mtime(file: string): Promise<number> {
   } catch {
     return -Infinity;
   }
-}
-
-function clip(s: string): string {
-  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
 }

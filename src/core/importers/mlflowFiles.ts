@@ -31,11 +31,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { fileURLToPath } from 'url';
 import type { RunStatusValue } from '../format/records';
-import { findFolders, isReallyInside, listDir, openIfExists, VENDOR_FOLDERS, walkFolders } from '../fsWalk';
+import { findFolders, listDir, openIfExists, VENDOR_FOLDERS, walkFolders } from '../fsWalk';
 import { readFileInside } from '../safePath';
 import type { Problems } from '../problems';
+import { listArtifacts, localArtifactDir, reportServerArtifacts, serverArtifactNote } from './mlflowArtifacts';
+export { listArtifacts, localArtifactDir } from './mlflowArtifacts';
 import type { ImportedRun, ImportedSeries } from './model';
 import { parseYaml, YamlError } from '../codecs/yaml';
 
@@ -43,8 +44,6 @@ import { parseYaml, YamlError } from '../codecs/yaml';
 export const MLFLOW_STORE_MAX_DEPTH = 6;
 /** Most problems reported for one file; the rest are counted in one message. */
 const MAX_MESSAGES_PER_FILE = 20;
-/** Most artifact files listed for one run. */
-const MAX_ARTIFACTS = 5000;
 /** Runs read at the same time, and files read at the same time per folder (bounds open file handles). */
 const CONCURRENCY = 8;
 const FILE_CONCURRENCY = 8;
@@ -293,7 +292,7 @@ export async function readMlflowFileStore(workspaceRoot: string, storeDir: strin
   void now;
   const root = path.resolve(workspaceRoot);
   const store = path.resolve(root, storeDir);
-  const ctx: Ctx = { root, store, problems };
+  const ctx: Ctx = { root, store, problems, onServer: [] };
   const experiments: Experiment[] = [];
   for (const [dir, inTrash] of [[store, false], [path.join(store, '.trash'), true]] as const) {
     for (const name of await subfolders(dir)) {
@@ -312,6 +311,7 @@ export async function readMlflowFileStore(workspaceRoot: string, storeDir: strin
     }
   }
   const runs = await mapLimit(jobs, CONCURRENCY);
+  reportServerArtifacts(rel(root, store), ctx.onServer, problems);
   return runs.filter((r): r is ImportedRun => r !== undefined);
 }
 
@@ -359,6 +359,8 @@ interface Ctx {
   readonly root: string;
   readonly store: string;
   readonly problems: Problems;
+  /** Runs whose artifacts are on an MLflow server, not in the workspace. */
+  readonly onServer: string[];
 }
 
 async function readExperiment(ctx: Ctx, dir: string, folder: string, inTrash: boolean): Promise<Experiment | undefined> {
@@ -465,10 +467,12 @@ async function readRun(ctx: Ctx, exp: Experiment, dir: string, folder: string, t
   if (artifacts.length === 0) {
     const local = await localArtifactDir(str(meta.artifact_uri), ctx.root, [path.dirname(ctx.store), ctx.root]);
     if (local && path.resolve(local) !== path.resolve(dir, 'artifacts')) artifacts = await listArtifacts(ctx.root, local);
+    else if (!local) serverArtifactNote(str(meta.artifact_uri), rel(ctx.root, dir), ctx.onServer);
   }
 
   return {
     source: 'mlflow',
+    sameStep: 'last',
     uid: `mlflow:${folderRel}`,
     experiment: exp.name,
     name,
@@ -543,46 +547,6 @@ async function readMetricsFolder(ctx: Ctx, dir: string, complete: boolean, tails
   );
   // Sorted by key, independent of read completion order.
   return new Map([...out.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
-}
-
-/**
- * The local folder an `artifact_uri` points to, or undefined (remote, missing, or outside the workspace).
- * A relative URI (`./mlruns/0/<run>/artifacts`) is relative to where MLflow ran, unknown here: each of
- * `bases` is tried in turn.
- */
-export async function localArtifactDir(uri: string | undefined, root: string, bases: readonly string[]): Promise<string | undefined> {
-  if (!uri) return undefined;
-  let p: string;
-  if (uri.startsWith('file:')) {
-    try {
-      p = uri.startsWith('file://') ? fileURLToPath(uri) : decodeURIComponent(uri.slice('file:'.length));
-    } catch {
-      return undefined;
-    }
-  } else if (/^[a-zA-Z][a-zA-Z0-9+.-]+:/.test(uri) && !/^[a-zA-Z]:[\\/]/.test(uri)) {
-    return undefined; // s3:, mlflow-artifacts:, dbfs:, …
-  } else {
-    p = uri;
-  }
-  const candidates = path.isAbsolute(p) ? [path.resolve(p)] : bases.map((b) => path.resolve(b, p));
-  for (const abs of candidates) {
-    const r = path.relative(root, abs);
-    if (r.startsWith('..') || path.isAbsolute(r)) continue;
-    // Really inside: not through a link that leads out of the workspace.
-    if (!(await isReallyInside(root, abs))) continue;
-    try {
-      if ((await fs.promises.stat(abs)).isDirectory()) return abs;
-    } catch {
-      // try the next
-    }
-  }
-  return undefined;
-}
-
-/** Workspace-relative paths of the files below `dir` (sorted, at most MAX_ARTIFACTS). */
-export async function listArtifacts(root: string, dir: string): Promise<string[]> {
-  const files = await walkFiles(dir, 32, MAX_ARTIFACTS, root);
-  return files.sort().map((f) => rel(root, path.join(dir, f)));
 }
 
 // ----------------------------------------------------------------------------------------------

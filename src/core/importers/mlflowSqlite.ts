@@ -21,8 +21,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
 import { VENDOR_FOLDERS, walkFolders } from '../fsWalk';
+import { withWal } from './sqliteWithWal';
 import type { Problems } from '../problems';
-import { listArtifacts, localArtifactDir, mlflowRunFields, mlflowStatus, rel } from './mlflowFiles';
+import { listArtifacts, localArtifactDir, reportServerArtifacts, serverArtifactNote } from './mlflowArtifacts';
+import { mlflowRunFields, mlflowStatus, rel } from './mlflowFiles';
 import type { ImportedRun, ImportedSeries } from './model';
 import { query } from './sqlQuery';
 
@@ -90,24 +92,21 @@ export async function readMlflowSqlite(SQL: SqlJsStatic, workspaceRoot: string, 
   }
   let db: Database | undefined;
   try {
-    db = new SQL.Database(bytes);
+    db = new SQL.Database(await withWal(root, abs, bytes, problems));
     const tables = new Set(queryColumn(db, "SELECT name FROM sqlite_master WHERE type = 'table'"));
     const missing = MLFLOW_TABLES.filter((t) => !tables.has(t));
     if (missing.length > 0) {
       problems.report(`${relDb}: an SQLite database but not an MLflow tracking store (no ${missing.map((t) => `"${t}"`).join(', ')} table${missing.length > 1 ? 's' : ''}); ignored`);
       return [];
     }
-    try {
-      const wal = await fs.promises.stat(`${abs}-wal`);
-      if (wal.size > 0) problems.report(`${relDb}-wal: the write-ahead log is not read; changes not yet checkpointed into ${relDb} are missing`);
-    } catch {
-      // no WAL: the usual case
-    }
     const runs = readAll(db, tables, relDb);
+    const onServer: string[] = [];
     for (const r of runs) {
       const local = await localArtifactDir(r.artifactUri, root, [path.dirname(abs), root]);
       if (local) r.run.artifacts.push(...(await listArtifacts(root, local)));
+      else serverArtifactNote(r.artifactUri, r.run.name, onServer);
     }
+    reportServerArtifacts(relDb, onServer, problems);
     return runs.map((r) => r.run);
   } catch (e) {
     problems.report(`${relDb}: could not be read as an MLflow SQLite store: ${(e as Error).message}`);
@@ -174,6 +173,7 @@ function readAll(db: Database, tables: Set<string>, relDb: string): PendingRun[]
       artifactUri: typeof artifactUri === 'string' ? artifactUri : undefined,
       run: {
         source: 'mlflow',
+        sameStep: 'last',
         uid: `mlflow:${relDb}/${id}`,
         experiment: exp?.name ?? (expId === null || expId === undefined ? 'Default' : String(expId)),
         name: text(name) || runTags.get('mlflow.runName') || id,

@@ -39,6 +39,11 @@ export interface ImportedRun {
   readonly artifacts: string[];
   /** Images stored inside the tool's own files (TensorBoard image summaries), openable as artifacts. */
   readonly images?: readonly EmbeddedImage[];
+  /**
+   * Which of several values logged at one step is the one shown: `last` for trackers that keep
+   * every value and report the latest (MLflow); the first otherwise (Labbook's own rule).
+   */
+  readonly sameStep?: 'last';
   /** System metrics (CPU, GPU…) go into `metrics` under `system/…`; console output if the tool kept it. */
   readonly console?: string;
 }

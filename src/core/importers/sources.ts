@@ -5,6 +5,7 @@ import type { Problems } from '../problems';
 import type { SqlJsStatic } from 'sql.js';
 import type { ImportedRun, ImportSource } from './model';
 import { findDvcliveRuns, readDvclive, type DvcliveCache } from './dvclive';
+import { lookalikeMessages, type Found } from './lookalikes';
 import { findMlflowStores, readMlflowFileStore, type MlflowRunCache } from './mlflowFiles';
 import { findMlflowSqliteFiles, readMlflowSqlite } from './mlflowSqlite';
 import { findSwanlabRoots, readSwanlab } from './swanlab';
@@ -53,6 +54,7 @@ function folderFinder(
         let reader = readers.get(folder);
         if (!reader) readers.set(folder, (reader = makeReader(root, folder, problems)));
         const run = await reader.read();
+        if (!run) problems.report(nothingRead(root, folder, source));
         return run ? [run] : [];
       },
     }));
@@ -70,8 +72,19 @@ function wholeFinder(
     (await find(root)).map((location): ImportUnit => ({
       key: `${source}:${relative(root, location) || '.'}`,
       files: () => files(location),
-      read: (problems) => read(root, location, problems),
+      read: async (problems) => {
+        const runs = await read(root, location, problems);
+        // An SQLite candidate that is no MLflow store already said so.
+        if (runs.length === 0 && source !== 'mlflow-db') problems.report(nothingRead(root, location, source));
+        return runs;
+      },
     }));
+}
+
+/** The message for a tracker folder found but holding no run that could be read. */
+function nothingRead(root: string, location: string, source: string): string {
+  const names: Record<string, string> = { tensorboard: 'TensorBoard', wandb: 'W&B', mlflow: 'MLflow', dvclive: 'DVCLive', swanlab: 'SwanLab' };
+  return `${relative(root, location) || '.'}: found as ${names[source] ?? source} output, but no run could be read from it (see the messages above, if any)`;
 }
 
 /** MLflow file stores: read as a whole, but runs whose files did not change come from a cache. */
@@ -130,13 +143,44 @@ function searched(find: (root: string) => Promise<string[]>, options: ImportOpti
 export function importFinders(SQL: SqlJsStatic, options: ImportOptions = {}): ImportFinder[] {
   const on = (source: ImportSource): boolean => !options.sources || options.sources.has(source);
   const refused = new Set<string>();
-  const where = (find: (root: string) => Promise<string[]>) => searched(find, options, refused);
+  // What each finder took in this discovery, for the look-alike finder that runs last.
+  const found: Found[] = [];
+  const where = (find: (root: string) => Promise<string[]>, source: ImportSource = 'mlflow', isFile = false) => {
+    const inner = searched(find, options, refused);
+    return async (root: string) => {
+      const locations = await inner(root);
+      for (const p of locations) found.push({ source, path: p, isFile });
+      return locations;
+    };
+  };
   return [
-    ...(on('tensorboard') ? [folderFinder('tensorboard', where(findTensorBoardRuns), (root, folder, problems) => new TensorBoardRunReader(root, folder, problems), 1)] : []),
-    ...(on('wandb') ? [folderFinder('wandb', where(findWandbRuns), (root, folder, problems) => new WandbRunReader(root, folder, problems), 2)] : []),
+    ...(on('tensorboard') ? [folderFinder('tensorboard', where(findTensorBoardRuns, 'tensorboard'), (root, folder, problems) => new TensorBoardRunReader(root, folder, problems), 1)] : []),
+    ...(on('wandb') ? [folderFinder('wandb', where(findWandbRuns, 'wandb'), (root, folder, problems) => new WandbRunReader(root, folder, problems), 2)] : []),
     ...(on('mlflow') ? [mlflowFinder(where(findMlflowStores))] : []),
-    ...(on('mlflow') ? [wholeFinder('mlflow-db', where(findMlflowSqliteFiles), async (file) => [file, `${file}-wal`], (root, file, problems) => readMlflowSqlite(SQL, root, file, problems))] : []),
-    ...(on('dvclive') ? [dvcliveFinder(where(findDvcliveRuns))] : []),
-    ...(on('swanlab') ? [wholeFinder('swanlab', where(findSwanlabRoots), (dir) => filesBelow(dir, 5), (root, dir, problems) => readSwanlab(SQL, root, dir, problems))] : []),
+    ...(on('mlflow') ? [wholeFinder('mlflow-db', where(findMlflowSqliteFiles, 'mlflow', true), async (file) => [file, `${file}-wal`], (root, file, problems) => readMlflowSqlite(SQL, root, file, problems))] : []),
+    ...(on('dvclive') ? [dvcliveFinder(where(findDvcliveRuns, 'dvclive'))] : []),
+    ...(on('swanlab') ? [wholeFinder('swanlab', where(findSwanlabRoots, 'swanlab'), (dir) => filesBelow(dir, 5), (root, dir, problems) => readSwanlab(SQL, root, dir, problems))] : []),
+    lookalikeFinder(found, new Set(IMPORT_SOURCES.filter(on)), options),
   ];
+}
+
+/** Folders that look like a tracker's output but that no finder took: each is a unit that only says so. */
+function lookalikeFinder(found: Found[], sources: ReadonlySet<ImportSource>, options: ImportOptions): ImportFinder {
+  return async (root) => {
+    const taken = found.splice(0);
+    const starts = [...(options.searchWorkspace === false ? [] : [root]), ...(options.folders ?? [])];
+    const messages = new Map<string, string>();
+    for (const start of starts) {
+      if (start !== root && !(await isReallyInside(root, start))) continue;
+      for (const [dir, message] of await lookalikeMessages(root, start, taken, sources)) messages.set(dir, message);
+    }
+    return [...messages].sort().map(([dir, message]): ImportUnit => ({
+      key: `lookalike:${relative(root, dir)}`,
+      files: () => filesBelow(dir, 1),
+      read: async (problems) => {
+        problems.report(message);
+        return [];
+      },
+    }));
+  };
 }

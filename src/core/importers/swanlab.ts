@@ -15,27 +15,32 @@
  * SwanLab 0.3.x: `swanlog/runs.swanlab` (SQLite: project, experiment, tag tables) and run folders
  * with `logs/<n>/<chunk>.log` JSON lines `{"index", "data", "create_time"}`; the metric key of folder
  * `<n>` is only in the `tag` table (`folder`, else `sort`, column). Console output is in `console/*.log`.
+ * SwanLab 0.2: the same, but `logs/<key>/<n>.json` hold one JSON object whose `data` array has the
+ * points, the folder is the URL-encoded key, and SwanLab's own log is `output.log`. A folder that
+ * `runs.swanlab` lists is read even without `logs/` (a run that crashed or never finished).
  *
  * Both: `files/config.yaml` (`key: {desc, sort, value}`) gives params (`key` → value, nested values
- * kept as they are); `files/` and `media/` files are artifacts. Run folders with the same experiment
- * id are one run resumed: they are merged in folder (time) order (series concatenated, later
- * params, name and status win).
+ * kept as they are); `files/` and `media/` files are artifacts. A run folder that `runs.swanlab`
+ * lists is the experiment the database says (its name and status; the WAL's newest changes
+ * included). Other run folders with the same experiment id are one run resumed: they are merged in
+ * folder (time) order (series concatenated, later params, name and status win).
  *
  * Mapping: `experiment` = the SwanLab project, `name` = the SwanLab experiment name, `uid` =
  * `swanlab:<swanlog folder>/<experiment id>`, `folder` = the latest run folder. System metrics
  * (`__swanlab__.gpu.0.pct`) are keyed `system/gpu.0.pct`. Status (0.6): the Footer's `success`
  * (finished / failed); without a Footer, running while `backup.swanlab` changed in the last 10
- * minutes before `now`, else killed. Status (0.3): the `experiment.status` column (1 finished,
- * -1 failed, 0 running). Runs listed in `runs.swanlab` whose folder is gone are not returned.
+ * minutes before `now`, else killed. Status (0.2/0.3): the `experiment.status` column (1 finished,
+ * -1 failed; 0 not finished: running while its newest point is under 10 minutes old, else killed).
+ * Runs listed in `runs.swanlab` whose folder is gone are not returned.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Database, SqlJsStatic } from 'sql.js';
+import type { SqlJsStatic } from 'sql.js';
 import type { RunStatusValue } from '../format/records';
 import { findFolders, listDir, readText, VENDOR_FOLDERS, walkFiles } from '../fsWalk';
 import type { Problems } from '../problems';
 import type { ImportedRun, ImportedSeries } from './model';
-import { query } from './sqlQuery';
+import { isoSeconds, LEGACY_STATUS, readLegacyDb, type LegacyDb, type LegacyExperiment } from './swanlabDb';
 import { parseYaml, YamlError } from '../codecs/yaml';
 import { readFileInside } from '../safePath';
 
@@ -222,8 +227,10 @@ export async function readSwanlab(SQL: SqlJsStatic, workspaceRoot: string, swanl
     const sub = new Set(((await listDir(dir)) ?? []).map((e) => e.name));
     let run: FolderRun | undefined;
     if (sub.has('backup.swanlab')) run = await readBackupFolder(ctx, dir, name);
-    else if (sub.has('logs')) run = await readLegacyFolder(ctx, dir, name, legacy);
+    else if (sub.has('logs') || legacy?.has(name)) run = await readLegacyFolder(ctx, dir, name, legacy);
     if (!run) continue;
+    const known = legacy?.get(name);
+    if (known && sub.has('backup.swanlab')) followDatabase(run, name, known);
     run.params = { ...(await readConfig(ctx, path.join(dir, 'files', 'config.yaml'))), ...run.params };
     for (const sub2 of ['files', 'media']) {
       const d = path.join(dir, sub2);
@@ -278,6 +285,19 @@ export async function readSwanlab(SQL: SqlJsStatic, workspaceRoot: string, swanl
     });
   }
   return out;
+}
+
+/**
+ * A 0.6 folder that `runs.swanlab` lists is the experiment the database says: its own run (folders
+ * sharing an id suffix are not merged), with the database's name and, once it ended, its status
+ * (0 means it never finished: killed unless its backup shows it alive).
+ */
+function followDatabase(run: FolderRun, folderName: string, exp: LegacyExperiment): void {
+  run.id = folderName;
+  if (exp.name !== undefined) run.name = exp.name;
+  if (exp.project !== undefined) run.project = exp.project;
+  if (exp.status === 1 || exp.status === -1) run.status = LEGACY_STATUS[exp.status];
+  else if (exp.status === 0 && run.status !== 'running') run.status = 'killed';
 }
 
 /** The id part of `run-<date>_<time>-<id>`. */
@@ -379,79 +399,6 @@ async function readBackupFolder(ctx: Ctx, dir: string, name: string): Promise<Fo
 
 // ----- 0.3.x -----
 
-interface LegacyExperiment {
-  readonly project?: string;
-  readonly name?: string;
-  readonly description?: string;
-  readonly status?: number;
-  readonly createTime?: number;
-  readonly finishTime?: number;
-  /** Log folder name → metric key. */
-  readonly keys: Map<string, string>;
-}
-
-/** Experiments of `runs.swanlab` by run id (= run folder name). */
-type LegacyDb = Map<string, LegacyExperiment>;
-
-async function readLegacyDb(SQL: SqlJsStatic, ctx: Ctx, file: string): Promise<LegacyDb | undefined> {
-  const fileRel = rel(ctx.root, file);
-  try {
-    if ((await fs.promises.stat(`${file}-wal`)).size > 0) {
-      ctx.problems.report(`${fileRel}-wal: the write-ahead log is not read; run names and metric keys not yet checkpointed into runs.swanlab are missing`);
-    }
-  } catch {
-    // no WAL: the usual case once SwanLab has exited
-  }
-  let db: Database | undefined;
-  try {
-    db = new SQL.Database(await fs.promises.readFile(file));
-    const tables = new Set(query(db, "SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => String(r[0])));
-    if (!tables.has('experiment')) {
-      ctx.problems.report(`${fileRel}: no "experiment" table; run names and metric keys are unknown`);
-      return undefined;
-    }
-    const cols = (t: string): Set<string> => new Set(query(db!, `PRAGMA table_info("${t}")`).map((r) => String(r[1])));
-    const ec = cols('experiment');
-    const opt = (c: Set<string>, n: string, alias = 'e'): string => (c.has(n) ? `${alias}."${n}"` : 'NULL');
-    const projectJoin = tables.has('project') && ec.has('project_id');
-    const rows = query(
-      db,
-      `SELECT e.id, e.run_id, ${opt(ec, 'name')}, ${opt(ec, 'description')}, ${opt(ec, 'status')}, ${opt(ec, 'create_time')}, ${opt(ec, 'finish_time')}, ${projectJoin ? 'p.name' : 'NULL'}
-       FROM experiment e ${projectJoin ? 'LEFT JOIN project p ON p.id = e.project_id' : ''}`,
-    );
-    const byDbId = new Map<number, Map<string, string>>();
-    const out: LegacyDb = new Map();
-    for (const [dbId, runId, name, description, status, created, finished, project] of rows) {
-      const keys = new Map<string, string>();
-      byDbId.set(Number(dbId), keys);
-      out.set(String(runId), {
-        project: typeof project === 'string' && project !== '' ? project : undefined,
-        name: typeof name === 'string' && name !== '' ? name : undefined,
-        description: typeof description === 'string' && description !== '' ? description : undefined,
-        status: typeof status === 'number' ? status : undefined,
-        createTime: isoSeconds(created),
-        finishTime: isoSeconds(finished),
-        keys,
-      });
-    }
-    if (tables.has('tag')) {
-      const tc = cols('tag');
-      for (const [expId, name, folder, sort] of query(db, `SELECT t.experiment_id, t.name, ${opt(tc, 'folder', 't')}, ${opt(tc, 'sort', 't')} FROM tag t`)) {
-        const dir = folder !== null && folder !== undefined && folder !== '' ? String(folder) : sort !== null && sort !== undefined ? String(sort) : undefined;
-        if (dir !== undefined) byDbId.get(Number(expId))?.set(dir, String(name));
-      }
-    }
-    return out;
-  } catch (e) {
-    ctx.problems.report(`${fileRel}: could not be read as SQLite: ${(e as Error).message}; run names and metric keys are unknown`);
-    return undefined;
-  } finally {
-    db?.close();
-  }
-}
-
-const LEGACY_STATUS: Record<number, RunStatusValue> = { 0: 'running', 1: 'finished', [-1]: 'failed' };
-
 async function readLegacyFolder(ctx: Ctx, dir: string, name: string, db: LegacyDb | undefined): Promise<FolderRun> {
   const exp = db?.get(name);
   const run: FolderRun = {
@@ -475,17 +422,17 @@ async function readLegacyFolder(ctx: Ctx, dir: string, name: string, db: LegacyD
     let key = exp?.keys.get(folder);
     if (key === undefined) {
       if (/^\d+$/.test(folder)) unknownKeys.push(folder);
-      key = folder;
+      key = decodeKey(folder); // 0.2 names the folder after the key, URL-encoded
     }
     key = metricKey(key);
-    const chunks = ((await listDir(path.join(logsDir, folder))) ?? []).filter((e) => e.isFile() && /^\d+\.log$/.test(e.name)).map((e) => e.name).sort(naturalCompare);
+    const chunks = ((await listDir(path.join(logsDir, folder))) ?? []).filter((e) => e.isFile() && /^\d+\.(log|json)$/.test(e.name)).map((e) => e.name).sort(naturalCompare);
     for (const chunk of chunks) {
       const file = path.join(logsDir, folder, chunk);
       const text = await readText(file, ctx.root);
       if (text === undefined) continue;
       const fileRel = rel(ctx.root, file);
       let messages = 0;
-      const lines = text.split('\n');
+      const lines = chunk.endsWith('.json') ? jsonChunkLines(text) : text.split('\n');
       for (let i = 0; i < lines.length; i++) {
         const line = lines[i].trim();
         if (line === '') continue;
@@ -500,6 +447,7 @@ async function readLegacyFolder(ctx: Ctx, dir: string, name: string, db: LegacyD
         }
         const value = isObject(o) ? numeric(o.data) : undefined;
         const step = isObject(o) && typeof o.index === 'number' ? o.index : undefined;
+        if (isObject(o) && typeof o.data === 'string' && value === undefined) continue; // a media file's name (images are artifacts)
         if (value === undefined || step === undefined) {
           if (++messages <= MAX_MESSAGES_PER_FILE) ctx.problems.report(`${fileRel}:${i + 1}: expected {"index": <step>, "data": <number>, …}`);
           continue;
@@ -521,8 +469,35 @@ async function readLegacyFolder(ctx: Ctx, dir: string, name: string, db: LegacyD
     const t = await readText(path.join(consoleDir, f), ctx.root);
     if (t !== undefined) parts.push(t);
   }
+  // 0.2 also keeps SwanLab's own log at the run root.
+  if (parts.length === 0) parts.push((await readText(path.join(dir, 'output.log'), ctx.root)) ?? '');
   run.console = parts.join('');
+  // Status 0 is "not finished": running only while the newest point it recorded is recent, else it was cut off.
+  if (exp?.status === 0) {
+    let newest = -Infinity;
+    for (const series of run.metrics.values()) for (const t of series.times) if (t !== null && t > newest) newest = t;
+    run.status = ctx.now - newest * 1000 <= SWANLAB_RUNNING_WINDOW_MS ? 'running' : 'killed';
+  }
   return run;
+}
+
+/** The points of a 0.2 chunk (`{"create_time", "data": [{"index", "data", "create_time"}, …]}`) as JSON lines. */
+function jsonChunkLines(text: string): string[] {
+  try {
+    const o = parseJsonLenient(text);
+    if (isObject(o) && Array.isArray(o.data)) return o.data.map((p) => JSON.stringify(p));
+  } catch {
+    // reported line by line below
+  }
+  return text.split('\n');
+}
+
+function decodeKey(folder: string): string {
+  try {
+    return decodeURIComponent(folder);
+  } catch {
+    return folder;
+  }
 }
 
 // ----- config.yaml -----
@@ -614,20 +589,6 @@ function numeric(v: unknown): number | undefined {
     if (s === '-inf' || s === '-infinity') return -Infinity;
   }
   return undefined;
-}
-
-/** Unix seconds of an ISO time (UTC when it has no offset), keeping microseconds. */
-function isoSeconds(v: unknown): number | undefined {
-  if (typeof v !== 'string' || v === '') return undefined;
-  let s = /[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : `${v}Z`;
-  let extra = 0;
-  const frac = /\.(\d{4,})/.exec(s);
-  if (frac) {
-    extra = Number(`0.000${frac[1].slice(3)}`);
-    s = s.replace(frac[0], `.${frac[1].slice(0, 3)}`);
-  }
-  const ms = Date.parse(s);
-  return Number.isFinite(ms) ? Math.round((ms / 1000 + extra) * 1e6) / 1e6 : undefined;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -340,6 +340,25 @@ export class Store {
     return inserted;
   }
 
+  /**
+   * Writes points of one series where a later value at a step replaces the earlier one (the last
+   * value wins), one row at a time: for points appended to a series that may already hold their
+   * steps. Returns how many steps were new.
+   */
+  replacePoints(seriesId: number, steps: readonly number[], values: readonly number[], times: readonly (number | null)[]): number {
+    let inserted = 0;
+    const update = this.stmt('UPDATE points SET value = ?, time = ? WHERE series_id = ? AND step = ?');
+    for (let i = 0; i < steps.length; i++) {
+      const value = Number.isNaN(values[i]) ? null : values[i];
+      update.bind([value, times[i], seriesId, steps[i]]);
+      update.step();
+      update.reset();
+      if (this.db.getRowsModified() > 0) continue;
+      inserted += this.insertPoints(seriesId, [steps[i]], [values[i]], [times[i]]);
+    }
+    return inserted;
+  }
+
   /** Adds `added` new points to a series' count, raises its last step and records the value there (metric_last). */
   bumpSeries(seriesId: number, added: number, maxStep: number): void {
     this.run('UPDATE series SET count = count + ?, last_step = MAX(COALESCE(last_step, -1), ?) WHERE id = ?', [added, maxStep, seriesId]);

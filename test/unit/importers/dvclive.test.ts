@@ -28,7 +28,7 @@ describe('dvclive: densegpt-hf fixture (Hugging Face callback)', () => {
     assert.strictEqual(run.uid, 'dvclive:dvclive');
     assert.strictEqual(run.folder, 'dvclive');
     assert.strictEqual(run.status, 'finished');
-    assert.ok(run.endTime !== undefined && run.startTime !== undefined);
+    assert.strictEqual(run.startTime, undefined, 'its TSVs record no times');
     assert.deepStrictEqual([...run.metrics.keys()].sort(), ['epoch', 'learning_rate', 'loss', 'train/loss', 'train/runtime', 'train/samples_per_second', 'train/steps_per_second']);
     const loss = run.metrics.get('loss')!;
     assert.strictEqual(loss.steps.length, 150);
@@ -76,9 +76,17 @@ describe('dvclive: eda-stress-keras fixture (Keras callback)', () => {
     assert.strictEqual(run.params['model.dropout'], 0.3);
   });
 
-  it('finds both fixture folders from a common root', async () => {
+  it('finds every fixture folder from a common root', async () => {
     const all = await findDvcliveRuns(trackerFixtures('dvclive'));
-    assert.deepStrictEqual(all, [trackerFixtures('dvclive', 'densegpt-hf', 'dvclive'), trackerFixtures('dvclive', 'eda-stress-keras', 'dvclive')]);
+    const folds = [0, 1, 2, 3, 4].map((i) => trackerFixtures('dvclive', 'quality-of-life-folds', 'dvclive', `fold_${i}`));
+    assert.deepStrictEqual(all, [
+      trackerFixtures('dvclive', 'densegpt-hf', 'dvclive'),
+      trackerFixtures('dvclive', 'eda-stress-keras', 'dvclive'),
+      trackerFixtures('dvclive', 'example-dvc-experiments-0.x', 'dvclive'),
+      trackerFixtures('dvclive', 'example-dvc-experiments-scalars', 'dvclive'),
+      trackerFixtures('dvclive', 'quality-of-life-folds', 'dvclive'),
+      ...folds,
+    ]);
   });
 });
 
@@ -133,11 +141,11 @@ describe('dvclive: crafted input', () => {
     assert.strictEqual(run.uid, 'dvclive:exp/dvclive');
   });
 
-  it('is running while its metrics changed in the last 10 minutes', async () => {
+  it('is running while its TSV timestamps are recent', async () => {
     const root = tempDir();
     const dir = path.join(root, 'dvclive');
-    write(path.join(dir, 'plots', 'metrics', 'loss.tsv'), 'step\tloss\n0\t1\n');
     const now = Date.now();
+    write(path.join(dir, 'loss.tsv'), `timestamp\tstep\tloss\n${now - 5000}\t0\t1\n`);
     assert.strictEqual((await readDvclive(root, dir, new ProblemList(), now)).status, 'running');
     assert.strictEqual((await readDvclive(root, dir, new ProblemList(), now)).endTime, undefined);
     assert.strictEqual((await readDvclive(root, dir, new ProblemList(), now + 11 * 60 * 1000)).status, 'finished');

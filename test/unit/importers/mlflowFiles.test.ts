@@ -50,8 +50,8 @@ describe('mlflow file store: ultralytics-boat fixture (MLflow 2.x)', () => {
     assert.deepStrictEqual(await findMlflowStores(root), [path.join(root, 'runs', 'mlflow')]);
   });
 
-  it('reads the 4 runs of "Ship detection" without problems', () => {
-    assert.deepStrictEqual(problems.messages, []);
+  it('reads the 4 runs of "Ship detection", saying only that their server-side artifacts are not there', () => {
+    assert.deepStrictEqual(problems.messages.filter((m) => !m.includes('logged artifacts through an MLflow server')), []);
     assert.strictEqual(runs.length, 4);
     for (const r of runs) {
       assert.strictEqual(r.source, 'mlflow');
