@@ -102,3 +102,39 @@ describe('hostile sweep folders', () => {
     assert.strictEqual(log.ignored, 5);
   });
 });
+
+describe('hostile sweep folders: stop and resume', () => {
+  it('appends on a fresh line after a torn one, and the reader sees it', async () => {
+    const { appendControlRecord } = await import('../../src/core/sweeps/sweepControl');
+    const root = tempDir();
+    const dir = sweepFolder(root, 'sw-1', undefined, [suggest(0, 0.1), '{"t":"compl']);
+    await appendControlRecord(root, 'labbook/_sweeps/sw-1', 'stop', 5, 'from the editor');
+    const lines = fs.readFileSync(path.join(dir, 'trials.jsonl'), 'utf8').split('\n');
+    assert.deepStrictEqual(lines.slice(1), ['{"t":"compl', '{"t":"stop","time":5,"reason":"from the editor"}', '']);
+    const problems = new ProblemList();
+    const [s] = await new SweepReader(root, 'labbook', problems).read();
+    assert.strictEqual(s.stopped, true);
+  });
+
+  it('never writes through a linked trial log or a linked sweep folder', async () => {
+    const { appendControlRecord } = await import('../../src/core/sweeps/sweepControl');
+    const root = tempDir();
+    const outside = tempDir();
+    const victim = path.join(outside, 'bashrc');
+    fs.writeFileSync(victim, 'export A=1\n');
+    const dir = sweepFolder(root, 'sw-1');
+    fs.rmSync(path.join(dir, 'trials.jsonl'));
+    fs.symlinkSync(victim, path.join(dir, 'trials.jsonl'));
+    await assert.rejects(appendControlRecord(root, 'labbook/_sweeps/sw-1', 'stop', 1), /outside the workspace|link/);
+    fs.symlinkSync(outside, path.join(root, 'labbook', '_sweeps', 'sw-2'));
+    await assert.rejects(appendControlRecord(root, 'labbook/_sweeps/sw-2', 'stop', 1), /link/);
+    assert.strictEqual(fs.readFileSync(victim, 'utf8'), 'export A=1\n');
+    assert.deepStrictEqual(fs.readdirSync(outside).sort(), ['bashrc']);
+  });
+
+  it('accepts only plain sweep ids for commands and paths', async () => {
+    const { isSafeSweepId } = await import('../../src/core/sweeps/sweepControl');
+    assert.ok(isSafeSweepId('sw-3f9a1c2e7b'));
+    for (const bad of ['', '..', 'a b', 'sw-$(rm -rf ~)', 'a/b', '-rf', 'x;ls']) assert.ok(!isSafeSweepId(bad), bad);
+  });
+});
