@@ -196,7 +196,9 @@ export function registerSweepCommands(c: SweepCommandContext): vscode.Disposable
     }
     let n = typeof count === 'number' && Number.isSafeInteger(count) ? count : undefined;
     if (n === undefined) {
-      const answer = await vscode.window.showInputBox({ prompt: `How many agents for ${ref.summary.name}? Each runs in its own terminal, one trial at a time.`, value: '2', validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 32 ? undefined : 'A number from 1 to 32') });
+      // The command comes from the sweep's file: say what will run before anything does.
+      const runs = ref.summary.command.length ? ` Each trial runs: ${ref.summary.command.join(' ').slice(0, 200)}` : '';
+      const answer = await vscode.window.showInputBox({ prompt: `How many agents for ${ref.summary.name}? Each runs in its own terminal, one trial at a time.${runs}`, value: '2', validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 32 ? undefined : 'A number from 1 to 32') });
       if (!answer) return [];
       n = Number(answer);
     }

@@ -138,3 +138,15 @@ describe('hostile sweep folders: stop and resume', () => {
     for (const bad of ['', '..', 'a b', 'sw-$(rm -rf ~)', 'a/b', '-rf', 'x;ls']) assert.ok(!isSafeSweepId(bad), bad);
   });
 });
+
+describe('hostile sweep folders: Restricted Mode', () => {
+  it('offers no sweep command that writes or runs something outside trusted workspaces', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(process.cwd(), 'package.json'), 'utf8'));
+    const acting = ['labbook.createSweep', 'labbook.launchSweepAgents', 'labbook.stopSweep', 'labbook.resumeSweep'];
+    const menus = Object.values(pkg.contributes.menus as Record<string, Array<{ command: string; when?: string }>>).flat();
+    const entries = menus.filter((m) => acting.includes(m.command));
+    assert.ok(entries.length >= acting.length);
+    for (const m of entries) assert.match(m.when ?? '', /isWorkspaceTrusted/, `${m.command}: ${m.when}`);
+    for (const command of acting) assert.ok(menus.some((m) => m.command === command && m.when?.includes('isWorkspaceTrusted')), `${command} in the palette only when trusted`);
+  });
+});
