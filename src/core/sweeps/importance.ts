@@ -74,7 +74,11 @@ export function absSpearman(x: readonly number[], y: readonly number[]): number 
 export function etaSquared(groups: readonly string[], y: readonly number[]): number | null {
   const mean = y.reduce((a, b) => a + b, 0) / y.length;
   const byGroup = new Map<string, number[]>();
-  groups.forEach((g, i) => byGroup.set(g, [...(byGroup.get(g) ?? []), y[i]]));
+  groups.forEach((g, i) => {
+    const list = byGroup.get(g);
+    if (list) list.push(y[i]);
+    else byGroup.set(g, [y[i]]);
+  });
   if (byGroup.size < 2) return null;
   let total = 0;
   for (const v of y) total += (v - mean) ** 2;
