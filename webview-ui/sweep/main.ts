@@ -1,6 +1,9 @@
 import { Chart, type ChartConfiguration } from 'chart.js';
 import type { HostToSweepPanel, SweepPanelData, SweepPanelToHost, SweepPanelTrial } from '../../src/protocol/sweepPanel';
-import { seriesColor, type Point } from '../shared/charts';
+// Registers chart.js's line chart parts.
+import '../shared/charts';
+import type { Point } from '../shared/charts';
+import { paletteColor } from '../shared/palette';
 import { clear, el } from '../shared/dom';
 import { onThemeChange, themeColors } from '../shared/theme';
 import { onHostMessage, post } from '../shared/vscodeApi';
@@ -89,8 +92,8 @@ function renderChart(s: SweepPanelData): void {
     type: 'line',
     data: {
       datasets: [
-        { label: s.metric, data: values, showLine: false, pointRadius: 3, borderColor: seriesColor(0), backgroundColor: seriesColor(0) },
-        { label: 'best so far', data: best, stepped: true, pointRadius: 0, borderWidth: 2, borderColor: seriesColor(1), backgroundColor: seriesColor(1) },
+        { label: s.metric, data: values, showLine: false, pointRadius: 3, borderColor: paletteColor(0), backgroundColor: paletteColor(0) },
+        { label: 'best so far', data: best, stepped: true, pointRadius: 0, borderWidth: 2, borderColor: paletteColor(1), backgroundColor: paletteColor(1) },
       ],
     },
     options: {
@@ -116,7 +119,7 @@ function renderChart(s: SweepPanelData): void {
 }
 
 function paintSwatches(): void {
-  for (const sw of Array.from(document.querySelectorAll<HTMLElement>('.swatch[data-series]'))) sw.style.backgroundColor = seriesColor(Number(sw.dataset.series));
+  for (const sw of Array.from(document.querySelectorAll<HTMLElement>('.swatch[data-series]'))) sw.style.backgroundColor = paletteColor(Number(sw.dataset.series));
 }
 
 function renderImportance(s: SweepPanelData): void {
