@@ -3,7 +3,8 @@ import { Disposable } from '../disposable';
 import type { IndexService } from '../indexService';
 import { downsampleMinMax } from '../core/downsample';
 import { paramDiff } from '../core/diff';
-import { effectiveStatus, silenceTimeout } from '../core/status';
+import { runStatus } from '../core/status';
+import { localProcesses } from '../localProcesses';
 import type { Problems } from '../core/problems';
 import { type CompareRun, type CompareSeries, type HostToComparePanel, isComparePanelToHost } from '../protocol/comparePanel';
 import { settings } from '../settings';
@@ -126,7 +127,7 @@ export class ComparePanel extends Disposable {
       id: ref.uid,
       name: row!.name,
       project: row!.experiment,
-      status: effectiveStatus(row!.status, row!.lastActivity, now, silenceTimeout(row!.source, timeout), row!.source),
+      status: runStatus(row!, now, timeout, localProcesses),
       folder: multiRoot ? ref.index.folder.name : '',
     }));
     const params = paramDiff(present.map(({ ref, row }) => ref.index.store.getParams(row!.id))).map((p) => ({ key: p.key, values: p.values.map(display), differs: p.differs }));

@@ -7,6 +7,7 @@ import { diffTreeModels, treeModel, type ExperimentView, type RunView, type Tree
 import type { RunStatus } from '../protocol/runPanel';
 import type { TreeChange, TreeSnapshot } from '../api';
 import { settings } from '../settings';
+import { localProcesses } from '../localProcesses';
 import { experimentItem, runItem } from './treeItems';
 
 // Nodes are kept per id and updated in place: VS Code knows a tree element by identity, so a node
@@ -72,6 +73,7 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     const options = {
       now: Date.now() / 1000,
       heartbeatTimeoutSeconds: settings().heartbeatTimeoutSeconds,
+      local: localProcesses,
       showArchived: this.archivedShown,
       startLabel,
       dateLabel: (s: number) => new Date(s * 1000).toLocaleDateString(),

@@ -16,6 +16,9 @@ import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { LineWriter } from './lineWriter';
+import { statusForExitCode } from './exitStatus';
+import { configProxy } from './configProxy';
+import { takePendingConfig } from './currentRun';
 
 export const FORMAT = 'labbook-run';
 export const FORMAT_VERSION = 1;
@@ -52,7 +55,13 @@ export interface RunOptions {
   heartbeatInterval?: number;
   /** Seconds between buffer flushes (default 0.5, `LABBOOK_FLUSH_SECONDS`). */
   flushInterval?: number;
-  /** Mark runs killed on SIGTERM/SIGINT/SIGHUP when the program does not handle them (default true). */
+  /**
+   * Write `killed by SIGTERM` (SIGINT, SIGHUP) before the process dies of the signal, when the program
+   * does not handle it (default false, `LABBOOK_HANDLE_SIGNALS=1`). Only for programs that give the
+   * event loop a turn: a JavaScript signal handler cannot run during a synchronous loop, so it would
+   * hold the signal until the loop ends. Without it a signal stops the program at once, as without
+   * Labbook, and the extension shows the run as killed (its process is gone).
+   */
   handleSignals?: boolean;
 }
 
@@ -169,8 +178,22 @@ function metricNumber(key: string, value: unknown): number {
   if (typeof value === 'number') return value;
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'string') {
+    const n = numericString(value);
+    if (n !== undefined) return n;
+  }
   const shown = typeof value === 'string' ? JSON.stringify(value) : value === null ? 'null' : typeof value;
   throw new TypeError(`labbook.logMetrics: metric ${JSON.stringify(key)} has the value ${shown}, which is not a number`);
+}
+
+/** A number written as text, as Python's float() reads it: "0.5", " 1e-3 ", "nan", "inf", "-Infinity". */
+function numericString(text: string): number | undefined {
+  const t = text.trim().toLowerCase().replace(/_/g, '');
+  if (t === '') return undefined;
+  const special = /^([-+]?)(nan|inf|infinity)$/.exec(t);
+  if (special) return special[2] === 'nan' ? NaN : special[1] === '-' ? -Infinity : Infinity;
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/.test(t)) return undefined;
+  return Number(t);
 }
 
 function checkStep(step: number): number {
@@ -985,6 +1008,22 @@ export class Run {
   private lost = 0;
   private dropping = false;
   private readonly maxPending = maxPendingBytes();
+  /** When the buffer is written and a heartbeat is due next, in ms (checked by every log call too:
+   *  a synchronous training loop never lets the timers run). */
+  private readonly flushEveryMs: number;
+  private readonly beatEveryMs: number;
+  private nextFlushMs = 0;
+  private nextBeatMs = 0;
+  private readonly configView = configProxy({
+    values: () => this.configData,
+    set: (key, value) => this.logParams({ [key]: value }),
+    remove: (key) => {
+      const rest = { ...this.configData };
+      delete rest[key];
+      this.logParams(rest, true);
+    },
+    copy: deepCopy,
+  });
 
   constructor(options: RunOptions = {}) {
     const logdir = options.logdir ?? process.env.LABBOOK_DIR ?? DEFAULT_LOGDIR;
@@ -997,8 +1036,12 @@ export class Run {
     const capturePackages = envFlag(options.capturePackages, 'LABBOOK_CAPTURE_PACKAGES');
     const captureConsole = envFlag(options.captureConsole, 'LABBOOK_CAPTURE_CONSOLE');
     const captureSystem = envFlag(options.captureSystem, 'LABBOOK_CAPTURE_SYSTEM');
-    const handleSignals = envFlag(options.handleSignals, 'LABBOOK_HANDLE_SIGNALS');
+    const handleSignals = envFlag(options.handleSignals, 'LABBOOK_HANDLE_SIGNALS', false);
     this.startTime = now();
+    this.flushEveryMs = flushEvery * 1000;
+    this.beatEveryMs = heartbeat * 1000;
+    this.nextFlushMs = this.startMs + this.flushEveryMs;
+    this.nextBeatMs = this.startMs + this.beatEveryMs;
 
     if (options.resume === undefined) {
       this.project = options.project !== undefined ? String(options.project) : 'default';
@@ -1030,6 +1073,7 @@ export class Run {
       if (this.description !== undefined) header.description = this.description;
       if (this.tags !== undefined) header.tags = [...this.tags];
       header.time = this.startTime;
+      Object.assign(header, processIdentity());
       this.record(header, false);
       this.record({ t: 'params', values: flatten(this.configData), time: now() }, false);
       this.record({ t: 'status', status: 'running', time: now() });
@@ -1051,7 +1095,7 @@ export class Run {
       this.fd = fs.openSync(events, 'a');
       this.writer = new LineWriter(events, warn);
       if (!st.complete) this.append('\n');
-      this.record({ t: 'status', status: 'running', time: now(), resumed: true }, false);
+      this.record({ t: 'status', status: 'running', time: now(), resumed: true, ...processIdentity() }, false);
       if (options.config && Object.keys(options.config).length) this.logParams(options.config);
       if (options.name !== undefined && String(options.name) !== this.name) this.setName(options.name);
       if (options.description !== undefined && String(options.description) !== this.description) this.setDescription(options.description);
@@ -1092,9 +1136,7 @@ export class Run {
       attachConsole(sink);
     }
     const flushTimer = setInterval(() => this.flushQuietly(), flushEvery * 1000);
-    const beatTimer = setInterval(() => {
-      if (!this.finishedFlag) this.append(`{"t":"heartbeat","time":${numberText(now())}}\n`);
-    }, heartbeat * 1000);
+    const beatTimer = setInterval(() => this.beat(Date.now()), heartbeat * 1000);
     this.timers.push(flushTimer, beatTimer);
     if (captureSystem) {
       const sampler = new SystemSampler();
@@ -1122,9 +1164,14 @@ export class Run {
 
   // ---- properties
 
-  /** A copy of the configuration (change it with `logParams`). */
+  /** The configuration: reading gives copies; `run.config.lr = 0.1` records the change (as `logParams`). */
   get config(): Record<string, unknown> {
-    return deepCopy(this.configData);
+    return this.configView;
+  }
+
+  /** `run.config = {...}` adds or overrides those values (as `logParams`). */
+  set config(values: Record<string, unknown>) {
+    this.logParams(values);
   }
 
   get finished(): boolean {
@@ -1161,6 +1208,7 @@ export class Run {
 
   /** Writes everything logged so far to disk now (also done at least every 0.5 s and at exit). */
   flush(): void {
+    this.nextFlushMs = Date.now() + this.flushEveryMs;
     if (this.buf.length && this.fd !== undefined) {
       const written = this.writer.write(this.fd, this.buf);
       if (written === this.buf.length) {
@@ -1179,6 +1227,20 @@ export class Run {
       this.flush();
     } catch {
       /* never throw from a timer */
+    }
+  }
+
+  private beat(ms: number): void {
+    this.nextBeatMs = ms + this.beatEveryMs;
+    if (!this.finishedFlag) this.append(`{"t":"heartbeat","time":${numberText(ms / 1000)}}\n`);
+  }
+
+  /** What the timers do, done from a log call when they are late (a loop that never yields). */
+  private catchUp(ms: number): void {
+    if (ms >= this.nextBeatMs) this.beat(ms);
+    if (ms >= this.nextFlushMs && !this.writer.failing) {
+      this.nextFlushMs = ms + this.flushEveryMs;
+      this.flushQuietly();
     }
   }
 
@@ -1204,16 +1266,16 @@ export class Run {
    * go to that step. A second value for a metric at a step it already has is dropped with a warning.
    * Values must be numbers (booleans count as 0/1, bigints are converted); NaN and ±Infinity are kept.
    */
-  logMetrics(values: Record<string, number | boolean | bigint>, step?: number): void {
+  logMetrics(values: Record<string, number | boolean | bigint | string>, step?: number): void {
     this.logInternal(values, step, true);
   }
 
   /** Alias of `logMetrics`. */
-  log(values: Record<string, number | boolean | bigint>, step?: number): void {
+  log(values: Record<string, number | boolean | bigint | string>, step?: number): void {
     this.logInternal(values, step, true);
   }
 
-  logMetric(key: string, value: number | boolean | bigint, step?: number): void {
+  logMetric(key: string, value: number | boolean | bigint | string, step?: number): void {
     this.logInternal({ [key]: value }, step, true);
   }
 
@@ -1227,7 +1289,8 @@ export class Run {
       items.push([key, numberText(metricNumber(key, value))]);
     }
     this.checkOpen('logMetrics()');
-    const t = now();
+    const ms = Date.now();
+    const t = ms / 1000;
     const byStep = new Map<number, string[]>();
     const dropped: Array<[string, number]> = [];
     for (const [key, text] of items) {
@@ -1256,6 +1319,7 @@ export class Run {
       this.append(`{"t":"metrics","step":${s},"time":${tText},"values":{${byStep.get(s)!.join(',')}}}\n`);
     }
     if (warnDropped) for (const [key, s] of dropped) warn(`labbook.logMetrics: metric ${JSON.stringify(key)} already has a value at step ${s}; the new value is ignored`);
+    if (ms >= this.nextFlushMs || ms >= this.nextBeatMs) this.catchUp(ms);
   }
 
   // ---- params, tags, text
@@ -1316,7 +1380,43 @@ export class Run {
     this.record({ t: 'env', values: jsonable(values), time: now() });
   }
 
+  /** Records the code version by hand (Polyaxon style): the `git` part of the environment. */
+  logCodeRef(ref: { commit?: string; branch?: string; url?: string; dirty?: boolean } = {}): void {
+    const git: Record<string, unknown> = {};
+    if (ref.commit !== undefined && ref.commit !== null) git.commit = String(ref.commit);
+    if (ref.branch !== undefined && ref.branch !== null) git.branch = String(ref.branch);
+    if (ref.url !== undefined && ref.url !== null) git.remote = stripCredentials(String(ref.url));
+    if (ref.dirty !== undefined && ref.dirty !== null) git.dirty = Boolean(ref.dirty);
+    this.logEnv({ git });
+  }
+
+  /** MLflow style: `{key: value}` becomes tags `key:value` (an array or a string is added as is). */
+  setTags(tags: Tags): void {
+    this.logTags(tags);
+  }
+
+  /** MLflow style: the tag `key:value` (just `key` without a value). */
+  setTag(key: string, value?: unknown): void {
+    this.logTags({ [key]: value });
+  }
+
   // ---- status
+
+  /** Polyaxon style: finishes the run as `finished`. */
+  logSucceeded(message?: string): boolean {
+    return this.finish('finished', message);
+  }
+
+  /** Polyaxon style: finishes the run as `failed` (the traceback, when given, follows the message). */
+  logFailed(message?: string, traceback?: string): boolean {
+    if (traceback !== undefined && traceback !== null) message = message ? `${message}\n\n${traceback}` : String(traceback);
+    return this.finish('failed', message);
+  }
+
+  /** Polyaxon style: finishes the run as `killed`. */
+  logStopped(message?: string): boolean {
+    return this.finish('killed', message);
+  }
 
   /** `running` appends a status record; a final status (also succeeded, stopped, FAILED…) finishes the run. */
   logStatus(status: string, message?: string): boolean {
@@ -1565,6 +1665,11 @@ export class Run {
   }
 }
 
+/** Where the run's process is: the extension marks a running run killed once this process is gone. */
+function processIdentity(): { host: string; pid: number } {
+  return { host: os.hostname(), pid: process.pid };
+}
+
 function maxPendingBytes(): number {
   const raw = process.env.LABBOOK_MAX_PENDING_BYTES;
   const v = raw ? Number(raw) : NaN;
@@ -1592,9 +1697,7 @@ function finishAll(status: FinalStatus, message?: string): void {
 function installHooks(handleSignals: boolean): void {
   if (!hooksInstalled) {
     hooksInstalled = true;
-    process.on('exit', (code) => {
-      finishAll(code === 0 ? 'finished' : 'failed', code === 0 ? undefined : `process exited with code ${code}`);
-    });
+    process.on('exit', (code) => finishAll(...statusForExitCode(code)));
     process.on('uncaughtExceptionMonitor', (err) => {
       if (process.listenerCount('uncaughtException') > 0) return; // the program handles it
       finishAll('failed', err instanceof Error ? err.stack ?? String(err) : `Uncaught ${String(err)}`);
@@ -1621,6 +1724,8 @@ function installHooks(handleSignals: boolean): void {
 /** Starts a run and makes it the current one (`getRun()`); an open current run is finished first. */
 export function startRun(options: RunOptions = {}): Run {
   if (currentRun && !currentRun.finished) currentRun.finish('finished');
+  const pending = takePendingConfig();
+  if (pending) options = { ...options, config: { ...pending, ...(options.config ?? {}) } };
   const started = new Run(options);
   currentRun = started;
   return started;
@@ -1685,3 +1790,6 @@ export class Experiment {
 export function createExperiment(name: string, logdir?: string): Experiment {
   return new Experiment(name, logdir);
 }
+
+export { config, log, logMetrics, logMetric, logParams, logParam, logTags, setTags, setTag, setName, setDescription, note, logEnv, logCodeRef, logStatus, logSucceeded, logFailed, logStopped, logArtifact, logArtifacts, logImage, logDataset, logDataRef, createAlert, getOutputsPath, flush } from './currentRun';
+export { statusForExitCode, KILLED_EXIT_CODES } from './exitStatus';

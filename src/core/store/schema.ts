@@ -72,6 +72,12 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE artifacts ADD COLUMN step INTEGER;
   ALTER TABLE artifacts ADD COLUMN caption TEXT;
   `,
+  // 4: where a run's process is (header `host` and `pid`): a running run whose process on this
+  // machine is gone is shown as killed at once (core/status.ts).
+  `
+  ALTER TABLE runs ADD COLUMN host TEXT;
+  ALTER TABLE runs ADD COLUMN pid INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
