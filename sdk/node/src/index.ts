@@ -89,7 +89,9 @@ export interface DatasetRecord {
 const DEFAULT_HEARTBEAT_SECONDS = 10;
 const DEFAULT_FLUSH_SECONDS = 0.5;
 const DEFAULT_SYSTEM_SECONDS = 10;
-const MAX_BUFFER_CHARS = 8 * 1024 * 1024;
+/** Lines are written once they hold this many characters (or every flushInterval): a small buffer
+ *  keeps the lines young, so they cost the garbage collector next to nothing. */
+const MAX_BUFFER_CHARS = 64 * 1024;
 /** Records kept in memory while writes fail (a full disk); past it newer ones are lost. */
 const DEFAULT_MAX_PENDING_BYTES = 64 * 1024 * 1024;
 const MAX_GIT_DIFF_BYTES = 20 * 1024 * 1024;
@@ -994,6 +996,8 @@ export class Run {
   private bufChars = 0;
   private readonly steps = new Map<string, KeySteps>();
   private readonly keyJson = new Map<string, string>();
+  /** The values' texts of a log call (reused: no array per call). */
+  private readonly texts: string[] = [];
   private finishedFlag = false;
   private readonly startMs = Date.now();
   private readonly startTime: number;
@@ -1186,7 +1190,7 @@ export class Run {
 
   private append(line: string, flush = false): void {
     if (this.fd === undefined || this.finishedFlag) throw new Error(`labbook: run ${this.id} is finished`);
-    if (!this.keep(line)) return;
+    if (this.writer.failing && !this.keep(line)) return;
     this.buf.push(line);
     this.bufChars += line.length;
     // while writes fail, the flush timer retries: no write attempt per record
@@ -1283,43 +1287,71 @@ export class Run {
     if (values === null || typeof values !== 'object' || Array.isArray(values)) throw new TypeError('labbook.logMetrics expects an object of metric name -> number');
     if (step !== undefined && step !== null) step = checkStep(step);
     else step = undefined;
-    const items: Array<[string, string]> = [];
-    for (const [key, value] of Object.entries(values)) {
+    // Every value is checked before anything is recorded: a bad one leaves the call without effect.
+    const keys = Object.keys(values);
+    const n = keys.length;
+    const texts = this.texts;
+    texts.length = n;
+    for (let i = 0; i < n; i++) {
+      const key = keys[i];
       if (!key) throw new RangeError('labbook.logMetrics: metric names must not be empty');
-      items.push([key, numberText(metricNumber(key, value))]);
+      const v = values[key];
+      texts[i] = typeof v === 'number' && Number.isFinite(v) ? '' + v : numberText(metricNumber(key, v));
     }
     this.checkOpen('logMetrics()');
     const ms = Date.now();
-    const t = ms / 1000;
-    const byStep = new Map<number, string[]>();
-    const dropped: Array<[string, number]> = [];
-    for (const [key, text] of items) {
-      let ks = this.steps.get(key);
-      if (!ks) {
-        ks = new KeySteps();
-        this.steps.set(key, ks);
+    const head = `{"t":"metrics","step":`;
+    const time = `,"time":${ms / 1000},"values":{`;
+    let dropped: Array<[string, number]> | undefined;
+    if (step !== undefined || n === 1) {
+      // One line: every key at the given step, or one key at its next step.
+      let body = '';
+      let s = step ?? 0;
+      for (let i = 0; i < n; i++) {
+        const ks = this.keySteps(keys[i]);
+        if (step === undefined) s = ks.last + 1;
+        else if (s <= ks.last && ks.has(s)) {
+          (dropped ??= []).push([keys[i], s]);
+          continue;
+        }
+        ks.add(s);
+        body = body ? `${body},${this.keyText(keys[i])}:${texts[i]}` : `${this.keyText(keys[i])}:${texts[i]}`;
       }
-      const s = step === undefined ? ks.last + 1 : step;
-      if (s <= ks.last && ks.has(s)) {
-        dropped.push([key, s]);
-        continue;
+      if (body) this.append(`${head}${s}${time}${body}}}\n`);
+    } else {
+      // Each key at its own next step: one line per step, in step order.
+      const byStep = new Map<number, string>();
+      for (let i = 0; i < n; i++) {
+        const ks = this.keySteps(keys[i]);
+        const s = ks.last + 1;
+        ks.add(s);
+        const item = `${this.keyText(keys[i])}:${texts[i]}`;
+        const group = byStep.get(s);
+        byStep.set(s, group === undefined ? item : `${group},${item}`);
       }
-      ks.add(s);
-      let kj = this.keyJson.get(key);
-      if (kj === undefined) {
-        kj = JSON.stringify(key);
-        this.keyJson.set(key, kj);
-      }
-      const group = byStep.get(s);
-      if (group) group.push(`${kj}:${text}`);
-      else byStep.set(s, [`${kj}:${text}`]);
+      for (const s of [...byStep.keys()].sort((a, b) => a - b)) this.append(`${head}${s}${time}${byStep.get(s)!}}}\n`);
     }
-    const tText = numberText(t);
-    for (const s of [...byStep.keys()].sort((a, b) => a - b)) {
-      this.append(`{"t":"metrics","step":${s},"time":${tText},"values":{${byStep.get(s)!.join(',')}}}\n`);
-    }
-    if (warnDropped) for (const [key, s] of dropped) warn(`labbook.logMetrics: metric ${JSON.stringify(key)} already has a value at step ${s}; the new value is ignored`);
+    if (dropped && warnDropped) for (const [key, s] of dropped) warn(`labbook.logMetrics: metric ${JSON.stringify(key)} already has a value at step ${s}; the new value is ignored`);
     if (ms >= this.nextFlushMs || ms >= this.nextBeatMs) this.catchUp(ms);
+  }
+
+  private keySteps(key: string): KeySteps {
+    let ks = this.steps.get(key);
+    if (!ks) {
+      ks = new KeySteps();
+      this.steps.set(key, ks);
+    }
+    return ks;
+  }
+
+  /** A metric name as JSON, made once per name. */
+  private keyText(key: string): string {
+    let kj = this.keyJson.get(key);
+    if (kj === undefined) {
+      kj = JSON.stringify(key);
+      this.keyJson.set(key, kj);
+    }
+    return kj;
   }
 
   // ---- params, tags, text
