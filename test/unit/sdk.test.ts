@@ -6,6 +6,7 @@
 import * as assert from 'assert';
 import { execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as sdk from '../../sdk/node/src';
 import { readConsole } from '../../src/core/ingest/console';
@@ -321,6 +322,8 @@ run.logMetrics({ loss: 0.8 }); run.logMetrics({ acc: 0.6 }, 5); run.logMetrics({
         assert.strictEqual(run.note, '# Note\n**bold**', lang);
         assert.strictEqual(run.status, 'finished', lang);
         assert.strictEqual(run.formatVersion, 1, lang);
+        assert.strictEqual(run.host, os.hostname(), `${lang}: the header names the machine`);
+        assert.ok(Number.isSafeInteger(run.pid) && run.pid! > 0 && run.pid !== process.pid, `${lang}: and the writing process, pid ${run.pid}`);
         assert.ok(run.endTime! >= run.startTime!, lang);
         assert.deepStrictEqual(ws.store.getTags(run.id), ['d', 'e'], lang);
         assert.deepStrictEqual(ws.problems.messages, [], lang);
@@ -588,6 +591,8 @@ run.logMetrics({ loss: 0.8 }); run.logMetrics({ acc: 0.6 }, 5); run.logMetrics({
         const { ws, runs } = await readBack(root);
         const run = onlyRun(runs);
         assert.strictEqual(run.uid, id);
+        const header = JSON.parse(fs.readFileSync(path.join(root, 'labbook', fs.readdirSync(path.join(root, 'labbook'))[0], 'events.jsonl'), 'utf8').split('\n')[0]) as { pid: number };
+        assert.ok(run.pid && run.pid !== header.pid, 'the resuming process is now the run\'s process');
         assert.strictEqual(run.name, 'resumed');
         assert.strictEqual(run.status, 'finished');
         assert.deepStrictEqual(ws.store.getParams(run.id), { lr: 0.1, epochs: 3 });
