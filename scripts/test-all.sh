@@ -97,7 +97,8 @@ for step in "${STEPS[@]}"; do
     typecheck)   run_step typecheck - bash -c 'npm run --silent typecheck && npx --no-install tsc --noEmit -p tsconfig.test.json' ;;
     lint)        run_step lint - npm run --silent lint ;;
     unit)        run_step unit unit npm run --silent test:unit ;;
-    python)      run_step python python python3 sdk/python/tests/run_tests.py ;;
+    # The plain interpreter: framework tests skip here (they run for real in python-frameworks).
+    python)      run_step python python env -u LABBOOK_REQUIRE_FRAMEWORKS python3 sdk/python/tests/run_tests.py ;;
     python-frameworks)
       # The SDK suite again in the framework venv: Lightning, Keras, Hugging Face and torch helpers for real.
       if [ -n "${LABBOOK_FRAMEWORK_PYTHON:-}" ]; then

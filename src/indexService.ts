@@ -61,7 +61,7 @@ export class IndexService extends Disposable {
     const s = importSettings();
     for (const r of s.refused) this.problems.report(`labbook.import.folders: "${r}" is not a folder inside ${this.folder.name}; ignored`);
     const folders = s.folders.map((f) => (f === '.' ? root : path.join(root, ...f.split('/'))));
-    return new ImportIndex(this.store, root, importFinders(this.SQL, { sources: s.sources, searchWorkspace: s.searchWorkspace, folders }), this.problems, IMPORT_DISCOVERY_MS);
+    return new ImportIndex(this.store, root, importFinders(this.SQL, { sources: s.sources, searchWorkspace: s.searchWorkspace, folders, report: (m) => this.problems.report(m) }), this.problems, IMPORT_DISCOVERY_MS);
   }
 
   /** Native logs, then other trackers' output. */

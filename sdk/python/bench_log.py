@@ -7,7 +7,8 @@ Logs N scalar points to a run in a temporary folder, in three shapes:
 
 - ``1 key/call``: ``labbook.log({"loss": x})`` N times (the worst case: one call per point)
 - ``10 keys/call``: ``labbook.log({10 keys}, step=i)`` N/10 times
-- ``threads``: 4 threads each logging N/4 points of their own keys at once
+- ``threads``: 4 threads each logging N/4 points of their own keys at once (the ratio of
+  its cost per point to the one-thread loop's is printed: flat is 1.0x)
 
 For each it prints the seconds the loop spent in ``log()``, the seconds ``finish()``
 took to write the rest, and microseconds per point. The target: the N = 100,000 loop
@@ -122,6 +123,7 @@ def main(argv=None):
     tmp = tempfile.mkdtemp(prefix="labbook-bench-")
     try:
         headline = None
+        totals = {}
         for label, fn in (("1 key/call", one_key), ("10 keys/call", ten_keys),
                           ("4 threads", threads)):
             best = None
@@ -143,6 +145,9 @@ def main(argv=None):
                       % ("", base, (loop + fin) / base))
             if headline is None:
                 headline = loop + fin
+            totals[label] = loop + fin
+        print("4 threads / 1 thread, cost per point: %.2fx (flat is 1.0x)"
+              % (totals["4 threads"] / totals["1 key/call"]))
         print("%dk points: %.3f s" % (n // 1000, headline))
         return 0 if headline < 1.0 or n != 100000 else 1
     finally:

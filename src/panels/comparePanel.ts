@@ -1,13 +1,11 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../disposable';
 import type { IndexService } from '../indexService';
-import { downsampleMinMax } from '../core/downsample';
-import { paramDiff } from '../core/diff';
-import { runStatus } from '../core/status';
-import { localProcesses } from '../localProcesses';
+import { CompareFeed } from '../core/compare';
 import type { Problems } from '../core/problems';
-import { type CompareRun, type CompareSeries, type HostToComparePanel, isComparePanelToHost } from '../protocol/comparePanel';
+import { type HostToComparePanel, isComparePanelToHost } from '../protocol/comparePanel';
 import { settings } from '../settings';
+import { localProcesses } from '../localProcesses';
 import { notify } from '../notifications';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
@@ -19,15 +17,9 @@ export interface CompareRef {
   readonly uid: string;
 }
 
-/** How a parameter value is shown in the table. */
-function display(v: unknown): string | null {
-  if (v === undefined) return null;
-  return typeof v === 'string' ? v : JSON.stringify(v);
-}
-
 /**
  * One webview panel comparing several runs: a parameter table marking what differs and one chart
- * per metric with a line per run. Sent whole, again (at most once a second) when one of them changes.
+ * per metric with a line per run. Sent whole once, then (at most once a second) only what changed.
  */
 export class ComparePanel extends Disposable {
   private static readonly open = new Map<string, ComparePanel>();
@@ -63,6 +55,9 @@ export class ComparePanel extends Disposable {
 
   private ready = false;
   private timer: NodeJS.Timeout | undefined;
+  private readonly feed: CompareFeed;
+  /** Whether the view has had everything once (then it gets only changes). */
+  private sentOnce = false;
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -73,6 +68,7 @@ export class ComparePanel extends Disposable {
     private readonly key: string,
   ) {
     super();
+    this.feed = new CompareFeed(refs.map((r) => ({ store: r.index.store, uid: r.uid, folder: r.index.folder.name })));
     this.register(panel);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'labbook.svg');
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'compare', panel.title);
@@ -81,6 +77,8 @@ export class ComparePanel extends Disposable {
     for (const index of new Set(refs.map((r) => r.index))) {
       this.register(index.onDidChange((c) => {
         const mine = refs.some((r) => r.index === index && (c.runs.has(r.uid) || c.removed.has(r.uid) || c.reset.has(r.uid)));
+        // A run read again from scratch: its lines may differ anywhere, send everything.
+        if (refs.some((r) => r.index === index && c.reset.has(r.uid))) this.sentOnce = false;
         if (mine && this.ready) this.schedule();
       }));
     }
@@ -95,7 +93,9 @@ export class ComparePanel extends Disposable {
   private onMessage(message: unknown): void {
     if (!isComparePanelToHost(message, (why) => this.problems.report(`compare panel: message refused: ${why}`))) return;
     if (message.type === 'ready') {
+      // A (re)loaded view has nothing yet: send everything.
       this.ready = true;
+      this.sentOnce = false;
       this.send();
     } else if (message.type === 'openRun') {
       const ref = this.refs.find((r) => r.uid === message.id);
@@ -113,52 +113,24 @@ export class ComparePanel extends Disposable {
     }, 1000);
   }
 
+  /** Everything after `ready`; afterwards only what changed. */
   private send(): void {
-    const present = this.refs.map((r) => ({ ref: r, row: r.index.store.getRun(r.uid) })).filter((x) => x.row !== undefined);
-    if (present.length < 2) {
+    const options = { now: Date.now() / 1000, heartbeatTimeoutSeconds: settings().heartbeatTimeoutSeconds, maxChartPoints: settings().maxChartPoints, local: localProcesses };
+    let next: ReturnType<CompareFeed['next']>;
+    if (this.sentOnce) next = this.feed.next(options);
+    else {
+      const full = this.feed.full(options);
+      next = full && { full };
+    }
+    if (!next) {
       // Runs were deleted: nothing left to compare.
       this.panel.dispose();
       return;
     }
-    const multiRoot = new Set(present.map((p) => p.ref.index)).size > 1;
-    const now = Date.now() / 1000;
-    const timeout = settings().heartbeatTimeoutSeconds;
-    const runs: CompareRun[] = present.map(({ ref, row }) => ({
-      id: ref.uid,
-      name: row!.name,
-      project: row!.experiment,
-      status: runStatus(row!, now, timeout, localProcesses),
-      folder: multiRoot ? ref.index.folder.name : '',
-    }));
-    const params = paramDiff(present.map(({ ref, row }) => ref.index.store.getParams(row!.id))).map((p) => ({ key: p.key, values: p.values.map(display), differs: p.differs }));
-    // The drawing budget is shared by the lines of a chart.
-    const max = Math.max(200, Math.floor(settings().maxChartPoints / Math.min(present.length, 8)));
-    const byKey = new Map<string, Array<CompareSeries['lines'][number]>>();
-    const stats = new Map<string, { last: Array<number | null>; min: Array<number | null>; max: Array<number | null> }>();
-    present.forEach(({ ref, row }, i) => {
-      for (const s of ref.index.store.listSeries(row!.id)) {
-        const pts = ref.index.store.getPoints(s.id);
-        const st = stats.get(s.key) ?? { last: present.map(() => null), min: present.map(() => null), max: present.map(() => null) };
-        let min = Infinity;
-        let max = -Infinity;
-        for (const v of pts.values) {
-          if (v < min) min = v;
-          if (v > max) max = v;
-        }
-        st.last[i] = pts.values.length ? pts.values[pts.values.length - 1] : null;
-        st.min[i] = min <= max ? min : null;
-        st.max[i] = min <= max ? max : null;
-        stats.set(s.key, st);
-        const { steps, values } = pts.steps.length > max ? downsampleMinMax(pts.steps, pts.values, max) : pts;
-        const lines = byKey.get(s.key) ?? [];
-        lines.push({ run: i, steps, values, total: s.count });
-        byKey.set(s.key, lines);
-      }
-    });
-    const series = [...byKey].sort(([a], [b]) => a.localeCompare(b)).map(([key, lines]) => ({ key, lines }));
-    this.panel.title = ComparePanel.title(present.map((p) => p.ref));
-    const metrics = [...stats].sort(([a], [b]) => a.localeCompare(b)).map(([key, st]) => ({ key, ...st }));
-    const message: HostToComparePanel = { type: 'init', runs, params, metrics, series };
+    this.sentOnce = true;
+    const runs = 'full' in next ? next.full.runs : next.update.runs;
+    this.panel.title = ComparePanel.title(this.refs.filter((r) => runs.some((run) => run.id === r.uid)));
+    const message: HostToComparePanel = 'full' in next ? { type: 'init', ...next.full } : { type: 'update', ...next.update };
     void this.panel.webview.postMessage(message);
   }
 }

@@ -199,7 +199,9 @@ export class RunPanel extends Disposable {
   private async sendConsole(): Promise<void> {
     const run = this.index.store.getRun(this.uid);
     if (!run) return;
-    const { text, skipped } = await readConsole(this.index.folder.uri.fsPath, run.folder);
+    const { text, skipped, problem } = await readConsole(this.index.folder.uri.fsPath, run.folder);
+    if (problem && problem !== this.consoleProblem) this.problems.report(problem);
+    this.consoleProblem = problem;
     if (!this.isDisposed) this.post({ type: 'console', text, skipped });
   }
 
@@ -250,6 +252,8 @@ export class RunPanel extends Disposable {
   }
 
   private consoleTimer: NodeJS.Timeout | undefined;
+  /** The console problem last reported, so that a live run does not repeat it. */
+  private consoleProblem: string | undefined;
   /** Console output follows a live run, read at most about once a second. */
   private scheduleConsole(): void {
     if (this.consoleTimer) return;

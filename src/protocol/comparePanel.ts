@@ -13,6 +13,8 @@ export interface CompareRun {
   readonly status: RunStatus;
   /** Workspace folder name when the runs come from several folders of a multi-root workspace. */
   readonly folder: string;
+  /** The run's colour (an index into the chart palette), the same in every chart and table. */
+  readonly color: number;
 }
 
 export interface CompareParamRow {
@@ -36,9 +38,24 @@ export interface CompareMetricRow {
   readonly max: ReadonlyArray<number | null>;
 }
 
+/** A line that changed: `append` says its points follow those sent before; otherwise they replace them. */
+export interface CompareLineChange {
+  readonly key: string;
+  readonly run: number;
+  readonly steps: number[];
+  readonly values: number[];
+  readonly total: number;
+  readonly append: boolean;
+}
+
 export type HostToComparePanel =
-  /** Everything, sent after `ready` and again (debounced) whenever one of the runs changes. */
-  { readonly type: 'init'; readonly runs: CompareRun[]; readonly params: CompareParamRow[]; readonly metrics: CompareMetricRow[]; readonly series: CompareSeries[] };
+  /** Everything: sent after `ready`, and when the view must start over (a run gone, a log rewritten). */
+  | { readonly type: 'init'; readonly runs: CompareRun[]; readonly params: CompareParamRow[]; readonly metrics: CompareMetricRow[]; readonly series: CompareSeries[] }
+  /**
+   * What changed (at most about once a second while a run writes): runs, parameters and metric
+   * values whole (they are small), every chart's key, and only the lines that changed.
+   */
+  | { readonly type: 'update'; readonly runs: CompareRun[]; readonly params: CompareParamRow[]; readonly metrics: CompareMetricRow[]; readonly keys: string[]; readonly lines: CompareLineChange[] };
 
 export type ComparePanelToHost =
   | { readonly type: 'ready' }

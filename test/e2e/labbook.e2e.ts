@@ -3,8 +3,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Frame, FrameLocator, Locator, Page } from 'playwright-core';
-import { activeWebview, editorTab, launchBrowser, openViewContainer, openWorkbench, runCommandFromPalette, screenshot, treeRow, treeView } from '../support/browser';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { activeWebview, editorTab, expand, frameShowing, launchBrowser, openViewContainer, openWorkbench, runCommandFromPalette, screenshot, treeRow, treeView, until } from '../support/browser';
 import { startCodeServer, type CodeServer } from '../support/codeServer';
 import { repoRoot, resultsDir } from '../support/paths';
 import { RunWriter, trainingCurve } from '../support/runWriter';
@@ -65,35 +65,8 @@ async function chartState(frame: Pick<FrameLocator, 'locator'>): Promise<ChartSt
   });
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined && v !== false) return v as T;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
-/** The webview frame (of any editor group) that shows `selector`. */
-async function frameShowing(page: Page, selector: string): Promise<Frame> {
-  return until(`a webview showing ${selector}`, async () => {
-    for (const f of page.frames()) if ((await f.locator(selector).count().catch(() => 0)) > 0) return f;
-    return undefined;
-  });
-}
 
-/** Expands a collapsed tree row (experiment node). */
-async function expand(row: Locator): Promise<void> {
-  await row.waitFor({ state: 'visible', timeout: 60_000 });
-  if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
-  await until('row expanded', async () => (await row.getAttribute('aria-expanded')) !== 'false', 10_000);
-}
 
 describe('Labbook in code-server (e2e)', function () {
   this.timeout(120_000);

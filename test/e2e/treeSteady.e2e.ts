@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { activeWebview, editorTab, launchBrowser, openViewContainer, openWorkbench, screenshot, treeRow, treeView } from '../support/browser';
+import { activeWebview, editorTab, launchBrowser, openViewContainer, openWorkbench, screenshot, treeRow, treeView, until } from '../support/browser';
 import { startCodeServer, type CodeServer } from '../support/codeServer';
 import { resultsDir } from '../support/paths';
 import { RunWriter, trainingCurve } from '../support/runWriter';
@@ -29,15 +29,6 @@ function labbookLog(userDataDir: string): string[] {
     .flatMap((f) => fs.readFileSync(path.join(logs, f), 'utf8').split('\n'));
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined && v !== false) return v as T;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** Rows of the tree whose label is exactly `label`. */
 function rowsNamed(tree: Locator, label: string): Locator {

@@ -201,8 +201,12 @@ describe('hostile: links leading outside the workspace', () => {
     it('a console.log linked to ~/.ssh/id_rsa is not shown', async () => {
       const s = withGoodRun();
       s.link('labbook/good/console.log', s.secretFile);
-      const { text } = await readConsole(s.root, 'labbook/good');
+      const { text, problem } = await readConsole(s.root, 'labbook/good');
       assert.ok(!text.includes(SECRET));
+      // Said, not silently empty: the message names the file and why.
+      assert.match(problem ?? '', /labbook\/good\/console\.log/);
+      assert.match(problem ?? '', /outside|link/);
+      assert.ok(!(problem ?? '').includes(SECRET));
     });
 
     it('a console.log inside the run folder is still shown (control)', async () => {
@@ -354,9 +358,13 @@ describe('hostile: links leading outside the workspace', () => {
       fs.writeFileSync(path.join(store, '1', 'abc', 'params', 'key'), SECRET);
       s.link('data', path.join(s.outside, 'data'));
       const ws = await workspace({ root: s.root });
-      const finders = importFinders(await loadSql(), { searchWorkspace: false, folders: [path.join(s.root, 'data')] });
+      const said: string[] = [];
+      const finders = importFinders(await loadSql(), { searchWorkspace: false, folders: [path.join(s.root, 'data')], report: (m) => said.push(m) });
+      await new ImportIndex(ws.store, s.root, finders, ws.problems).sync(true);
       await new ImportIndex(ws.store, s.root, finders, ws.problems).sync(true);
       assert.deepStrictEqual(ws.store.listRuns(), []);
+      // Said once (not at every discovery), naming the folder.
+      assert.strictEqual(said.filter((m) => m.includes('labbook.import.folders') && m.includes('data') && /outside/.test(m)).length, 1, said.join('\n'));
     });
   });
 

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page, type FrameLocator, type Locator } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Frame, type Page, type FrameLocator, type Locator } from 'playwright-core';
 import { chromiumPath, resultsDir, screenshotsDir } from './paths';
 
 export const chromiumArgs = [
@@ -97,4 +97,35 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(screenshotsDir, `${name}.png`);
   await page.screenshot({ path: file });
   return file;
+}
+
+/** Polls `probe` until it gives a value (not undefined or false), or fails after `timeoutMs`. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined && v !== false) return v as T;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/** The webview frame (of any editor group) that shows `selector`. */
+export async function frameShowing(page: Page, selector: string): Promise<Frame> {
+  return until(`a webview showing ${selector}`, async () => {
+    for (const f of page.frames()) if ((await f.locator(selector).count().catch(() => 0)) > 0) return f;
+    return undefined;
+  });
+}
+
+/** Expands a collapsed tree row (experiment node). */
+export async function expand(row: Locator): Promise<void> {
+  await row.waitFor({ state: 'visible', timeout: 60_000 });
+  if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
+  await until('row expanded', async () => (await row.getAttribute('aria-expanded')) !== 'false', 10_000);
 }

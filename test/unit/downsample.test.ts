@@ -1,5 +1,18 @@
 import * as assert from 'assert';
 import { downsampleMinMax } from '../../src/core/downsample';
+import { assertEnvelopeKept } from './support/envelope';
+
+/** A small deterministic PRNG (mulberry32), so a failure can be replayed. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 describe('downsampleMinMax', () => {
   it('returns short series unchanged', () => {
@@ -35,5 +48,30 @@ describe('downsampleMinMax', () => {
     const out = downsampleMinMax(steps, [1, 2, 3, 4, 5, 6], 5);
     assert.ok(out.steps.length <= 5);
     assert.deepStrictEqual([out.steps[0], out.steps[out.steps.length - 1]], [0, 5000]);
+  });
+
+  it('honours the budget and keeps every bucket minimum and maximum, for random walks, spikes and uneven steps', () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const rnd = random(seed);
+      const n = 50 + Math.floor(rnd() * 20_000);
+      const budget = 5 + Math.floor(rnd() * 3000);
+      const steps: number[] = [];
+      const values: number[] = [];
+      let step = Math.floor(rnd() * 100);
+      let v = 0;
+      for (let i = 0; i < n; i++) {
+        step += seed % 3 === 0 ? 1 + Math.floor(rnd() ** 4 * 500) : 1;
+        v += rnd() - 0.5;
+        steps.push(step);
+        values.push(rnd() < 0.001 ? v * 100 : seed % 5 === 0 && rnd() < 0.01 ? NaN : v);
+      }
+      const out = downsampleMinMax(steps, values, budget);
+      if (n <= budget) {
+        assert.deepStrictEqual(out, { steps, values });
+        continue;
+      }
+      assert.ok(out.steps.length <= budget, `seed ${seed}: ${out.steps.length} points for a budget of ${budget}`);
+      assertEnvelopeKept(steps, values, out, Math.floor(budget / 5));
+    }
   });
 });

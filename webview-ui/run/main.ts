@@ -1,22 +1,24 @@
-import { provideVSCodeDesignSystem, vsCodeCheckbox, vsCodeTag, vsCodeTextField } from '@vscode/webview-ui-toolkit';
+import { provideVSCodeDesignSystem, vsCodeCheckbox, vsCodeTextField } from '@vscode/webview-ui-toolkit';
 import type { HostToRunPanel, RunPanelToHost, RunSummary, SeriesData } from '../../src/protocol/runPanel';
 import { clear, el } from '../shared/dom';
 import { checkbox, textField } from '../shared/controls';
 import { getState, onHostMessage, post, setState } from '../shared/vscodeApi';
 import { onThemeChange } from '../shared/theme';
-import { MetricChart, toPoints } from '../shared/charts';
-import { groupOf } from '../shared/groups';
+import { toPoints } from '../shared/charts';
+import { ChartGrid, type ChartSpec } from '../shared/chartGrid';
+import { paletteColor } from '../shared/palette';
 import { ConsoleView, renderDetails } from './details';
 import { NoteView } from './note';
 import { ImagesView } from './images';
 import '../shared/panel.css';
 
-provideVSCodeDesignSystem().register(vsCodeCheckbox(), vsCodeTag(), vsCodeTextField());
+provideVSCodeDesignSystem().register(vsCodeCheckbox(), vsCodeTextField());
 
 interface ViewState { filter: string; logScale: boolean }
 
 const state: ViewState = { filter: '', logScale: false, ...getState<ViewState>() };
-const charts = new Map<string, { chart: MetricChart; card: HTMLElement; total: number }>();
+/** Points in the index per metric (more than drawn when the host reduced the series). */
+const totals = new Map<string, number>();
 let series: SeriesData[] = [];
 let run: RunSummary | undefined;
 
@@ -24,7 +26,7 @@ const app = document.getElementById('app')!;
 const header = el('header', { className: 'run-header' });
 const toolbar = el('div', { className: 'toolbar' });
 const chartsRoot = el('main', { attrs: { id: 'charts' } });
-const empty = el('p', { className: 'empty', text: 'No metrics logged yet. Points appear here as the run logs them.' });
+const charts = new ChartGrid(chartsRoot, 'No metrics logged yet. Points appear here as the run logs them.', state.logScale);
 const consoleView = new ConsoleView();
 const noteView = new NoteView((text) => send({ type: 'saveNote', text }));
 const imagesView = new ImagesView(
@@ -36,12 +38,12 @@ app.append(header, toolbar, chartsRoot, consoleView.element);
 const filter = textField('Filter metrics', state.filter, (value) => {
   state.filter = value;
   setState(state);
-  applyFilter();
+  charts.filter(state.filter);
 });
 const logScale = checkbox('Log scale', state.logScale, (on) => {
   state.logScale = on;
   setState(state);
-  for (const c of charts.values()) c.chart.setLogScale(on);
+  charts.setLogScale(on);
 });
 toolbar.append(filter, logScale);
 
@@ -74,9 +76,7 @@ function renderHeader(r: RunSummary): void {
   if (r.tags.length) {
     const tags = el('div', { className: 'tags' });
     for (const t of r.tags) {
-      const tag = document.createElement('vscode-tag');
-      tag.textContent = t;
-      tags.append(tag);
+      tags.append(el('span', { className: 'tag', text: t }));
     }
     header.append(tags);
   }
@@ -91,63 +91,34 @@ function renderHeader(r: RunSummary): void {
   if (focused && header.contains(focused)) focused.focus();
 }
 
+/** The run's colour: every chart of the panel draws its line in it. */
+const RUN_COLOR = paletteColor(0);
+
+function spec(s: SeriesData): ChartSpec {
+  return { key: s.key, lines: () => [{ id: s.key, label: s.key, color: RUN_COLOR, points: toPoints(s.steps, s.values) }], changed: true, ariaLabel: `chart of ${s.key}` };
+}
+
+/** One chart per metric; charts that stay keep their canvas and only get their new points. */
 function renderCharts(): void {
-  for (const c of charts.values()) c.chart.destroy();
-  charts.clear();
-  clear(chartsRoot);
-  if (series.length === 0) {
-    chartsRoot.append(empty);
-    updateCounts();
-    return;
-  }
-  const groups = new Map<string, SeriesData[]>();
-  for (const s of series) {
-    const g = groupOf(s.key);
-    const list = groups.get(g);
-    if (list) list.push(s);
-    else groups.set(g, [s]);
-  }
-  let colorIndex = 0;
-  for (const [group, list] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
-    const grid = el('div', { className: 'grid' });
-    const section = el('section', { className: 'group', attrs: { 'data-group': group } }, [el('h2', { text: group }), grid]);
-    chartsRoot.append(section);
-    for (const s of list) {
-      const canvas = el('canvas', { attrs: { role: 'img', 'aria-label': `chart of ${s.key}` } });
-      const count = el('span', { className: 'count' });
-      const card = el('div', { className: 'chart', attrs: { 'data-key': s.key } }, [
-        el('div', { className: 'chart-title' }, [el('span', { text: s.key }), count]),
-        el('div', { className: 'canvas-box' }, [canvas]),
-      ]);
-      grid.append(card);
-      const chart = new MetricChart(canvas, s.key, [{ label: s.key, colorIndex: colorIndex++, points: toPoints(s.steps, s.values) }], state.logScale);
-      charts.set(s.key, { chart, card, total: s.total });
-    }
-  }
-  applyFilter();
+  totals.clear();
+  for (const s of series) totals.set(s.key, s.total);
+  charts.sync(series.map(spec));
+  charts.filter(state.filter);
   updateCounts();
 }
 
 function updateCounts(): void {
   let total = 0;
-  for (const c of charts.values()) {
+  for (const [key, c] of charts.entries()) {
     const drawn = c.chart.pointCount;
+    const all = totals.get(key) ?? drawn;
     total += drawn;
     c.card.setAttribute('data-points', String(drawn));
-    const label = c.card.querySelector('.count')!;
     const points = (n: number) => `${n.toLocaleString()} point${n === 1 ? '' : 's'}`;
-    label.textContent = drawn < c.total ? `${drawn.toLocaleString()} of ${points(c.total)}` : points(c.total);
+    c.count.textContent = drawn < all ? `${drawn.toLocaleString()} of ${points(all)}` : points(all);
   }
   chartsRoot.setAttribute('data-total-points', String(total));
   chartsRoot.setAttribute('data-series', String(charts.size));
-}
-
-function applyFilter(): void {
-  const q = state.filter.trim().toLowerCase();
-  for (const [key, c] of charts) c.card.hidden = q !== '' && !key.toLowerCase().includes(q);
-  for (const section of chartsRoot.querySelectorAll<HTMLElement>('section.group')) {
-    section.hidden = [...section.querySelectorAll<HTMLElement>('.chart')].every((c) => c.hidden);
-  }
 }
 
 function appendSeries(update: SeriesData[]): void {
@@ -162,7 +133,7 @@ function appendSeries(update: SeriesData[]): void {
     }
     known.steps.push(...s.steps);
     known.values.push(...s.values);
-    c.total = s.total;
+    totals.set(s.key, s.total);
     c.chart.append(toPoints(s.steps, s.values));
   }
   if (structural) {
@@ -202,5 +173,5 @@ onHostMessage<HostToRunPanel>((m) => {
   }
 });
 
-onThemeChange(() => renderCharts());
+onThemeChange(() => charts.restyle());
 send({ type: 'ready' });

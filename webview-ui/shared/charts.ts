@@ -1,4 +1,4 @@
-import { Chart, LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, type ChartConfiguration } from 'chart.js';
+import { Chart, LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, type ChartConfiguration, type ChartDataset, type Plugin } from 'chart.js';
 import { themeColors } from '../shared/theme';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip);
@@ -15,18 +15,33 @@ export function toPoints(steps: readonly number[], values: readonly number[]): P
   return out;
 }
 
-/** One line of a chart: its label (for the tooltip), colour (index into the theme's series colours) and points. */
-export interface ChartLine { readonly label: string; readonly colorIndex: number; readonly points: Point[] }
+/**
+ * One line of a chart: `id` says which line it is across updates (a run's id when comparing),
+ * `label` is shown in the tooltip.
+ */
+export interface ChartLine { readonly id: string; readonly label: string; readonly color: string; readonly points: Point[] }
 
-/** The colour of series `i` in the current theme (charts and legends use the same). */
-export function seriesColor(i: number): string {
-  const s = themeColors().series;
-  return s[i % s.length];
-}
+type LineDataset = ChartDataset<'line', Point[]> & { lineId: string };
+
+/** Lines with few points show them as dots. */
+const pointRadius = (n: number) => (n <= 60 ? 2 : 0);
+
+/**
+ * While a tooltip shows, the canvas says so in `data-tooltip` (its title), so that what a user
+ * hovers can be told from outside the canvas.
+ */
+const tooltipState: Plugin<'line'> = {
+  id: 'labbookTooltipState',
+  afterDraw(chart) {
+    const shown = chart.tooltip && chart.tooltip.opacity > 0 && chart.tooltip.dataPoints?.length ? chart.tooltip.title.join(' ') : '';
+    if ((chart.canvas.dataset.tooltip ?? '') !== shown) chart.canvas.dataset.tooltip = shown;
+  },
+};
 
 /**
  * A chart.js line chart of one metric (one line per run when comparing), tuned for large series:
- * no parsing, no animation, no points past 60 per line.
+ * no parsing, no animation, no points past 60 per line. It is updated in place (`setLines`,
+ * `append`), never rebuilt, so a tooltip the user is reading stays where it is.
  */
 export class MetricChart {
   private readonly chart: Chart<'line', Point[]>;
@@ -34,13 +49,9 @@ export class MetricChart {
   constructor(canvas: HTMLCanvasElement, readonly key: string, lines: ChartLine[], logScale: boolean) {
     const theme = themeColors();
     Chart.defaults.font.family = theme.font;
-    const datasets = lines.map((l) => {
-      const color = theme.series[l.colorIndex % theme.series.length];
-      return { label: l.label, data: l.points, borderColor: color, backgroundColor: color, borderWidth: 1.5, pointRadius: l.points.length <= 60 ? 2 : 0, pointHoverRadius: 3, tension: 0, spanGaps: false };
-    });
     const config: ChartConfiguration<'line', Point[]> = {
       type: 'line',
-      data: { datasets },
+      data: { datasets: lines.map((l) => this.dataset(l)) },
       options: {
         animation: false,
         parsing: false,
@@ -57,8 +68,13 @@ export class MetricChart {
           y: { type: logScale ? 'logarithmic' : 'linear', ticks: { color: theme.muted, maxTicksLimit: 6 }, grid: { color: theme.grid } },
         },
       },
+      plugins: [tooltipState],
     };
     this.chart = new Chart(canvas, config);
+  }
+
+  private dataset(l: ChartLine): LineDataset {
+    return { lineId: l.id, label: l.label, data: l.points, borderColor: l.color, backgroundColor: l.color, borderWidth: 1.5, pointRadius: pointRadius(l.points.length), pointHoverRadius: 3, tension: 0, spanGaps: false };
   }
 
   /** Points drawn, over all lines. */
@@ -66,17 +82,56 @@ export class MetricChart {
     return this.chart.data.datasets.reduce((n, d) => n + d.data.length, 0);
   }
 
+  get lineCount(): number {
+    return this.chart.data.datasets.length;
+  }
+
+  /**
+   * Replaces the lines' points: a line whose id is known keeps its dataset (its points are
+   * swapped), new ids get a dataset, the rest are dropped. Redrawn without animation.
+   */
+  setLines(lines: ChartLine[]): void {
+    const datasets = this.chart.data.datasets as LineDataset[];
+    const known = new Map(datasets.map((d) => [d.lineId, d]));
+    const next = lines.map((l) => {
+      const d = known.get(l.id);
+      if (!d) return this.dataset(l);
+      d.data = l.points;
+      d.label = l.label;
+      d.borderColor = l.color;
+      d.backgroundColor = l.color;
+      d.pointRadius = pointRadius(l.points.length);
+      return d;
+    });
+    const same = next.length === datasets.length && next.every((d, i) => d === datasets[i]);
+    if (!same) datasets.splice(0, datasets.length, ...next);
+    this.chart.update('none');
+  }
+
   /** Adds points at the end of the first line (a single run's live chart). */
   append(points: Point[]): void {
     const data = this.chart.data.datasets[0].data;
     for (const p of points) data.push(p);
-    this.chart.data.datasets[0].pointRadius = data.length <= 60 ? 2 : 0;
+    this.chart.data.datasets[0].pointRadius = pointRadius(data.length);
     this.chart.update('none');
   }
 
   setLogScale(on: boolean): void {
     const y = this.chart.options.scales!.y!;
     y.type = on ? 'logarithmic' : 'linear';
+    this.chart.update('none');
+  }
+
+  /** Takes the axis and grid colours of the current theme. */
+  restyle(): void {
+    const theme = themeColors();
+    Chart.defaults.font.family = theme.font;
+    const { x, y } = this.chart.options.scales as Record<'x' | 'y', { ticks: { color: string }; grid: { color: string }; title?: { color: string } }>;
+    for (const axis of [x, y]) {
+      axis.ticks.color = theme.muted;
+      axis.grid.color = theme.grid;
+      if (axis.title) axis.title.color = theme.muted;
+    }
     this.chart.update('none');
   }
 

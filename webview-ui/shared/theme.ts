@@ -1,4 +1,7 @@
-/** Colours from VS Code's theme (`--vscode-*` CSS variables), read when needed so theme changes apply. */
+/**
+ * Colours from VS Code's theme (`--vscode-*` CSS variables), read when needed so theme changes apply.
+ * Line colours do not depend on the theme: see palette.ts.
+ */
 function cssVar(name: string, fallback: string): string {
   const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
   return v || fallback;
@@ -10,14 +13,6 @@ export function themeColors() {
     muted: cssVar('--vscode-descriptionForeground', '#9d9d9d'),
     grid: cssVar('--vscode-editorWidget-border', 'rgba(128,128,128,0.25)'),
     font: cssVar('--vscode-font-family', 'sans-serif'),
-    series: [
-      cssVar('--vscode-charts-blue', '#3794ff'),
-      cssVar('--vscode-charts-orange', '#d18616'),
-      cssVar('--vscode-charts-green', '#89d185'),
-      cssVar('--vscode-charts-purple', '#b180d7'),
-      cssVar('--vscode-charts-red', '#f14c4c'),
-      cssVar('--vscode-charts-yellow', '#cca700'),
-    ],
   };
 }
 

@@ -65,6 +65,7 @@ from .sweep import (
     suggest_sweep_params,
     sweep_agent,
 )
+from .client import Client, ExperimentInfo
 
 __version__ = "0.2.0"
 
@@ -77,6 +78,7 @@ __all__ = [
     "get_outputs_path", "flush", "start_run", "end_run", "parse_condition",
     "create_sweep", "get_sweep", "sweep_agent", "suggest_sweep_params", "complete_sweep_trial",
     "FORMAT", "FORMAT_VERSION", "ALERT_LEVELS", "__version__",
+    "Client", "ExperimentInfo",
 ]
 
 

@@ -6,14 +6,12 @@ Standard library only; Python 3.8+.
 """
 
 import atexit
-import bisect
 import copy
 import datetime
 import json
 import math
 import operator
 import os
-import re
 import secrets
 import signal
 import socket
@@ -22,9 +20,12 @@ import threading
 import time
 import traceback
 import warnings
-from array import array
 
-from . import _capture, _files, _image, _writer
+from ._alerts import ALERT_LEVELS, parse_condition  # noqa: F401 (labbook.parse_condition)
+from ._runfiles import (  # noqa: F401 (kept importable from here)
+    _KeySteps, _RUN_ID_RE, _find_run_folder, _read_header, _read_state, _read_status,
+    _run_folders)
+from . import _capture, _context, _exit, _files, _fork, _image, _writer
 from .sweep import env as _sweep_env
 
 try:  # Python 3.3+
@@ -451,34 +452,6 @@ _config_proxy = _ConfigProxy()
 # --------------------------------------------------------------------------- run
 
 
-class _KeySteps(object):
-    """The steps one metric has values at: sorted, 8 bytes a step."""
-
-    __slots__ = ("steps", "last")
-
-    def __init__(self, steps=None):
-        self.steps = array("q", steps or ())
-        self.last = self.steps[-1] if self.steps else -1
-
-    def next_step(self):
-        return self.last + 1
-
-    def has(self, step):
-        if step > self.last:
-            return False
-        steps = self.steps
-        i = bisect.bisect_left(steps, step)
-        return i < len(steps) and steps[i] == step
-
-    def add(self, step):
-        if step > self.last:
-            self.steps.append(step)
-            self.last = step
-        else:
-            steps = self.steps
-            steps.insert(bisect.bisect_left(steps, step), step)
-
-
 _frepr = float.__repr__
 _irepr = int.__repr__
 _time = time.time
@@ -497,26 +470,6 @@ def _number_text(value):
 
 def _dumps(record):
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
-
-
-_RUN_ID_RE = re.compile(r"^[A-Za-z0-9_-]+$")
-_CONDITION_RE = re.compile(
-    r"^\s*(?P<metric>[^\s<>=!](?:[^<>=!]*[^\s<>=!])?)\s*(?P<op>>=|<=|==|!=|>|<)\s*"
-    r"(?P<number>[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*$")
-ALERT_LEVELS = ("info", "warning", "error")
-
-
-def parse_condition(condition):
-    """``"val/loss > 2.0"`` -> ("val/loss", ">", "2.0"); ValueError if malformed."""
-    if not isinstance(condition, str):
-        raise TypeError("labbook.create_alert: condition must be a string like "
-                        "'val/loss > 2.0', not %s" % type(condition).__name__)
-    m = _CONDITION_RE.match(condition)
-    if m is None:
-        raise ValueError("labbook.create_alert: condition %r is not '<metric> <op> <number>' "
-                         "with op one of >, >=, <, <=, ==, != (e.g. 'val/loss > 2.0')"
-                         % (condition,))
-    return m.group("metric"), m.group("op"), m.group("number")
 
 
 _STATUS_ALIASES = {
@@ -589,6 +542,7 @@ class Run(object):
         self._finishing = False
         self.status = "running"
         self._pid = os.getpid()
+        self._forked = False  # a forked child's copy: writes at once, never finishes
         self._file = None
         self._console = None
         self._env_thread = None
@@ -601,6 +555,7 @@ class Run(object):
         self._lost = 0  # records given up on while writes failed
         self._dropping = False
         self._max_pending = _max_pending_bytes()
+        self._overrides = _context.Overrides()  # env values the program gave itself
 
         self._heartbeat_interval = _heartbeat_seconds(heartbeat_interval)
         self._flush_interval = _seconds_option(flush_interval, "LABBOOK_FLUSH_SECONDS",
@@ -638,7 +593,7 @@ class Run(object):
         self._heartbeat.start()
         if capture_env:
             self._env_thread = threading.Thread(
-                target=self._capture_env, args=(capture_git, capture_packages),
+                target=self._capture_env, args=(capture_git, capture_packages, True),
                 name="labbook-env-" + self._id, daemon=True)
             self._env_thread.start()
         if capture_system:
@@ -769,7 +724,7 @@ class Run(object):
             big = self._buf_bytes > MAX_BUFFER_BYTES
             # while writes fail, the flusher thread retries: no write attempt per record
             failing = self._writer.failing
-        if (flush or big) and not failing:
+        if (flush or big or self._forked) and not failing:
             self._flush()
         elif _deferred_signal is not None:
             _handle_deferred_signal()
@@ -800,19 +755,26 @@ class Run(object):
         with self._io_lock:
             _tls.in_flush = _in_flush() + 1
             try:
-                # Lines leave the buffer only after they were written: an exception that
-                # interrupts this thread (KeyboardInterrupt) can repeat a line, never lose one.
+                # The buffer is swapped out in O(1), so threads that log never wait for a
+                # copy. Lines not written (or all of them, if an exception such as
+                # KeyboardInterrupt interrupts the write) go back to its front: a line can be
+                # repeated, never lost.
                 with self._lock:
-                    lines = self._buf[:]
-                    f = self._file
+                    lines, f = self._buf, self._file
+                    if lines and f is not None:
+                        self._buf, self._buf_bytes = [], 0
                 if lines and f is not None:
-                    written = self._writer.write(f, lines)
-                    with self._lock:
-                        if not self._writer.failing:
-                            self._dropping = False
-                        del self._buf[:written]
-                        self._buf_bytes = max(0, self._buf_bytes
-                                              - sum(len(line) for line in lines[:written]))
+                    written = 0
+                    try:
+                        written = self._writer.write(f, lines)
+                    finally:
+                        rest = lines[written:]
+                        with self._lock:
+                            if not self._writer.failing:
+                                self._dropping = False
+                            if rest:
+                                self._buf[:0] = rest
+                                self._buf_bytes += sum(len(line) for line in rest)
                 console = self._console
                 if console is not None:
                     console.flush()
@@ -858,13 +820,23 @@ class Run(object):
             except Exception:  # never let the flusher die on a surprise
                 pass
 
-    def _capture_env(self, capture_git, capture_packages):
+    def _capture_env(self, capture_git, capture_packages, background=False):
         try:
             values = _capture.collect_env(self._path, self._start_time, capture_git,
                                           capture_packages)
-            self._record({"t": "env", "values": _jsonable(values), "time": time.time()})
+            values.update(_context.collect())
         except Exception:
-            pass
+            if not background:
+                raise
+            return
+        with self._lock:  # what the program gave meanwhile wins over what was captured
+            values = self._overrides.apply(values) if background else values
+            if not background:
+                self._overrides.recaptured(values)
+            if not self._finished:
+                self._record({"t": "env", "values": _jsonable(values), "time": time.time()},
+                             flush=False)
+        self._flush()
 
     def _log_system(self, values):
         with self._lock:
@@ -964,7 +936,7 @@ class Run(object):
                     buf.append(line)
                     self._buf_bytes += len(line)
                 # while writes fail, the flusher thread retries: no write attempt per call
-                big = self._buf_bytes > MAX_BUFFER_BYTES and not failing
+                big = (self._buf_bytes > MAX_BUFFER_BYTES or self._forked) and not failing
             else:
                 big = False
         if big:
@@ -1025,14 +997,33 @@ class Run(object):
         self._check_open("note()")
         self._record({"t": "note", "text": str(text), "time": time.time()})
 
-    def log_env(self, values):
-        """Add to the run's environment (top-level keys replace earlier ones)."""
+    def log_env(self, values=None):
+        """Add to the run's environment (top-level keys replace earlier ones and win over
+        the automatic capture); ``log_env()`` with no values captures it all again."""
         self._check_open("log_env()")
-        self._record({"t": "env", "values": _jsonable(_as_dict(values, "env")),
-                      "time": time.time()})
+        if values is None:
+            return self._capture_env(True, True)
+        values = _jsonable(_as_dict(values, "env"))
+        with self._lock:
+            self._overrides.given_env(values)
+            self._record({"t": "env", "values": values, "time": time.time()}, flush=False)
+        self._flush()
 
     def log_code_ref(self, commit=None, branch=None, url=None, dirty=None):
-        """Record the code version by hand (Polyaxon style); replaces the captured git info."""
+        """Record the code version by hand (Polyaxon style): the fields given win over the
+        captured git info; ``log_code_ref()`` with none captures git again."""
+        self._check_open("log_code_ref()")
+        if commit is None and branch is None and url is None and dirty is None:
+            git = _capture.git_info(self._path)
+            if git is None:
+                warnings.warn("labbook.log_code_ref: %s is not in a git repository (or git is "
+                              "missing); nothing recorded" % os.getcwd(), stacklevel=2)
+                return None
+            with self._lock:
+                self._overrides.recaptured({"git": git})
+                self._record({"t": "env", "values": {"git": _jsonable(git)},
+                              "time": time.time()}, flush=False)
+            return self._flush()
         git = {}
         if commit is not None:
             git["commit"] = str(commit)
@@ -1042,7 +1033,11 @@ class Run(object):
             git["remote"] = _capture._strip_credentials(str(url))
         if dirty is not None:
             git["dirty"] = bool(dirty)
-        self.log_env({"git": git})
+        with self._lock:
+            git = self._overrides.given_git(git)
+            self._record({"t": "env", "values": {"git": _jsonable(git)}, "time": time.time()},
+                         flush=False)
+        self._flush()
 
     # -- status
     def log_status(self, status, message=None):
@@ -1258,14 +1253,16 @@ class Run(object):
 
         Finishing twice does nothing. Returns True if this call ended the run.
         """
-        if status not in ("finished", "failed", "killed"):
+        status = _normalize_status(status)  # also Completed, succeeded, stopped, KILLED...
+        if status == "running":
             raise ValueError("labbook: finish status must be 'finished', 'failed' or "
-                             "'killed', not %r" % (status,))
+                             "'killed', not 'running'")
         with self._lock:
             if self._finished or self._finishing:
                 return False
             self._finishing = True
-        if os.getpid() != self._pid:  # a forked child: the parent owns the run
+        if self._forked or os.getpid() != self._pid:  # a forked child: the parent owns the run
+            self._flush()
             with self._lock:
                 self._finished = True
             return False
@@ -1358,126 +1355,11 @@ class Run(object):
             self.finish("finished")
         elif issubclass(exc_type, KeyboardInterrupt):
             self.finish("killed", "".join(traceback.format_exception(exc_type, exc, tb)))
-        elif issubclass(exc_type, SystemExit) and (exc.code is None or exc.code == 0):
-            self.finish("finished")
+        elif issubclass(exc_type, SystemExit):
+            self.finish(*_exit.status_for(exc.code))
         else:
             self.finish("failed", "".join(traceback.format_exception(exc_type, exc, tb)))
         return False
-
-
-# --------------------------------------------------------------------------- finding runs
-
-
-def _run_folders(logdir, max_depth=4):
-    """Folders below ``logdir`` (up to four levels) that hold an events.jsonl."""
-    out = []
-    stack = [(logdir, 0)]
-    while stack:
-        folder, depth = stack.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        if any(e.name == "events.jsonl" for e in entries) and folder != logdir:
-            out.append(folder)
-            continue
-        if depth < max_depth:
-            for e in entries:
-                try:
-                    if e.is_dir(follow_symlinks=False):
-                        stack.append((e.path, depth + 1))
-                except OSError:
-                    pass
-    return sorted(out)
-
-
-def _read_header(events):
-    try:
-        with open(events, "rb") as f:
-            line = f.readline()
-        record = json.loads(line.decode("utf-8"))
-        return record if isinstance(record, dict) and record.get("t") == "header" else None
-    except (OSError, ValueError):
-        return None
-
-
-def _find_run_folder(logdir, resume):
-    """The folder of the run ``resume`` (a run id, or the path of a run folder)."""
-    text = os.fspath(resume)
-    if os.path.isfile(os.path.join(text, "events.jsonl")):
-        return os.path.abspath(text)
-    if not _RUN_ID_RE.match(text):
-        raise ValueError("labbook: resume=%r is neither a run id nor a run folder" % (resume,))
-    folders = _run_folders(logdir)
-    by_name = [f for f in folders
-               if os.path.basename(f) == text or os.path.basename(f).endswith("-" + text)]
-    for folder in by_name + folders:
-        header = _read_header(os.path.join(folder, "events.jsonl"))
-        if header is not None and header.get("run_id") == text:
-            return folder
-    if by_name:
-        return by_name[0]
-    raise ValueError("labbook: no run with id %r under %s" % (text, logdir))
-
-
-def _read_state(events):
-    """What a run's log says so far: header fields, params, tags, metric steps."""
-    with open(events, "rb") as f:
-        data = f.read()
-    complete = data == b"" or data.endswith(b"\n")
-    lines = data.split(b"\n")
-    if not complete:
-        lines = lines[:-1]
-    state = {"run_id": None, "project": "default", "name": None, "description": None,
-             "tags": None, "params": {}, "complete": complete, "artifacts": set()}
-    steps = {}
-    for raw in lines:
-        raw = raw.rstrip(b"\r")
-        if not raw:
-            continue
-        try:
-            rec = json.loads(raw.decode("utf-8", "replace"))
-        except ValueError:
-            continue
-        if not isinstance(rec, dict):
-            continue
-        t = rec.get("t")
-        if t == "metrics":
-            step = rec.get("step")
-            values = rec.get("values")
-            if isinstance(step, int) and isinstance(values, dict):
-                for key in values:
-                    lst = steps.get(key)
-                    if lst is None:
-                        steps[key] = [step]
-                    else:
-                        lst.append(step)
-        elif t == "header":
-            for field in ("run_id", "project", "name", "description"):
-                if isinstance(rec.get(field), str):
-                    state[field] = rec[field]
-            if isinstance(rec.get("tags"), list):
-                state["tags"] = [str(x) for x in rec["tags"]]
-        elif t == "params" and isinstance(rec.get("values"), dict):
-            if rec.get("reset"):
-                state["params"] = {}
-            state["params"].update(rec["values"])
-        elif t == "tags" and isinstance(rec.get("tags"), list):
-            tags = [str(x) for x in rec["tags"]]
-            if rec.get("reset") or state["tags"] is None:
-                state["tags"] = tags
-            else:
-                state["tags"].extend(x for x in tags if x not in state["tags"])
-        elif t == "set":
-            for field in ("name", "description"):
-                if isinstance(rec.get(field), str):
-                    state[field] = rec[field]
-        elif t == "artifact" and isinstance(rec.get("name"), str):
-            state["artifacts"].add(rec["name"])
-    state["steps"] = {k: _KeySteps(sorted(set(v))) for k, v in steps.items()}
-    system = [ks.last for k, ks in state["steps"].items() if k.startswith("system/")]
-    state["system_step"] = max(system) + 1 if system else 0
-    return state
 
 
 # --------------------------------------------------------------------------- experiments
@@ -1527,26 +1409,6 @@ class Experiment(object):
         return "<labbook.Experiment %r in %s>" % (self.name, self.logdir)
 
 
-def _read_status(events):
-    status, name = "running", None
-    try:
-        with open(events, "rb") as f:
-            for raw in f:
-                if b'"status"' not in raw and b'"set"' not in raw:
-                    continue
-                try:
-                    rec = json.loads(raw.decode("utf-8", "replace"))
-                except ValueError:
-                    continue
-                if rec.get("t") == "status" and rec.get("status") in STATUSES:
-                    status = rec["status"]
-                elif rec.get("t") == "set" and isinstance(rec.get("name"), str):
-                    name = rec["name"]
-    except OSError:
-        pass
-    return status, name
-
-
 def create_experiment(name, logdir=None):
     """An ``Experiment`` (Podstack style); nothing is written until a run starts."""
     return Experiment(name, logdir)
@@ -1582,7 +1444,7 @@ def _finish_all(status, message=None):
 
 
 def _atexit_finish():
-    _finish_all("finished")
+    _finish_all(*_exit.final_status())
     if _unsaved_runs and _unsaved_pid == os.getpid():
         # A run's final status is missing from its file: the script must not look as if
         # all went well. Exit handlers registered before Labbook's first run do not run.
@@ -1700,6 +1562,8 @@ def _install_hooks(handle_signals=True):
         if not _hooks_installed:
             _hooks_installed = True
             atexit.register(_atexit_finish)
+            _exit.install()
+            _fork.install(_open_runs)
             _previous_excepthook = sys.excepthook
             sys.excepthook = _excepthook
         if handle_signals:

@@ -118,12 +118,12 @@ class AlertTests(LabbookTestCase):
     def test_alert_record(self):
         run = self.init()
         self.assertEqual(labbook.create_alert("val/loss>2.0", "diverged"), "val/loss > 2.0")
-        run.create_alert("  train acc <= -1e-3 ", level="error")
+        run.create_alert("  train_acc <= -1e-3 ", level="error")
         run.create_alert("x != 0")
         alerts = of_type(self.records(run), "alert")
         self.assertEqual([(a["condition"], a.get("message"), a["level"]) for a in alerts],
                          [("val/loss > 2.0", "diverged", "warning"),
-                          ("train acc <= -1e-3", None, "error"),
+                          ("train_acc <= -1e-3", None, "error"),
                           ("x != 0", None, "warning")])
 
     def test_bad_conditions(self):

@@ -44,7 +44,7 @@ class FinishTests(LabbookTestCase):
         with self.assertRaises(ValueError):
             run.finish("running")
         with self.assertRaises(ValueError):
-            run.finish("done")
+            run.finish("bogus")  # any tracker's name is taken (test_dialect_client.StatusNames)
         self.assertFalse(run.finished)
 
     def test_finish_without_run(self):

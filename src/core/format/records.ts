@@ -2,6 +2,7 @@
  * Run log format v1: record types and the parser for one line of `events.jsonl`.
  * The format is documented in docs/run-log-format.md.
  */
+import { alertConditionProblem, parseAlertCondition } from './alertCondition';
 import { boundValues, describeValue, nameList, MAX_KEY_CHARS, MAX_KEYS_PER_RECORD, MAX_LABEL_CHARS, MAX_TEXT_CHARS, quote, truncateText } from './bounds';
 
 export const FORMAT_NAME = 'labbook-run';
@@ -58,26 +59,7 @@ export type RunRecord =
   | HeartbeatRecord | TagsRecord | SetRecord | NoteRecord
   | ArtifactRecord | DatasetRecord | EnvRecord | AlertRecord;
 
-/** Parses `<metric> <op> <number>`, e.g. `val/loss > 2.0`. */
-export function parseAlertCondition(text: string): AlertCondition | undefined {
-  const m = /^\s*(\S+?)\s*(>=|<=|==|!=|>|<)\s*(\S+)\s*$/.exec(text);
-  if (!m) return undefined;
-  const value = nonFinite(m[3]) ?? Number(m[3]);
-  if (m[3].trim() === '' || Number.isNaN(value) && m[3] !== 'NaN') return undefined;
-  return { text: text.trim(), metric: m[1], op: m[2] as AlertOp, value };
-}
-
-/** Whether `value` meets the condition. */
-export function alertMet(c: AlertCondition, value: number): boolean {
-  switch (c.op) {
-    case '>': return value > c.value;
-    case '>=': return value >= c.value;
-    case '<': return value < c.value;
-    case '<=': return value <= c.value;
-    case '==': return value === c.value;
-    case '!=': return value !== c.value;
-  }
-}
+export { alertConditionProblem, alertMet, parseAlertCondition } from './alertCondition';
 
 /** What a header's `run_id` may hold (docs/run-log-format.md): letters, digits, `-` and `_`. */
 export const RUN_ID_PATTERN = /^[A-Za-z0-9_-]+$/;
@@ -377,7 +359,7 @@ function toRecord(o: Record<string, unknown>, line: string, problems: string[]):
     case 'alert': {
       const text = optionalString(o, 'condition', Infinity);
       const condition = text === undefined || text.length > MAX_LABEL_CHARS ? undefined : parseAlertCondition(text);
-      if (!condition) return { kind: 'invalid', reason: `alert condition ${describeValue(o.condition)} is not "<metric> <op> <number>"` };
+      if (!condition) return { kind: 'invalid', reason: `alert condition ${describeValue(o.condition)}: ${text === undefined ? 'not a string' : alertConditionProblem(text) ?? 'too long'}` };
       const level = o.level === 'info' || o.level === 'error' ? o.level : 'warning';
       return { kind: 'record', record: { t, condition, message: optionalString(o, 'message', MAX_TEXT_CHARS, problems) ?? '', level, time } };
     }

@@ -102,18 +102,24 @@ export interface ImportOptions {
   readonly searchWorkspace?: boolean;
   /** More folders (absolute, inside the workspace) to look in: deeper than the workspace search goes, or dot-folders it skips. */
   readonly folders?: readonly string[];
+  /** Told (once per folder) of a configured folder that is not searched. */
+  readonly report?: (message: string) => void;
 }
 
 export const IMPORT_SOURCES: readonly ImportSource[] = ['mlflow', 'tensorboard', 'dvclive', 'wandb', 'swanlab'];
 
 /** A discovery function run on the workspace and/or the configured folders, without duplicates. */
-function searched(find: (root: string) => Promise<string[]>, options: ImportOptions): (root: string) => Promise<string[]> {
+function searched(find: (root: string) => Promise<string[]>, options: ImportOptions, refused: Set<string>): (root: string) => Promise<string[]> {
   return async (root) => {
     const starts = [...(options.searchWorkspace === false ? [] : [root]), ...(options.folders ?? [])];
     const found = new Set<string>();
     for (const start of starts) {
       // A configured folder that is a link leading out of the workspace is not searched.
-      if (start !== root && !(await isReallyInside(root, start))) continue;
+      if (start !== root && !(await isReallyInside(root, start))) {
+        if (!refused.has(start)) options.report?.(`labbook.import.folders: ${path.relative(root, start) || start} leads outside the workspace (through a link); it is not searched`);
+        refused.add(start);
+        continue;
+      }
       for (const f of await find(start)) found.add(f);
     }
     return [...found].sort();
@@ -123,7 +129,8 @@ function searched(find: (root: string) => Promise<string[]>, options: ImportOpti
 /** Every other tracker Labbook reads. Each call makes fresh finders (with their own reader caches). */
 export function importFinders(SQL: SqlJsStatic, options: ImportOptions = {}): ImportFinder[] {
   const on = (source: ImportSource): boolean => !options.sources || options.sources.has(source);
-  const where = (find: (root: string) => Promise<string[]>) => searched(find, options);
+  const refused = new Set<string>();
+  const where = (find: (root: string) => Promise<string[]>) => searched(find, options, refused);
   return [
     ...(on('tensorboard') ? [folderFinder('tensorboard', where(findTensorBoardRuns), (root, folder, problems) => new TensorBoardRunReader(root, folder, problems), 1)] : []),
     ...(on('wandb') ? [folderFinder('wandb', where(findWandbRuns), (root, folder, problems) => new WandbRunReader(root, folder, problems), 2)] : []),

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { openForReadInside } from '../safePath';
+import { isOutsideError, openForReadInside } from '../safePath';
 
 export const CONSOLE_FILE = 'console.log';
 
@@ -11,6 +11,8 @@ export interface ConsoleText {
   readonly text: string;
   /** Bytes before `text` that were left out. */
   readonly skipped: number;
+  /** Why a console file that is there was not read (it leads outside the run folder), naming it. */
+  readonly problem?: string;
 }
 
 /**
@@ -25,7 +27,8 @@ export async function readConsole(root: string, folder: string, maxBytes = MAX_C
   try {
     // Only a file really inside the run folder (a console.log may be a link to anywhere).
     handle = await openForReadInside(root, file, path.resolve(root, folder));
-  } catch {
+  } catch (e) {
+    if (isOutsideError(e)) return { text: '', skipped: 0, problem: `${rel.split(path.sep).join('/')}: not shown, it leads outside the run folder (a link)` };
     return { text: '', skipped: 0 };
   }
   try {

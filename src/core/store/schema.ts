@@ -72,7 +72,14 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE artifacts ADD COLUMN step INTEGER;
   ALTER TABLE artifacts ADD COLUMN caption TEXT;
   `,
-  // 4: where a run's process is (header `host` and `pid`): a running run whose process on this
+  // 4: each metric's last value (at its last step), kept by the store as points arrive, so that a query
+  // compares it in one lookup (see src/core/query). Value NULL means NaN, as in points.
+  `
+  CREATE TABLE metric_last (run_id INTEGER NOT NULL, key TEXT NOT NULL, value REAL, PRIMARY KEY (run_id, key)) WITHOUT ROWID;
+  INSERT INTO metric_last(run_id, key, value)
+    SELECT s.run_id, s.key, p.value FROM series s LEFT JOIN points p ON p.series_id = s.id AND p.step = s.last_step WHERE s.last_step IS NOT NULL;
+  `,
+  // 5: where a run's process is (header `host` and `pid`): a running run whose process on this
   // machine is gone is shown as killed at once (core/status.ts).
   `
   ALTER TABLE runs ADD COLUMN host TEXT;

@@ -63,6 +63,10 @@ const SINGLE_INSERT = 'INSERT OR IGNORE INTO points(series_id, step, value, time
 const MULTI_ROWS = 64;
 const MULTI_INSERT = `INSERT OR IGNORE INTO points(series_id, step, value, time) VALUES ${Array(MULTI_ROWS).fill('(?, ?, ?, ?)').join(', ')}`;
 
+/** The value at a series' last step, as its metric's last value (after the step was raised). */
+const SET_METRIC_LAST = `INSERT OR REPLACE INTO metric_last(run_id, key, value)
+  SELECT s.run_id, s.key, p.value FROM series s LEFT JOIN points p ON p.series_id = s.id AND p.step = s.last_step WHERE s.id = ? AND s.last_step IS NOT NULL`;
+
 const RUN_COLUMNS = `r.id, r.uid, e.name AS experiment, COALESCE(ed.name, r.name) AS name, r.description, r.status, r.status_message,
   r.start_time, r.end_time, r.last_activity, COALESCE(ed.note, r.note) AS note, r.folder, r.source, r.format_version, r.deleted, r.host, r.pid,
   COALESCE(ed.archived, 0) AS archived,
@@ -340,9 +344,10 @@ export class Store {
     return inserted;
   }
 
-  /** Adds `added` new points to a series' count and raises its last step. */
+  /** Adds `added` new points to a series' count, raises its last step and records the value there (metric_last). */
   bumpSeries(seriesId: number, added: number, maxStep: number): void {
     this.run('UPDATE series SET count = count + ?, last_step = MAX(COALESCE(last_step, -1), ?) WHERE id = ?', [added, maxStep, seriesId]);
+    this.run(SET_METRIC_LAST, [seriesId]);
   }
 
   addArtifact(runId: number, a: { path: string; name: string; size?: number; sha256?: string; time?: number; step?: number; caption?: string }): void {
@@ -396,6 +401,7 @@ export class Store {
     for (const table of ['artifacts', 'datasets', 'run_env', 'alerts']) this.run(`DELETE FROM ${table} WHERE run_id = ?`, [runId]);
     this.run('DELETE FROM points WHERE series_id IN (SELECT id FROM series WHERE run_id = ?)', [runId]);
     this.run('DELETE FROM series WHERE run_id = ?', [runId]);
+    this.run('DELETE FROM metric_last WHERE run_id = ?', [runId]);
     this.run('DELETE FROM params WHERE run_id = ?', [runId]);
     this.run('DELETE FROM tags WHERE run_id = ?', [runId]);
     this.run('DELETE FROM runs WHERE id = ?', [runId]);
@@ -455,11 +461,28 @@ export class Store {
   /** Empties the whole index (rebuild). */
   clear(): void {
     this.transaction(() => {
-      for (const t of ['points', 'series', 'params', 'tags', 'artifacts', 'datasets', 'run_env', 'alerts', 'runs', 'experiments', 'files', 'import_units', 'run_edits']) this.db.exec(`DELETE FROM ${t}`);
+      for (const t of ['points', 'series', 'metric_last', 'params', 'tags', 'artifacts', 'datasets', 'run_env', 'alerts', 'runs', 'experiments', 'files', 'import_units', 'run_edits']) this.db.exec(`DELETE FROM ${t}`);
     });
   }
 
   // ---- queries ----
+
+  /**
+   * Rows of a read-only SELECT built by the query compiler (src/core/query), whose values are all bound.
+   * Not cached: each query text is new.
+   */
+  selectRows(sql: string, params: readonly SqlValue[]): SqlValue[][] {
+    if (!/^\s*SELECT\b/i.test(sql)) throw new Error('selectRows runs SELECT statements only');
+    const s = this.db.prepare(sql);
+    try {
+      s.bind(params as SqlValue[]);
+      const rows: SqlValue[][] = [];
+      while (s.step()) rows.push(s.get());
+      return rows;
+    } finally {
+      s.free();
+    }
+  }
 
   listRuns(): RunRow[] {
     return this.all(`SELECT ${RUN_COLUMNS} FROM ${RUN_FROM} ORDER BY e.name, r.start_time DESC, r.id DESC`).map(toRunRow);

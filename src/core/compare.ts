@@ -1,0 +1,208 @@
+/**
+ * What the compare view shows for a set of runs, built from the index: the runs, the parameter
+ * table, each metric's last value and range per run, and one chart per metric with a line per run
+ * reduced to a drawing budget.
+ */
+import { downsampleMinMax } from './downsample';
+import { paramDiff } from './diff';
+import type { RunStatusValue } from './format/records';
+import { runStatus, type LocalProcesses } from './status';
+import type { Store } from './store/store';
+
+/** A run to compare: the index that holds it, its uid and the workspace folder it belongs to. */
+export interface CompareSource {
+  readonly store: Pick<Store, 'getRun' | 'getParams' | 'listSeries' | 'getPoints'>;
+  readonly uid: string;
+  /** Workspace folder name (shown only when the runs come from several folders). */
+  readonly folder: string;
+}
+
+export interface CompareOptions {
+  /** Unix seconds, for the heartbeat check. */
+  readonly now: number;
+  readonly heartbeatTimeoutSeconds: number;
+  /** This machine's processes: a running run whose process here is gone shows as killed at once. */
+  readonly local?: LocalProcesses;
+  /** The `labbook.maxChartPoints` setting: points a chart may draw, over all its lines. */
+  readonly maxChartPoints: number;
+}
+
+export interface ComparedRun {
+  readonly id: string;
+  readonly name: string;
+  readonly project: string;
+  readonly status: RunStatusValue;
+  readonly folder: string;
+  /** Position of the run in the list asked for: its colour, stable while other runs come and go. */
+  readonly color: number;
+}
+
+export interface ComparedParam { readonly key: string; readonly values: Array<string | null>; readonly differs: boolean }
+export interface ComparedMetric { readonly key: string; readonly last: Array<number | null>; readonly min: Array<number | null>; readonly max: Array<number | null> }
+export interface ComparedLine { readonly run: number; readonly steps: number[]; readonly values: number[]; readonly total: number }
+export interface ComparedSeries { readonly key: string; readonly lines: ComparedLine[] }
+
+export interface ComparePayload {
+  readonly runs: ComparedRun[];
+  readonly params: ComparedParam[];
+  readonly metrics: ComparedMetric[];
+  readonly series: ComparedSeries[];
+}
+
+/** How a parameter value is shown in the table. */
+function display(v: unknown): string | null {
+  if (v === undefined) return null;
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/**
+ * Points each line of a chart may draw: the chart's budget shared by its lines (counting at most
+ * eight, so that many runs do not cut every line to a few points), never below 200.
+ */
+export function lineBudget(maxChartPoints: number, lines: number): number {
+  return Math.max(200, Math.floor(maxChartPoints / Math.min(Math.max(lines, 1), 8)));
+}
+
+/** What the view already has of one line (a run's metric), to send only what is new. */
+interface SentLine {
+  readonly count: number;
+  readonly lastStep: number | null;
+  /** Sent downsampled: new points cannot simply be appended. */
+  readonly reduced: boolean;
+  readonly last: number | null;
+  readonly min: number | null;
+  readonly max: number | null;
+}
+
+/** A line of an update: `append` says its points follow those sent before, else they replace them. */
+export interface ComparedLineChange extends ComparedLine { readonly key: string; readonly append: boolean }
+
+/** What changed since the last message: every chart key, and the lines that changed (others stay as sent). */
+export interface CompareUpdate {
+  readonly runs: ComparedRun[];
+  readonly params: ComparedParam[];
+  readonly metrics: ComparedMetric[];
+  readonly keys: string[];
+  readonly lines: ComparedLineChange[];
+}
+
+function extremes(values: readonly number[], min: number | null, max: number | null): { min: number | null; max: number | null } {
+  let lo = min ?? Infinity;
+  let hi = max ?? -Infinity;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return lo <= hi ? { min: lo, max: hi } : { min: null, max: null };
+}
+
+/** The points of `pts` after `step` (the store reads from a step on, inclusive). */
+function pointsAfter(pts: { steps: number[]; values: number[] }, step: number): { steps: number[]; values: number[] } {
+  let i = 0;
+  while (i < pts.steps.length && pts.steps[i] <= step) i++;
+  return i === 0 ? pts : { steps: pts.steps.slice(i), values: pts.values.slice(i) };
+}
+
+/**
+ * Builds what the compare view is sent for a fixed list of runs: everything first (`full`), then
+ * only what changed (`next`): a run's metric that did not grow is neither read nor sent, one that
+ * grew within its drawing budget sends just its new points. A line that had to be reduced is sent
+ * again whole, reduced anew.
+ */
+export class CompareFeed {
+  private readonly sent = new Map<string, SentLine>();
+  private shape = '';
+
+  constructor(private readonly sources: readonly CompareSource[]) {}
+
+  /** Everything; undefined when fewer than two of the runs are left in their index. */
+  full(options: CompareOptions): ComparePayload | undefined {
+    this.sent.clear();
+    const u = this.collect(options, false);
+    if (!u) return undefined;
+    const byKey = new Map<string, ComparedLine[]>(u.keys.map((k) => [k, []]));
+    for (const l of u.lines) byKey.get(l.key)!.push({ run: l.run, steps: l.steps, values: l.values, total: l.total });
+    return { runs: u.runs, params: u.params, metrics: u.metrics, series: u.keys.map((key) => ({ key, lines: byKey.get(key)! })) };
+  }
+
+  /**
+   * What changed since the last call, or `{ full }` when the view must start over (a run gone,
+   * a line shorter than before); undefined when fewer than two runs are left.
+   */
+  next(options: CompareOptions): { update: CompareUpdate } | { full: ComparePayload } | undefined {
+    const update = this.collect(options, true);
+    if (update) return { update };
+    const full = this.full(options);
+    return full && { full };
+  }
+
+  private collect(options: CompareOptions, incremental: boolean): CompareUpdate | undefined {
+    const present = this.sources.flatMap((source, color) => {
+      const row = source.store.getRun(source.uid);
+      return row ? [{ source, color, row }] : [];
+    });
+    if (present.length < 2) return undefined;
+    const budget = lineBudget(options.maxChartPoints, present.length);
+    const shape = JSON.stringify([present.map((p) => p.color), budget]);
+    if (incremental && shape !== this.shape) return undefined;
+    this.shape = shape;
+    const multiRoot = new Set(present.map((p) => p.source.folder)).size > 1;
+    const runs: ComparedRun[] = present.map(({ source, row, color }) => ({
+      id: source.uid,
+      name: row.name,
+      project: row.experiment,
+      status: runStatus(row, options.now, options.heartbeatTimeoutSeconds, options.local),
+      folder: multiRoot ? source.folder : '',
+      color,
+    }));
+    const params = paramDiff(present.map(({ source, row }) => source.store.getParams(row.id))).map((p) => ({ key: p.key, values: p.values.map(display), differs: p.differs }));
+    const lines: ComparedLineChange[] = [];
+    const stats = new Map<string, { last: Array<number | null>; min: Array<number | null>; max: Array<number | null> }>();
+    const seen = new Set<string>();
+    for (const [i, { source, row }] of present.entries()) {
+      for (const s of source.store.listSeries(row.id)) {
+        const id = `${source.uid}\n${s.key}`;
+        seen.add(id);
+        const before = this.sent.get(id);
+        let now: SentLine;
+        if (before && before.count === s.count && before.lastStep === s.lastStep) now = before;
+        else {
+          const grown = before && !before.reduced && before.lastStep !== null && s.count <= budget ? pointsAfter(source.store.getPoints(s.id, before.lastStep), before.lastStep) : undefined;
+          if (before && grown && grown.steps.length === s.count - before.count) {
+            now = { count: s.count, lastStep: s.lastStep, reduced: false, last: grown.values.length ? grown.values[grown.values.length - 1] : before.last, ...extremes(grown.values, before.min, before.max) };
+            lines.push({ key: s.key, run: i, steps: grown.steps, values: grown.values, total: s.count, append: true });
+          } else {
+            if (before && incremental && s.count < before.count) return undefined;
+            const pts = source.store.getPoints(s.id);
+            const drawn = downsampleMinMax(pts.steps, pts.values, budget);
+            now = { count: s.count, lastStep: s.lastStep, reduced: drawn.steps.length < pts.steps.length, last: pts.values.length ? pts.values[pts.values.length - 1] : null, ...extremes(pts.values, null, null) };
+            lines.push({ key: s.key, run: i, steps: drawn.steps, values: drawn.values, total: s.count, append: false });
+          }
+          this.sent.set(id, now);
+        }
+        const st = stats.get(s.key) ?? { last: present.map(() => null), min: present.map(() => null), max: present.map(() => null) };
+        st.last[i] = now.last;
+        st.min[i] = now.min;
+        st.max[i] = now.max;
+        stats.set(s.key, st);
+      }
+    }
+    // A metric gone from a run (its log rewritten): start over.
+    for (const id of this.sent.keys()) {
+      if (seen.has(id)) continue;
+      if (incremental) return undefined;
+      this.sent.delete(id);
+    }
+    const keys = [...stats.keys()].sort((a, b) => a.localeCompare(b));
+    const metrics = keys.map((key) => ({ key, ...stats.get(key)! }));
+    return { runs, params, metrics, keys, lines };
+  }
+}
+
+/**
+ * The payload for the runs of `sources` still in their index; undefined when fewer than two are
+ * left (nothing to compare). Metrics and charts are sorted by key.
+ */
+export function buildComparePayload(sources: readonly CompareSource[], options: CompareOptions): ComparePayload | undefined {
+  return new CompareFeed(sources).full(options);
+}
