@@ -515,10 +515,7 @@ run.logMetrics({ loss: 0.8 }); run.logMetrics({ acc: 0.6 }, 5); run.logMetrics({
   }
 
   describe('how a run ends: one table for both SDKs (docs/python-sdk.md, "Status: how a run ends")', () => {
-    interface Row { what: string; script: Record<Lang, string>; signal?: NodeJS.Signals; status: string; message?: RegExp; exitCode?: true }
-    // The Python SDK reads the exit code from its sys.exit wrapper (labbook/_exit.py); until a Python
-    // SDK has it, the rows that depend on the code are checked for Node only.
-    const pythonReadsExitCodes = fs.existsSync(path.join(SDK_PYTHON, 'labbook', '_exit.py'));
+    interface Row { what: string; script: Record<Lang, string>; signal?: NodeJS.Signals; status: string; message?: RegExp }
     const start: Record<Lang, string> = {
       python: 'run = labbook.init(project="ends", capture_env=False)\nrun.log({"loss": 1.0})\n',
       node: "const run = lb.init({ project: 'ends', captureEnv: false });\nrun.log({ loss: 1 });\n",
@@ -530,8 +527,8 @@ run.logMetrics({ loss: 0.8 }); run.logMetrics({ acc: 0.6 }, 5); run.logMetrics({
     const rows: Row[] = [
       { what: 'the program returns normally', script: { python: '', node: '' }, status: 'finished' },
       { what: 'exit(0)', script: { python: 'sys.exit(0)\n', node: 'process.exit(0);\n' }, status: 'finished' },
-      { what: 'exit(1)', script: { python: 'sys.exit(1)\n', node: 'process.exit(1);\n' }, status: 'failed', message: /exit code 1/, exitCode: true },
-      { what: 'exit(143), a death by SIGTERM as shells report it', script: { python: 'sys.exit(143)\n', node: 'process.exit(143);\n' }, status: 'killed', message: /exit code 143/, exitCode: true },
+      { what: 'exit(1)', script: { python: 'sys.exit(1)\n', node: 'process.exit(1);\n' }, status: 'failed', message: /exit code 1/ },
+      { what: 'exit(143), a death by SIGTERM as shells report it', script: { python: 'sys.exit(143)\n', node: 'process.exit(143);\n' }, status: 'killed', message: /exit code 143/ },
       { what: 'SIGINT during a synchronous loop, no handler of its own', script: busy, signal: 'SIGINT', status: 'killed' },
       { what: 'SIGTERM during a synchronous loop, no handler of its own', script: busy, signal: 'SIGTERM', status: 'killed' },
       {
@@ -552,13 +549,11 @@ run.logMetrics({ loss: 0.8 }); run.logMetrics({ acc: 0.6 }, 5); run.logMetrics({
         signal: 'SIGTERM',
         status: 'failed',
         message: /exit code 1/,
-        exitCode: true,
       },
     ];
     for (const row of rows) {
       for (const lang of LANGS) {
-        it(`${row.what} → ${row.status} (${lang})`, async function () {
-          if (lang === 'python' && row.exitCode && !pythonReadsExitCodes) this.skip();
+        it(`${row.what} → ${row.status} (${lang})`, async () => {
           const root = tempDir(`labbook-sdk-ends-${lang}-`);
           const source = start[lang] + row.script[lang];
           if (row.signal) {
