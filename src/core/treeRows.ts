@@ -1,6 +1,6 @@
 import type { RunRow } from './store/store';
 import type { RunStatusValue } from './format/records';
-import { effectiveStatus, silenceTimeout, sourceLabel } from './status';
+import { runStatus, sourceLabel, type LocalProcesses } from './status';
 import type { SweepSummary } from './sweeps/sweepState';
 import { sameSweepRow, sameTrial, sweepView, type SweepView } from './sweeps/sweepRows';
 
@@ -63,6 +63,8 @@ export interface TreeModelOptions {
   readonly now: number;
   readonly heartbeatTimeoutSeconds: number;
   readonly showArchived: boolean;
+  /** This machine's processes: a running run whose process here is gone shows as killed at once. */
+  readonly local?: LocalProcesses;
   /** Formats a start time (Unix seconds) to tell apart runs of the same name. */
   readonly startLabel?: (seconds: number) => string;
   /** Formats the day of activity older than a day. */
@@ -100,7 +102,7 @@ export function treeModel(rows: readonly RunRow[], options: TreeModelOptions): T
   const shown = new Map<string, RunRow[]>();
   const statusOf = new Map<string, RunStatusValue>();
   for (const run of rows) {
-    statusOf.set(run.uid, effectiveStatus(run.status, run.lastActivity, options.now, silenceTimeout(run.source, options.heartbeatTimeoutSeconds), run.source));
+    statusOf.set(run.uid, runStatus(run, options.now, options.heartbeatTimeoutSeconds, options.local));
     if (run.archived && !options.showArchived) continue;
     const list = shown.get(run.experiment);
     if (list) list.push(run);

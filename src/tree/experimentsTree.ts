@@ -7,6 +7,7 @@ import { diffTreeModels, treeModel, type ExperimentView, type RunView, type Tree
 import type { RunStatus } from '../protocol/runPanel';
 import type { TreeChange, TreeSnapshot } from '../api';
 import { settings } from '../settings';
+import { localProcesses } from '../localProcesses';
 import { experimentItem, runItem, sweepItem, trialItem } from './treeItems';
 import type { SweepService } from '../sweeps/sweepService';
 import type { SweepView, TrialView } from '../core/sweeps/sweepRows';
@@ -79,6 +80,7 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     const options = {
       now: Date.now() / 1000,
       heartbeatTimeoutSeconds: settings().heartbeatTimeoutSeconds,
+      local: localProcesses,
       showArchived: this.archivedShown,
       startLabel,
       dateLabel: (s: number) => new Date(s * 1000).toLocaleDateString(),
