@@ -25,11 +25,20 @@ export interface TreeChange {
   readonly whole: boolean;
   readonly experiments: readonly string[];
   readonly runs: readonly string[];
+  /** Sweep rows (with their trials) rendered again. */
+  readonly sweeps?: readonly string[];
 }
 
 export interface TreeSnapshot {
   readonly experiments: ReadonlyArray<{
     readonly name: string;
     readonly runs: ReadonlyArray<{ readonly id: string; readonly name: string; readonly status: RunStatus; readonly pointCount: number }>;
+    /** Its sweeps, as their rows show them. */
+    readonly sweeps?: ReadonlyArray<{
+      readonly id: string;
+      readonly label: string;
+      readonly description: string;
+      readonly trials: ReadonlyArray<{ readonly number: number; readonly status: string; readonly runId: string | null; readonly description: string }>;
+    }>;
   }>;
 }

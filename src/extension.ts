@@ -12,6 +12,9 @@ import { registerCommands } from './commands';
 import { notifyAlerts } from './alertNotifier';
 import { notify, shownNotifications } from './notifications';
 import { applyTerminalEnvironment, copyPythonSdk, runQuickstart } from './sdkSetup';
+import { SweepService } from './sweeps/sweepService';
+import { registerSweepCommands } from './sweeps/sweepCommands';
+import { SweepPanel } from './panels/sweepPanel';
 import { registerModelsView } from './models/modelsView';
 
 let indexes: WorkspaceIndexes | undefined;
@@ -39,7 +42,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
   context.subscriptions.push(all);
 
   // The view first, filled as the indexes open and the logs are read (see firstSync).
-  const tree = new ExperimentsTree(all, context.extensionUri);
+  const sweeps = new SweepService(all, problems);
+  context.subscriptions.push(sweeps);
+  const tree = new ExperimentsTree(all, context.extensionUri, sweeps);
   context.subscriptions.push(tree);
   const view = vscode.window.createTreeView<TreeNode>('labbook.experiments', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   context.subscriptions.push(view);
@@ -55,6 +60,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
   const models = registerModelsView(context, all, SQL, problems);
   context.subscriptions.push({ dispose: () => RunPanel.disposeAll() });
   context.subscriptions.push({ dispose: () => ComparePanel.disposeAll() });
+  context.subscriptions.push(...registerSweepCommands({ context, indexes: all, tree, sweeps, problems }));
+  context.subscriptions.push({ dispose: () => SweepPanel.disposeAll() });
   context.subscriptions.push(vscode.commands.registerCommand('labbook.copyPythonSdk', async () => {
     const target = all.all().length > 1 ? await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Copy the SDK into which folder?' }) : folder;
     if (target) await copyPythonSdk(context, target);
@@ -76,6 +83,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
     whenIdle: async () => {
       await started;
       await all.whenIdle();
+      await sweeps.refresh();
     },
     snapshot: () => tree.snapshot(),
     notifications: shownNotifications,

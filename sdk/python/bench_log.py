@@ -77,6 +77,32 @@ def threads(n, logdir):
     return t1 - t0, t2 - t1, run
 
 
+def plain_writer(n, logdir, ten=False):
+    """The baseline: the same records written by hand (json.dumps per record, a list of lines
+    written every 1,000 records), with per-key steps as the SDK keeps them."""
+    import json
+    path = os.path.join(logdir, "plain-%d.jsonl" % time.perf_counter_ns())
+    keys = ["train/m%d" % k for k in range(10)]
+    steps = {}
+    lines = []
+    t0 = time.perf_counter()
+    with open(path, "a", encoding="utf-8") as f:
+        for i in range(n // 10 if ten else n):
+            x = 1.0 / (i + 1)
+            if ten:
+                values, step = {k: x for k in keys}, i
+            else:
+                values = {"loss": x}
+                step = steps["loss"] = steps.get("loss", -1) + 1
+            lines.append(json.dumps({"t": "metrics", "step": step, "time": time.time(),
+                                     "values": values}) + "\n")
+            if len(lines) >= 1000:
+                f.write("".join(lines))
+                lines = []
+        f.write("".join(lines))
+    return time.perf_counter() - t0
+
+
 def count_points(run):
     import json
     points = 0
@@ -112,6 +138,11 @@ def main(argv=None):
                 return 1
             print("%-13s %d points: log() %.3f s + finish() %.3f s = %.3f s  (%.2f us/point)"
                   % (label, n, loop, fin, loop + fin, 1e6 * (loop + fin) / n))
+            if label != "4 threads":
+                base = min(plain_writer(n, tmp, ten=label.startswith("10"))
+                           for _ in range(args.repeat))
+                print("%-13s plain buffered writer %.3f s: labbook overhead %.2fx"
+                      % ("", base, (loop + fin) / base))
             if headline is None:
                 headline = loop + fin
             totals[label] = loop + fin

@@ -6,7 +6,7 @@
 import { downsampleMinMax } from './downsample';
 import { paramDiff } from './diff';
 import type { RunStatusValue } from './format/records';
-import { effectiveStatus, silenceTimeout } from './status';
+import { runStatus, type LocalProcesses } from './status';
 import type { Store } from './store/store';
 
 /** A run to compare: the index that holds it, its uid and the workspace folder it belongs to. */
@@ -21,6 +21,8 @@ export interface CompareOptions {
   /** Unix seconds, for the heartbeat check. */
   readonly now: number;
   readonly heartbeatTimeoutSeconds: number;
+  /** This machine's processes: a running run whose process here is gone shows as killed at once. */
+  readonly local?: LocalProcesses;
   /** The `labbook.maxChartPoints` setting: points a chart may draw, over all its lines. */
   readonly maxChartPoints: number;
 }
@@ -149,7 +151,7 @@ export class CompareFeed {
       id: source.uid,
       name: row.name,
       project: row.experiment,
-      status: effectiveStatus(row.status, row.lastActivity, options.now, silenceTimeout(row.source, options.heartbeatTimeoutSeconds), row.source),
+      status: runStatus(row, options.now, options.heartbeatTimeoutSeconds, options.local),
       folder: multiRoot ? source.folder : '',
       color,
     }));

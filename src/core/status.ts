@@ -20,6 +20,35 @@ export function effectiveStatus(
   return source === 'dvclive' ? 'finished' : 'killed';
 }
 
+/** This machine's name and a way to ask whether a process on it still exists (`process.kill(pid, 0)`). */
+export interface LocalProcesses {
+  readonly host: string;
+  isAlive(pid: number): boolean;
+}
+
+/**
+ * Whether a run that says `running` has lost its process: Labbook runs record where they run (header
+ * `host` and `pid`); when that is this machine and the process no longer exists, the run died without
+ * a word (Ctrl-C in a synchronous loop, SIGKILL, a crash) and is killed now, not after the heartbeat
+ * timeout. Runs on other machines, and other trackers' runs, wait for the timeout.
+ */
+export function processGone(run: { status: RunStatusValue; source: string; host?: string | null; pid?: number | null }, local: LocalProcesses | undefined): boolean {
+  if (!local || run.status !== 'running' || run.source !== 'labbook') return false;
+  if (!run.host || run.host !== local.host || !run.pid) return false;
+  return !local.isAlive(run.pid);
+}
+
+/** `effectiveStatus` of a run row, with its process looked at when `local` is given. */
+export function runStatus(
+  run: { status: RunStatusValue; lastActivity: number | null; source: string; host?: string | null; pid?: number | null },
+  nowSeconds: number,
+  configuredTimeoutSeconds: number,
+  local?: LocalProcesses,
+): RunStatusValue {
+  if (processGone(run, local)) return 'killed';
+  return effectiveStatus(run.status, run.lastActivity, nowSeconds, silenceTimeout(run.source, configuredTimeoutSeconds), run.source);
+}
+
 /**
  * Other trackers write less often than Labbook's heartbeat (TensorBoard flushes every two minutes,
  * MLflow only when a metric is logged): their runs get at least ten minutes of silence.

@@ -1,6 +1,8 @@
 import type { RunRow } from './store/store';
 import type { RunStatusValue } from './format/records';
-import { effectiveStatus, silenceTimeout, sourceLabel } from './status';
+import { runStatus, sourceLabel, type LocalProcesses } from './status';
+import type { SweepSummary } from './sweeps/sweepState';
+import { sameSweepRow, sameTrial, sweepView, type SweepView } from './sweeps/sweepRows';
 
 /**
  * What the Experiments tree shows of each experiment and run, as plain data, and which rows
@@ -43,6 +45,8 @@ export interface ExperimentView {
   readonly source: string | undefined;
   /** Shown runs, in order. */
   readonly runs: readonly string[];
+  /** Ids of its sweeps, in order (shown above its runs). */
+  readonly sweeps: readonly string[];
 }
 
 export interface TreeModel {
@@ -50,6 +54,8 @@ export interface TreeModel {
   /** Every run of the index, shown or not (archived runs hidden). */
   readonly runs: ReadonlyMap<string, RunView>;
   readonly shownRuns: number;
+  /** Every sweep, by id. */
+  readonly sweeps: ReadonlyMap<string, SweepView>;
 }
 
 export interface TreeModelOptions {
@@ -57,10 +63,14 @@ export interface TreeModelOptions {
   readonly now: number;
   readonly heartbeatTimeoutSeconds: number;
   readonly showArchived: boolean;
+  /** This machine's processes: a running run whose process here is gone shows as killed at once. */
+  readonly local?: LocalProcesses;
   /** Formats a start time (Unix seconds) to tell apart runs of the same name. */
   readonly startLabel?: (seconds: number) => string;
   /** Formats the day of activity older than a day. */
   readonly dateLabel?: (seconds: number) => string;
+  /** Sweeps of the workspace folder: shown under their experiment (which exists even before a trial ran). */
+  readonly sweeps?: readonly SweepSummary[];
 }
 
 /** "just now", "5 min ago", "3 h ago", a date: coarse enough to change rarely (minutes step 1, 2, 5, 10, 15, 20, 30, 45). */
@@ -92,7 +102,7 @@ export function treeModel(rows: readonly RunRow[], options: TreeModelOptions): T
   const shown = new Map<string, RunRow[]>();
   const statusOf = new Map<string, RunStatusValue>();
   for (const run of rows) {
-    statusOf.set(run.uid, effectiveStatus(run.status, run.lastActivity, options.now, silenceTimeout(run.source, options.heartbeatTimeoutSeconds), run.source));
+    statusOf.set(run.uid, runStatus(run, options.now, options.heartbeatTimeoutSeconds, options.local));
     if (run.archived && !options.showArchived) continue;
     const list = shown.get(run.experiment);
     if (list) list.push(run);
@@ -118,21 +128,31 @@ export function treeModel(rows: readonly RunRow[], options: TreeModelOptions): T
       },
     });
   };
+  const sweeps = new Map<string, SweepView>();
+  const sweepsOf = new Map<string, string[]>();
+  for (const summary of options.sweeps ?? []) {
+    if (sweeps.has(summary.id)) continue;
+    sweeps.set(summary.id, sweepView(summary, (uid) => statusOf.has(uid)));
+    sweepsOf.set(summary.experiment, [...(sweepsOf.get(summary.experiment) ?? []), summary.id]);
+    if (!shown.has(summary.experiment)) shown.set(summary.experiment, []);
+  }
   const experiments: ExperimentView[] = [];
   for (const [name, list] of shown) {
     const sources = new Set(list.map((r) => r.source));
     const mixed = sources.size > 1;
     for (const [run, label] of disambiguate(list, startLabel)) place(run, mixed, label);
     const running = list.filter((r) => statusOf.get(r.uid) === 'running').length;
+    const ownSweeps = sweepsOf.get(name) ?? [];
     let description = `${list.length} run${list.length === 1 ? '' : 's'}${running ? ` · ${running} running` : ''}`;
+    if (ownSweeps.length) description += ` · ${ownSweeps.length} sweep${ownSweeps.length === 1 ? '' : 's'}`;
     const only = sources.size === 1 ? [...sources][0] : undefined;
     const source = only && only !== 'labbook' ? only : undefined;
     if (source) description = `${sourceLabel(source)} · ${description}`;
-    experiments.push({ name, description, source, runs: list.map((r) => r.uid) });
+    experiments.push({ name, description, source, runs: list.map((r) => r.uid), sweeps: ownSweeps });
   }
   // Hidden (archived) runs still get a view: commands and pickers list them.
   for (const run of rows) if (!runs.has(run.uid)) place(run, false, undefined);
-  return { experiments, runs, shownRuns: experiments.reduce((n, e) => n + e.runs.length, 0) };
+  return { experiments, runs, shownRuns: experiments.reduce((n, e) => n + e.runs.length, 0), sweeps };
 }
 
 /** Runs of one experiment with what tells same-named ones apart: the start time, or the short id when that is the same too. */
@@ -155,27 +175,41 @@ export interface TreeModelChanges {
   readonly experiments: ReadonlySet<string>;
   /** Runs whose row changed (not counting runs that appeared or left: their experiment is in `experiments`). */
   readonly runs: ReadonlySet<string>;
+  /** Sweeps whose own row or list of trials changed. */
+  readonly sweeps: ReadonlySet<string>;
+  /** Trials (`<sweep id>#<n>`) whose row changed, in sweeps not in `sweeps`. */
+  readonly trials: ReadonlySet<string>;
 }
 
 export function diffTreeModels(before: TreeModel | undefined, after: TreeModel): TreeModelChanges {
   const experiments = new Set<string>();
   const runs = new Set<string>();
-  if (!before) return { experimentList: true, experiments, runs };
+  const sweeps = new Set<string>();
+  const trials = new Set<string>();
+  if (!before) return { experimentList: true, experiments, runs, sweeps, trials };
   const experimentList = !sameList(before.experiments.map((e) => e.name), after.experiments.map((e) => e.name));
   const old = new Map(before.experiments.map((e) => [e.name, e]));
   for (const e of after.experiments) {
     const o = old.get(e.name);
-    if (o && (o.description !== e.description || o.source !== e.source || !sameList(o.runs, e.runs))) experiments.add(e.name);
+    if (o && (o.description !== e.description || o.source !== e.source || !sameList(o.runs, e.runs) || !sameList(o.sweeps, e.sweeps))) experiments.add(e.name);
+  }
+  for (const [id, view] of after.sweeps) {
+    const o = before.sweeps.get(id);
+    if (!o) continue;
+    if (!sameSweepRow(o, view)) sweeps.add(id);
+    else view.trials.forEach((t, i) => {
+      if (!sameTrial(o.trials[i], t)) trials.add(t.key);
+    });
   }
   for (const [uid, view] of after.runs) {
     const o = before.runs.get(uid);
     if (o && !sameRun(o, view)) runs.add(uid);
   }
-  return { experimentList, experiments, runs };
+  return { experimentList, experiments, runs, sweeps, trials };
 }
 
 export function hasTreeChanges(c: TreeModelChanges): boolean {
-  return c.experimentList || c.experiments.size > 0 || c.runs.size > 0;
+  return c.experimentList || c.experiments.size > 0 || c.runs.size > 0 || c.sweeps.size > 0 || c.trials.size > 0;
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {

@@ -5,6 +5,7 @@ import { CompareFeed } from '../core/compare';
 import type { Problems } from '../core/problems';
 import { type HostToComparePanel, isComparePanelToHost } from '../protocol/comparePanel';
 import { settings } from '../settings';
+import { localProcesses } from '../localProcesses';
 import { notify } from '../notifications';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
@@ -114,7 +115,7 @@ export class ComparePanel extends Disposable {
 
   /** Everything after `ready`; afterwards only what changed. */
   private send(): void {
-    const options = { now: Date.now() / 1000, heartbeatTimeoutSeconds: settings().heartbeatTimeoutSeconds, maxChartPoints: settings().maxChartPoints };
+    const options = { now: Date.now() / 1000, heartbeatTimeoutSeconds: settings().heartbeatTimeoutSeconds, maxChartPoints: settings().maxChartPoints, local: localProcesses };
     let next: ReturnType<CompareFeed['next']>;
     if (this.sentOnce) next = this.feed.next(options);
     else {

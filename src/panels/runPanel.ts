@@ -9,7 +9,8 @@ import { readConsole } from '../core/ingest/console';
 import { artifactRealPath, locateArtifact, readArtifactImage } from '../core/artifacts';
 import { writeFileInside } from '../core/safePath';
 import { type EmbeddedRef, readEmbedded } from '../core/importers/embedded';
-import { effectiveStatus, silenceTimeout } from '../core/status';
+import { runStatus } from '../core/status';
+import { localProcesses } from '../localProcesses';
 import type { Problems } from '../core/problems';
 import { isRunPanelToHost, type HostToRunPanel, type RunSummary, type SeriesData } from '../protocol/runPanel';
 import { settings } from '../settings';
@@ -218,7 +219,7 @@ export class RunPanel extends Disposable {
       name: run.name,
       project: run.experiment,
       description: run.description,
-      status: effectiveStatus(run.status, run.lastActivity, Date.now() / 1000, silenceTimeout(run.source, settings().heartbeatTimeoutSeconds), run.source),
+      status: runStatus(run, Date.now() / 1000, settings().heartbeatTimeoutSeconds, localProcesses),
       tags: this.index.store.getTags(run.id),
       params: this.index.store.getParams(run.id),
       startTime: run.startTime ?? 0,

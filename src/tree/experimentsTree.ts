@@ -7,12 +7,17 @@ import { diffTreeModels, treeModel, type ExperimentView, type RunView, type Tree
 import type { RunStatus } from '../protocol/runPanel';
 import type { TreeChange, TreeSnapshot } from '../api';
 import { settings } from '../settings';
-import { experimentItem, runItem } from './treeItems';
+import { localProcesses } from '../localProcesses';
+import { experimentItem, runItem, sweepItem, trialItem } from './treeItems';
+import type { SweepService } from '../sweeps/sweepService';
+import type { SweepView, TrialView } from '../core/sweeps/sweepRows';
 
 // Nodes are kept per id and updated in place: VS Code knows a tree element by identity, so a node
 // that is fired alone re-renders only its row, and a context menu opened on it keeps its target.
 export interface FolderNode { readonly kind: 'folder'; readonly index: IndexService; experiments: ExperimentNode[]; runCount: number }
-export interface ExperimentNode { readonly kind: 'experiment'; readonly index: IndexService; readonly name: string; runs: RunNode[]; view: ExperimentView }
+export interface ExperimentNode { readonly kind: 'experiment'; readonly index: IndexService; readonly name: string; runs: RunNode[]; sweeps: SweepNode[]; view: ExperimentView }
+export interface SweepNode { readonly kind: 'sweep'; readonly index: IndexService; readonly id: string; experiment: string; trials: TrialNode[]; view: SweepView }
+export interface TrialNode { readonly kind: 'trial'; readonly index: IndexService; readonly sweep: string; readonly key: string; view: TrialView }
 export interface RunNode {
   readonly kind: 'run';
   readonly index: IndexService;
@@ -21,7 +26,7 @@ export interface RunNode {
   status: RunStatus;
   view: RunView;
 }
-export type TreeNode = FolderNode | ExperimentNode | RunNode;
+export type TreeNode = FolderNode | ExperimentNode | RunNode | SweepNode | TrialNode;
 
 /** What the tree holds of one workspace folder: the last model and the node of every experiment and run. */
 interface FolderState {
@@ -29,6 +34,8 @@ interface FolderState {
   model: TreeModel | undefined;
   readonly experiments: Map<string, ExperimentNode>;
   readonly runs: Map<string, RunNode>;
+  readonly sweeps: Map<string, SweepNode>;
+  readonly trials: Map<string, TrialNode>;
 }
 
 /** When a run started, short: the time of day today, else the day and time. */
@@ -54,10 +61,11 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
   private archivedShown = false;
   private hasRuns: boolean | undefined;
 
-  constructor(private readonly indexes: WorkspaceIndexes, private readonly extensionUri: vscode.Uri) {
+  constructor(private readonly indexes: WorkspaceIndexes, private readonly extensionUri: vscode.Uri, private readonly sweeps?: SweepService) {
     super();
     this.reload();
     this.register(indexes.onDidChange(() => this.reload()));
+    if (sweeps) this.register(sweeps.onDidChange(() => this.reload()));
     // Rows change only where a status or the coarse "N min ago" changed (see reload).
     let ticks = 0;
     const timer = setInterval(() => {
@@ -72,20 +80,22 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     const options = {
       now: Date.now() / 1000,
       heartbeatTimeoutSeconds: settings().heartbeatTimeoutSeconds,
+      local: localProcesses,
       showArchived: this.archivedShown,
       startLabel,
       dateLabel: (s: number) => new Date(s * 1000).toLocaleDateString(),
     };
+    const sweepsOf = (index: IndexService) => this.sweeps?.of(index) ?? [];
     const indexes = this.indexes.all();
     const wasMulti = this.states.length > 1;
     let whole = indexes.length !== this.states.length || indexes.some((index, i) => this.states[i].node.index !== index);
     const previous = new Map(this.states.map((s) => [s.node.index, s]));
-    this.states = indexes.map((index) => previous.get(index) ?? { node: { kind: 'folder', index, experiments: [], runCount: 0 }, model: undefined, experiments: new Map(), runs: new Map() });
+    this.states = indexes.map((index) => previous.get(index) ?? { node: { kind: 'folder', index, experiments: [], runCount: 0 }, model: undefined, experiments: new Map(), runs: new Map(), sweeps: new Map(), trials: new Map() });
     if ((this.states.length > 1) !== wasMulti) whole = true;
     const fired = new Set<TreeNode>();
     for (const state of this.states) {
       const rows = state.node.index.store.listRuns();
-      const model = treeModel(rows, options);
+      const model = treeModel(rows, { ...options, sweeps: sweepsOf(state.node.index) });
       const diff = diffTreeModels(state.model, model);
       const runCount = state.node.runCount;
       this.update(state, model, rows);
@@ -99,6 +109,17 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
         const parent = state.experiments.get(node.experiment);
         if (!(parent && fired.has(parent)) && !fired.has(state.node)) fired.add(node);
       }
+      for (const id of diff.sweeps) {
+        const node = state.sweeps.get(id)!;
+        const parent = state.experiments.get(node.experiment);
+        if (!(parent && fired.has(parent)) && !fired.has(state.node)) fired.add(node);
+      }
+      for (const key of diff.trials) {
+        const node = state.trials.get(key)!;
+        const sweep = state.sweeps.get(node.sweep);
+        const parent = sweep && state.experiments.get(sweep.experiment);
+        if (!(sweep && fired.has(sweep)) && !(parent && fired.has(parent)) && !fired.has(state.node)) fired.add(node);
+      }
     }
     const hasRuns = this.states.some((s) => s.runs.size > 0);
     if (hasRuns !== this.hasRuns) void vscode.commands.executeCommand('setContext', 'labbook.hasRuns', hasRuns);
@@ -111,6 +132,7 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
         whole,
         experiments: nodes.flatMap((n) => (n.kind === 'experiment' ? [n.name] : [])),
         runs: nodes.flatMap((n) => (n.kind === 'run' ? [n.run.uid] : [])),
+        sweeps: nodes.flatMap((n) => (n.kind === 'sweep' ? [n.id] : n.kind === 'trial' ? [n.sweep] : [])),
       });
     }
   }
@@ -127,17 +149,37 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
       if (node) Object.assign(node, { run, view, status: view.status, experiment: run.experiment });
       else state.runs.set(uid, { kind: 'run', index, experiment: run.experiment, run, status: view.status, view });
     }
+    const trialKeys = new Set([...model.sweeps.values()].flatMap((v) => v.trials.map((t) => t.key)));
+    for (const key of [...state.trials.keys()]) if (!trialKeys.has(key)) state.trials.delete(key);
+    for (const id of [...state.sweeps.keys()]) if (!model.sweeps.has(id)) state.sweeps.delete(id);
+    for (const [id, view] of model.sweeps) {
+      const trials = view.trials.map((t) => {
+        const node = state.trials.get(t.key);
+        if (node) {
+          node.view = t;
+          return node;
+        }
+        const created: TrialNode = { kind: 'trial', index, sweep: id, key: t.key, view: t };
+        state.trials.set(t.key, created);
+        return created;
+      });
+      const node = state.sweeps.get(id);
+      if (node) Object.assign(node, { view, trials, experiment: view.experiment });
+      else state.sweeps.set(id, { kind: 'sweep', index, id, experiment: view.experiment, trials, view });
+    }
     const names = new Set(model.experiments.map((e) => e.name));
     for (const name of [...state.experiments.keys()]) if (!names.has(name)) state.experiments.delete(name);
     state.node.experiments = model.experiments.map((view) => {
       const runs = view.runs.flatMap((uid) => state.runs.get(uid) ?? []);
+      const sweeps = view.sweeps.flatMap((id) => state.sweeps.get(id) ?? []);
       const node = state.experiments.get(view.name);
       if (node) {
         node.view = view;
         node.runs = runs;
+        node.sweeps = sweeps;
         return node;
       }
-      const created: ExperimentNode = { kind: 'experiment', index, name: view.name, runs, view };
+      const created: ExperimentNode = { kind: 'experiment', index, name: view.name, runs, sweeps, view };
       state.experiments.set(view.name, created);
       return created;
     });
@@ -154,6 +196,12 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
       experiments: this.experiments.map((e) => ({
         name: e.name,
         runs: e.runs.map((r) => ({ id: r.run.uid, name: r.run.name, status: r.status, pointCount: r.run.pointCount })),
+        sweeps: e.sweeps.map((s) => ({
+          id: s.id,
+          label: s.view.label,
+          description: s.view.description,
+          trials: s.trials.map((t) => ({ number: t.view.number, status: t.view.status, runId: t.view.runId, description: t.view.description })),
+        })),
       })),
     };
   }
@@ -181,12 +229,23 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     // One folder: experiments at the top. Several (multi-root): a node per folder first.
     if (!element) return this.states.length === 1 ? [...this.states[0].node.experiments] : this.states.map((s) => s.node);
     if (element.kind === 'folder') return [...element.experiments];
-    return element.kind === 'experiment' ? [...element.runs] : [];
+    if (element.kind === 'experiment') return [...element.sweeps, ...element.runs];
+    return element.kind === 'sweep' ? [...element.trials] : [];
+  }
+
+  /** The sweep node of an id (for commands run on a sweep row). */
+  sweepNode(id: string): SweepNode | undefined {
+    for (const state of this.states) {
+      const node = state.sweeps.get(id);
+      if (node) return node;
+    }
+    return undefined;
   }
 
   getParent(element: TreeNode): TreeNode | undefined {
     const state = this.states.find((s) => s.node.index === element.index);
-    if (element.kind === 'run') return state?.experiments.get(element.experiment);
+    if (element.kind === 'run' || element.kind === 'sweep') return state?.experiments.get(element.experiment);
+    if (element.kind === 'trial') return state?.sweeps.get(element.sweep);
     if (element.kind === 'experiment' && this.states.length > 1) return state?.node;
     return undefined;
   }
@@ -202,6 +261,8 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
       return item;
     }
     if (element.kind === 'experiment') return experimentItem(element.view, `experiment:${folderKey}:${element.name}`, (s) => this.sourceIcon(s));
+    if (element.kind === 'sweep') return sweepItem(element.view, `sweep:${folderKey}:${element.id}`);
+    if (element.kind === 'trial') return trialItem(element.view, `trial:${folderKey}:${element.key}`);
     return runItem(element.view, `run:${folderKey}:${element.run.uid}`);
   }
 }

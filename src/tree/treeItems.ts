@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ExperimentView, RunTooltip, RunView } from '../core/treeRows';
 import { sourceLabel } from '../core/status';
+import type { SweepView, TrialView } from '../core/sweeps/sweepRows';
 
 /** Icons of run rows by RunView.icon. Killed is a warning colour: visible on dark and light themes. */
 const RUN_ICONS: Record<string, vscode.ThemeIcon> = {
@@ -46,4 +47,37 @@ function tooltip(t: RunTooltip): vscode.MarkdownString {
   if (t.points !== null) md.appendMarkdown(`  \nPoints: ${t.points}`);
   if (t.silent) md.appendMarkdown('  \n_No heartbeat: the process stopped without a final status._');
   return md;
+}
+
+/** Icons of trial rows by status. */
+const TRIAL_ICONS: Record<string, vscode.ThemeIcon> = {
+  running: RUN_ICONS.running,
+  completed: RUN_ICONS.finished,
+  failed: RUN_ICONS.failed,
+  pruned: new vscode.ThemeIcon('debug-step-out', new vscode.ThemeColor('disabledForeground')),
+  abandoned: RUN_ICONS.killed,
+};
+
+export function sweepItem(view: SweepView, id: string): vscode.TreeItem {
+  const item = new vscode.TreeItem(view.label, vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = id;
+  item.description = view.description;
+  item.tooltip = view.tooltip;
+  item.iconPath = new vscode.ThemeIcon(view.state === 'running' ? 'sync~spin' : view.state === 'stopped' ? 'debug-pause' : 'symbol-misc', view.state === 'running' ? new vscode.ThemeColor('charts.blue') : undefined);
+  item.contextValue = view.contextValue;
+  item.command = { command: 'labbook.openSweep', title: 'Open Sweep', arguments: [view.id] };
+  item.accessibilityInformation = { label: `sweep ${view.label}, ${view.description}` };
+  return item;
+}
+
+export function trialItem(view: TrialView, id: string): vscode.TreeItem {
+  const runId = view.runId;
+  const item = new vscode.TreeItem(view.label, vscode.TreeItemCollapsibleState.None);
+  item.id = id;
+  item.description = view.description;
+  item.iconPath = TRIAL_ICONS[view.status];
+  item.contextValue = runId ? 'trial.run' : 'trial';
+  item.tooltip = `Trial ${view.number}: ${view.status}${runId ? `\nRun ${runId}` : ''}`;
+  if (runId) item.command = { command: 'labbook.openRun', title: 'Open Run', arguments: [runId, { preview: true }] };
+  return item;
 }

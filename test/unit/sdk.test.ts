@@ -6,10 +6,12 @@
 import * as assert from 'assert';
 import { execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as sdk from '../../sdk/node/src';
 import { readConsole } from '../../src/core/ingest/console';
-import { effectiveStatus } from '../../src/core/status';
+import { effectiveStatus, runStatus } from '../../src/core/status';
+import { localProcesses } from '../../src/localProcesses';
 import type { RunRow } from '../../src/core/store/store';
 import { tempDir as makeTempDir, workspace, type Workspace } from './support/helpers';
 import { png } from './support/png';
@@ -320,6 +322,8 @@ run.logMetrics({ loss: 0.8 }); run.logMetrics({ acc: 0.6 }, 5); run.logMetrics({
         assert.strictEqual(run.note, '# Note\n**bold**', lang);
         assert.strictEqual(run.status, 'finished', lang);
         assert.strictEqual(run.formatVersion, 1, lang);
+        assert.strictEqual(run.host, os.hostname(), `${lang}: the header names the machine`);
+        assert.ok(Number.isSafeInteger(run.pid) && run.pid! > 0 && run.pid !== process.pid, `${lang}: and the writing process, pid ${run.pid}`);
         assert.ok(run.endTime! >= run.startTime!, lang);
         assert.deepStrictEqual(ws.store.getTags(run.id), ['d', 'e'], lang);
         assert.deepStrictEqual(ws.problems.messages, [], lang);
@@ -475,7 +479,7 @@ run.logMetrics({ loss: 0.8 }); run.logMetrics({ acc: 0.6 }, 5); run.logMetrics({
         assert.ok(run.statusMessage?.includes('step'), run.statusMessage ?? '');
       });
 
-      it('SIGTERM ends the run as killed and the process dies of the signal', async () => {
+      it('SIGTERM ends the run as killed (as the extension shows it) and the process dies of the signal', async () => {
         const root = tempDir(`labbook-sdk-${lang}-`);
         const child = await startScript(lang, root, WAITS[lang]);
         process.kill(child.pid, 'SIGTERM');
@@ -483,8 +487,9 @@ run.logMetrics({ loss: 0.8 }); run.logMetrics({ acc: 0.6 }, 5); run.logMetrics({
         assert.strictEqual(proc.signal, 'SIGTERM', `${proc.code} ${proc.stderr}`);
         const { ws, runs } = await readBack(root);
         const run = onlyRun(runs);
-        assert.strictEqual(run.status, 'killed');
-        assert.match(run.statusMessage ?? '', /SIGTERM/);
+        assert.strictEqual(runStatus(run, Date.now() / 1000, 120, localProcesses), 'killed');
+        // Python writes why; Node's default leaves the signal alone (docs/node-sdk.md) and the process is gone.
+        if (lang === 'python') assert.match(run.statusMessage ?? '', /SIGTERM/);
         assert.strictEqual(ws.store.listSeries(run.id).find((s) => s.key === 'loss')!.count, 3);
       });
 
@@ -509,6 +514,64 @@ run.logMetrics({ loss: 0.8 }); run.logMetrics({ acc: 0.6 }, 5); run.logMetrics({
     });
   }
 
+  describe('how a run ends: one table for both SDKs (docs/python-sdk.md, "Status: how a run ends")', () => {
+    interface Row { what: string; script: Record<Lang, string>; signal?: NodeJS.Signals; status: string; message?: RegExp }
+    const start: Record<Lang, string> = {
+      python: 'run = labbook.init(project="ends", capture_env=False)\nrun.log({"loss": 1.0})\n',
+      node: "const run = lb.init({ project: 'ends', captureEnv: false });\nrun.log({ loss: 1 });\n",
+    };
+    const busy: Record<Lang, string> = {
+      python: 'print("ready", flush=True)\nwhile True:\n    run.log({"x": 1.0})\n',
+      node: "console.log('ready');\nfor (;;) run.log({ x: 1 });\n",
+    };
+    const rows: Row[] = [
+      { what: 'the program returns normally', script: { python: '', node: '' }, status: 'finished' },
+      { what: 'exit(0)', script: { python: 'sys.exit(0)\n', node: 'process.exit(0);\n' }, status: 'finished' },
+      { what: 'exit(1)', script: { python: 'sys.exit(1)\n', node: 'process.exit(1);\n' }, status: 'failed', message: /exit code 1/ },
+      { what: 'exit(143), a death by SIGTERM as shells report it', script: { python: 'sys.exit(143)\n', node: 'process.exit(143);\n' }, status: 'killed', message: /exit code 143/ },
+      { what: 'SIGINT during a synchronous loop, no handler of its own', script: busy, signal: 'SIGINT', status: 'killed' },
+      { what: 'SIGTERM during a synchronous loop, no handler of its own', script: busy, signal: 'SIGTERM', status: 'killed' },
+      {
+        what: "SIGTERM with the program's own handler that exits 0",
+        script: {
+          python: 'import signal\nsignal.signal(signal.SIGTERM, lambda *a: sys.exit(0))\nprint("ready", flush=True)\nwhile True:\n    time.sleep(0.05)\n',
+          node: "process.on('SIGTERM', () => process.exit(0));\nconsole.log('ready');\nsetInterval(() => {}, 1000);\n",
+        },
+        signal: 'SIGTERM',
+        status: 'finished',
+      },
+      {
+        what: "SIGTERM with the program's own handler that exits 1",
+        script: {
+          python: 'import signal\nsignal.signal(signal.SIGTERM, lambda *a: sys.exit(1))\nprint("ready", flush=True)\nwhile True:\n    time.sleep(0.05)\n',
+          node: "process.on('SIGTERM', () => process.exit(1));\nconsole.log('ready');\nsetInterval(() => {}, 1000);\n",
+        },
+        signal: 'SIGTERM',
+        status: 'failed',
+        message: /exit code 1/,
+      },
+    ];
+    for (const row of rows) {
+      for (const lang of LANGS) {
+        it(`${row.what} → ${row.status} (${lang})`, async () => {
+          const root = tempDir(`labbook-sdk-ends-${lang}-`);
+          const source = start[lang] + row.script[lang];
+          if (row.signal) {
+            const child = await startScript(lang, root, source);
+            process.kill(child.pid, row.signal);
+            const proc = await child.done;
+            assert.ok(proc.signal === row.signal || proc.code !== null, 'the program stopped');
+          } else {
+            await runScript(lang, root, source);
+          }
+          const run = onlyRun((await readBack(root)).runs);
+          assert.strictEqual(runStatus(run, Date.now() / 1000, 120, localProcesses), row.status, `${lang}: log says ${run.status} ${run.statusMessage ?? ''}`);
+          if (row.message) assert.match(run.statusMessage ?? '', row.message, lang);
+        });
+      }
+    }
+  });
+
   describe('resume', () => {
     const cases: Array<[Lang, Lang]> = [['python', 'python'], ['node', 'node'], ['python', 'node'], ['node', 'python']];
     for (const [first, second] of cases) {
@@ -523,6 +586,8 @@ run.logMetrics({ loss: 0.8 }); run.logMetrics({ acc: 0.6 }, 5); run.logMetrics({
         const { ws, runs } = await readBack(root);
         const run = onlyRun(runs);
         assert.strictEqual(run.uid, id);
+        const header = JSON.parse(fs.readFileSync(path.join(root, 'labbook', fs.readdirSync(path.join(root, 'labbook'))[0], 'events.jsonl'), 'utf8').split('\n')[0]) as { pid: number };
+        assert.ok(run.pid && run.pid !== header.pid, 'the resuming process is now the run\'s process');
         assert.strictEqual(run.name, 'resumed');
         assert.strictEqual(run.status, 'finished');
         assert.deepStrictEqual(ws.store.getParams(run.id), { lr: 0.1, epochs: 3 });

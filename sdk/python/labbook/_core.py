@@ -14,6 +14,7 @@ import operator
 import os
 import secrets
 import signal
+import socket
 import sys
 import threading
 import time
@@ -160,6 +161,12 @@ def _metric_value(key, value):
     except (TypeError, ValueError) as exc:
         raise TypeError("labbook.log: metric %r has a value of type %s, which is not a number (%s)"
                         % (key, type(value).__name__, exc)) from None
+
+
+def _process_identity():
+    """Where the run's process is (header ``host`` and ``pid``): the extension marks a running
+    run killed at once when this process is gone from this machine."""
+    return {"host": socket.gethostname(), "pid": os.getpid()}
 
 
 def _check_step(step):
@@ -631,6 +638,7 @@ class Run(object):
         if self.tags is not None:
             header["tags"] = list(self.tags)
         header["time"] = start
+        header.update(_process_identity())
         self._append(_dumps(header))
         self._append(_dumps({"t": "params", "values": _flatten(self.config._data),
                              "time": time.time()}))
@@ -660,8 +668,8 @@ class Run(object):
         self._writer = _writer.LineWriter(events)
         if not state["complete"]:
             self._append("\n")  # end the torn line a killed writer left behind
-        self._append(_dumps({"t": "status", "status": "running", "time": time.time(),
-                             "resumed": True}))
+        self._append(_dumps(dict({"t": "status", "status": "running", "time": time.time(),
+                                  "resumed": True}, **_process_identity())))
         object.__setattr__(self.config, "_run", self)
         if config:
             self.config.update(config)

@@ -3,6 +3,7 @@
 import argparse
 import os
 import re
+import socket
 import time
 import unittest
 
@@ -78,7 +79,8 @@ class InitTests(LabbookTestCase):
         self.assertEqual(header, {
             "t": "header", "format": "labbook-run", "version": 1, "run_id": run.id,
             "project": "mnist", "name": "lr-0.01", "description": "baseline",
-            "tags": ["baseline", "cnn"], "time": header["time"]})
+            "tags": ["baseline", "cnn"], "time": header["time"],
+            "host": socket.gethostname(), "pid": os.getpid()})
         self.assertTrue(t0 <= header["time"] <= t1)
         self.assertEqual(params["t"], "params")
         self.assertEqual(params["values"], {"lr": 0.01})

@@ -22,10 +22,17 @@ export interface HeaderRecord {
   readonly description?: string;
   readonly tags?: string[];
   readonly time?: number;
+  /** The machine and process that write the run (a running run whose process is gone was killed). */
+  readonly host?: string;
+  readonly pid?: number;
 }
 export interface ParamsRecord { readonly t: 'params'; readonly values: Record<string, unknown>; readonly reset: boolean; readonly time?: number }
 export interface MetricsRecord { readonly t: 'metrics'; readonly step: number; readonly time?: number; readonly values: Record<string, number> }
-export interface StatusRecord { readonly t: 'status'; readonly status: RunStatusValue; readonly time?: number; readonly message?: string }
+export interface StatusRecord {
+  readonly t: 'status'; readonly status: RunStatusValue; readonly time?: number; readonly message?: string;
+  /** On `running` (a resumed run): the machine and process that write the run from now on. */
+  readonly host?: string; readonly pid?: number;
+}
 export interface HeartbeatRecord { readonly t: 'heartbeat'; readonly time?: number }
 export interface TagsRecord { readonly t: 'tags'; readonly tags: string[]; readonly reset: boolean; readonly time?: number }
 export interface SetRecord { readonly t: 'set'; readonly name?: string; readonly description?: string; readonly time?: number }
@@ -111,6 +118,14 @@ function optionalNumber(obj: Record<string, unknown>, key: string): number | und
 }
 
 /** A string field, cut to `max` characters with a visible marker (a note about it goes to `problems`). */
+/** `host` and `pid` of a header (or a resumed run's status): both, or neither. */
+function processOf(o: Record<string, unknown>, problems: string[]): { host?: string; pid?: number } {
+  const host = optionalString(o, 'host', MAX_LABEL_CHARS, problems);
+  const pid = o.pid;
+  if (!host || typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 0) return {};
+  return { host, pid };
+}
+
 function optionalString(obj: Record<string, unknown>, key: string, max = MAX_TEXT_CHARS, problems?: string[]): string | undefined {
   const v = obj[key];
   if (typeof v !== 'string') return undefined;
@@ -269,6 +284,7 @@ function toRecord(o: Record<string, unknown>, line: string, problems: string[]):
           name: optionalString(o, 'name', MAX_LABEL_CHARS, problems),
           description: optionalString(o, 'description', MAX_TEXT_CHARS, problems),
           tags: stringList(o.tags, problems),
+          ...processOf(o, problems),
         },
       };
     }
@@ -291,7 +307,7 @@ function toRecord(o: Record<string, unknown>, line: string, problems: string[]):
     case 'status': {
       const status = o.status;
       if (typeof status !== 'string' || !(RUN_STATUSES as readonly string[]).includes(status)) return { kind: 'invalid', reason: `unknown status ${describeValue(status)}` };
-      return { kind: 'record', record: { t, status: status as RunStatusValue, time, message: optionalString(o, 'message', MAX_TEXT_CHARS, problems) } };
+      return { kind: 'record', record: { t, status: status as RunStatusValue, time, message: optionalString(o, 'message', MAX_TEXT_CHARS, problems), ...(status === 'running' ? processOf(o, problems) : {}) } };
     }
     case 'heartbeat':
       return { kind: 'record', record: { t, time } };

@@ -196,6 +196,8 @@ export class RecordApplier {
       description: h.description,
       startTime: h.time,
       formatVersion: h.version,
+      host: h.host ?? null,
+      pid: h.pid ?? null,
     });
     if (h.tags) this.store.setTags(ctx.runId!, h.tags, false);
   }
@@ -206,7 +208,7 @@ export class RecordApplier {
         this.store.setParams(runId, r.values, r.reset);
         break;
       case 'status':
-        this.store.updateRun(runId, { status: r.status, statusMessage: r.message ?? null, endTime: r.status === 'running' ? null : r.time ?? null });
+        this.store.updateRun(runId, { status: r.status, statusMessage: r.message ?? null, endTime: r.status === 'running' ? null : r.time ?? null, ...(r.host ? { host: r.host, pid: r.pid } : {}) });
         break;
       case 'tags':
         this.store.setTags(runId, r.tags, r.reset);

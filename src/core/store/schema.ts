@@ -79,6 +79,12 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO metric_last(run_id, key, value)
     SELECT s.run_id, s.key, p.value FROM series s LEFT JOIN points p ON p.series_id = s.id AND p.step = s.last_step WHERE s.last_step IS NOT NULL;
   `,
+  // 5: where a run's process is (header `host` and `pid`): a running run whose process on this
+  // machine is gone is shown as killed at once (core/status.ts).
+  `
+  ALTER TABLE runs ADD COLUMN host TEXT;
+  ALTER TABLE runs ADD COLUMN pid INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

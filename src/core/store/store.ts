@@ -22,6 +22,9 @@ export interface RunRow {
   readonly folder: string;
   readonly source: string;
   readonly formatVersion: number | null;
+  /** The machine and process id that write the run (from its header), when it says. */
+  readonly host?: string | null;
+  readonly pid?: number | null;
   readonly pointCount: number;
   /** Deleted in the tracker it came from (shown marked, never hidden silently). */
   readonly deleted: boolean;
@@ -65,7 +68,7 @@ const SET_METRIC_LAST = `INSERT OR REPLACE INTO metric_last(run_id, key, value)
   SELECT s.run_id, s.key, p.value FROM series s LEFT JOIN points p ON p.series_id = s.id AND p.step = s.last_step WHERE s.id = ? AND s.last_step IS NOT NULL`;
 
 const RUN_COLUMNS = `r.id, r.uid, e.name AS experiment, COALESCE(ed.name, r.name) AS name, r.description, r.status, r.status_message,
-  r.start_time, r.end_time, r.last_activity, COALESCE(ed.note, r.note) AS note, r.folder, r.source, r.format_version, r.deleted,
+  r.start_time, r.end_time, r.last_activity, COALESCE(ed.note, r.note) AS note, r.folder, r.source, r.format_version, r.deleted, r.host, r.pid,
   COALESCE(ed.archived, 0) AS archived,
   (SELECT COALESCE(SUM(count), 0) FROM series s WHERE s.run_id = r.id) AS point_count`;
 const RUN_FROM = 'runs r JOIN experiments e ON e.id = r.experiment_id LEFT JOIN run_edits ed ON ed.uid = r.uid';
@@ -268,12 +271,13 @@ export class Store {
     return this.one('SELECT last_insert_rowid() AS id')!.id as number;
   }
 
-  updateRun(runId: number, fields: Partial<{ experiment: string; name: string; description: string; status: RunStatusValue; statusMessage: string | null; startTime: number; endTime: number | null; note: string; formatVersion: number }>): void {
+  updateRun(runId: number, fields: Partial<{ experiment: string; name: string; description: string; status: RunStatusValue; statusMessage: string | null; startTime: number; endTime: number | null; note: string; formatVersion: number; host: string | null; pid: number | null }>): void {
     const sets: string[] = [];
     const params: SqlValue[] = [];
     const column: Record<string, string> = {
       name: 'name', description: 'description', status: 'status', statusMessage: 'status_message',
       startTime: 'start_time', endTime: 'end_time', note: 'note', formatVersion: 'format_version',
+      host: 'host', pid: 'pid',
     };
     for (const [key, value] of Object.entries(fields)) {
       if (value === undefined) continue;
@@ -586,6 +590,8 @@ function toRunRow(r: Record<string, SqlValue>): RunRow {
     folder: r.folder as string,
     source: r.source as string,
     formatVersion: r.format_version as number | null,
+    host: (r.host as string | null | undefined) ?? null,
+    pid: (r.pid as number | null | undefined) ?? null,
     pointCount: r.point_count as number,
     deleted: r.deleted === 1,
     archived: r.archived === 1,
