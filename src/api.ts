@@ -10,7 +10,15 @@ export interface LabbookApi {
   notifications(): ReadonlyArray<{ readonly level: 'info' | 'warning' | 'error'; readonly text: string }>;
   /** After each change of the Experiments tree: which rows were rendered again. */
   onDidChangeTree(listener: (change: TreeChange) => void): { dispose(): void };
+  /** The registered models as the Models view shows them, read again first. */
+  models(): Promise<ModelsSnapshot>;
 }
+
+export type ModelsSnapshot = ReadonlyArray<{
+  readonly name: string;
+  readonly source: string;
+  readonly versions: ReadonlyArray<{ readonly version: number; readonly aliases: readonly string[]; readonly runUid?: string }>;
+}>;
 
 /** Rows of the Experiments tree rendered again: all of them (`whole`), or these experiments (with their runs) and runs. */
 export interface TreeChange {

@@ -15,6 +15,7 @@ import { applyTerminalEnvironment, copyPythonSdk, runQuickstart } from './sdkSet
 import { SweepService } from './sweeps/sweepService';
 import { registerSweepCommands } from './sweeps/sweepCommands';
 import { SweepPanel } from './panels/sweepPanel';
+import { registerModelsView } from './models/modelsView';
 
 let indexes: WorkspaceIndexes | undefined;
 
@@ -33,7 +34,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
   context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => applyTerminalEnvironment(context, folder)));
   if (!folder) {
     void vscode.commands.executeCommand('setContext', READY_CONTEXT, true);
-    return { whenIdle: async () => undefined, snapshot: () => ({ experiments: [] }), notifications: shownNotifications, onDidChangeTree: () => ({ dispose: () => undefined }) };
+    return { whenIdle: async () => undefined, snapshot: () => ({ experiments: [] }), notifications: shownNotifications, onDidChangeTree: () => ({ dispose: () => undefined }), models: async () => [] };
   }
   const SQL = await initSqlJs({ locateFile: (file: string) => path.join(context.extensionPath, 'dist', file) });
   const all = new WorkspaceIndexes(SQL, problems);
@@ -56,6 +57,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
   const started = firstSync(all, tree, view, problems.report, activatedAt).catch((e) => problems.report(`opening the index failed: ${(e as Error).stack ?? e}`));
 
   context.subscriptions.push(...registerCommands({ context, indexes: all, tree, problems, output, view }));
+  const models = registerModelsView(context, all, SQL, problems);
   context.subscriptions.push({ dispose: () => RunPanel.disposeAll() });
   context.subscriptions.push({ dispose: () => ComparePanel.disposeAll() });
   context.subscriptions.push(...registerSweepCommands({ context, indexes: all, tree, sweeps, problems }));
@@ -86,6 +88,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
     snapshot: () => tree.snapshot(),
     notifications: shownNotifications,
     onDidChangeTree: (listener) => tree.onDidRefreshRows(listener),
+    models: async () => {
+      await models.reload(true);
+      return models.snapshot();
+    },
   };
 }
 

@@ -66,6 +66,18 @@ from .sweep import (
     sweep_agent,
 )
 from .client import Client, ExperimentInfo
+from ._query import QueryError
+from ._search import best_run, search_runs
+from ._runs_reader import RunSummary
+from ._models import (
+    ModelHashWarning,
+    ModelVersion,
+    RegisteredModel,
+    get_model,
+    list_models,
+    register_model,
+    set_model_alias,
+)
 
 __version__ = "0.2.0"
 
@@ -79,6 +91,9 @@ __all__ = [
     "create_sweep", "get_sweep", "sweep_agent", "suggest_sweep_params", "complete_sweep_trial",
     "FORMAT", "FORMAT_VERSION", "ALERT_LEVELS", "__version__",
     "Client", "ExperimentInfo",
+    "search_runs", "best_run", "RunSummary", "QueryError",
+    "register_model", "get_model", "set_model_alias", "list_models",
+    "ModelVersion", "RegisteredModel", "ModelHashWarning",
 ]
 
 
