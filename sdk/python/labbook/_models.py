@@ -19,6 +19,7 @@ import time
 import warnings
 
 from . import _runs_reader
+from ._jsonl import append_line
 
 MODELS_DIR = "_models"
 MODEL_FILE = "model.json"
@@ -119,22 +120,6 @@ def _locked(folder):
         yield
     finally:
         os.close(fd)  # closing releases the lock
-
-
-def _append(path, record):
-    """Appends one whole line (one write with O_APPEND); ends a torn last line first."""
-    line = json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n"
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
-    try:
-        size = os.fstat(fd).st_size
-        if size:
-            with open(path, "rb") as f:
-                f.seek(size - 1)
-                if f.read(1) != b"\n":
-                    line = "\n" + line
-        os.write(fd, line.encode("utf-8"))
-    finally:
-        os.close(fd)
 
 
 def file_sha256(path):
@@ -285,9 +270,9 @@ def register_model(name, run=None, artifact_path=None, aliases=None, description
         if description is not None:
             record["description"] = str(description)
         path = os.path.join(folder, VERSIONS_FILE)
-        _append(path, record)
+        append_line(path, record)
         for alias in aliases:
-            _append(path, {"t": "alias", "alias": alias, "version": number, "time": now})
+            append_line(path, {"t": "alias", "alias": alias, "version": number, "time": now})
     return ModelVersion(name, record, logdir, aliases)
 
 
@@ -303,7 +288,7 @@ def set_model_alias(name, alias, version, logdir=None):
     if version is not None and version not in {v.version for v in model.versions}:
         raise ValueError("labbook: model %r has no version %r" % (name, version))
     with _locked(folder):
-        _append(os.path.join(folder, VERSIONS_FILE),
+        append_line(os.path.join(folder, VERSIONS_FILE),
                 {"t": "alias", "alias": alias, "version": version, "time": time.time()})
 
 

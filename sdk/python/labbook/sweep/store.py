@@ -13,6 +13,8 @@ import os
 import socket
 import time
 
+from .._jsonl import append_line
+
 SWEEPS_DIR = "_sweeps"
 DEFINITION = "sweep.json"
 TRIALS = "trials.jsonl"
@@ -85,23 +87,8 @@ def read_definition(folder):
 
 
 def append(folder, record):
-    """Appends one record as a whole line (O_APPEND); starts a fresh line after a torn one."""
-    path = os.path.join(folder, TRIALS)
-    line = json.dumps(record, separators=(",", ":"), allow_nan=False) + "\n"
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        size = os.fstat(fd).st_size
-        if size:
-            with open(path, "rb") as f:
-                f.seek(size - 1)
-                if f.read(1) != b"\n":
-                    line = "\n" + line
-        data = line.encode("utf-8")
-        while data:
-            n = os.write(fd, data)
-            data = data[n:]
-    finally:
-        os.close(fd)
+    """Appends one record to the sweep's trial log as a whole line."""
+    append_line(os.path.join(folder, TRIALS), record)
 
 
 def _parse(raw, out):
