@@ -302,7 +302,10 @@ describe('Labbook in code-server (e2e)', function () {
     try {
       await openViewContainer(multi, 'Labbook');
       const pane = treeView(multi, 'Experiments');
-      await treeRow(pane, path.basename(workspace)).waitFor({ state: 'visible', timeout: 60_000 });
+      const first = treeRow(pane, path.basename(workspace));
+      await first.waitFor({ state: 'visible', timeout: 60_000 });
+      // The tree draws only the rows in view: fold the first folder so the second one's runs fit.
+      if ((await first.getAttribute('aria-expanded')) === 'true') await first.click();
       await expand(treeRow(pane, path.basename(second)));
       await expand(treeRow(pane, 'second-folder'));
       await treeRow(pane, 'second-run').click();
