@@ -55,7 +55,7 @@ export function sweepView(s: SweepSummary, indexed: (runId: string) => boolean =
     `Sweep ${s.name} (${s.id})`,
     `${s.strategy} search, ${s.goal} ${s.metric}`,
     `Trials: ${s.progress} ended (${s.counts.completed} completed, ${s.counts.failed} failed, ${s.counts.pruned} pruned, ${s.counts.running} running, ${s.counts.abandoned} abandoned)`,
-    s.best ? `Best: ${s.metric} = ${s.best.value} (trial ${s.best.trial}) with ${paramsText(s.best.params, 400)}` : 'No completed trial yet',
+    s.best ? `Best: ${s.metric} = ${Number(s.best.value.toPrecision(12))} (trial ${s.best.trial}) with ${paramsText(s.best.params, 400)}` : 'No completed trial yet',
     agents ? `Agents: ${s.agents.join(', ')}` : 'No agent running',
     s.stopped ? 'Stopped: agents ask for no more trials until it is resumed' : '',
   ].filter(Boolean).join('\n');

@@ -31,6 +31,11 @@ describe('sweeps in the tree model', () => {
     assert.strictEqual(view.trials[0].runId, null, 'no run in the index: the trial does not open one');
   });
 
+  it('shows the best value without float noise in the tooltip', () => {
+    const m = model([{ t: 'suggest', trial: 0, time: NOW - 10, agent: 'a:1', params: { lr: 0.03 } }, { t: 'complete', trial: 0, time: NOW - 9, value: 0.9400000000000001 }]);
+    assert.match(m.sweeps.get('sw-1')!.tooltip, /Best: acc = 0\.94 \(trial 0\)/);
+  });
+
   it('re-renders one trial when only it changed, the sweep row when its text or trial list changed', () => {
     const before = model(base);
     const heartbeat = diffTreeModels(before, model([...base, { t: 'heartbeat', trial: 1, time: NOW - 1 }]));
