@@ -131,7 +131,8 @@ describe('Experiments tree (e2e)', function () {
       const pane = treeView(fresh, 'Experiments');
       await treeRow(pane, 'sweep-0').waitFor({ state: 'visible', timeout: 60_000 });
       await indexing.waitFor({ state: 'hidden', timeout: 60_000 });
-      assert.match((await treeRow(pane, 'sweep-0').textContent()) ?? '', /100 runs/);
+      // The row is fired right after the last batch lands: give it that moment.
+      await until('sweep-0 shows its 100 runs', async () => /100 runs/.test((await treeRow(pane, 'sweep-0').textContent()) ?? ''), 15_000);
       await screenshot(fresh, '14-tree-indexed');
     } finally {
       await fresh.close();
