@@ -15,6 +15,8 @@ async function main(): Promise<number> {
   const r = await runMocha({
     files,
     timeoutMs: 120_000,
+    // A browser driving a workbench on a loaded 2-core machine: a failed test gets one more try (the first failure is printed).
+    retries: 1,
     grep: process.env.LABBOOK_TEST_GREP,
     onTest: (t) => console.log(`  ${t.state === 'passed' ? '✓' : t.state === 'failed' ? '✗' : '-'} ${t.fullTitle} (${t.durationMs} ms)`),
   });

@@ -96,8 +96,13 @@ print(s.id)`], { cwd: workspace, encoding: 'utf8', env: { ...process.env, PYTHON
     await screenshot(page, '40-sweep-tree-running');
 
     // The panel fills in as trials complete.
-    await sweepRow.click();
-    await editorTab(page, 'Sweep: lr-opt-grid').waitFor({ state: 'visible', timeout: 30_000 });
+    // The row re-renders as trials end; a click that lands mid-render is clicked again, as a user would.
+    const sweepTab = editorTab(page, 'Sweep: lr-opt-grid');
+    await until('the sweep panel open', async () => {
+      if (await sweepTab.isVisible()) return true;
+      await sweepRow.click();
+      return sweepTab.waitFor({ state: 'visible', timeout: 8_000 }).then(() => true, () => false);
+    }, 45_000);
     const web = activeWebview(page);
     await until('three completed trials in the panel', async () => (await web.locator('table.trials tr.status-completed').count()) >= 3, 120_000);
     await web.locator('.chart-box canvas').waitFor({ state: 'visible', timeout: 10_000 });

@@ -25,6 +25,8 @@ export interface SuiteResults {
 export interface RunOptions {
   files: string[];
   timeoutMs?: number;
+  /** Tries of a failed test beyond the first (the browser tier on a loaded 2-core machine). */
+  retries?: number;
   grep?: string;
   /** Called for each finished test (for live logging). */
   onTest?: (t: TestResult) => void;
@@ -34,7 +36,7 @@ export interface RunOptions {
 export function runMocha(opts: RunOptions): Promise<SuiteResults> {
   const startedAt = new Date().toISOString();
   class Silent extends Mocha.reporters.Base {}
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: opts.timeoutMs ?? 60_000, reporter: Silent as never });
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: opts.timeoutMs ?? 60_000, retries: opts.retries ?? 0, reporter: Silent as never });
   if (opts.grep) mocha.grep(opts.grep);
   for (const f of opts.files) {
     delete require.cache[require.resolve(f)];
@@ -64,6 +66,8 @@ export function runMocha(opts: RunOptions): Promise<SuiteResults> {
       resolve({ passes: 0, failures: 1, pending: 0, tests, startedAt, finishedAt: new Date().toISOString() });
       return;
     }
+    // Mocha's 'retry' event: a failed attempt that will be tried again; said, so flakiness stays visible.
+    runner.on('retry' as 'fail', (t: Mocha.Test, err: unknown) => console.log(`  ↻ ${t.fullTitle()} failed once and is tried again: ${String((err as Error)?.message ?? err).split('\n')[0]}`));
     runner.on('pass', (t) => push({ title: t.title, fullTitle: t.fullTitle(), state: 'passed', durationMs: t.duration ?? 0 }));
     runner.on('pending', (t) => push({ title: t.title, fullTitle: t.fullTitle(), state: 'pending', durationMs: 0 }));
     runner.on('fail', (t, err) =>
