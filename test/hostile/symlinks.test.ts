@@ -18,7 +18,7 @@ import { readWandbRun } from '../../src/core/importers/wandb';
 import { readDvclive } from '../../src/core/importers/dvclive';
 import { readSwanlab } from '../../src/core/importers/swanlab';
 import { TensorBoardRunReader } from '../../src/core/importers/tensorboard';
-import { importFinders } from '../../src/core/importers/sources';
+import { importFinders } from '../../src/core/importers/finders';
 import { ImportIndex } from '../../src/core/ingest/importIndex';
 import { fileVersionEvent, scalarEvents } from '../unit/support/tfevents';
 import { ProblemList } from '../../src/core/problems';

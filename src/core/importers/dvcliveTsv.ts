@@ -5,7 +5,7 @@
  * when the tracker writes no timestamps).
  */
 import { openIfExists } from '../fsWalk';
-import type { ImportedSeries } from './model';
+import type { ImportedSeries } from './contract';
 
 /** The columns of a DVCLive TSV file, from its header line. */
 export interface TsvHeader {
@@ -95,7 +95,7 @@ export type DvcliveCache = Map<string, TsvTail>;
 
 /**
  * Reads what was appended to a TSV file since the last read. `complete`: a last line without `\n`
- * counts. Returns the series so far and when (`now`, ms) the file was last seen growing after its first read.
+ * counts. Returns the series so far and when (`now`, Unix seconds) the file was last seen growing after its first read.
  */
 export async function readTsvIncrementally(file: string, cache: DvcliveCache, complete: boolean, now: number, onBadLine: (line: number, message: string) => void): Promise<{ series: ImportedSeries; grewAt?: number } | undefined> {
   const handle = await openIfExists(file);

@@ -35,9 +35,10 @@ import type { RunStatusValue } from '../format/records';
 import { findFolders, listDir, openIfExists, VENDOR_FOLDERS, walkFolders } from '../fsWalk';
 import { readFileInside } from '../safePath';
 import type { Problems } from '../problems';
+import { workspacePath } from './shared';
 import { listArtifacts, localArtifactDir, reportServerArtifacts, serverArtifactNote } from './mlflowArtifacts';
 export { listArtifacts, localArtifactDir } from './mlflowArtifacts';
-import type { ImportedRun, ImportedSeries } from './model';
+import type { ImportedRun, ImportedSeries } from './contract';
 import { parseYaml, YamlError } from '../codecs/yaml';
 
 /** How deep below the workspace root a store is looked for. */
@@ -285,11 +286,10 @@ interface Experiment {
 /**
  * Reads every run of the MLflow file store `storeDir` (absolute, or relative to `workspaceRoot`).
  * Problems (unreadable meta.yaml, bad metric lines, …) are reported with the workspace-relative file
- * and line; whatever can be read is returned. `now` (ms) is accepted for symmetry with the other
- * readers; MLflow's own status is kept as written.
+ * and line; whatever can be read is returned. MLflow's own status is kept as written. `cache`,
+ * kept between reads, spares re-reading runs whose files did not change.
  */
-export async function readMlflowFileStore(workspaceRoot: string, storeDir: string, problems: Problems, now?: number, cache?: MlflowRunCache): Promise<ImportedRun[]> {
-  void now;
+export async function readMlflowFileStore(workspaceRoot: string, storeDir: string, problems: Problems, cache?: MlflowRunCache): Promise<ImportedRun[]> {
   const root = path.resolve(workspaceRoot);
   const store = path.resolve(root, storeDir);
   const ctx: Ctx = { root, store, problems, onServer: [] };
@@ -311,7 +311,7 @@ export async function readMlflowFileStore(workspaceRoot: string, storeDir: strin
     }
   }
   const runs = await mapLimit(jobs, CONCURRENCY);
-  reportServerArtifacts(rel(root, store), ctx.onServer, problems);
+  reportServerArtifacts(workspacePath(root, store), ctx.onServer, problems);
   return runs.filter((r): r is ImportedRun => r !== undefined);
 }
 
@@ -369,7 +369,7 @@ async function readExperiment(ctx: Ctx, dir: string, folder: string, inTrash: bo
   if (!meta) {
     // Not an experiment (e.g. the model registry's `models/`), unless it is numbered.
     if (!/^\d+$/.test(folder)) return undefined;
-    if (meta === null) ctx.problems.report(`${rel(ctx.root, metaFile)}: missing; experiment ${folder} is named after its folder`);
+    if (meta === null) ctx.problems.report(`${workspacePath(ctx.root, metaFile)}: missing; experiment ${folder} is named after its folder`);
     return { id: folder, dir, name: folder, deleted: inTrash, tags: await readKeyValueFolder(path.join(dir, 'tags'), ctx.root) };
   }
   const id = str(meta.experiment_id) ?? folder;
@@ -384,16 +384,16 @@ async function readMeta(ctx: Ctx, file: string): Promise<Record<string, unknown>
     text = (await readFileInside(ctx.root, file)).toString('utf8'); // a meta.yaml may be a link to anywhere
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    ctx.problems.report(`${rel(ctx.root, file)}: could not be read: ${(e as Error).message}`);
+    ctx.problems.report(`${workspacePath(ctx.root, file)}: could not be read: ${(e as Error).message}`);
     return undefined;
   }
   try {
     const v = parseYaml(text);
     if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-    ctx.problems.report(`${rel(ctx.root, file)}:1: expected a map of fields`);
+    ctx.problems.report(`${workspacePath(ctx.root, file)}:1: expected a map of fields`);
   } catch (e) {
-    if (e instanceof YamlError) ctx.problems.report(`${rel(ctx.root, file)}:${e.line}: ${e.message.replace(/^line \d+: /, '')}`);
-    else ctx.problems.report(`${rel(ctx.root, file)}: ${(e as Error).message}`);
+    if (e instanceof YamlError) ctx.problems.report(`${workspacePath(ctx.root, file)}:${e.line}: ${e.message.replace(/^line \d+: /, '')}`);
+    else ctx.problems.report(`${workspacePath(ctx.root, file)}: ${(e as Error).message}`);
   }
   return undefined;
 }
@@ -437,14 +437,14 @@ async function readRun(ctx: Ctx, exp: Experiment, dir: string, folder: string, t
   const hasMeta = names.has('meta.yaml');
   if (!hasMeta && !['metrics', 'params', 'tags', 'artifacts'].some((n) => names.has(n))) return undefined; // not a run
   const metaFile = path.join(dir, 'meta.yaml');
-  const folderRel = rel(ctx.root, dir);
+  const folderRel = workspacePath(ctx.root, dir);
   const read = hasMeta ? await readMeta(ctx, metaFile) : null;
-  if (!hasMeta) ctx.problems.report(`${rel(ctx.root, metaFile)}: missing; the run is named after its folder`);
+  if (!hasMeta) ctx.problems.report(`${workspacePath(ctx.root, metaFile)}: missing; the run is named after its folder`);
   const meta = read ?? {};
 
   let status = mlflowStatus(meta.status);
   if (status === undefined) {
-    if (meta.status !== undefined) ctx.problems.report(`${rel(ctx.root, metaFile)}: unknown status ${JSON.stringify(meta.status)}`);
+    if (meta.status !== undefined) ctx.problems.report(`${workspacePath(ctx.root, metaFile)}: unknown status ${JSON.stringify(meta.status)}`);
     // Without a meta.yaml nothing says the run is live.
     status = !read || num(meta.end_time) !== undefined ? 'finished' : 'running';
   }
@@ -467,7 +467,7 @@ async function readRun(ctx: Ctx, exp: Experiment, dir: string, folder: string, t
   if (artifacts.length === 0) {
     const local = await localArtifactDir(str(meta.artifact_uri), ctx.root, [path.dirname(ctx.store), ctx.root]);
     if (local && path.resolve(local) !== path.resolve(dir, 'artifacts')) artifacts = await listArtifacts(ctx.root, local);
-    else if (!local) serverArtifactNote(str(meta.artifact_uri), rel(ctx.root, dir), ctx.onServer);
+    else if (!local) serverArtifactNote(str(meta.artifact_uri), workspacePath(ctx.root, dir), ctx.onServer);
   }
 
   return {
@@ -512,7 +512,7 @@ async function readMetricsFolder(ctx: Ctx, dir: string, complete: boolean, tails
         // Live run: read only what was appended since the last read (complete lines).
         let state = tails.get(key);
         if (!state) tails.set(key, (state = { tail: EMPTY_METRIC_TAIL, series: emptySeries() }));
-        const fileRel = rel(ctx.root, file);
+        const fileRel = workspacePath(ctx.root, file);
         const onBad = (line: number, message: string) => ctx.problems.report(`${fileRel}:${line}: ${message}`);
         let read = await readMetricFile(file, state.tail, state.series, onBad);
         if (read?.restarted) {
@@ -529,13 +529,13 @@ async function readMetricsFolder(ctx: Ctx, dir: string, complete: boolean, tails
       try {
         text = (await fs.promises.readFile(file)).toString('latin1');
       } catch (e) {
-        ctx.problems.report(`${rel(ctx.root, file)}: could not be read: ${(e as Error).message}`);
+        ctx.problems.report(`${workspacePath(ctx.root, file)}: could not be read: ${(e as Error).message}`);
         return;
       }
       // A finished run's file is complete: a missing final newline still ends a line.
       if (complete && text.length > 0 && !text.endsWith('\n')) text += '\n';
       const series = emptySeries();
-      const fileRel = rel(ctx.root, file);
+      const fileRel = workspacePath(ctx.root, file);
       let messages = 0;
       parseMetricText(text, EMPTY_METRIC_TAIL, series, (line, message) => {
         if (++messages <= MAX_MESSAGES_PER_FILE) ctx.problems.report(`${fileRel}:${line}: ${message}`);
@@ -553,10 +553,6 @@ async function readMetricsFolder(ctx: Ctx, dir: string, complete: boolean, tails
 // Small helpers
 // ----------------------------------------------------------------------------------------------
 
-/** Workspace-relative posix path. */
-export function rel(root: string, abs: string): string {
-  return path.relative(root, abs).split(path.sep).join('/');
-}
 
 async function subfolders(dir: string): Promise<string[]> {
   return ((await listDir(dir)) ?? []).filter((e) => e.isDirectory()).map((e) => e.name);
@@ -577,7 +573,7 @@ async function walkFiles(dir: string, maxDepth: number, limit: number, inside: s
     folder: (d, entries) => {
       for (const e of entries) {
         if (out.length >= limit) return false;
-        if (e.isFile()) out.push(rel(dir, path.join(d, e.name)));
+        if (e.isFile()) out.push(workspacePath(dir, path.join(d, e.name)));
       }
     },
   });

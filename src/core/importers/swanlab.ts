@@ -39,7 +39,8 @@ import type { SqlJsStatic } from 'sql.js';
 import type { RunStatusValue } from '../format/records';
 import { findFolders, listDir, readText, VENDOR_FOLDERS, walkFiles } from '../fsWalk';
 import type { Problems } from '../problems';
-import type { ImportedRun, ImportedSeries } from './model';
+import { workspacePath } from './shared';
+import { IMPORTED_SILENCE_SECONDS, type ImportedRun, type ImportedSeries } from './contract';
 import { isoSeconds, LEGACY_STATUS, readLegacyDb, type LegacyDb, type LegacyExperiment } from './swanlabDb';
 import { parseYaml, YamlError } from '../codecs/yaml';
 import { readFileInside } from '../safePath';
@@ -49,8 +50,8 @@ const MAX_MESSAGES_PER_FILE = 20;
 const MAX_ARTIFACTS = 5000;
 /** Console text kept per run (the end of it). */
 const MAX_CONSOLE_CHARS = 2 * 1024 * 1024;
-/** A 0.6 run without a Footer whose backup changed this recently (ms) is shown as running. */
-export const SWANLAB_RUNNING_WINDOW_MS = 10 * 60 * 1000;
+/** A 0.6 run without a Footer whose backup changed this recently (seconds) is shown as running. */
+export const SWANLAB_RUNNING_WINDOW_SECONDS = IMPORTED_SILENCE_SECONDS;
 
 const BLOCK_SIZE = 32 * 1024;
 const HEADER_SIZE = 7;
@@ -208,10 +209,10 @@ interface Ctx {
 
 /**
  * Reads every run below the SwanLab log root `swanlogDir` (absolute, or relative to `workspaceRoot`).
- * `SQL` is needed for 0.3.x logs (`runs.swanlab`). `now` (ms) decides whether a 0.6 run without a
+ * `SQL` is needed for 0.3.x logs (`runs.swanlab`). `now` (Unix seconds) decides whether a 0.6 run without a
  * Footer is still running.
  */
-export async function readSwanlab(SQL: SqlJsStatic, workspaceRoot: string, swanlogDir: string, problems: Problems, now: number = Date.now()): Promise<ImportedRun[]> {
+export async function readSwanlab(SQL: SqlJsStatic, workspaceRoot: string, swanlogDir: string, problems: Problems, now: number = Date.now() / 1000): Promise<ImportedRun[]> {
   const root = path.resolve(workspaceRoot);
   const logRoot = path.resolve(root, swanlogDir);
   const ctx: Ctx = { root, problems, now };
@@ -234,7 +235,7 @@ export async function readSwanlab(SQL: SqlJsStatic, workspaceRoot: string, swanl
     run.params = { ...(await readConfig(ctx, path.join(dir, 'files', 'config.yaml'))), ...run.params };
     for (const sub2 of ['files', 'media']) {
       const d = path.join(dir, sub2);
-      for (const f of (await walkFiles(d, 16, MAX_ARTIFACTS, root)).sort()) run.artifacts.push(rel(root, path.join(d, f)));
+      for (const f of (await walkFiles(d, 16, MAX_ARTIFACTS, root)).sort()) run.artifacts.push(workspacePath(root, path.join(d, f)));
     }
     folders.push(run);
   }
@@ -246,7 +247,7 @@ export async function readSwanlab(SQL: SqlJsStatic, workspaceRoot: string, swanl
     if (g) g.push(f);
     else groups.set(f.id, [f]);
   }
-  const logRel = rel(root, logRoot);
+  const logRel = workspacePath(root, logRoot);
   const out: ImportedRun[] = [];
   for (const [id, group] of groups) {
     const last = group[group.length - 1];
@@ -278,7 +279,7 @@ export async function readSwanlab(SQL: SqlJsStatic, workspaceRoot: string, swanl
       endTime: last.endTime,
       params: Object.assign({}, ...group.map((f) => f.params)) as Record<string, unknown>,
       tags: [...new Set(group.flatMap((f) => f.tags))],
-      folder: rel(root, last.dir),
+      folder: workspacePath(root, last.dir),
       metrics,
       artifacts: group.flatMap((f) => f.artifacts),
       console: consoleText === '' ? undefined : consoleText.length > MAX_CONSOLE_CHARS ? consoleText.slice(-MAX_CONSOLE_CHARS) : consoleText,
@@ -310,7 +311,7 @@ function folderId(name: string): string {
 
 async function readBackupFolder(ctx: Ctx, dir: string, name: string): Promise<FolderRun | undefined> {
   const file = path.join(dir, 'backup.swanlab');
-  const fileRel = rel(ctx.root, file);
+  const fileRel = workspacePath(ctx.root, file);
   let buf: Buffer;
   let mtimeMs: number;
   try {
@@ -390,7 +391,7 @@ async function readBackupFolder(ctx: Ctx, dir: string, name: string): Promise<Fo
     run.status = footer.success === false ? 'failed' : 'finished';
     run.endTime = isoSeconds(footer.create_time) ?? mtimeMs / 1000;
   } else {
-    run.status = ctx.now - mtimeMs <= SWANLAB_RUNNING_WINDOW_MS ? 'running' : 'killed';
+    run.status = ctx.now - mtimeMs / 1000 <= SWANLAB_RUNNING_WINDOW_SECONDS ? 'running' : 'killed';
     if (run.status === 'killed') run.endTime = mtimeMs / 1000;
   }
   run.console = consoleLines.join('\n');
@@ -430,7 +431,7 @@ async function readLegacyFolder(ctx: Ctx, dir: string, name: string, db: LegacyD
       const file = path.join(logsDir, folder, chunk);
       const text = await readText(file, ctx.root);
       if (text === undefined) continue;
-      const fileRel = rel(ctx.root, file);
+      const fileRel = workspacePath(ctx.root, file);
       let messages = 0;
       const lines = chunk.endsWith('.json') ? jsonChunkLines(text) : text.split('\n');
       for (let i = 0; i < lines.length; i++) {
@@ -459,7 +460,7 @@ async function readLegacyFolder(ctx: Ctx, dir: string, name: string, db: LegacyD
   }
   if (unknownKeys.length > 0) {
     ctx.problems.report(
-      `${rel(ctx.root, logsDir)}: the metric names of folder${unknownKeys.length > 1 ? 's' : ''} ${unknownKeys.join(', ')} are not in ${db ? 'runs.swanlab' : 'runs.swanlab (missing or unreadable)'}; shown under their folder number`,
+      `${workspacePath(ctx.root, logsDir)}: the metric names of folder${unknownKeys.length > 1 ? 's' : ''} ${unknownKeys.join(', ')} are not in ${db ? 'runs.swanlab' : 'runs.swanlab (missing or unreadable)'}; shown under their folder number`,
     );
   }
   // Console output.
@@ -476,7 +477,7 @@ async function readLegacyFolder(ctx: Ctx, dir: string, name: string, db: LegacyD
   if (exp?.status === 0) {
     let newest = -Infinity;
     for (const series of run.metrics.values()) for (const t of series.times) if (t !== null && t > newest) newest = t;
-    run.status = ctx.now - newest * 1000 <= SWANLAB_RUNNING_WINDOW_MS ? 'running' : 'killed';
+    run.status = ctx.now - newest <= SWANLAB_RUNNING_WINDOW_SECONDS ? 'running' : 'killed';
   }
   return run;
 }
@@ -509,8 +510,8 @@ async function readConfig(ctx: Ctx, file: string): Promise<Record<string, unknow
   try {
     y = parseYaml(text);
   } catch (e) {
-    if (e instanceof YamlError) ctx.problems.report(`${rel(ctx.root, file)}:${e.line}: ${e.message.replace(/^line \d+: /, '')}`);
-    else ctx.problems.report(`${rel(ctx.root, file)}: ${(e as Error).message}`);
+    if (e instanceof YamlError) ctx.problems.report(`${workspacePath(ctx.root, file)}:${e.line}: ${e.message.replace(/^line \d+: /, '')}`);
+    else ctx.problems.report(`${workspacePath(ctx.root, file)}: ${(e as Error).message}`);
     return {};
   }
   if (!isObject(y)) return {};
@@ -602,9 +603,6 @@ function naturalCompare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function rel(root: string, abs: string): string {
-  return path.relative(root, abs).split(path.sep).join('/');
-}
 
 async function exists(file: string): Promise<boolean> {
   try {

@@ -19,11 +19,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { NODE_MODULES, walkFolders } from '../fsWalk';
 import { type Problems, silentProblems } from '../problems';
-import { maskedCrc32c } from './crc';
+import { workspacePath } from './shared';
+import { maskedCrc32c } from '../codecs/crc';
 import { type EmbeddedImage, imageExtension } from './embedded';
-import type { ImportedRun, ImportedSeries } from './model';
-import { fieldKey, ProtoError, ProtoReader, WireType } from './protobuf';
-import { IMPORTED_SILENCE_SECONDS } from '../status';
+import type { ImportedRun, ImportedSeries } from './contract';
+import { fieldKey, ProtoError, ProtoReader, WireType } from '../codecs/protobuf';
+import { IMPORTED_SILENCE_SECONDS } from './contract';
 import { IncrementalRunReader } from './runReader';
 import { parseYaml, YamlError } from '../codecs/yaml';
 import { readFileInside } from '../safePath';
@@ -434,7 +435,7 @@ export class TensorBoardRunReader extends IncrementalRunReader {
   }
 
   private rel(abs: string): string {
-    return path.relative(this.workspaceRoot, abs).split(path.sep).join('/') || '.';
+    return workspacePath(this.workspaceRoot, abs) || '.';
   }
 
   private decodeEvent(buf: Buffer, start: number, end: number, f: FileState, base: number): void {
@@ -921,7 +922,7 @@ async function readHparamsYaml(runFolder: string, problems: Problems, workspaceR
   } catch {
     return {};
   }
-  const rel = path.relative(workspaceRoot, file).split(path.sep).join('/');
+  const rel = workspacePath(workspaceRoot, file);
   let v: unknown;
   try {
     v = parseYaml(text);

@@ -17,10 +17,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { NODE_MODULES, readText, walkFolders } from '../fsWalk';
 import { type Problems, silentProblems } from '../problems';
-import { crc32, maskCrc } from './crc';
-import type { ImportedRun, ImportedSeries } from './model';
-import { fieldKey, ProtoError, ProtoReader, WireType } from './protobuf';
-import { IMPORTED_SILENCE_SECONDS } from '../status';
+import { workspacePath } from './shared';
+import { crc32, maskCrc } from '../codecs/crc';
+import type { ImportedRun, ImportedSeries } from './contract';
+import { fieldKey, ProtoError, ProtoReader, WireType } from '../codecs/protobuf';
+import { IMPORTED_SILENCE_SECONDS } from './contract';
 import { IncrementalRunReader } from './runReader';
 import { parseYaml, YamlError } from '../codecs/yaml';
 
@@ -328,7 +329,7 @@ export class WandbRunReader extends IncrementalRunReader {
   }
 
   private rel(abs: string): string {
-    return path.relative(this.workspaceRoot, abs).split(path.sep).join('/') || '.';
+    return workspacePath(this.workspaceRoot, abs) || '.';
   }
 
   private reset(): void {

@@ -10,7 +10,7 @@ import {
   readMetricFile,
   readMlflowFileStore,
 } from '../../../src/core/importers/mlflowFiles';
-import type { ImportedRun } from '../../../src/core/importers/model';
+import type { ImportedRun } from '../../../src/core/importers/contract';
 import { ProblemList } from '../../../src/core/problems';
 import { tempDir, trackerFixtures } from '../support/helpers';
 

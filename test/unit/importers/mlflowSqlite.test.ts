@@ -3,7 +3,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { findMlflowSqliteFiles, readMlflowSqlite } from '../../../src/core/importers/mlflowSqlite';
-import type { ImportedRun } from '../../../src/core/importers/model';
+import type { ImportedRun } from '../../../src/core/importers/contract';
 import { ProblemList } from '../../../src/core/problems';
 import { loadSql, tempDir, trackerFixtures } from '../support/helpers';
 
