@@ -13,7 +13,7 @@ import { readConsole } from '../../src/core/ingest/console';
 import { openWorkspaceIndex } from '../../src/core/store/openIndex';
 import { writeFileInside } from '../../src/core/safePath';
 import { readEmbedded } from '../../src/core/importers/embedded';
-import { readMlflowFileStore } from '../../src/core/importers/mlflowFiles';
+import { readMlflowFileStore } from '../../src/core/importers/mlflow';
 import { readWandbRun } from '../../src/core/importers/wandb';
 import { readDvclive } from '../../src/core/importers/dvclive';
 import { readSwanlab } from '../../src/core/importers/swanlab';

@@ -6,8 +6,7 @@
 import { filesBelow } from './shared';
 import { IMPORTED_SILENCE_SECONDS, type Importer, type ImportSource, type Place, type PlaceReader, type ReadContext, type ImportedRun } from './contract';
 import { findDvcliveRuns, readDvclive, type DvcliveCache } from './dvclive';
-import { findMlflowStores, readMlflowFileStore, type MlflowRunCache } from './mlflowFiles';
-import { findMlflowSqliteFiles, readMlflowSqlite } from './mlflowSqlite';
+import { findMlflowSqliteFiles, findMlflowStores, readMlflowFileStore, readMlflowSqlite, type MlflowRunCache } from './mlflow';
 import { findSwanlabRoots, readSwanlab } from './swanlab';
 import { findTensorBoardRuns, TensorBoardRunReader } from './tensorboard';
 import { findWandbRuns, WandbRunReader } from './wandb';

@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { SqlJsStatic } from 'sql.js';
 import { parseYaml } from '../codecs/yaml';
-import { localArtifactDir } from '../importers/mlflowArtifacts';
+import { localArtifactDir } from '../importers/mlflow';
 import { workspacePath as rel } from '../importers/shared';
 import { query } from '../codecs/sqlQuery';
 import type { Problems } from '../problems';

@@ -9,7 +9,7 @@ import {
   parseMetricText,
   readMetricFile,
   readMlflowFileStore,
-} from '../../../src/core/importers/mlflowFiles';
+} from '../../../src/core/importers/mlflow';
 import type { ImportedRun } from '../../../src/core/importers/contract';
 import { ProblemList } from '../../../src/core/problems';
 import { tempDir, trackerFixtures } from '../support/helpers';

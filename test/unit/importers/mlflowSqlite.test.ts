@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { findMlflowSqliteFiles, readMlflowSqlite } from '../../../src/core/importers/mlflowSqlite';
+import { findMlflowSqliteFiles, readMlflowSqlite } from '../../../src/core/importers/mlflow';
 import type { ImportedRun } from '../../../src/core/importers/contract';
 import { ProblemList } from '../../../src/core/problems';
 import { loadSql, tempDir, trackerFixtures } from '../support/helpers';

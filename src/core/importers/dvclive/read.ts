@@ -28,15 +28,12 @@
  */
 import * as path from 'path';
 import type { Dirent } from 'fs';
-import * as fs from 'fs';
-import { listDir, readText, VENDOR_FOLDERS, walkFiles, walkFolders } from '../fsWalk';
-import type { Problems } from '../problems';
-import { workspacePath } from './shared';
-import { IMPORTED_SILENCE_SECONDS, type ImportedRun, type ImportedSeries } from './contract';
-import { readTsvIncrementally, type DvcliveCache } from './dvcliveTsv';
-import { parseYaml, YamlError } from '../codecs/yaml';
-
-export { parseDvcliveTsv, parseTsvHeader, parseTsvRows, type DvcliveCache, type TsvHeader } from './dvcliveTsv';
+import { listDir, readText, VENDOR_FOLDERS, walkFiles, walkFolders } from '../../fsWalk';
+import type { Problems } from '../../problems';
+import { mtimeSeconds, workspacePath } from '../shared';
+import { IMPORTED_SILENCE_SECONDS, type ImportedRun, type ImportedSeries } from '../contract';
+import { readTsvIncrementally, type DvcliveCache } from './tsv';
+import { parseYaml, YamlError } from '../../codecs/yaml';
 
 /** A DVCLive folder whose metrics changed this recently (seconds) is shown as running. */
 export const DVCLIVE_RUNNING_WINDOW_SECONDS = IMPORTED_SILENCE_SECONDS;
@@ -115,7 +112,7 @@ export async function readDvclive(workspaceRoot: string, dir: string, problems: 
   let lastTime = -Infinity;
   for (const f of tsvs) {
     const file = path.join(metricsDir, f);
-    const m = await mtime(file);
+    const m = await mtimeSeconds(file);
     const fileRel = workspacePath(root, file);
     let messages = 0;
     // A file that is still being written may end in a torn row: that row waits for its newline.
@@ -228,12 +225,3 @@ function jsonErrorLine(text: string, e: Error): number {
 }
 
 // ----- small helpers -----
-
-
-async function mtime(file: string): Promise<number> {
-  try {
-    return (await fs.promises.stat(file)).mtimeMs / 1000;
-  } catch {
-    return -Infinity;
-  }
-}

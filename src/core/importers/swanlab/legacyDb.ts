@@ -5,12 +5,12 @@
  * (or after it crashed): they are applied before reading.
  */
 import type { Database, SqlJsStatic } from 'sql.js';
-import type { RunStatusValue } from '../format/records';
-import type { Problems } from '../problems';
-import { workspacePath } from './shared';
-import { readFileInside } from '../safePath';
-import { query } from '../codecs/sqlQuery';
-import { withWal } from './sqliteWal';
+import type { RunStatusValue } from '../../format/records';
+import type { Problems } from '../../problems';
+import { workspacePath } from '../shared';
+import { readFileInside } from '../../safePath';
+import { query } from '../../codecs/sqlQuery';
+import { withWal } from '../sqliteWal';
 
 export interface LegacyExperiment {
   readonly project?: string;

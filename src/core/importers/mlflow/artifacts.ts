@@ -5,9 +5,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
-import { isReallyInside, walkFiles } from '../fsWalk';
-import type { Problems } from '../problems';
-import { workspacePath } from './shared';
+import { isReallyInside, walkFiles } from '../../fsWalk';
+import type { Problems } from '../../problems';
+import { workspacePath } from '../shared';
 
 /** Most artifact files listed for one run. */
 const MAX_ARTIFACTS = 5000;

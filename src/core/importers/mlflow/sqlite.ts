@@ -20,14 +20,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
-import { VENDOR_FOLDERS, walkFolders } from '../fsWalk';
-import { query } from '../codecs/sqlQuery';
-import { withWal } from './sqliteWal';
-import type { Problems } from '../problems';
-import { listArtifacts, localArtifactDir, reportServerArtifacts, serverArtifactNote } from './mlflowArtifacts';
-import { mlflowRunFields, mlflowStatus } from './mlflowFiles';
-import { workspacePath } from './shared';
-import type { ImportedRun, ImportedSeries } from './contract';
+import { VENDOR_FOLDERS, walkFolders } from '../../fsWalk';
+import { query } from '../../codecs/sqlQuery';
+import { withWal } from '../sqliteWal';
+import type { Problems } from '../../problems';
+import { listArtifacts, localArtifactDir, reportServerArtifacts, serverArtifactNote } from './artifacts';
+import { mlflowRunFields, mlflowStatus } from './fields';
+import { workspacePath } from '../shared';
+import type { ImportedRun, ImportedSeries } from '../contract';
 
 /** The first 16 bytes of every SQLite 3 database file. */
 const SQLITE_MAGIC = 'SQLite format 3\0';
