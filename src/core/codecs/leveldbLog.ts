@@ -19,6 +19,14 @@ export interface LogProblem {
   readonly message: string;
 }
 
+/** What was wrong at a reported offset, for readers that word it their own way. */
+export type LogDamage =
+  | { readonly kind: 'type'; readonly type: number }
+  | { readonly kind: 'length'; readonly length: number }
+  | { readonly kind: 'checksum' }
+  | { readonly kind: 'unfinished' }
+  | { readonly kind: 'orphan' };
+
 export interface LogScan {
   /** Absolute offset where the next read should start: the first chunk of the first incomplete record. */
   readonly nextOffset: number;
@@ -42,7 +50,7 @@ export function scanLevelDbLog(
   buf: Buffer,
   base: number,
   onRecord: (data: Buffer, offset: number) => void,
-  onProblem: (offset: number, message: string) => void,
+  onProblem: (offset: number, message: string, damage: LogDamage) => void,
   recovering = false,
 ): LogScan {
   const fileEnd = base + buf.length;
@@ -69,7 +77,8 @@ export function scanLevelDbLog(
       continue;
     }
     if (p + CHUNK_HEADER + len > blockEnd || type < FULL || type > LAST) {
-      onProblem(p, type < FULL || type > LAST ? `unknown chunk type ${type}; rest of the block skipped` : 'chunk runs past its block; rest of the block skipped');
+      if (type < FULL || type > LAST) onProblem(p, `unknown chunk type ${type}; rest of the block skipped`, { kind: 'type', type });
+      else onProblem(p, 'chunk runs past its block; rest of the block skipped', { kind: 'length', length: len });
       parts = null;
       recovering = true;
       p = blockEnd;
@@ -77,7 +86,7 @@ export function scanLevelDbLog(
     }
     if (p + CHUNK_HEADER + len > fileEnd) break; // Torn: still being written.
     if (!chunkCrcOk(buf, i + 6, i + CHUNK_HEADER + len, stored)) {
-      onProblem(p, 'chunk checksum mismatch; rest of the block skipped');
+      onProblem(p, 'chunk checksum mismatch; rest of the block skipped', { kind: 'checksum' });
       parts = null;
       recovering = true;
       p = blockEnd;
@@ -85,7 +94,7 @@ export function scanLevelDbLog(
     }
     const data = buf.subarray(i + CHUNK_HEADER, i + CHUNK_HEADER + len);
     if (type === FULL || type === FIRST) {
-      if (parts) onProblem(partsStart, 'record not finished before the next one; dropped');
+      if (parts) onProblem(partsStart, 'record not finished before the next one; dropped', { kind: 'unfinished' });
       recovering = false;
       if (type === FULL) {
         parts = null;
@@ -95,7 +104,7 @@ export function scanLevelDbLog(
         partsStart = p;
       }
     } else if (!parts) {
-      if (!recovering) onProblem(p, `${type === MIDDLE ? 'middle' : 'last'} chunk without a first chunk; skipped`);
+      if (!recovering) onProblem(p, `${type === MIDDLE ? 'middle' : 'last'} chunk without a first chunk; skipped`, { kind: 'orphan' });
     } else {
       parts.push(data);
       if (type === LAST) {
