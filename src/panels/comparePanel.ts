@@ -5,7 +5,7 @@ import { isRunRef, runKey, type RunRef } from '../protocol/runRef';
 import type { RunsModel } from '../runsModel';
 import { settings } from '../settings';
 import { notify } from '../notifications';
-import { PanelHost, PanelRegistry, panelSerializer, type PanelEnv } from './panelHost';
+import { PanelHost, PanelKind, type PanelEnv } from './panelHost';
 import { webviewOptions } from './webviewHtml';
 
 export const COMPARE_PANEL_VIEW_TYPE = 'labbook.compare';
@@ -48,10 +48,6 @@ export class ComparePanel extends PanelHost<HostToComparePanel, ComparePanelToHo
         if (this.isReady && mine.some((uid) => c.runs.has(uid) || c.removed.has(uid) || c.reset.has(uid))) this.throttle('send', () => this.send());
       }));
     }
-  }
-
-  get webviewPanel(): vscode.WebviewPanel {
-    return this.panel;
   }
 
   override dispose(): void {
@@ -99,21 +95,15 @@ function compareTitle(model: RunsModel, refs: readonly RunRef[]): string {
 }
 
 /** The open compare panels, one per set of runs, and their return after a window reload. */
-export class ComparePanels implements vscode.Disposable {
-  private readonly registry = new PanelRegistry<ComparePanel>();
-  readonly viewType = COMPARE_PANEL_VIEW_TYPE;
-  /** Brings a panel back after a window reload (registered with VS Code). */
-  readonly serializer: vscode.WebviewPanelSerializer;
-  private readonly registration: vscode.Disposable;
-
+export class ComparePanels extends PanelKind<ComparePanel, CompareState> {
   constructor(private readonly env: ComparePanelEnv, whenIndexed: () => Promise<unknown>) {
-    this.serializer = panelSerializer(COMPARE_PANEL_VIEW_TYPE, isCompareState, async (panel, state) => {
-      await whenIndexed();
-      const refs = this.unique(state.runs);
-      if (refs.length < 2 || this.registry.get(this.key(refs))) panel.dispose();
-      else this.open(panel, refs);
-    }, env.problems);
-    this.registration = vscode.window.registerWebviewPanelSerializer(COMPARE_PANEL_VIEW_TYPE, this.serializer);
+    super(COMPARE_PANEL_VIEW_TYPE, isCompareState, env.problems, whenIndexed);
+  }
+
+  protected restore(panel: vscode.WebviewPanel, state: CompareState): void {
+    const refs = this.unique(state.runs);
+    if (refs.length < 2 || this.registry.get(this.key(refs))) panel.dispose();
+    else this.open(panel, refs);
   }
 
   /** Opens (or shows) the panel comparing these runs (at least two different ones). */
@@ -130,11 +120,6 @@ export class ComparePanels implements vscode.Disposable {
     }
     const panel = vscode.window.createWebviewPanel(COMPARE_PANEL_VIEW_TYPE, compareTitle(this.env.runs, list), vscode.ViewColumn.Active, webviewOptions(this.env.extensionUri));
     return this.open(panel, list);
-  }
-
-  dispose(): void {
-    this.registration.dispose();
-    this.registry.dispose();
   }
 
   private unique(refs: readonly RunRef[]): RunRef[] {

@@ -15,10 +15,11 @@
  * - Messages from the webview are validated by the protocol's checker first; refusals and the
  *   webview's own `error` messages go to the Labbook log.
  * - `PanelRegistry` keeps the open panels by key (a Disposable that closes them all).
- * - `panelSerializer(viewType, isState, restore)` brings panels back after a window reload: the
- *   identity passed as `state` is kept by the webview (`vscode.setState`) and handed back to it.
- *   Each kind's registry (`RunPanels`, `ComparePanels`, `SweepPanels`) registers one as its
- *   `serializer`; `package.json` needs `onWebviewPanel:<viewType>` in `activationEvents`.
+ * - `PanelKind<P, State>` is the base of each kind's manager (`RunPanels`, `ComparePanels`,
+ *   `SweepPanels`): its `registry` of open panels and the serializer that brings panels back after a
+ *   window reload. The identity passed as `state` to `PanelHost` is kept by the webview
+ *   (`vscode.setState`), checked with `isState` and handed to `restore`. `package.json` needs
+ *   `onWebviewPanel:<viewType>` in `activationEvents`.
  */
 import * as vscode from 'vscode';
 import { Disposable } from '../disposable';
@@ -65,6 +66,11 @@ export abstract class PanelHost<ToView, FromView extends Incoming> extends Dispo
     panel.webview.html = webviewHtml(panel.webview, setup.extensionUri, setup.app, panel.title, setup.state);
     this.register(panel.onDidDispose(() => this.dispose()));
     this.register(panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)));
+  }
+
+  /** The VS Code panel (to reveal it, or read its column). */
+  get webviewPanel(): vscode.WebviewPanel {
+    return this.panel;
   }
 
   /** The webview has said `ready` (it listens). */
@@ -174,4 +180,32 @@ export function panelSerializer<S>(viewType: string, isState: (value: unknown) =
       await restore(panel, state);
     },
   };
+}
+
+/**
+ * The open panels of one kind and their return after a window reload. A subclass opens panels
+ * (adding them to `registry`) and implements `restore`, which runs once `whenReady` settles (the
+ * runs or sweeps a restored panel shows are read by then).
+ */
+export abstract class PanelKind<P extends Disposable, State> implements vscode.Disposable {
+  protected readonly registry = new PanelRegistry<P>();
+  /** What VS Code calls with a panel kept over a reload (registered under `viewType`). */
+  readonly serializer: vscode.WebviewPanelSerializer;
+  private readonly registration: vscode.Disposable;
+
+  protected constructor(readonly viewType: string, isState: (value: unknown) => value is State, problems: Problems, whenReady: () => Promise<unknown>) {
+    this.serializer = panelSerializer(viewType, isState, async (panel, state) => {
+      await whenReady();
+      this.restore(panel, state);
+    }, problems);
+    this.registration = vscode.window.registerWebviewPanelSerializer(viewType, this.serializer);
+  }
+
+  /** Opens a panel again in `panel` from its saved identity, or closes `panel` when that is gone or already open. */
+  protected abstract restore(panel: vscode.WebviewPanel, state: State): void;
+
+  dispose(): void {
+    this.registration.dispose();
+    this.registry.dispose();
+  }
 }

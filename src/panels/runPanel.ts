@@ -53,11 +53,6 @@ export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
     this.register(index.onDidChange((c) => this.onIndexChange(c)));
   }
 
-  /** The webview panel (its column, to reveal it). */
-  get webviewPanel(): vscode.WebviewPanel {
-    return this.panel;
-  }
-
   /** Opens the note editor in the panel (now, or once the webview is ready). */
   editNote(): void {
     this.onEdit(this);

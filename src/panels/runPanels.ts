@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
-import { Disposable } from '../disposable';
 import { isRunRef, runKey, type RunRef } from '../protocol/runRef';
 import { notify } from '../notifications';
-import { PanelRegistry, panelSerializer } from './panelHost';
+import { PanelKind } from './panelHost';
 import { RUN_PANEL_VIEW_TYPE, RunPanel, type RunPanelEnv } from './runPanel';
 import { webviewOptions } from './webviewHtml';
 
@@ -13,23 +12,13 @@ const DOUBLE_CLICK_MS = 500;
  * The open run panels: one per run, the one preview panel that a click in the tree replaces, and
  * their return after a window reload.
  */
-export class RunPanels extends Disposable {
-  private readonly registry = this.register(new PanelRegistry<RunPanel>());
+export class RunPanels extends PanelKind<RunPanel, RunRef> {
   /** The panel a single click in the tree replaces (as the Explorer's preview editor); none once it is kept. */
   private preview: RunPanel | undefined;
   private lastPreviewClick = { key: '', at: 0 };
-  readonly viewType = RUN_PANEL_VIEW_TYPE;
-  /** Brings a run panel back after a window reload (registered with VS Code). */
-  readonly serializer: vscode.WebviewPanelSerializer;
-
   /** `whenIndexed` settles once the indexes hold their runs (a restored panel waits for it). */
   constructor(private readonly env: RunPanelEnv, whenIndexed: () => Promise<unknown>) {
-    super();
-    this.serializer = panelSerializer(RUN_PANEL_VIEW_TYPE, isRunRef, async (panel, ref) => {
-      await whenIndexed();
-      this.restore(panel, ref);
-    }, env.problems);
-    this.register(vscode.window.registerWebviewPanelSerializer(RUN_PANEL_VIEW_TYPE, this.serializer));
+    super(RUN_PANEL_VIEW_TYPE, isRunRef, env.problems, whenIndexed);
   }
 
   /**
@@ -70,7 +59,7 @@ export class RunPanels extends Disposable {
   }
 
   /** A panel VS Code kept over a window reload: the same run again, or closed when the run is gone. */
-  private restore(panel: vscode.WebviewPanel, ref: RunRef): void {
+  protected restore(panel: vscode.WebviewPanel, ref: RunRef): void {
     const existing = this.registry.get(runKey(ref));
     if (existing || !this.env.runs.entry(ref)) {
       panel.dispose();

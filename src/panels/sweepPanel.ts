@@ -4,7 +4,7 @@ import type { SweepSummary } from '../core/sweeps/sweepState';
 import { type HostToSweepPanel, isSweepPanelToHost, type SweepPanelData, type SweepPanelToHost } from '../protocol/sweepPanel';
 import type { SweepService } from '../sweeps/sweepService';
 import { notify } from '../notifications';
-import { PanelHost, PanelRegistry, panelSerializer, type PanelEnv } from './panelHost';
+import { PanelHost, PanelKind, type PanelEnv } from './panelHost';
 import { webviewOptions } from './webviewHtml';
 
 export const SWEEP_PANEL_VIEW_TYPE = 'labbook.sweep';
@@ -61,10 +61,6 @@ export class SweepPanel extends PanelHost<HostToSweepPanel, SweepPanelToHost> {
     if (index) this.register(index.onDidChange(() => this.send()));
   }
 
-  get webviewPanel(): vscode.WebviewPanel {
-    return this.panel;
-  }
-
   override dispose(): void {
     if (this.isDisposed) return;
     this.onClose(this);
@@ -106,21 +102,15 @@ export class SweepPanel extends PanelHost<HostToSweepPanel, SweepPanelToHost> {
 }
 
 /** The open sweep panels, one per sweep, and their return after a window reload. */
-export class SweepPanels implements vscode.Disposable {
-  private readonly registry = new PanelRegistry<SweepPanel>();
-  readonly viewType = SWEEP_PANEL_VIEW_TYPE;
-  /** Brings a panel back after a window reload (registered with VS Code). */
-  readonly serializer: vscode.WebviewPanelSerializer;
-  private readonly registration: vscode.Disposable;
-
+export class SweepPanels extends PanelKind<SweepPanel, SweepState> {
   /** `whenRead` settles once the sweeps are read (a restored panel waits for it). */
   constructor(private readonly env: SweepPanelEnv, whenRead: () => Promise<unknown>) {
-    this.serializer = panelSerializer(SWEEP_PANEL_VIEW_TYPE, isSweepState, async (panel, state) => {
-      await whenRead();
-      if (this.registry.get(state.id) || !env.sweeps.find(state.id)) panel.dispose();
-      else this.open(panel, state.id);
-    }, env.problems);
-    this.registration = vscode.window.registerWebviewPanelSerializer(SWEEP_PANEL_VIEW_TYPE, this.serializer);
+    super(SWEEP_PANEL_VIEW_TYPE, isSweepState, env.problems, whenRead);
+  }
+
+  protected restore(panel: vscode.WebviewPanel, state: SweepState): void {
+    if (this.registry.get(state.id) || !this.env.sweeps.find(state.id)) panel.dispose();
+    else this.open(panel, state.id);
   }
 
   /** Opens (or shows) the panel of a sweep. */
@@ -137,11 +127,6 @@ export class SweepPanels implements vscode.Disposable {
     }
     const panel = vscode.window.createWebviewPanel(SWEEP_PANEL_VIEW_TYPE, `Sweep: ${ref.summary.name}`, vscode.ViewColumn.Active, webviewOptions(this.env.extensionUri));
     return this.open(panel, id);
-  }
-
-  dispose(): void {
-    this.registration.dispose();
-    this.registry.dispose();
   }
 
   private open(panel: vscode.WebviewPanel, id: string): SweepPanel {
