@@ -8,7 +8,8 @@
  *   }
  *
  * - `post(m)` sends a message, or holds it until the webview's `ready` (then after `onReady`'s own).
- * - `isReady` is false until the first `ready` (and never again after a webview reload: `onReady` runs again).
+ * - `isReady` is false until the first `ready`; a webview that reloads (a hidden tab shown again)
+ *   says `ready` again and `onReady` runs again.
  * - `throttle(name, fn)` runs `fn` once, a second after the first call, however often it is called meanwhile.
  * - `respond(request, work)` answers a webview request carrying a `requestId` with the reply `work`
  *   builds (typed by the protocol; sent only while the panel is open, and only with the same id).
