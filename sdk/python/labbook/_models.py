@@ -189,8 +189,8 @@ def read_model(logdir, name):
 def _resolve_run(run, logdir):
     """(run id, run folder, RunSummary) for a run id, a RunSummary or a labbook Run."""
     if run is None:
-        from . import _core
-        run = _core.get_run()
+        from . import _api
+        run = _api.get_run()
         if run is None:
             raise ValueError("labbook: register_model needs run= (a run id or a run) when no run is active")
     if hasattr(run, "flush") and hasattr(run, "path"):
