@@ -18,7 +18,7 @@ import re
 import time
 import warnings
 
-from . import _runs_reader
+from . import _runfiles, _runs_reader
 from ._jsonl import append_line
 
 MODELS_DIR = "_models"
@@ -171,7 +171,7 @@ def read_model(logdir, name):
     except (OSError, ValueError):
         pass
     records, aliases = {}, {}
-    for r in _runs_reader._lines(os.path.join(folder, VERSIONS_FILE)):
+    for r in _runfiles.read_lines(os.path.join(folder, VERSIONS_FILE)):
         v = r.get("version")
         if r["t"] == "version" and isinstance(v, int) and not isinstance(v, bool) and v > 0:
             if v not in records and isinstance(r.get("path"), str) and isinstance(r.get("run_path"), str):

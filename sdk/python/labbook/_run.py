@@ -10,7 +10,7 @@ import time
 import traceback
 import warnings
 
-from . import _capture, _context, _exit, _lifecycle, _writer
+from . import _capture, _console, _context, _exit, _lifecycle, _writer
 from ._options import (DEFAULT_FLUSH_SECONDS, DEFAULT_SYSTEM_SECONDS, _flag_option,
                        _heartbeat_seconds, _max_pending_bytes, _seconds_option, resolve_logdir)
 from ._config import Config
@@ -89,8 +89,8 @@ class Run(_RunWriter, _RunRecords, _RunFiles):
         self._stop = threading.Event()
         if capture_console:
             try:
-                self._console = _capture.ConsoleSink(os.path.join(self._path, "console.log"))
-                _capture.attach_console(self._console)
+                self._console = _console.ConsoleSink(os.path.join(self._path, "console.log"))
+                _console.attach_console(self._console)
             except OSError as exc:
                 warnings.warn("labbook: console output is not captured: %s" % exc)
                 self._console = None
@@ -244,7 +244,7 @@ class Run(_RunWriter, _RunRecords, _RunFiles):
                 if thread is not None and thread is not current and thread.is_alive():
                     thread.join(timeout=patience)
             if console is not None:
-                _capture.detach_console(console)
+                _console.detach_console(console)
             try:
                 self._record_outputs()
             except Exception:
