@@ -1,5 +1,5 @@
 """How a run writes: records are buffered as complete lines and written by a flusher thread
-(every flush interval, or at once past ``_options.MAX_BUFFER_BYTES``); metrics are checked and
+(every flush interval, or at once past ``MAX_BUFFER_BYTES``); metrics are checked and
 turned into lines here, with the rules for steps."""
 
 import json
