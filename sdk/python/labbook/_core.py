@@ -5,7 +5,7 @@ The writer lives in modules along its seams:
 - ``_values``: JSON-safe values, metric numbers, steps, statuses, tags, run names;
 - ``_options``: init() options with their environment variables and defaults;
 - ``_config``: ``Config`` and ``labbook.config``;
-- ``_run`` with its parts ``_run_writer``, ``_run_records`` and ``_run_files``: ``Run``;
+- ``_run`` with its parts ``_run_writer``, ``_run_records`` and ``_run_artifacts``: ``Run``;
 - ``_lifecycle``: the current and open runs, and the exit, exception and signal hooks;
 - ``_api``: the module-level calls and ``Experiment``.
 

@@ -1,6 +1,6 @@
 """``Run``: one run, a folder holding an append-only ``events.jsonl``. Creating, resuming and
 finishing it are here; writing, records and files are its parts in ``_run_writer``,
-``_run_records`` and ``_run_files``."""
+``_run_records`` and ``_run_artifacts``."""
 
 import datetime
 import os
@@ -14,7 +14,7 @@ from . import _capture, _console, _context, _exit, _lifecycle, _writer
 from ._options import (DEFAULT_FLUSH_SECONDS, DEFAULT_SYSTEM_SECONDS, _flag_option,
                        _heartbeat_seconds, _max_pending_bytes, _seconds_option, resolve_logdir)
 from ._config import Config
-from ._run_files import _RunFiles
+from ._run_artifacts import _RunArtifacts
 from ._run_records import _RunRecords
 from ._run_writer import _RunWriter
 from ._runfiles import _find_run_folder, _read_state
@@ -25,7 +25,7 @@ FORMAT = "labbook-run"
 FORMAT_VERSION = 1
 
 
-class Run(_RunWriter, _RunRecords, _RunFiles):
+class Run(_RunWriter, _RunRecords, _RunArtifacts):
     """One run: a folder holding an append-only ``events.jsonl``.
 
     ``labbook.init()`` makes one and makes it the current run; ``Run(...)`` or

@@ -10,7 +10,7 @@ from ._runfiles import _KeySteps
 from ._values import _check_step
 
 
-class _RunFiles(object):
+class _RunArtifacts(object):
     """Part of ``Run``: artifacts, images and datasets."""
 
     def get_outputs_path(self):
