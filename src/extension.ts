@@ -16,6 +16,7 @@ import { SweepService } from './sweeps/sweepService';
 import { registerSweepCommands } from './sweeps/sweepCommands';
 import { SweepPanel } from './panels/sweepPanel';
 import { registerModelsView } from './models/modelsView';
+import { registerRunsTable } from './panels/runsTableCommand';
 
 let indexes: WorkspaceIndexes | undefined;
 
@@ -62,6 +63,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
   context.subscriptions.push({ dispose: () => ComparePanel.disposeAll() });
   context.subscriptions.push(...registerSweepCommands({ context, indexes: all, tree, sweeps, problems }));
   context.subscriptions.push({ dispose: () => SweepPanel.disposeAll() });
+  context.subscriptions.push(...registerRunsTable(context, all, problems));
   context.subscriptions.push(vscode.commands.registerCommand('labbook.copyPythonSdk', async () => {
     const target = all.all().length > 1 ? await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Copy the SDK into which folder?' }) : folder;
     if (target) await copyPythonSdk(context, target);
