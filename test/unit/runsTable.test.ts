@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { Store } from '../../src/core/store/store';
 import {
-  csvField, flattenParam, matchingRuns, parseColumnId, parseViews, pushRecent, runColorIndex, serializeViews, tableColumns, tableCsv, tableFacets,
+  csvField, flattenParam, matchingRuns, parseColumnId, parseViews, pushRecent, runColorIndex, serializeViews, tableColumns, tableCsv, matchingWithFacets,
   tableMarkdown, tableRows, TableSession, upsertView, type TableColumn, type TableRow,
 } from '../../src/core/runsTable';
 import { QueryError } from '../../src/core/query';
@@ -118,10 +118,13 @@ describe('runs table: rows and columns from the index', () => {
     assert.strictEqual(all.find((c) => c.id === 'metric:system/cpu_percent')?.differs, true);
   });
 
-  it('chips count the runs by the status shown and by tag', () => {
-    const f = tableFacets(store, {}, opts);
+  it('chips count the matching runs by the status shown and by tag (edited tags included)', () => {
+    const f = matchingWithFacets(store, {}, opts);
     assert.deepStrictEqual(f.statuses, { failed: 1, finished: 2 });
     assert.deepStrictEqual(f.tags, [{ tag: 'baseline', count: 1 }, { tag: 'stage:final', count: 1 }]);
+    const archived = matchingWithFacets(store, { includeArchived: true, experiment: 'vision' }, opts);
+    assert.deepStrictEqual(archived.uids, ['d', 'b', 'a']);
+    assert.deepStrictEqual(archived.statuses, { failed: 1, finished: 2 });
   });
 
   it('a session sends changed rows in place, and the whole result when runs come or go', () => {

@@ -67,6 +67,7 @@ export class Grid {
       columnResizeMode: 'onChange', enableColumnResizing: true,
     });
     this.tableState = { ...this.table.initialState };
+    this.table.setOptions((prev) => ({ ...prev, state: this.tableState }));
     this.rowV = new Virtualizer<HTMLElement, HTMLElement>({
       count: 0, getScrollElement: () => this.scroller, estimateSize: () => ROW_HEIGHT, overscan: 10, paddingStart: HEADER_HEIGHT,
       scrollToFn: elementScroll, observeElementRect, observeElementOffset, onChange: () => this.schedule(),
@@ -243,6 +244,7 @@ export class Grid {
         let cell = r.cells.get(s.id);
         if (!cell) {
           cell = el('div', { attrs: { role: 'gridcell' } });
+          cell.dataset.col = s.id;
           r.el.append(cell);
           r.cells.set(s.id, cell);
         }

@@ -125,7 +125,7 @@ function showError(e: QueryProblem | undefined): void {
   const { before, marked } = errorCaret(queryInput.value, e.start, e.end);
   errorBox.replaceChildren(
     el('div', { className: 'caret-line' }, [el('span', { className: 'caret-pad', text: before }), el('span', { className: 'caret', text: marked })]),
-    el('div', { className: 'error-message', text: `${e.message} (column ${e.start + 1})` }),
+    el('div', { className: 'error-message', text: /\bcolumn \d/.test(e.message) ? e.message : `${e.message} (column ${e.start + 1})` }),
   );
 }
 

@@ -36,6 +36,8 @@ export interface CompiledFilter {
   readonly where: Sql;
   readonly columns: Sql;
   readonly orderBy: Sql;
+  /** The status a user sees, selected as `ks`. */
+  readonly status: Sql;
 }
 
 const SPAN = { start: 0, end: 0 };
@@ -94,12 +96,13 @@ export function compileFilter(filter: TableFilter, opts: CompileOptions = {}): C
   }
   for (const k of query.orderBy) addKey(k);
   terms.push(sql`r.start_time DESC NULLS LAST`, sql`r.id DESC`);
-  return { where, columns: selects.length ? sql`, ${join(selects, ', ')}` : sql``, orderBy: join(terms, ', ') };
+  const status = compiler.orderKey({ field: attribute('status'), descending: false, ...SPAN }, 'ks' as `k${number}`).select;
+  return { where, columns: selects.length ? sql`, ${join(selects, ', ')}` : sql``, orderBy: join(terms, ', '), status };
 }
 
-/** The SELECT of the matching runs' uids, in order. */
+/** The SELECT of the matching runs' uid, row id and status shown, in order. */
 export function selectUids(f: CompiledFilter): Sql {
-  return sql`SELECT r.uid${f.columns} FROM ${RUN_FROM} WHERE ${f.where} ORDER BY ${f.orderBy}`;
+  return sql`SELECT r.uid, r.id, ${f.status}${f.columns} FROM ${RUN_FROM} WHERE ${f.where} ORDER BY ${f.orderBy}`;
 }
 
 /** The SELECT of the matching runs' row ids (for the column statistics). */

@@ -6,7 +6,7 @@
 import { QueryError } from '../query/tokens';
 import type { TableColumn } from './columns';
 import type { TableFilter } from './filter';
-import { columnsOfRuns, matchingRuns, mergeColumns, tableColumns, tableFacets, tableRows, type SelectRunner, type TableOptions, type TableRow } from './table';
+import { columnsOfRuns, type SelectRunner, matchingWithFacets, mergeColumns, tableColumns, tableRows, type Facets, type TableOptions, type TableRow } from './table';
 
 export interface TableSource {
   readonly store: SelectRunner;
@@ -32,6 +32,12 @@ export const FIRST_WINDOW = 80;
 /** Most rows one request reads. */
 export const MAX_WINDOW = 1000;
 
+/**
+ * Each index's columns over a scope (experiment, archived runs, metric stats), shared by every open
+ * table and grown as runs change: finding which keys exist reads every param row, once.
+ */
+const catalogs = new WeakMap<SelectRunner, Map<string, TableColumn[]>>();
+
 export class TableSession {
   private order: string[] = [];
   private readonly sourceOf = new Map<string, TableSource>();
@@ -39,8 +45,6 @@ export class TableSession {
   private layout: TableLayoutOptions = { metricStats: [], onlyDiffering: false };
   private window = { from: 0, to: FIRST_WINDOW };
   private columnIds: string[] = [];
-  /** Each index's columns over the table's scope (experiment, archived runs), kept and grown as runs change. */
-  private catalog = new Map<TableSource, { key: string; columns: TableColumn[] }>();
 
   constructor(private readonly sources: () => readonly TableSource[], private readonly options: () => TableOptions) {}
 
@@ -61,10 +65,10 @@ export class TableSession {
     const opts = { ...this.options(), metricStats: layout.metricStats };
     const order: string[] = [];
     const sourceOf = new Map<string, TableSource>();
-    const perSource: Array<{ source: TableSource; uids: string[] }> = [];
+    const perSource: Array<{ source: TableSource; uids: string[]; facets: Facets }> = [];
     for (const source of this.sources()) {
-      const uids = matchingRuns(source.store, filter, opts);
-      perSource.push({ source, uids });
+      const { uids, ...facets } = matchingWithFacets(source.store, filter, opts);
+      perSource.push({ source, uids, facets });
       for (const uid of uids) {
         if (sourceOf.has(uid)) continue;
         sourceOf.set(uid, source);
@@ -74,13 +78,12 @@ export class TableSession {
     const columns = new Map<string, TableColumn>();
     const statuses: Record<string, number> = {};
     const tags = new Map<string, number>();
-    for (const { source, uids } of perSource) {
+    for (const { source, uids, facets } of perSource) {
       for (const c of this.columnsOf(source, filter, layout, uids.length, opts)) {
         const seen = columns.get(c.id);
         // A column differs across folders unless each says it is the same (values could still differ between folders).
         columns.set(c.id, seen ? { ...c, differs: seen.differs || c.differs || perSource.length > 1 } : c);
       }
-      const facets = tableFacets(source.store, filter, opts);
       for (const [s, n] of Object.entries(facets.statuses)) statuses[s] = (statuses[s] ?? 0) + n;
       for (const t of facets.tags) tags.set(t.tag, (tags.get(t.tag) ?? 0) + t.count);
     }
@@ -105,11 +108,13 @@ export class TableSession {
   private columnsOf(source: TableSource, filter: TableFilter, layout: TableLayoutOptions, total: number, opts: TableOptions): TableColumn[] {
     if (layout.onlyDiffering) return tableColumns(source.store, filter, total, opts, true);
     const key = JSON.stringify([filter.experiment, filter.includeArchived === true, layout.metricStats]);
-    const cached = this.catalog.get(source);
-    if (cached?.key === key) return cached.columns;
+    const known = catalogs.get(source.store) ?? new Map<string, TableColumn[]>();
+    catalogs.set(source.store, known);
+    const cached = known.get(key);
+    if (cached) return cached;
     const scope: TableFilter = { experiment: filter.experiment, includeArchived: filter.includeArchived };
     const columns = tableColumns(source.store, scope, Number.MAX_SAFE_INTEGER, opts, false);
-    this.catalog.set(source, { key, columns });
+    known.set(key, columns);
     return columns;
   }
 
@@ -152,9 +157,12 @@ export class TableSession {
   refresh(changed: ReadonlySet<string>): { result: TableResult } | { rows: TableRow[] } | undefined {
     const before = this.order;
     const opts = { ...this.options(), metricStats: this.layout.metricStats };
-    for (const [source, cached] of this.catalog) {
-      const mine = [...changed].filter((u) => this.sourceOf.get(u) === source || !this.sourceOf.has(u));
-      if (mine.length) cached.columns = mergeColumns(cached.columns, columnsOfRuns(source.store, mine, opts));
+    for (const source of this.sources()) {
+      const known = catalogs.get(source.store);
+      const mine = [...changed].filter((u) => this.sourceOf.get(u)?.store === source.store || !this.sourceOf.has(u));
+      if (!known || mine.length === 0) continue;
+      const grown = columnsOfRuns(source.store, mine, opts);
+      for (const [key, columns] of known) known.set(key, mergeColumns(columns, grown));
     }
     let result: TableResult;
     try {

@@ -5,7 +5,7 @@
  */
 import type { SqlValue } from 'sql.js';
 import type { CompileOptions } from '../query/compile';
-import { RUN_FROM, Sql, sql } from '../query/sql';
+import { RUN_FROM, Sql, sql, val } from '../query/sql';
 import { runStatus, type LocalProcesses } from '../status';
 import type { RunStatusValue } from '../format/records';
 import {
@@ -55,7 +55,38 @@ function chunks<T>(items: readonly T[]): T[][] {
 
 /** The uids of the runs that match, in the table's order. Throws QueryError when the query is wrong. */
 export function matchingRuns(db: SelectRunner, filter: TableFilter, opts: TableOptions = {}): string[] {
-  return run(db, selectUids(compileFilter(filter, opts))).map((r) => r[0] as string);
+  return matchingWithFacets(db, filter, opts).uids;
+}
+
+export interface Facets {
+  /** How many matching runs have each status (as shown: a silent running run is killed). */
+  readonly statuses: Record<string, number>;
+  /** The most common tags of the matching runs, most common first. */
+  readonly tags: Array<{ tag: string; count: number }>;
+}
+
+/** Most tags offered as chips. */
+export const MAX_TAG_CHIPS = 30;
+
+/** The matching runs in order, with the chips' counts over them: one pass of the query, one of their tags. */
+export function matchingWithFacets(db: SelectRunner, filter: TableFilter, opts: TableOptions = {}): { uids: string[] } & Facets {
+  const rows = run(db, selectUids(compileFilter(filter, opts)));
+  const statuses: Record<string, number> = {};
+  const ids: number[] = [];
+  const uids = rows.map(([uid, id, status]) => {
+    ids.push(id as number);
+    statuses[status as string] = (statuses[status as string] ?? 0) + 1;
+    return uid as string;
+  });
+  const idList = val(JSON.stringify(ids));
+  const tagRows = ids.length === 0 ? [] : run(db, sql`SELECT t.tag, COUNT(*) FROM json_each(${idList}) j JOIN tags t ON t.run_id = j.value
+      JOIN runs r ON r.id = j.value LEFT JOIN run_edits ed ON ed.uid = r.uid WHERE ed.tags IS NULL GROUP BY t.tag
+      UNION ALL SELECT x.value, COUNT(*) FROM json_each(${idList}) j JOIN runs r ON r.id = j.value JOIN run_edits ed ON ed.uid = r.uid, json_each(ed.tags) x
+      WHERE ed.tags IS NOT NULL AND x.type = 'text' GROUP BY x.value`);
+  const merged = new Map<string, number>();
+  for (const [tag, count] of tagRows) merged.set(tag as string, (merged.get(tag as string) ?? 0) + (count as number));
+  const tags = [...merged].map(([tag, count]) => ({ tag, count })).sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag)).slice(0, MAX_TAG_CHIPS);
+  return { uids, statuses, tags };
 }
 
 /**
@@ -205,12 +236,17 @@ export function tableRows(db: SelectRunner, uids: readonly string[], opts: Table
     const edited = run(db, sql`SELECT r.id, j.value FROM runs r JOIN run_edits ed ON ed.uid = r.uid, json_each(ed.tags) j
         WHERE r.id IN ${list} AND ed.tags IS NOT NULL AND j.type = 'text'`);
     for (const [id, tag] of [...tags, ...edited]) (byId.get(id as number)!['attr:tags'] as string[]).push(tag as string);
-    for (const [id, key, value] of run(db, sql`SELECT p.run_id, p.key, p.value FROM params p WHERE p.run_id IN ${list}`)) {
+    // One JSON object per run (few rows out of sql.js instead of one per cell).
+    for (const [id, json] of run(db, sql`SELECT p.run_id, json_group_object(p.key, CASE WHEN json_valid(p.value) THEN json(p.value) ELSE p.value END)
+        FROM params p WHERE p.run_id IN ${list} GROUP BY p.run_id`)) {
       const cells = byId.get(id as number)!;
-      for (const [k, v] of flattenParam(key as string, parseJson(value as string))) cells[`param:${k}`] = paramCell(v);
+      for (const [key, value] of Object.entries(parseJson(json as string) as Record<string, unknown>)) {
+        for (const [k, v] of flattenParam(key, value)) cells[`param:${k}`] = paramCell(v);
+      }
     }
-    for (const [id, key, value] of run(db, sql`SELECT m.run_id, m.key, m.value FROM metric_last m WHERE m.run_id IN ${list}`)) {
-      byId.get(id as number)![`metric:${key as string}`] = metricCell(value as number | null);
+    for (const [id, json] of run(db, sql`SELECT m.run_id, json_group_object(m.key, m.value) FROM metric_last m WHERE m.run_id IN ${list} GROUP BY m.run_id`)) {
+      const cells = byId.get(id as number)!;
+      for (const [key, value] of Object.entries(parseJson(json as string) as Record<string, number | null>)) cells[`metric:${key}`] = metricCell(value);
     }
     readStats(db, list, statKeys, byId);
   }
@@ -239,19 +275,4 @@ function readStats(db: SelectRunner, runIds: Sql, statKeys: ReadonlyMap<MetricSt
       if (want('metric.best_step', k) && (agg === 'MIN') === lowerIsBetter(k)) cells[`metric.best_step:${k}`] = step as number;
     }
   }
-}
-
-/** How many matching runs have each status and each tag (the chips beside the query box). */
-export function tableFacets(db: SelectRunner, filter: TableFilter, opts: TableOptions = {}): { statuses: Record<string, number>; tags: Array<{ tag: string; count: number }> } {
-  const base = compileFilter({ query: filter.query, freeText: filter.freeText, experiment: filter.experiment, includeArchived: filter.includeArchived, sort: [{ column: 'attr:status', descending: false }] }, opts);
-  const statuses: Record<string, number> = {};
-  // The status a user sees (a silent running run is killed), as the query compiles it.
-  for (const [status, count] of run(db, sql`SELECT k0, COUNT(*) FROM (SELECT r.id${base.columns} FROM ${RUN_FROM} WHERE ${base.where}) GROUP BY k0`)) {
-    statuses[status as string] = count as number;
-  }
-  const tags = run(db, sql`SELECT t.tag, COUNT(*) FROM ${RUN_FROM} JOIN tags t ON t.run_id = r.id WHERE ${base.where} AND ed.tags IS NULL GROUP BY t.tag
-      UNION ALL SELECT j.value, COUNT(*) FROM ${RUN_FROM}, json_each(ed.tags) j WHERE ${base.where} AND ed.tags IS NOT NULL AND j.type = 'text' GROUP BY j.value`);
-  const merged = new Map<string, number>();
-  for (const [tag, count] of tags) merged.set(tag as string, (merged.get(tag as string) ?? 0) + (count as number));
-  return { statuses, tags: [...merged].map(([tag, count]) => ({ tag, count })).sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag)).slice(0, 30) };
 }
