@@ -1,8 +1,6 @@
 import * as vscode from 'vscode';
-import { Disposable } from '../disposable';
 import type { IndexService } from '../indexService';
 import type { WorkspaceIndexes } from '../workspaceIndexes';
-import type { Problems } from '../core/problems';
 import { TableSession, type TableSource } from '../core/runsTable/session';
 import { tableCsv, tableMarkdown } from '../core/runsTable/export';
 import type { TableFilter } from '../core/runsTable/filter';
@@ -10,79 +8,94 @@ import { parseViews, pushRecent, serializeViews, upsertView, VIEWS_FILE, type Sa
 import {
   isRunsTableToHost, parseFilterMessage, parseUidList, type FilterMessage, type HostToRunsTable, type RunsTableToHost, type TableLayout,
 } from '../protocol/runsTable';
+import { COMMANDS } from '../commands/ids';
 import { settings } from '../settings';
 import { localProcesses } from '../localProcesses';
 import { notify } from '../notifications';
 import { editRun } from '../runEdits';
-import { webviewHtml, webviewOptions } from './webviewHtml';
+import { PanelHost, PanelKind, type PanelEnv } from './panelHost';
+import { webviewOptions } from './webviewHtml';
 
 export const RUNS_TABLE_VIEW_TYPE = 'labbook.runsTable';
 const RECENT_KEY = 'labbook.runsTable.recentQueries';
-/** Live updates are sent at most this often while runs write. */
-const REFRESH_MS = 1000;
 
 const DEFAULT_LAYOUT: TableLayout = { columns: [], pinned: ['attr:name'], widths: {}, metricStats: [], onlyDiffering: false };
+
+/** What a runs table keeps over a window reload: the experiment it shows (null: every run). */
+interface TableState { readonly experiment: string | null }
+
+function isTableState(value: unknown): value is TableState {
+  const e = (value as { experiment?: unknown } | null)?.experiment;
+  return e === null || (typeof e === 'string' && e.length < 4096);
+}
+
+export interface RunsTableEnv extends PanelEnv {
+  readonly context: vscode.ExtensionContext;
+  readonly indexes: WorkspaceIndexes;
+}
+
+/** The open runs tables (one for all runs, one per experiment) and their return after a window reload. */
+export class RunsTablePanels extends PanelKind<RunsTablePanel, TableState> {
+  constructor(private readonly env: RunsTableEnv, whenReady: () => Promise<unknown>) {
+    super(RUNS_TABLE_VIEW_TYPE, isTableState, env.problems, whenReady);
+  }
+
+  /** Opens (or reveals) the table of all runs, or of `experiment`'s runs. */
+  show(experiment?: string): RunsTablePanel {
+    const key = experiment ?? '';
+    const existing = this.registry.get(key);
+    if (existing) {
+      existing.webviewPanel.reveal();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(RUNS_TABLE_VIEW_TYPE, titleOf(experiment), vscode.ViewColumn.Active, webviewOptions(this.env.extensionUri));
+    return this.registry.add(key, new RunsTablePanel(panel, this.env, experiment, (p) => this.registry.remove(key, p)));
+  }
+
+  /** The open tables (tests look at what they show). */
+  all(): RunsTablePanel[] {
+    return this.registry.all();
+  }
+
+  protected restore(panel: vscode.WebviewPanel, state: TableState): void {
+    const key = state.experiment ?? '';
+    if (this.registry.get(key)) {
+      panel.dispose();
+      return;
+    }
+    panel.title = titleOf(state.experiment ?? undefined);
+    this.registry.add(key, new RunsTablePanel(panel, this.env, state.experiment ?? undefined, (p) => this.registry.remove(key, p)));
+  }
+}
+
+function titleOf(experiment: string | undefined): string {
+  return experiment === undefined ? 'Runs' : `Runs: ${experiment}`;
+}
 
 /**
  * The runs table: every run of the workspace (or of one experiment) in a virtualised grid with the
  * query language, chips, column chooser, saved views and bulk actions. Rows are read from the index
  * only for the window the view shows; while runs write, changed rows are sent in place.
  */
-export class RunsTablePanel extends Disposable {
-  private static readonly open = new Map<string, RunsTablePanel>();
-
-  /** Opens (or reveals) the table of all runs, or of `experiment`'s runs. */
-  static show(context: vscode.ExtensionContext, indexes: WorkspaceIndexes, problems: Problems, experiment?: string): RunsTablePanel {
-    const key = experiment ?? '';
-    const existing = RunsTablePanel.open.get(key);
-    if (existing) {
-      existing.panel.reveal();
-      return existing;
-    }
-    const title = experiment === undefined ? 'Runs' : `Runs: ${experiment}`;
-    const panel = vscode.window.createWebviewPanel(RUNS_TABLE_VIEW_TYPE, title, vscode.ViewColumn.Active, webviewOptions(context.extensionUri));
-    const view = new RunsTablePanel(panel, context, indexes, problems, experiment, key);
-    RunsTablePanel.open.set(key, view);
-    return view;
-  }
-
-  static disposeAll(): void {
-    for (const p of [...RunsTablePanel.open.values()]) p.dispose();
-  }
-
-  /** The open tables (tests look at what they show). */
-  static all(): readonly RunsTablePanel[] {
-    return [...RunsTablePanel.open.values()];
-  }
-
+export class RunsTablePanel extends PanelHost<HostToRunsTable, RunsTableToHost> {
   private readonly session: TableSession;
-  private ready = false;
-  private timer: NodeJS.Timeout | undefined;
   private readonly changed = new Set<string>();
   private layout: TableLayout = DEFAULT_LAYOUT;
   private selection: string[] = [];
+  private readonly context: vscode.ExtensionContext;
+  private readonly indexes: WorkspaceIndexes;
 
-  private constructor(
-    private readonly panel: vscode.WebviewPanel,
-    private readonly context: vscode.ExtensionContext,
-    private readonly indexes: WorkspaceIndexes,
-    private readonly problems: Problems,
-    private readonly experiment: string | undefined,
-    private readonly key: string,
-  ) {
-    super();
+  constructor(panel: vscode.WebviewPanel, env: RunsTableEnv, private readonly experiment: string | undefined, private readonly onClose: (p: RunsTablePanel) => void) {
+    super(panel, { ...env, app: 'table', label: 'runs table', validate: isRunsTableToHost, state: { experiment: experiment ?? null } satisfies TableState });
+    this.context = env.context;
+    this.indexes = env.indexes;
     this.session = new TableSession(
-      () => indexes.all().map((i): TableSource => ({ store: i.store, folder: i.folder.name })),
+      () => env.indexes.all().map((i): TableSource => ({ store: i.store, folder: i.folder.name })),
       () => ({ nowSeconds: Date.now() / 1000, heartbeatTimeoutSeconds: settings().heartbeatTimeoutSeconds, local: localProcesses }),
     );
-    this.register(panel);
-    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'labbook.svg');
-    panel.webview.html = webviewHtml(panel.webview, context.extensionUri, 'table', panel.title);
-    this.register(panel.onDidDispose(() => this.dispose()));
-    this.register(panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)));
-    this.register(indexes.onDidChange(({ changes }) => {
+    this.register(env.indexes.onDidChange(({ changes }) => {
       for (const uid of [...changes.runs, ...changes.removed, ...changes.reset]) this.changed.add(uid);
-      if (this.ready) this.schedule();
+      if (this.isReady) this.throttle('refresh', () => this.refresh());
     }));
   }
 
@@ -92,22 +105,32 @@ export class RunsTablePanel extends Disposable {
   }
 
   override dispose(): void {
-    clearTimeout(this.timer);
-    RunsTablePanel.open.delete(this.key);
+    if (this.isDisposed) return;
+    this.onClose(this);
     super.dispose();
   }
 
-  private post(message: HostToRunsTable): void {
-    void this.panel.webview.postMessage(message);
+  /** The experiment the table shows, or undefined for every run. */
+  get experimentShown(): string | undefined {
+    return this.experiment;
   }
 
-  private async onMessage(raw: unknown): Promise<void> {
-    if (!isRunsTableToHost(raw, (why) => this.problems.report(`runs table: message refused: ${why}`))) return;
-    const m: RunsTableToHost = raw;
+  /** The selection the user made in the table (run uids). */
+  get selectedUids(): readonly string[] {
+    return this.selection;
+  }
+
+  protected onReady(): void {
+    void this.init();
+  }
+
+  protected onMessage(m: Exclude<RunsTableToHost, { readonly type: 'ready' | 'error' }>): void {
+    void this.handle(m);
+  }
+
+  private async handle(m: Exclude<RunsTableToHost, { readonly type: 'ready' | 'error' }>): Promise<void> {
     try {
       switch (m.type) {
-        case 'ready': return await this.init();
-        case 'error': return this.problems.report(`runs table: ${m.message}`);
         case 'filter': {
           const parsed = parseFilterMessage(m.json);
           if (parsed) this.apply(m.seq, parsed);
@@ -115,7 +138,7 @@ export class RunsTablePanel extends Disposable {
           return;
         }
         case 'rows': return this.post({ type: 'rows', rows: this.session.rows(m.from, m.to) });
-        case 'openRun': return void vscode.commands.executeCommand('labbook.openRun', m.id);
+        case 'openRun': return void vscode.commands.executeCommand(COMMANDS.openRun, m.id);
         case 'selection': this.selection = parseUidList(m.json) ?? []; return;
         case 'action': return await this.action(m.action, parseUidList(m.json) ?? []);
         case 'export': return await this.export(m.format, parseUidList(m.json) ?? []);
@@ -133,7 +156,6 @@ export class RunsTablePanel extends Disposable {
   }
 
   private async init(): Promise<void> {
-    this.ready = true;
     const filter: TableFilter = { experiment: this.experiment, sort: [] };
     this.post({ type: 'init', scope: this.experiment ?? 'all runs', filter, layout: this.layout, views: await this.readViews(), recent: this.recent(), viewsFile: this.viewsUri()?.fsPath ?? '' });
   }
@@ -153,21 +175,17 @@ export class RunsTablePanel extends Disposable {
     this.post({ type: 'result', seq, order: r.order, columns: r.columns, statuses: r.statuses, tags: r.tags, rows: r.rows, ms: Math.round(performance.now() - started), total: r.order.length });
   }
 
-  private schedule(): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      if (this.isDisposed) return;
-      const changed = new Set(this.changed);
-      this.changed.clear();
-      const next = this.session.refresh(changed);
-      if (!next) return;
-      if ('rows' in next) this.post({ type: 'rows', rows: next.rows });
-      else {
-        const r = next.result;
-        this.post({ type: 'result', seq: -1, order: r.order, columns: r.columns, statuses: r.statuses, tags: r.tags, rows: r.rows, ms: 0, total: r.order.length });
-      }
-    }, REFRESH_MS);
+  /** After the indexes changed: changed rows in view in place, or the whole result when runs came or went. */
+  private refresh(): void {
+    const changed = new Set(this.changed);
+    this.changed.clear();
+    const next = this.session.refresh(changed);
+    if (!next) return;
+    if ('rows' in next) this.post({ type: 'rows', rows: next.rows });
+    else {
+      const r = next.result;
+      this.post({ type: 'result', seq: -1, order: r.order, columns: r.columns, statuses: r.statuses, tags: r.tags, rows: r.rows, ms: 0, total: r.order.length });
+    }
   }
 
   private indexOf(uid: string): IndexService | undefined {
@@ -177,7 +195,7 @@ export class RunsTablePanel extends Disposable {
   private async action(action: string, uids: string[]): Promise<void> {
     if (uids.length === 0) return;
     if (action === 'compare') {
-      await vscode.commands.executeCommand('labbook.compareRuns', uids);
+      await vscode.commands.executeCommand(COMMANDS.compareRuns, uids);
     } else if (action === 'tag') {
       if (!vscode.workspace.isTrusted) {
         void notify('info', 'Labbook: tagging runs writes their edits files, which Restricted Mode does not allow.');

@@ -98,8 +98,10 @@ describe('Runs table (e2e)', function () {
     await query.fill('');
     await query.press('Enter');
     await until('all runs again', async () => /^5 runs/.test(await frame.locator('.status-line').innerText()), 15_000);
+    // The metrics are the last columns: scroll the grid right until the header is drawn (columns are virtualised).
+    await frame.locator('.grid').evaluate((g) => (g.scrollLeft = g.scrollWidth));
     const head = frame.locator('.head[data-column="metric:train/acc"]');
-    await head.scrollIntoViewIfNeeded();
+    await head.waitFor({ state: 'visible', timeout: 10_000 });
     await head.click();
     await until('sorted by train/acc', async () => /\u25BC|\u25B2/.test(await head.innerText()), 10_000);
     const values = await until('rows re-ordered', async () => {
@@ -118,7 +120,8 @@ describe('Runs table (e2e)', function () {
     await chooser.waitFor({ state: 'visible' });
     await chooser.locator('input.chooser-search').fill('model');
     await screenshot(page, 'table-04-column-chooser');
-    await until('two model columns listed', async () => (await chooser.locator('.chooser-item').count()) === 2);
+    // model.act and model.hidden (flattened from a nested param) and the seed run's flat param model.layers.
+    await until('three model columns listed', async () => (await chooser.locator('.chooser-item').count()) === 3);
     await chooser.locator('.chooser-item', { hasText: 'model.act' }).locator('input[type=checkbox]').uncheck();
     await until('model.act hidden', async () => (await frame.locator('.head[data-column="param:model.act"]').count()) === 0);
     await frame.locator('button', { hasText: 'Columns' }).click();
