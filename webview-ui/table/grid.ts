@@ -103,7 +103,7 @@ export class Grid {
 
   /** Ids of the columns shown, in order, pinned ones first. */
   visibleColumnIds(): string[] {
-    return [...this.table.getLeftLeafColumns(), ...this.table.getCenterLeafColumns()].map((c) => c.id);
+    return [...this.table.getLeftVisibleLeafColumns(), ...this.table.getCenterVisibleLeafColumns()].map((c) => c.id);
   }
 
   column(id: string): TableColumn | undefined {
@@ -117,7 +117,7 @@ export class Grid {
     visibility['attr:name'] = true;
     const pinning: ColumnPinningState = { left: this.state.pinned.filter((id) => this.byId.has(id)), right: [] };
     const defs: Def[] = this.columns.map((c) => ({
-      id: c.id, header: c.label, size: this.state.sizing[c.id] ?? defaultWidth(c), minSize: 40, maxSize: 2000,
+      id: c.id, accessorFn: () => null, header: c.label, size: this.state.sizing[c.id] ?? defaultWidth(c), minSize: 40, maxSize: 2000,
       enableSorting: c.id !== 'attr:tags', enableMultiSort: true, sortDescFirst: c.numeric,
     }));
     this.tableState = { ...this.tableState, columnOrder: this.state.order, columnVisibility: visibility, columnSizing: this.state.sizing, columnPinning: pinning, sorting: this.state.sorting };
@@ -170,11 +170,11 @@ export class Grid {
   }
 
   private centerColumns() {
-    return this.table.getCenterLeafColumns();
+    return this.table.getCenterVisibleLeafColumns();
   }
 
   private pinnedWidth(): number {
-    return this.table.getLeftLeafColumns().reduce((w, c) => w + c.getSize(), 0);
+    return this.table.getLeftVisibleLeafColumns().reduce((w, c) => w + c.getSize(), 0);
   }
 
   private rebuildAll(): void {
@@ -194,7 +194,7 @@ export class Grid {
   private render(): void {
     this.rowV._willUpdate();
     this.colV._willUpdate();
-    const left = this.table.getLeftLeafColumns();
+    const left = this.table.getLeftVisibleLeafColumns();
     const center = this.centerColumns();
     const vcols = this.colV.getVirtualItems();
     const scrollLeft = this.scroller.scrollLeft;
