@@ -5,6 +5,7 @@ import {
   tableMarkdown, tableRows, TableSession, upsertView, type TableColumn, type TableRow,
 } from '../../src/core/runsTable';
 import { QueryError } from '../../src/core/query';
+import { parseFilterMessage, parseUidList } from '../../src/protocol/runsTable';
 import { loadSql } from './support/helpers';
 
 const T0 = 1_700_000_000;
@@ -234,5 +235,28 @@ describe('runs table: columns, views and recent queries', () => {
     assert.strictEqual(recent.length, 20);
     assert.deepStrictEqual(recent.slice(0, 3), ['q20', 'q24', 'q23']);
     assert.deepStrictEqual(pushRecent(['a'], '   '), ['a']);
+  });
+});
+
+describe('runs table: messages from the webview', () => {
+  it('a filter message is taken field by field; anything malformed is refused whole', () => {
+    const good = { filter: { query: 'metrics.a > 1', statuses: ['failed'], sort: [{ column: 'metric:a', descending: true }], includeArchived: true }, layout: { columns: ['attr:name'], pinned: [], widths: { 'attr:name': 200, bad: 'wide' }, metricStats: ['metric.min', 'bogus'], onlyDiffering: true } };
+    const parsed = parseFilterMessage(JSON.stringify(good));
+    assert.deepStrictEqual(parsed?.filter, { query: 'metrics.a > 1', freeText: undefined, experiment: undefined, statuses: ['failed'], tags: undefined, includeArchived: true, sort: [{ column: 'metric:a', descending: true }] });
+    assert.deepStrictEqual(parsed?.layout, { columns: ['attr:name'], pinned: [], widths: { 'attr:name': 200 }, metricStats: ['metric.min'], onlyDiffering: true });
+    for (const bad of ['not json', '[]', 'null', JSON.stringify({ filter: {} }), JSON.stringify({ ...good, filter: { query: 5 } }),
+      JSON.stringify({ ...good, filter: { sort: [{ column: 1, descending: true }] } }), JSON.stringify({ ...good, layout: { ...good.layout, columns: 'all' } }),
+      JSON.stringify({ ...good, filter: { statuses: new Array(11).fill('failed') } })]) {
+      assert.strictEqual(parseFilterMessage(bad), undefined, bad);
+    }
+    const proto = parseFilterMessage('{"filter": {}, "layout": {"columns": [], "pinned": [], "metricStats": [], "widths": {"__proto__": 5}}}');
+    assert.strictEqual(Object.getPrototypeOf(proto!.layout.widths), Object.prototype, 'a __proto__ key stays a plain key');
+  });
+
+  it('a list of run uids, or nothing', () => {
+    assert.deepStrictEqual(parseUidList('["a", "b"]'), ['a', 'b']);
+    assert.strictEqual(parseUidList('["a", 1]'), undefined);
+    assert.strictEqual(parseUidList('{"0": "a"}'), undefined);
+    assert.deepStrictEqual(parseUidList(JSON.stringify(['x'.repeat(2000), 'ok'])), ['ok']);
   });
 });

@@ -28,6 +28,8 @@ let experiment: string | undefined;
 let views: SavedView[] = [];
 let seq = 0;
 let anchor = -1;
+/** What the status line says about the last result (columns shown change with the chooser). */
+let last = { total: 0, columns: 0, ms: '' };
 
 const app = document.getElementById('app')!;
 const queryInput = el('input', { className: 'query', attrs: { type: 'text', spellcheck: 'false', placeholder: 'metrics.val_acc > 0.9 and params.lr < 0.01 order by metrics.val_acc desc', 'aria-label': 'Query', list: 'recent-queries' } });
@@ -64,6 +66,7 @@ actions.append(compareButton, tagButton, csvButton, mdButton);
 const grid = new Grid(gridBox, gridState, {
   onLayout: (sortChanged) => {
     persist();
+    showStatus();
     if (sortChanged) apply();
     else if (chooser) chooser.render();
   },
@@ -71,7 +74,10 @@ const grid = new Grid(gridBox, gridState, {
   onRowClick: (index, e) => select(index, e),
   onRowOpen: (uid) => send({ type: 'openRun', id: uid }),
 });
-const chooser = new ColumnChooser(grid, () => persist());
+const chooser = new ColumnChooser(grid, () => {
+  persist();
+  showStatus();
+});
 gridBox.append(chooser.root);
 
 function toggle(label: string, get: () => boolean, set: (v: boolean) => void, refilter: boolean): void {
@@ -93,6 +99,10 @@ function persist(): void {
     query: queryInput.value, freeText: searchInput.value, statuses: [...ui.statuses], tags: [...ui.tags], includeArchived: ui.includeArchived,
     onlyDiffering: ui.onlyDiffering, stats: ui.stats, hidden: [...gridState.hidden], order: gridState.order, pinned: gridState.pinned, sizing: gridState.sizing, sorting: gridState.sorting,
   });
+}
+
+function showStatus(): void {
+  status.textContent = `${last.total.toLocaleString()} run${last.total === 1 ? '' : 's'} \u00b7 ${grid.visibleColumnIds().length} of ${last.columns} columns${last.ms}`;
 }
 
 function currentFilter(): TableFilter {
@@ -253,7 +263,8 @@ onHostMessage<HostToRunsTable>((m) => {
       for (const uid of grid.selected) if (!present.has(uid)) grid.selected.delete(uid);
       renderChips(m.statuses, m.tags);
       updateActions();
-      status.textContent = `${m.total.toLocaleString()} run${m.total === 1 ? '' : 's'} \u00b7 ${grid.visibleColumnIds().length} of ${m.columns.length} columns${m.seq === -1 ? '' : ` \u00b7 ${m.ms} ms`}`;
+      last = { total: m.total, columns: m.columns.length, ms: m.seq === -1 ? last.ms : ` \u00b7 ${m.ms} ms` };
+      showStatus();
       if (chooser) chooser.render();
       break;
     }
