@@ -27,8 +27,8 @@ export interface TableLayoutOptions {
   readonly onlyDiffering: boolean;
 }
 
-/** Rows sent with a result before the view says which it shows (a screenful and some). */
-export const FIRST_WINDOW = 80;
+/** Rows sent with a result before the view says which it shows (a screenful and a little more). */
+export const FIRST_WINDOW = 50;
 /** Most rows one request reads. */
 export const MAX_WINDOW = 1000;
 
