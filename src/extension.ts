@@ -16,6 +16,8 @@ import { SweepService } from './sweeps/sweepService';
 import { registerSweepCommands } from './sweeps/sweepCommands';
 import { SweepPanel } from './panels/sweepPanel';
 import { registerModelsView } from './models/modelsView';
+import { registerSidebar } from './organise/sidebar';
+import { ExperimentCatalog } from './organise/experimentCatalog';
 
 let indexes: WorkspaceIndexes | undefined;
 
@@ -44,7 +46,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
   // The view first, filled as the indexes open and the logs are read (see firstSync).
   const sweeps = new SweepService(all, problems);
   context.subscriptions.push(sweeps);
-  const tree = new ExperimentsTree(all, context.extensionUri, sweeps);
+  const catalog = new ExperimentCatalog(all, problems);
+  context.subscriptions.push(catalog);
+  const tree = new ExperimentsTree(all, context.extensionUri, sweeps, catalog);
   context.subscriptions.push(tree);
   const view = vscode.window.createTreeView<TreeNode>('labbook.experiments', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   context.subscriptions.push(view);
@@ -57,6 +61,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
   const started = firstSync(all, tree, view, problems.report, activatedAt).catch((e) => problems.report(`opening the index failed: ${(e as Error).stack ?? e}`));
 
   context.subscriptions.push(...registerCommands({ context, indexes: all, tree, problems, output, view }));
+  context.subscriptions.push(...registerSidebar({ indexes: all, tree, catalog, problems, view }));
   const models = registerModelsView(context, all, SQL, problems);
   context.subscriptions.push({ dispose: () => RunPanel.disposeAll() });
   context.subscriptions.push({ dispose: () => ComparePanel.disposeAll() });

@@ -139,7 +139,7 @@ export class Compiler {
     switch (name) {
       case 'run_id': return sql`r.uid`;
       case 'name': return sql`COALESCE(ed.name, r.name)`;
-      case 'experiment': return sql`e.name`;
+      case 'experiment': return sql`COALESCE(ed.experiment, e.name)`;
       case 'note': return sql`COALESCE(ed.note, r.note)`;
       case 'description': return sql`r.description`;
       case 'folder': return sql`r.folder`;
@@ -158,7 +158,8 @@ export class Compiler {
     const imported = Math.max(this.timeout, IMPORTED_SILENCE_SECONDS);
     return sql`(CASE WHEN r.status = 'running' AND r.last_activity IS NOT NULL
       AND ${val(this.now)} - r.last_activity > (CASE WHEN r.source = 'labbook' THEN ${val(this.timeout)} ELSE ${val(imported)} END)
-      THEN (CASE WHEN r.source = 'dvclive' THEN 'finished' ELSE 'killed' END) ELSE r.status END)`;
+      THEN (CASE WHEN r.source = 'dvclive' THEN 'finished' ELSE 'killed' END)
+      WHEN r.status = 'running' AND ed.end_status IS NOT NULL THEN ed.end_status ELSE r.status END)`;
   }
 
   private attributeCondition(c: Condition, name: AttributeName): Sql {
