@@ -4,8 +4,10 @@
  * and the pid been given to another program. A pid is signalled only when:
  * - the run says it is running and names this machine and a pid,
  * - a process with that pid exists, and
- * - that process started before the run's header was written (a reused pid belongs to a process
- *   started later), allowing for clock granularity.
+ * - that process started before the run last wrote (its latest record or heartbeat): the process
+ *   that writes a run started before its writes, while a reused pid belongs to a process started
+ *   after the run's own process ended, so after its last write. This also holds for a resumed run,
+ *   whose new process started after the header. Clock granularity is allowed for.
  */
 
 /** Seconds of slack between a process's start and its run's header time (clock ticks, rounding). */
@@ -18,6 +20,8 @@ export interface RunProcessFacts {
   readonly pid?: number | null;
   /** The run's start (header time), Unix seconds. */
   readonly startTime: number | null;
+  /** The run's last write (record, heartbeat), Unix seconds. */
+  readonly lastActivity: number | null;
 }
 
 export type SignalDecision = { readonly ok: true; readonly pid: number } | { readonly ok: false; readonly reason: string };
@@ -34,9 +38,10 @@ export function canSignal(run: RunProcessFacts, thisHost: string, processStart: 
   if (run.host !== thisHost) return { ok: false, reason: `it runs on ${run.host}, not on this machine (${thisHost})` };
   if (!Number.isSafeInteger(run.pid) || run.pid <= 1) return { ok: false, reason: `its pid ${run.pid} is not one Labbook signals` };
   if (processStart === undefined || processStart === null) return { ok: false, reason: `process ${run.pid} is not running on this machine (or cannot be inspected)` };
-  if (run.startTime === null) return { ok: false, reason: 'its log has no start time to check the process against' };
-  if (processStart > run.startTime + START_SLACK_SECONDS) {
-    return { ok: false, reason: `process ${run.pid} started after the run did: the pid now belongs to another program` };
+  const lastWrite = run.lastActivity ?? run.startTime;
+  if (lastWrite === null) return { ok: false, reason: 'its log has no time to check the process against' };
+  if (processStart > lastWrite + START_SLACK_SECONDS) {
+    return { ok: false, reason: `process ${run.pid} started after the run last wrote: the pid now belongs to another program` };
   }
   return { ok: true, pid: run.pid };
 }
