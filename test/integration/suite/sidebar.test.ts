@@ -28,7 +28,7 @@ describe('Sidebar: organising runs (every change written to files)', function ()
     await api.whenIdle();
     assert.equal(findRun(api.snapshot(), 'itest-trash', a.runId), undefined);
     await vscode.commands.executeCommand('labbook.restoreFromTrash', [a.runId]);
-    await eventually(api, 'the run back', () => findRun(api.snapshot(), 'itest-trash', a.runId)?.pointCount === 3);
+    await eventually(api, 'the run back', () => (findRun(api.snapshot(), 'itest-trash', a.runId)?.pointCount ?? 0) > 0);
     assert.ok(fs.existsSync(a.file));
   });
 
