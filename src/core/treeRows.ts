@@ -137,7 +137,8 @@ export function treeModel(rows: readonly RunRow[], options: TreeModelOptions): T
   const place = (run: RunRow, mixed: boolean, disambiguation: string | undefined) => {
     const status = statusOf.get(run.uid)!;
     const tags = options.tags?.(run.uid) ?? [];
-    const parts = [run.deleted ? 'deleted' : status === 'running' ? '' : status, timing(run, status, options.now), keyMetric(run.uid, options),
+    // The key metric first: the sidebar is narrow and cuts the end of a description.
+    const parts = [keyMetric(run.uid, options), run.deleted ? 'deleted' : status === 'running' ? '' : status, timing(run, status, options.now),
       tags.slice(0, 3).map((t) => `[${t}]`).join(' ') + (tags.length > 3 ? ` +${tags.length - 3}` : ''),
       coarseAgo(run.lastActivity ?? run.startTime, options.now, options.dateLabel)];
     if (run.source !== 'labbook' && mixed) parts.unshift(sourceLabel(run.source));
@@ -199,7 +200,8 @@ export function treeModel(rows: readonly RunRow[], options: TreeModelOptions): T
       best: metricValues.length ? (sort.descending ? Math.max(...metricValues) : Math.min(...metricValues)) : undefined,
     });
   }
-  const experiments: ExperimentView[] = orderExperiments(drafts, sort.key === 'date' || sort.key === 'metric' ? sort : { key: sort.key, descending: false })
+  // Until a sort is chosen, experiments are in name order (runs newest first).
+  const experiments: ExperimentView[] = orderExperiments(drafts, !options.sort ? { key: 'name', descending: false } : sort.key === 'date' || sort.key === 'metric' ? sort : { key: sort.key, descending: false })
     .map(({ latest: _l, best: _b, running: _r, ...view }) => view);
   // Hidden (archived, filtered out, on a later page) runs still get a view: commands and pickers list them.
   for (const run of rows) if (!runs.has(run.uid)) place(run, false, undefined);

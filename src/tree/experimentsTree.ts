@@ -70,7 +70,7 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
   private filterText = '';
   /** Why the filter could not be used (a query error), shown with it. */
   private filterProblem: string | undefined;
-  private sortOrder: TreeSort = DEFAULT_SORT;
+  private sortOrder: TreeSort | undefined;
   /** Runs shown per experiment beyond the first page ("Show more"), by folder and experiment. */
   private readonly pages = new Map<string, number>();
   private readonly viewStateEmitter = this.register(new vscode.EventEmitter<void>());
@@ -103,7 +103,8 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
       if (found && 'error' in found) this.filterProblem = found.error;
       const tags = tagsByRun(store);
       const key = keyName ? lastMetricByRun(store, keyName) : undefined;
-      const sortMetric = this.sortOrder.key === 'metric' && this.sortOrder.metric ? (this.sortOrder.metric === keyName ? key : lastMetricByRun(store, this.sortOrder.metric)) : undefined;
+      const sort = this.sortOrder;
+      const sortMetric = sort?.key === 'metric' && sort.metric ? (sort.metric === keyName ? key : lastMetricByRun(store, sort.metric)) : undefined;
       return {
         experimentMeta: this.catalog?.of(index),
         filter: found && 'uids' in found ? found.uids : found ? new Set<string>() : undefined,
@@ -313,7 +314,7 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
   }
 
   get sort(): TreeSort {
-    return this.sortOrder;
+    return this.sortOrder ?? DEFAULT_SORT;
   }
 
   setSort(sort: TreeSort): void {

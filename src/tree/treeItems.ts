@@ -27,7 +27,8 @@ export function runItem(view: RunView, id: string): vscode.TreeItem {
 }
 
 export function experimentItem(view: ExperimentView, id: string, sourceIcon: (source: string) => vscode.Uri): vscode.TreeItem {
-  const item = new vscode.TreeItem(view.name, vscode.TreeItemCollapsibleState.Expanded);
+  const empty = view.runs.length === 0 && view.sweeps.length === 0 && view.more === 0;
+  const item = new vscode.TreeItem(view.name, empty ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Expanded);
   item.id = id;
   item.description = view.description;
   item.iconPath = view.source ? sourceIcon(view.source) : new vscode.ThemeIcon('beaker');

@@ -154,3 +154,20 @@ describe('hostile: rerun never types a command that runs by itself', () => {
     assert.strictEqual(rerunPlan({}, root).ok, false);
   });
 });
+
+describe('hostile: Restricted Mode and the sidebar actions', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
+    contributes: { commands: Array<{ command: string; enablement?: string }>; menus: Record<string, Array<{ command: string; when?: string }>> };
+  };
+  const acting = ['labbook.deleteRuns', 'labbook.restoreFromTrash', 'labbook.archiveRuns', 'labbook.starRuns', 'labbook.tagRuns', 'labbook.moveRuns',
+    'labbook.createExperiment', 'labbook.renameExperiment', 'labbook.describeExperiment', 'labbook.archiveExperiment', 'labbook.stopRun', 'labbook.rerunRun'];
+
+  it('offers what writes files, signals a process or types into a terminal only in a trusted workspace', () => {
+    for (const [where, items] of Object.entries(pkg.contributes.menus)) {
+      for (const item of items.filter((i) => acting.includes(i.command))) assert.match(item.when ?? '', /isWorkspaceTrusted/, `${item.command} in ${where}`);
+    }
+    for (const id of ['labbook.stopRun', 'labbook.rerunRun']) {
+      assert.strictEqual(pkg.contributes.commands.find((c) => c.command === id)?.enablement, 'isWorkspaceTrusted', id);
+    }
+  });
+});

@@ -205,7 +205,7 @@ describe('sidebar: tree rows', () => {
     const m = treeModel([run('a', { starred: true }), run('b', { status: 'running', endTime: null, lastActivity: NOW, startTime: NOW - 600 })], {
       ...options, keyMetric: { name: 'val/acc', value: (u) => (u === 'a' ? 0.91234 : undefined) }, tags: (u) => (u === 'a' ? ['best', 'x'] : []),
     });
-    assert.strictEqual(m.runs.get('a')!.description, '★ · finished · 1 h 0 min · val/acc 0.9123 · [best] [x] · 1 h ago');
+    assert.strictEqual(m.runs.get('a')!.description, '★ · val/acc 0.9123 · finished · 1 h 0 min · [best] [x] · 1 h ago');
     assert.strictEqual(m.runs.get('a')!.contextValue, 'run.starred');
     assert.strictEqual(m.runs.get('b')!.description, 'running for 10+ min · just now');
     assert.strictEqual(m.runs.get('b')!.contextValue, 'run.running');
