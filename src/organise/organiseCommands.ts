@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { COMMANDS } from '../commands/ids';
 import type { WorkspaceIndexes } from '../workspaceIndexes';
 import type { ExperimentsTree, TreeNode } from '../tree/experimentsTree';
 import type { Problems } from '../core/problems';
@@ -68,7 +69,7 @@ export function registerOrganiseCommands(c: OrganiseContext): vscode.Disposable[
     c.tree.reload();
     if (!confirmedBy(options)) {
       void notify('info', `Labbook: ${what} moved to the trash.`, 'Undo').then(async (choice) => {
-        if (choice === 'Undo') await vscode.commands.executeCommand('labbook.restoreFromTrash', movable.map((m) => m.run.uid));
+        if (choice === 'Undo') await vscode.commands.executeCommand(COMMANDS.restoreFromTrash, movable.map((m) => m.run.uid));
       });
     }
   });
@@ -106,13 +107,13 @@ export function registerOrganiseCommands(c: OrganiseContext): vscode.Disposable[
   };
 
   return [
-    vscode.commands.registerCommand('labbook.deleteRuns', deleteRuns),
-    vscode.commands.registerCommand('labbook.restoreFromTrash', restore),
-    vscode.commands.registerCommand('labbook.archiveRuns', guarded('Archiving runs', (arg, selected) => editAll(targets(arg, selected), { t: 'archive', archived: true }))),
-    vscode.commands.registerCommand('labbook.unarchiveRuns', guarded('Archiving runs', (arg, selected) => editAll(targets(arg, selected), { t: 'archive', archived: false }))),
-    vscode.commands.registerCommand('labbook.starRuns', guarded('Starring runs', (arg, selected) => editAll(targets(arg, selected), { t: 'star', starred: true }))),
-    vscode.commands.registerCommand('labbook.unstarRuns', guarded('Starring runs', (arg, selected) => editAll(targets(arg, selected), { t: 'star', starred: false }))),
-    vscode.commands.registerCommand('labbook.tagRuns', guarded('Tagging runs', async (arg, selected, given) => {
+    vscode.commands.registerCommand(COMMANDS.deleteRuns, deleteRuns),
+    vscode.commands.registerCommand(COMMANDS.restoreFromTrash, restore),
+    vscode.commands.registerCommand(COMMANDS.archiveRuns, guarded('Archiving runs', (arg, selected) => editAll(targets(arg, selected), { t: 'archive', archived: true }))),
+    vscode.commands.registerCommand(COMMANDS.unarchiveRuns, guarded('Archiving runs', (arg, selected) => editAll(targets(arg, selected), { t: 'archive', archived: false }))),
+    vscode.commands.registerCommand(COMMANDS.starRuns, guarded('Starring runs', (arg, selected) => editAll(targets(arg, selected), { t: 'star', starred: true }))),
+    vscode.commands.registerCommand(COMMANDS.unstarRuns, guarded('Starring runs', (arg, selected) => editAll(targets(arg, selected), { t: 'star', starred: false }))),
+    vscode.commands.registerCommand(COMMANDS.tagRuns, guarded('Tagging runs', async (arg, selected, given) => {
       const refs = targets(arg, selected);
       if (!refs.length) return;
       const text = Array.isArray(given) && given.every((t) => typeof t === 'string') ? given.join(',')
@@ -128,7 +129,7 @@ export function registerOrganiseCommands(c: OrganiseContext): vscode.Disposable[
       }
       c.tree.reload();
     })),
-    vscode.commands.registerCommand('labbook.moveRuns', guarded('Moving runs', async (arg, selected, given) => {
+    vscode.commands.registerCommand(COMMANDS.moveRuns, guarded('Moving runs', async (arg, selected, given) => {
       const refs = targets(arg, selected);
       if (!refs.length) return;
       let experiment = typeof given === 'string' ? given.trim() : undefined;
@@ -144,7 +145,7 @@ export function registerOrganiseCommands(c: OrganiseContext): vscode.Disposable[
       if (problem) throw new Error(`"${experiment}" cannot be an experiment name: ${problem}.`);
       await editAll(refs, { t: 'move', experiment });
     })),
-    vscode.commands.registerCommand('labbook.createExperiment', guarded('Creating an experiment', async (given, description) => {
+    vscode.commands.registerCommand(COMMANDS.createExperiment, guarded('Creating an experiment', async (given, description) => {
       const index = c.indexes.all().length > 1 ? await pickIndex(c) : c.indexes.all()[0];
       if (!index) return;
       const name = typeof given === 'string' ? given.trim() : await experimentName('New experiment');
@@ -156,7 +157,7 @@ export function registerOrganiseCommands(c: OrganiseContext): vscode.Disposable[
       await c.catalog.change(index, name, { description: about ?? '', archived: false, renamedTo: null });
       c.tree.reload();
     })),
-    vscode.commands.registerCommand('labbook.renameExperiment', guarded('Renaming an experiment', async (arg, given) => {
+    vscode.commands.registerCommand(COMMANDS.renameExperiment, guarded('Renaming an experiment', async (arg, given) => {
       const target = experimentTarget(arg, c.tree, c.indexes);
       if (!target) return;
       const name = typeof given === 'string' ? given.trim() : await experimentName(`Rename ${target.name}`, target.name);
@@ -173,7 +174,7 @@ export function registerOrganiseCommands(c: OrganiseContext): vscode.Disposable[
       }
       c.tree.reload();
     })),
-    vscode.commands.registerCommand('labbook.describeExperiment', guarded('Describing an experiment', async (arg, given) => {
+    vscode.commands.registerCommand(COMMANDS.describeExperiment, guarded('Describing an experiment', async (arg, given) => {
       const target = experimentTarget(arg, c.tree, c.indexes);
       if (!target) return;
       const current = c.catalog.of(target.index).get(target.name);
@@ -182,7 +183,7 @@ export function registerOrganiseCommands(c: OrganiseContext): vscode.Disposable[
       await c.catalog.change(target.index, target.name, { description: text });
       c.tree.reload();
     })),
-    vscode.commands.registerCommand('labbook.editExperimentNote', guarded('Editing a note', async (arg, given) => {
+    vscode.commands.registerCommand(COMMANDS.editExperimentNote, guarded('Editing a note', async (arg, given) => {
       const target = experimentTarget(arg, c.tree, c.indexes);
       if (!target) return;
       const current = c.catalog.of(target.index).get(target.name);
@@ -191,12 +192,12 @@ export function registerOrganiseCommands(c: OrganiseContext): vscode.Disposable[
       await c.catalog.change(target.index, target.name, { note: text });
       c.tree.reload();
     })),
-    vscode.commands.registerCommand('labbook.archiveExperiment', guarded('Archiving an experiment', async (arg) => {
+    vscode.commands.registerCommand(COMMANDS.archiveExperiment, guarded('Archiving an experiment', async (arg) => {
       const target = experimentTarget(arg, c.tree, c.indexes);
       if (target) await c.catalog.change(target.index, target.name, { archived: true });
       c.tree.reload();
     })),
-    vscode.commands.registerCommand('labbook.unarchiveExperiment', guarded('Archiving an experiment', async (arg) => {
+    vscode.commands.registerCommand(COMMANDS.unarchiveExperiment, guarded('Archiving an experiment', async (arg) => {
       const target = experimentTarget(arg, c.tree, c.indexes);
       if (target) await c.catalog.change(target.index, target.name, { archived: false });
       c.tree.reload();

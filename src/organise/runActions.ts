@@ -1,4 +1,5 @@
 import * as os from 'os';
+import { COMMANDS } from '../commands/ids';
 import * as vscode from 'vscode';
 import type { WorkspaceIndexes } from '../workspaceIndexes';
 import type { ExperimentsTree, TreeNode } from '../tree/experimentsTree';
@@ -117,7 +118,7 @@ export function registerRunActions(indexes: WorkspaceIndexes, tree: ExperimentsT
   };
 
   return [
-    vscode.commands.registerCommand('labbook.stopRun', stop),
-    vscode.commands.registerCommand('labbook.rerunRun', rerun),
+    vscode.commands.registerCommand(COMMANDS.stopRun, stop),
+    vscode.commands.registerCommand(COMMANDS.rerunRun, rerun),
   ];
 }

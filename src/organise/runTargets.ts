@@ -3,6 +3,7 @@ import type { WorkspaceIndexes } from '../workspaceIndexes';
 import type { ExperimentNode, ExperimentsTree, TreeNode } from '../tree/experimentsTree';
 import type * as vscode from 'vscode';
 import { notify } from '../notifications';
+import { isRunRef, type RunRef } from '../protocol/runRef';
 
 /** A run and the index (workspace folder) that holds it. */
 export interface OrganiseRef {
@@ -11,7 +12,7 @@ export interface OrganiseRef {
 }
 
 /**
- * The runs a bulk command is about: run ids (one, or an array, as the runs table passes them), the
+ * The runs a bulk command is about: run ids or run references (one, or an array), the
  * tree's multi-selection (a context-menu click passes the clicked node and the selection), the
  * clicked node, else the view's selection.
  */
@@ -22,7 +23,14 @@ export function runTargets(arg: unknown, selected: unknown, indexes: WorkspaceIn
     return index ? [{ index, uid }] : [];
   });
   const fromNodes = (nodes: readonly unknown[]) => nodes.filter((n): n is Extract<TreeNode, { kind: 'run' }> => (n as TreeNode | undefined)?.kind === 'run').map((n) => ({ index: n.index, uid: n.run.uid }));
+  const fromRefs = (refs: readonly RunRef[]) => refs.flatMap((ref) => {
+    const index = indexes.all().find((i) => i.folder.uri.toString() === ref.folder);
+    if (!index?.store.getRun(ref.uid)) void notify('warning', `Labbook: no run with id ${ref.uid} in this workspace.`);
+    return index ? [{ index, uid: ref.uid }] : [];
+  });
   if (typeof arg === 'string') return fromIds([arg]);
+  if (isRunRef(arg)) return fromRefs([arg]);
+  if (Array.isArray(arg) && arg.length > 0 && arg.every(isRunRef)) return fromRefs(arg);
   if (Array.isArray(arg) && arg.every((a) => typeof a === 'string')) return fromIds(arg as string[]);
   if (Array.isArray(selected) && fromNodes(selected).length > 0) return fromNodes(selected);
   if (arg && typeof arg === 'object') return fromNodes([arg]);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { COMMANDS } from '../commands/ids';
 import type { ExperimentsTree, MoreNode, TreeNode } from '../tree/experimentsTree';
 import { MAX_FILTER_LENGTH } from '../core/organise/treeFilter';
 import { SORT_KEYS, type SortKey } from '../core/organise/runOrder';
@@ -19,7 +20,7 @@ export function registerViewCommands(tree: ExperimentsTree, view: vscode.TreeVie
   };
   const status = vscode.window.createStatusBarItem('labbook.running', vscode.StatusBarAlignment.Left, 20);
   status.name = 'Labbook: running runs';
-  status.command = 'labbook.showRunningRuns';
+  status.command = COMMANDS.showRunningRuns;
   const updateStatus = () => {
     const running = tree.allRuns(true).filter((r) => r.status === 'running').length;
     if (!running) {
@@ -42,7 +43,7 @@ export function registerViewCommands(tree: ExperimentsTree, view: vscode.TreeVie
       if (tree.filter.text) showState();
     }),
     tree.onDidChangeViewState(showState),
-    vscode.commands.registerCommand('labbook.filterRuns', async (given?: unknown) => {
+    vscode.commands.registerCommand(COMMANDS.filterRuns, async (given?: unknown) => {
       const text = typeof given === 'string' ? given : await vscode.window.showInputBox({
         title: 'Filter runs',
         value: tree.filter.text,
@@ -50,17 +51,17 @@ export function registerViewCommands(tree: ExperimentsTree, view: vscode.TreeVie
       });
       if (text !== undefined) setFilter(text);
     }),
-    vscode.commands.registerCommand('labbook.clearFilter', () => setFilter('')),
-    vscode.commands.registerCommand('labbook.filterByStatus', async (given?: unknown) => {
+    vscode.commands.registerCommand(COMMANDS.clearFilter, () => setFilter('')),
+    vscode.commands.registerCommand(COMMANDS.filterByStatus, async (given?: unknown) => {
       const value = typeof given === 'string' ? given : await vscode.window.showQuickPick(['running', 'finished', 'failed', 'killed'], { title: 'Show runs that are…' });
       if (value) setFilter(`status:${value}`);
     }),
-    vscode.commands.registerCommand('labbook.filterByTag', async (given?: unknown) => {
+    vscode.commands.registerCommand(COMMANDS.filterByTag, async (given?: unknown) => {
       const tags = [...new Set(tree.allRuns().flatMap((r) => (r.view.tooltip.tags ? r.view.tooltip.tags.split(', ') : [])))].sort();
       const value = typeof given === 'string' ? given : await vscode.window.showQuickPick(tags, { title: 'Show runs tagged…', placeHolder: tags.length ? undefined : 'No run has tags yet' });
       if (value) setFilter(`tag:${/\s/.test(value) ? `"${value}"` : value}`);
     }),
-    vscode.commands.registerCommand('labbook.sortRuns', async (key?: unknown, descending?: unknown, metric?: unknown) => {
+    vscode.commands.registerCommand(COMMANDS.sortRuns, async (key?: unknown, descending?: unknown, metric?: unknown) => {
       let sortKey = typeof key === 'string' && (SORT_KEYS as readonly string[]).includes(key) ? key as SortKey : undefined;
       let metricName = typeof metric === 'string' ? metric : undefined;
       if (!sortKey) {
@@ -83,10 +84,10 @@ export function registerViewCommands(tree: ExperimentsTree, view: vscode.TreeVie
       }
       tree.setSort({ key: sortKey, descending: typeof descending === 'boolean' ? descending : sortKey === 'date' || sortKey === 'metric', metric: sortKey === 'metric' ? metricName?.trim() : undefined });
     }),
-    vscode.commands.registerCommand('labbook.showMoreRuns', (node?: MoreNode) => {
+    vscode.commands.registerCommand(COMMANDS.showMoreRuns, (node?: MoreNode) => {
       if (node?.kind === 'more') tree.showMore(node);
     }),
-    vscode.commands.registerCommand('labbook.showRunningRuns', async () => {
+    vscode.commands.registerCommand(COMMANDS.showRunningRuns, async () => {
       setFilter('status:running');
       const first = tree.allRuns().find((r) => r.status === 'running');
       if (first) await view.reveal(first, { select: false, focus: false, expand: true });

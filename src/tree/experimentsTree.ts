@@ -4,10 +4,9 @@ import type { IndexService } from '../indexService';
 import type { WorkspaceIndexes } from '../workspaceIndexes';
 import type { RunRow } from '../core/store/store';
 import { diffTreeModels, treeModel, type ExperimentView, type RunView, type TreeModel } from '../core/treeRows';
-import type { RunStatus } from '../protocol/runPanel';
+import type { RunStatus } from '../protocol/runStatus';
 import type { TreeChange, TreeSnapshot } from '../api';
-import { settings } from '../settings';
-import { localProcesses } from '../localProcesses';
+import type { RunsModel } from '../runsModel';
 import { experimentItem, runItem, sweepItem, trialItem } from './treeItems';
 import type { SweepService } from '../sweeps/sweepService';
 import type { SweepView, TrialView } from '../core/sweeps/sweepRows';
@@ -77,7 +76,7 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
   /** Fires when the filter or the sort changes (the view's message and title show them). */
   readonly onDidChangeViewState = this.viewStateEmitter.event;
 
-  constructor(private readonly indexes: WorkspaceIndexes, private readonly extensionUri: vscode.Uri, private readonly sweeps?: SweepService, private readonly catalog?: ExperimentCatalog) {
+  constructor(private readonly indexes: WorkspaceIndexes, private readonly runs: RunsModel, private readonly extensionUri: vscode.Uri, private readonly sweeps?: SweepService, private readonly catalog?: ExperimentCatalog) {
     super();
     this.reload();
     this.register(indexes.onDidChange(() => this.reload()));
@@ -97,9 +96,10 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     const keyMetric = vscode.workspace.getConfiguration('labbook').get<unknown>('keyMetric');
     const keyName = typeof keyMetric === 'string' && keyMetric.trim() ? keyMetric.trim() : undefined;
     this.filterProblem = undefined;
+    const rules = this.runs.statusRules();
     const perIndex = (index: IndexService) => {
       const store = index.store;
-      const found = this.filterText ? filterRuns(store, this.filterText, { nowSeconds: Date.now() / 1000, heartbeatTimeoutSeconds: settings().heartbeatTimeoutSeconds }) : undefined;
+      const found = this.filterText ? filterRuns(store, this.filterText, { nowSeconds: rules.now, heartbeatTimeoutSeconds: rules.heartbeatTimeoutSeconds }) : undefined;
       if (found && 'error' in found) this.filterProblem = found.error;
       const tags = tagsByRun(store);
       const key = keyName ? lastMetricByRun(store, keyName) : undefined;
@@ -116,9 +116,7 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
       };
     };
     const options = {
-      now: Date.now() / 1000,
-      heartbeatTimeoutSeconds: settings().heartbeatTimeoutSeconds,
-      local: localProcesses,
+      ...this.runs.statusRules(),
       showArchived: this.archivedShown,
       startLabel,
       dateLabel: (s: number) => new Date(s * 1000).toLocaleDateString(),
@@ -260,7 +258,7 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     return vscode.Uri.joinPath(this.extensionUri, 'media', 'sources', `${source}.svg`);
   }
 
-  /** Runs in the tree; with `includeArchived`, also the archived ones it hides. */
+  /** The run rows of the tree (the app's run list is `RunsModel`); with `includeArchived`, also the archived ones it hides. */
   allRuns(includeArchived = false): RunNode[] {
     return includeArchived ? this.states.flatMap((s) => [...s.runs.values()]) : this.experiments.flatMap((e) => e.runs);
   }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { COMMANDS } from '../commands/ids';
 import type { Store } from '../core/store/store';
 import { metricLabel } from '../core/organise/runOrder';
 import type { MoreNode } from './experimentsTree';
@@ -30,6 +31,6 @@ export function moreItem(node: MoreNode, id: string): vscode.TreeItem {
   item.id = id;
   item.iconPath = new vscode.ThemeIcon('ellipsis');
   item.contextValue = 'more';
-  item.command = { command: 'labbook.showMoreRuns', title: 'Show More', arguments: [node] };
+  item.command = { command: COMMANDS.showMoreRuns, title: 'Show More', arguments: [node] };
   return item;
 }
