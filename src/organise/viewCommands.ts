@@ -62,16 +62,25 @@ export function registerViewCommands(tree: ExperimentsTree, view: vscode.TreeVie
       if (value) setFilter(`tag:${/\s/.test(value) ? `"${value}"` : value}`);
     }),
     vscode.commands.registerCommand(COMMANDS.sortRuns, async (key?: unknown, descending?: unknown, metric?: unknown) => {
+      if (key === 'default') {
+        tree.setSort(undefined);
+        return;
+      }
       let sortKey = typeof key === 'string' && (SORT_KEYS as readonly string[]).includes(key) ? key as SortKey : undefined;
       let metricName = typeof metric === 'string' ? metric : undefined;
       if (!sortKey) {
         const picked = await vscode.window.showQuickPick([
+          { label: 'Default', description: 'experiments by name, runs newest first', key: undefined, descending: true },
           { label: 'Date', description: 'newest first', key: 'date' as SortKey, descending: true },
           { label: 'Name', description: 'A to Z', key: 'name' as SortKey, descending: false },
           { label: 'Status', description: 'running, failed, killed, finished', key: 'status' as SortKey, descending: false },
           { label: 'Metric…', description: 'the last value of a metric', key: 'metric' as SortKey, descending: true },
         ], { title: 'Sort experiments and runs by' });
         if (!picked) return;
+        if (!picked.key) {
+          tree.setSort(undefined);
+          return;
+        }
         sortKey = picked.key;
         descending = picked.descending;
         if (sortKey === 'metric') {

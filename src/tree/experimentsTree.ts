@@ -315,7 +315,8 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     return this.sortOrder ?? DEFAULT_SORT;
   }
 
-  setSort(sort: TreeSort): void {
+  /** A sort, or undefined for the default (experiments by name, runs newest first). */
+  setSort(sort: TreeSort | undefined): void {
     this.sortOrder = sort;
     this.reload();
     this.viewStateEmitter.fire();

@@ -83,20 +83,46 @@ describe('Sidebar: organising runs (every change written to files)', function ()
 
   it('filters the view (quick filters and queries), sorts it, and clears the filter', async () => {
     const api = await labbookApi();
-    const fast = new RunWriter(logRoot(), { project: 'itest-find', name: 'fast', tags: ['keep'] }).metrics(0, { 'val/acc': 0.9 }).finish();
-    const slow = new RunWriter(logRoot(), { project: 'itest-find', name: 'slow' }).metrics(0, { 'val/acc': 0.4 }).finish();
+    const fast = new RunWriter(logRoot(), { project: 'itest-find', name: 'fast', tags: ['itest-find-keep'] }).metrics(0, { 'itest/acc': 0.9 }).finish();
+    const slow = new RunWriter(logRoot(), { project: 'itest-find', name: 'slow' }).metrics(0, { 'itest/acc': 0.4 }).finish();
     await eventually(api, 'both', () => experiment(api, 'itest-find')?.runs.length === 2);
-    await vscode.commands.executeCommand('labbook.filterRuns', 'tag:keep');
-    await eventually(api, 'only the tagged run', () => api.snapshot().experiments.flatMap((e) => e.runs).map((r) => r.id).join() === fast.runId);
-    await vscode.commands.executeCommand('labbook.filterRuns', 'metrics.`val/acc` < 0.5');
-    await eventually(api, 'only the slow run', () => api.snapshot().experiments.flatMap((e) => e.runs).map((r) => r.id).join() === slow.runId);
-    await vscode.commands.executeCommand('labbook.clearFilter');
+    const shown = () => api.snapshot().experiments.flatMap((e) => e.runs).map((r) => r.id).join();
+    try {
+      await vscode.commands.executeCommand('labbook.filterRuns', 'tag:itest-find-keep');
+      await eventually(api, 'only the tagged run', () => shown() === fast.runId);
+      await vscode.commands.executeCommand('labbook.filterRuns', 'metrics.`itest/acc` < 0.5');
+      await eventually(api, 'only the slow run', () => shown() === slow.runId);
+    } finally {
+      await vscode.commands.executeCommand('labbook.clearFilter');
+    }
     await eventually(api, 'everything again', () => experiment(api, 'itest-find')?.runs.length === 2 && api.snapshot().experiments.length > 1);
-    await vscode.commands.executeCommand('labbook.sortRuns', 'metric', true, 'val/acc');
+    await vscode.commands.executeCommand('labbook.sortRuns', 'metric', true, 'itest/acc');
     await eventually(api, 'the best run first', () => experiment(api, 'itest-find')?.runs[0].id === fast.runId);
-    await vscode.commands.executeCommand('labbook.sortRuns', 'metric', false, 'val/acc');
+    await vscode.commands.executeCommand('labbook.sortRuns', 'metric', false, 'itest/acc');
     await eventually(api, 'the worst run first', () => experiment(api, 'itest-find')?.runs[0].id === slow.runId);
-    await vscode.commands.executeCommand('labbook.sortRuns', 'date');
+    await vscode.commands.executeCommand('labbook.sortRuns', 'default');
+  });
+});
+
+describe('Sidebar: an experiment with many runs', function () {
+  this.timeout(90_000);
+
+  it('shows its runs a page at a time, saying how many more there are', async () => {
+    const api = await labbookApi();
+    const writers = Array.from({ length: 205 }, (_, i) => new RunWriter(logRoot(), { project: 'itest-pages', name: `p-${i}` }).finish());
+    await eventually(api, 'the first page and the rest counted', () => experiment(api, 'itest-pages')?.runs.length === 200 && experiment(api, 'itest-pages')?.more === 5, 60_000);
+    assert.match(experiment(api, 'itest-pages')?.description ?? '', /^205 runs/);
+    // A filter that leaves fewer runs needs no second page.
+    try {
+      await vscode.commands.executeCommand('labbook.filterRuns', 'p-19');
+      await eventually(api, 'the filtered runs on one page', () => experiment(api, 'itest-pages')?.more === 0 && (experiment(api, 'itest-pages')?.runs.length ?? 0) > 0);
+    } finally {
+      await vscode.commands.executeCommand('labbook.clearFilter');
+    }
+    // The tests after this one share the workspace: the 205 runs go.
+    for (const w of writers) fs.rmSync(w.dir, { recursive: true, force: true });
+    await vscode.commands.executeCommand('labbook.refresh');
+    await eventually(api, 'the many runs gone', () => !experiment(api, 'itest-pages'));
   });
 });
 
