@@ -4,7 +4,6 @@ import * as vscode from 'vscode';
 import { Disposable } from '../disposable';
 import { INDEX_DIR, type IndexService } from '../indexService';
 import type { IngestChanges } from '../core/ingest/indexer';
-import { downsampleMinMax } from '../core/downsample';
 import { readConsole } from '../core/ingest/console';
 import { artifactRealPath, locateArtifact, readArtifactImage } from '../core/artifacts';
 import { writeFileInside } from '../core/safePath';
@@ -18,6 +17,8 @@ import { notify } from '../notifications';
 import { requireTrust } from '../workspaceTrust';
 import { editRun } from '../runEdits';
 import { webviewHtml, webviewOptions } from './webviewHtml';
+import { gitDiffPath, seriesForPage } from './runPageSeries';
+import { availableRunActions, runAction, RunArtifactActions } from './runArtifactActions';
 
 export const RUN_PANEL_VIEW_TYPE = 'labbook.run';
 /** Two clicks on the same run within this time are a double-click: the panel is kept. */
@@ -87,6 +88,7 @@ export class RunPanel extends Disposable {
     else this.noteEditWanted = true;
   }
   private sent = new Map<string, SentSeries>();
+  private readonly artifacts: RunArtifactActions;
   private initTimer: NodeJS.Timeout | undefined;
 
   private constructor(
@@ -97,6 +99,7 @@ export class RunPanel extends Disposable {
     private readonly uid: string,
   ) {
     super();
+    this.artifacts = new RunArtifactActions(index, uid);
     this.register(panel);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'labbook.svg');
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'run', panel.title);
@@ -126,10 +129,23 @@ export class RunPanel extends Disposable {
     if (message.type === 'ready') {
       this.ready = true;
       this.sendInit();
+      void availableRunActions().then((m) => this.isDisposed || this.post(m));
       if (this.noteEditWanted) this.post({ type: 'editNote' });
       this.noteEditWanted = false;
     } else if (message.type === 'openArtifact') {
       void this.openArtifact(message.path);
+    } else if (message.type === 'getArtifactPreview') {
+      const { requestId, path: artifact } = message;
+      if (this.runWithArtifact(artifact)) void this.artifacts.preview(requestId, artifact).then((reply) => this.isDisposed || this.post(reply));
+      else this.post({ type: 'artifactPreview', requestId, path: artifact, error: 'not an artifact of this run' });
+    } else if (message.type === 'revealArtifact') {
+      if (this.runWithArtifact(message.path)) void this.artifacts.reveal(message.path);
+    } else if (message.type === 'saveArtifactAs') {
+      if (this.runWithArtifact(message.path)) void this.artifacts.saveAs(message.path);
+    } else if (message.type === 'runAction') {
+      void runAction(message.action, this.uid);
+    } else if (message.type === 'openGitDiff') {
+      void this.openGitDiff();
     } else if (message.type === 'getImage') {
       void this.sendImage(message.requestId, message.path);
     } else if (message.type === 'saveNote') {
@@ -165,6 +181,18 @@ export class RunPanel extends Disposable {
       await vscode.commands.executeCommand('vscode.open', uri, { preview: true, viewColumn: beside, preserveFocus: true });
     } catch (e) {
       void notify('warning', `Labbook: cannot open ${requested}: ${(e as Error).message}`);
+    }
+  }
+
+  /** Opens the diff of uncommitted changes the run recorded beside its log (never a file outside its folder). */
+  private async openGitDiff(): Promise<void> {
+    const run = this.index.store.getRun(this.uid);
+    if (!run) return;
+    try {
+      const file = await gitDiffPath(this.index.folder.uri.fsPath, run, this.index.store.getEnv(run.id));
+      await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file), { preview: true, viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+    } catch (e) {
+      void notify('warning', `Labbook: cannot open the run's git diff: ${(e as Error).message}`);
     }
   }
 
@@ -241,10 +269,9 @@ export class RunPanel extends Disposable {
     this.sent.clear();
     const series: SeriesData[] = this.index.store.listSeries(runRow.id).map((s) => {
       const pts = this.index.store.getPoints(s.id);
-      const reduced = pts.steps.length > max;
-      const { steps, values } = reduced ? downsampleMinMax(pts.steps, pts.values, max) : pts;
+      const { data, reduced } = seriesForPage(s.key, pts, s.count, max);
       this.sent.set(s.key, { lastStep: pts.steps.length ? pts.steps[pts.steps.length - 1] : -1, reduced });
-      return { key: s.key, steps, values, total: s.count };
+      return data;
     });
     this.lastShown = JSON.stringify({ ...run, lastActivity: 0 });
     this.post({ type: 'init', run, series });
@@ -310,7 +337,7 @@ export class RunPanel extends Disposable {
       const pts = this.index.store.getPoints(s.id, fromStep);
       if (pts.steps.length === 0) continue;
       this.sent.set(key, { lastStep: pts.steps[pts.steps.length - 1], reduced: false });
-      append.push({ key, steps: pts.steps, values: pts.values, total: s.count });
+      append.push(seriesForPage(key, pts, s.count, Infinity).data);
     }
     if (append.length) this.post({ type: 'append', runId: this.uid, series: append });
   }
