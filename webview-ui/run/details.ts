@@ -45,23 +45,11 @@ export function renderAlerts(r: RunSummary): HTMLElement[] {
   return out;
 }
 
-/** Parameters, artifacts and datasets, below the charts. */
-export function renderDetails(r: RunSummary, openArtifact: (path: string) => void): HTMLElement[] {
+/** Parameters and datasets, below the charts. */
+export function renderDetails(r: RunSummary): HTMLElement[] {
   const out: HTMLElement[] = [];
   const params = Object.keys(r.params);
   if (params.length) out.push(box('params', `Parameters (${params.length})`, params.length <= 12, keyValueTable(params.map((k) => [k, display(r.params[k])])), 'params-box'));
-  if (r.artifacts.length) {
-    const list = el('ul', { className: 'artifacts' });
-    for (const a of r.artifacts) {
-      const link = el('a', { text: a.name, attrs: { href: '#', title: a.path } });
-      link.addEventListener('click', (e) => {
-        e.preventDefault();
-        openArtifact(a.path);
-      });
-      list.append(el('li', {}, [link, el('span', { className: 'muted', text: ` ${formatBytes(a.size)}` })]));
-    }
-    out.push(box('artifacts', `Artifacts (${r.artifacts.length})`, r.artifacts.length <= 8, list));
-  }
   if (r.datasets.length) {
     const table = el('table', { className: 'kv' });
     table.append(el('tr', {}, ['name', 'context', 'location', 'size', 'sha256', 'description'].map((h) => el('th', { text: h }))));

@@ -12,6 +12,7 @@ import { MetricSections } from './metricSections';
 import { pageState, savePageState } from './pageState';
 import { SummaryTable, summaryStrip } from './summaryView';
 import { renderEnvironment } from './environmentView';
+import { ArtifactsView } from './artifactsView';
 import '../shared/panel.css';
 import './runPage.css';
 
@@ -21,6 +22,8 @@ provideVSCodeDesignSystem().register(vsCodeCheckbox(), vsCodeTextField());
 const data = new Map<string, SeriesData>();
 let run: RunSummary | undefined;
 let plan: PagePlan = { scalars: [], sections: [] };
+/** Which of Stop and Rerun this window can do (the host says, once the page is ready). */
+let actions: Extract<HostToRunPanel, { type: 'actions' }> = { type: 'actions', stop: false, rerun: false };
 
 const app = document.getElementById('app')!;
 const header = el('header', { className: 'run-header' });
@@ -37,6 +40,12 @@ const imagesView = new ImagesView(
   (requestId, path) => send({ type: 'getImage', requestId, path }),
   (path) => send({ type: 'openArtifact', path }),
 );
+const artifactsView = new ArtifactsView({
+  preview: (requestId, path) => send({ type: 'getArtifactPreview', requestId, path }),
+  open: (path) => send({ type: 'openArtifact', path }),
+  reveal: (path) => send({ type: 'revealArtifact', path }),
+  saveAs: (path) => send({ type: 'saveArtifactAs', path }),
+});
 const sections = new MetricSections(chartsRoot, systemRoot, pageState, savePageState, pageState.logScale);
 sections.onPin = (id) => {
   const i = pageState.pinned.indexOf(id);
@@ -75,6 +84,13 @@ function renderHeader(r: RunSummary): void {
     el('h1', { text: r.name }),
     el('span', { className: `status status-${r.status}`, text: r.status, attrs: { 'data-status': r.status } }),
   ]);
+  const action = (label: string, name: 'stop' | 'rerun', tip: string) => {
+    const b = el('button', { className: `run-action run-action-${name}`, text: label, attrs: { type: 'button', title: tip } });
+    b.addEventListener('click', () => send({ type: 'runAction', action: name }));
+    return b;
+  };
+  if (actions.stop && r.status === 'running') title.append(action('Stop run', 'stop', 'Stop the training process (it ends as killed)'));
+  if (actions.rerun) title.append(action('Rerun with this config', 'rerun', 'Run the recorded command again, in a terminal, in its working directory'));
   const meta = el('div', { className: 'meta' }, [
     el('span', { text: r.project }),
     el('span', { text: `started ${formatTime(r.startTime)}` }),
@@ -93,7 +109,9 @@ function renderRunDetails(r: RunSummary): void {
   clear(details);
   imagesView.update(r);
   const environment = renderEnvironment(r, () => send({ type: 'openGitDiff' }));
-  details.append(summaryTable.element, ...renderDetails(r, (path) => send({ type: 'openArtifact', path })), imagesView.element);
+  const artifacts = artifactsView.render(r);
+  details.append(summaryTable.element, ...renderDetails(r), imagesView.element);
+  if (artifacts) details.append(artifacts);
   if (environment) details.append(environment);
   details.append(consoleView.element);
 }
@@ -184,6 +202,13 @@ onHostMessage<HostToRunPanel>((m) => {
         break;
       case 'image':
         imagesView.onImage(m);
+        break;
+      case 'artifactPreview':
+        artifactsView.onPreview(m);
+        break;
+      case 'actions':
+        actions = m;
+        if (run) renderHeader(run);
         break;
     }
   } catch (e) {
