@@ -18,6 +18,8 @@ import { requireTrust } from '../workspaceTrust';
 import { editRun } from '../runEdits';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 import { gitDiffPath, seriesForPage } from './runPageSeries';
+import { datasetsForPage } from './runDatasets';
+import { datasetTarget } from '../core/datasetLocation';
 import { availableRunActions, runAction, RunArtifactActions } from './runArtifactActions';
 
 export const RUN_PANEL_VIEW_TYPE = 'labbook.run';
@@ -144,6 +146,10 @@ export class RunPanel extends Disposable {
       if (this.runWithArtifact(message.path)) void this.artifacts.saveAs(message.path);
     } else if (message.type === 'runAction') {
       void runAction(message.action, this.uid);
+    } else if (message.type === 'openDataset') {
+      void this.openDataset(message.index);
+    } else if (message.type === 'openRun') {
+      if (this.index.store.getRun(message.id)) void vscode.commands.executeCommand('labbook.openRun', message.id);
     } else if (message.type === 'openGitDiff') {
       void this.openGitDiff();
     } else if (message.type === 'getImage') {
@@ -181,6 +187,23 @@ export class RunPanel extends Disposable {
       await vscode.commands.executeCommand('vscode.open', uri, { preview: true, viewColumn: beside, preserveFocus: true });
     } catch (e) {
       void notify('warning', `Labbook: cannot open ${requested}: ${(e as Error).message}`);
+    }
+  }
+
+  /** Opens a dataset the run recorded: a file in an editor, a folder in the Explorer, a web address in the browser. */
+  private async openDataset(i: number): Promise<void> {
+    const run = this.index.store.getRun(this.uid);
+    const d = run && this.index.store.getDatasets(run.id)[i];
+    if (!run || !d) return;
+    const target = await datasetTarget(this.index.folder.uri.fsPath, run.folder, this.index.store.getEnv(run.id).cwd, d);
+    if (target.kind === 'web') await vscode.env.openExternal(vscode.Uri.parse(target.uri, true));
+    else if (target.kind === 'file') {
+      const uri = vscode.Uri.file(target.path);
+      const folder = (await vscode.workspace.fs.stat(uri)).type & vscode.FileType.Directory;
+      await vscode.commands.executeCommand(folder ? 'revealInExplorer' : 'vscode.open', uri);
+    } else {
+      await vscode.env.clipboard.writeText(d.uri ?? d.path ?? d.name);
+      void notify('info', `Labbook: ${d.name}: ${target.why}. Its location is copied to the clipboard.`);
     }
   }
 
@@ -240,7 +263,7 @@ export class RunPanel extends Disposable {
     return {
       statusMessage: run.statusMessage ?? '',
       artifacts: store.getArtifacts(run.id).map((a) => ({ path: a.path, name: a.name, size: a.size, ...(a.caption ? { caption: a.caption } : {}) })),
-      datasets: store.getDatasets(run.id).map((d) => ({ name: d.name, context: d.context, location: d.uri ?? d.path ?? '', size: d.size, sha256: d.sha256, description: d.description ?? '' })),
+      datasets: datasetsForPage(store, run.id),
       env: store.getEnv(run.id),
       alerts: store.getAlertStates(run.id).map((a) => ({ condition: a.condition, message: a.message, level: a.level, triggeredStep: a.triggeredStep, triggeredValue: a.triggeredValue })),
       id: run.uid,

@@ -26,7 +26,8 @@ export interface RunSummary {
   readonly statusMessage: string;
   /** `caption` is set for images logged with one (`log_image`). */
   readonly artifacts: ReadonlyArray<{ readonly path: string; readonly name: string; readonly size: number | null; readonly caption?: string }>;
-  readonly datasets: ReadonlyArray<{ readonly name: string; readonly context: string; readonly location: string; readonly size: number | null; readonly sha256: string | null; readonly description: string }>;
+  /** `sameData`: other runs that recorded a dataset with the same SHA-256. */
+  readonly datasets: ReadonlyArray<{ readonly name: string; readonly context: string; readonly location: string; readonly size: number | null; readonly sha256: string | null; readonly description: string; readonly sameData?: ReadonlyArray<{ readonly id: string; readonly name: string; readonly experiment: string }> }>;
   /** Environment captured by the writer (command, git, python, packages, os, hardware). */
   readonly env: Readonly<Record<string, unknown>>;
   readonly alerts: ReadonlyArray<{ readonly condition: string; readonly message: string; readonly level: string; readonly triggeredStep: number | null; readonly triggeredValue: number | null }>;
@@ -87,6 +88,10 @@ export type RunPanelToHost =
   | { readonly type: 'saveArtifactAs'; readonly path: string }
   /** Stop this run (the `labbook.stopRun` command) or run its command again (`labbook.rerunRun`). */
   | { readonly type: 'runAction'; readonly action: string }
+  /** Open the run's `index`-th dataset (in the order of `datasets`): its file, folder or web address. */
+  | { readonly type: 'openDataset'; readonly index: number }
+  /** Open another run's page (a run that used the same dataset). */
+  | { readonly type: 'openRun'; readonly id: string }
   /** Open the git diff the run recorded (`env.git.diff`, a file in the run folder) in an editor. */
   | { readonly type: 'openGitDiff' };
 
@@ -98,6 +103,8 @@ export const RUN_PANEL_MESSAGES: MessageRules = {
   saveNote: { text: { string: FIELD_LIMITS.note } },
   getImage: { requestId: 'integer', path: { string: FIELD_LIMITS.path } },
   openGitDiff: {},
+  openDataset: { index: 'integer' },
+  openRun: { id: { string: FIELD_LIMITS.runId } },
   getArtifactPreview: { requestId: 'integer', path: { string: FIELD_LIMITS.path } },
   revealArtifact: { path: { string: FIELD_LIMITS.path } },
   saveArtifactAs: { path: { string: FIELD_LIMITS.path } },

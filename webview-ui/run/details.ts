@@ -45,19 +45,48 @@ export function renderAlerts(r: RunSummary): HTMLElement[] {
   return out;
 }
 
+/** What the datasets table asks of the host. */
+export interface DatasetActions {
+  openDataset(index: number): void;
+  openRun(id: string): void;
+}
+
+/** Each dataset linked to its file, folder or address, with the other runs that used the same data. */
+function datasetsTable(r: RunSummary, on: DatasetActions): HTMLTableElement {
+  const table = el('table', { className: 'data-table datasets' });
+  table.append(el('tr', {}, ['name', 'context', 'location', 'size', 'sha256', 'description', 'also used by'].map((h) => el('th', { text: h }))));
+  r.datasets.forEach((d, i) => {
+    const link = el('a', { text: d.location || '(no location)', attrs: { href: '#', title: `Open ${d.location}` } });
+    link.addEventListener('click', (e) => {
+      e.preventDefault();
+      on.openDataset(i);
+    });
+    const users = el('td');
+    const same = d.sameData ?? [];
+    same.slice(0, 8).forEach((u, j) => {
+      const a = el('a', { text: u.name, attrs: { href: '#', title: `${u.experiment} / ${u.name}` } });
+      a.addEventListener('click', (e) => {
+        e.preventDefault();
+        on.openRun(u.id);
+      });
+      users.append(...(j ? [document.createTextNode(', ')] : []), a);
+    });
+    if (same.length > 8) users.append(document.createTextNode(` and ${same.length - 8} more`));
+    if (same.length === 0) users.append(el('span', { className: 'muted', text: d.sha256 ? 'no other run' : '—' }));
+    table.append(el('tr', {}, [
+      el('td', { text: d.name }), el('td', { text: d.context }), el('td', {}, [link]), el('td', { className: 'num', text: formatBytes(d.size) }),
+      el('td', {}, [el('code', { text: d.sha256 ? d.sha256.slice(0, 12) : '', attrs: { title: d.sha256 ?? '' } })]), el('td', { text: d.description }), users,
+    ]));
+  });
+  return table;
+}
+
 /** Parameters and datasets, below the charts. */
-export function renderDetails(r: RunSummary): HTMLElement[] {
+export function renderDetails(r: RunSummary, on: DatasetActions): HTMLElement[] {
   const out: HTMLElement[] = [];
   const params = Object.keys(r.params);
   if (params.length) out.push(box('params', `Parameters (${params.length})`, params.length <= 12, keyValueTable(params.map((k) => [k, display(r.params[k])])), 'params-box'));
-  if (r.datasets.length) {
-    const table = el('table', { className: 'kv' });
-    table.append(el('tr', {}, ['name', 'context', 'location', 'size', 'sha256', 'description'].map((h) => el('th', { text: h }))));
-    for (const d of r.datasets) {
-      table.append(el('tr', {}, [d.name, d.context, d.location, formatBytes(d.size), d.sha256 ? d.sha256.slice(0, 12) : '', d.description].map((t) => el('td', { text: t }))));
-    }
-    out.push(box('datasets', `Datasets (${r.datasets.length})`, true, table));
-  }
+  if (r.datasets.length) out.push(box('datasets', `Datasets (${r.datasets.length})`, true, datasetsTable(r, on)));
   return out;
 }
 

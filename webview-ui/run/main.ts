@@ -110,7 +110,7 @@ function renderRunDetails(r: RunSummary): void {
   imagesView.update(r);
   const environment = renderEnvironment(r, () => send({ type: 'openGitDiff' }));
   const artifacts = artifactsView.render(r);
-  details.append(summaryTable.element, ...renderDetails(r), imagesView.element);
+  details.append(summaryTable.element, ...renderDetails(r, { openDataset: (index) => send({ type: 'openDataset', index }), openRun: (id) => send({ type: 'openRun', id }) }), imagesView.element);
   if (artifacts) details.append(artifacts);
   if (environment) details.append(environment);
   details.append(consoleView.element);
