@@ -6,18 +6,30 @@ import { readArtifactPreview, type PreviewKind } from '../core/artifactPreview';
 import type { HostToRunPanel } from '../protocol/runPanel';
 import { previewKind } from '../protocol/runPage/artifactTree';
 import { notify } from '../notifications';
+import { COMMANDS } from '../commands/ids';
 
-/** The commands the run page's Stop and Rerun buttons run, with the run's id. */
-export const RUN_ACTIONS = { stop: 'labbook.stopRun', rerun: 'labbook.rerunRun' } as const;
+/**
+ * The commands behind the run page's Stop and Rerun buttons (`labbook.stopRun`, `labbook.rerunRun`,
+ * run with the run's id), looked up in the command table: a button shows only once its command is
+ * in the table and registered in this window.
+ */
+function actionCommand(action: string): string | undefined {
+  const table = COMMANDS as Readonly<Record<string, string>>;
+  return action === 'stop' ? table.stopRun : action === 'rerun' ? table.rerunRun : undefined;
+}
 
-/** Which of the run page's action commands exist in this window (another part of the extension registers them). */
+/** Which of the run page's action commands exist in this window. */
 export async function availableRunActions(): Promise<Extract<HostToRunPanel, { type: 'actions' }>> {
   const commands = new Set(await vscode.commands.getCommands(true));
-  return { type: 'actions', stop: commands.has(RUN_ACTIONS.stop), rerun: commands.has(RUN_ACTIONS.rerun) };
+  const has = (action: string) => {
+    const id = actionCommand(action);
+    return id !== undefined && commands.has(id);
+  };
+  return { type: 'actions', stop: has('stop'), rerun: has('rerun') };
 }
 
 export async function runAction(action: string, uid: string): Promise<void> {
-  const command = action === 'stop' ? RUN_ACTIONS.stop : action === 'rerun' ? RUN_ACTIONS.rerun : undefined;
+  const command = actionCommand(action);
   if (!command) return;
   try {
     await vscode.commands.executeCommand(command, uid);
@@ -39,7 +51,7 @@ export class RunArtifactActions {
     return run;
   }
 
-  async preview(requestId: number, artifactPath: string): Promise<HostToRunPanel> {
+  async preview(requestId: number, artifactPath: string): Promise<Extract<HostToRunPanel, { type: 'artifactPreview' }>> {
     try {
       const kind: PreviewKind = previewKind(artifactPath);
       const preview = await readArtifactPreview(this.index.folder.uri.fsPath, this.run(), artifactPath, kind);
