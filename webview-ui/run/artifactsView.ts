@@ -68,8 +68,10 @@ export class ArtifactsView {
           el('summary', {}, [el('span', { text: node.label }), el('span', { className: 'muted', text: ` ${node.files} file${node.files === 1 ? '' : 's'}, ${formatBytes(node.size)}` })]),
           sub,
         ]);
-        d.open = pageState.open[key] ?? node.files <= 20;
+        const openByDefault = node.files <= 20;
+        d.open = pageState.open[key] ?? openByDefault;
         d.addEventListener('toggle', () => {
+          if (pageState.open[key] === undefined && d.open === openByDefault) return;
           pageState.open[key] = d.open;
           savePageState();
         });
