@@ -171,7 +171,8 @@ describe('Labbook in code-server (e2e)', function () {
     await chart.locator('.note-actions button', { hasText: 'Save' }).click();
     await chart.locator('.note strong', { hasText: 'flattens' }).waitFor({ state: 'visible', timeout: 10_000 });
     const editsFile = path.join(workspace, 'labbook', path.basename(live.dir), 'labbook.edits.jsonl');
-    const text = await until('the note in the edits file', async () => fs.existsSync(editsFile) && fs.readFileSync(editsFile, 'utf8'));
+    // The file is created before its line is written: wait for a whole line.
+    const text = await until('the note in the edits file', async () => fs.existsSync(editsFile) && /\n/.test(fs.readFileSync(editsFile, 'utf8')) && fs.readFileSync(editsFile, 'utf8'));
     assert.match(text, /"t":"note"/);
     await screenshot(page, '04b-note');
   });
