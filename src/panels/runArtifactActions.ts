@@ -2,9 +2,8 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { IndexService } from '../indexService';
 import { artifactRealPath, locateArtifact } from '../core/artifacts';
-import { readArtifactPreview, type PreviewKind } from '../core/artifactPreview';
+import { previewKind, readArtifactPreview, type PreviewKind } from '../core/artifactPreview';
 import type { HostToRunPanel } from '../protocol/runPanel';
-import { previewKind } from '../protocol/runPage/artifactTree';
 import { notify } from '../notifications';
 import { COMMANDS } from '../commands/ids';
 

@@ -2,7 +2,6 @@ import { artifactRealPath, locateArtifact, type ArtifactOwner } from '../core/ar
 import { downsampleMinMax } from '../core/downsample';
 import type { Points } from '../core/store/store';
 import type { SeriesData } from '../protocol/runPanel';
-import { isSystemMetric } from '../protocol/runPage/metricLayout';
 
 /**
  * A series as the run page gets it: reduced to `max` points when longer (min-max buckets keep every
@@ -12,7 +11,7 @@ export function seriesForPage(key: string, pts: Points, total: number, max: numb
   const reduced = pts.steps.length > max;
   const { steps, values } = reduced ? downsampleMinMax(pts.steps, pts.values, max) : pts;
   const data: SeriesData = { key, steps, values, total };
-  if (!isSystemMetric(key)) return { data, reduced };
+  if (!key.startsWith('system/')) return { data, reduced };
   let times = pts.times;
   if (reduced) {
     const at = new Map<number, number>();

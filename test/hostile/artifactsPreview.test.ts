@@ -9,8 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { buildSync } from 'esbuild';
 import { JSDOM } from 'jsdom';
-import { PREVIEW_LIMITS, readArtifactPreview } from '../../src/core/artifactPreview';
-import { previewKind } from '../../src/protocol/runPage/artifactTree';
+import { PREVIEW_LIMITS, previewKind, readArtifactPreview } from '../../src/core/artifactPreview';
 import type { ArtifactPreviewData, RunSummary } from '../../src/protocol/runPanel';
 import { leaks, sandbox, SECRET, type Sandbox } from './support/outside';
 

@@ -1,6 +1,7 @@
 import type { ArtifactPreviewData, HostToRunPanel, RunSummary } from '../../src/protocol/runPanel';
-import { artifactTree, previewKind, sameImageAcrossSteps, type ArtifactFacts, type TreeFolder } from '../../src/protocol/runPage/artifactTree';
+import { artifactTree, sameImageAcrossSteps, type ArtifactFacts, type TreeFolder } from './artifactTree';
 import { el } from '../shared/dom';
+import { isImageName } from '../shared/imageGroups';
 import { box, pageState, savePageState } from './pageState';
 import { formatBytes, renderPreview } from './previewRender';
 
@@ -78,7 +79,7 @@ export class ArtifactsView {
         return el('li', { attrs: { role: 'treeitem' } }, [d]);
       }
       const a = node.artifact;
-      const link = el('a', { text: node.label, attrs: { href: '#', title: a.name, 'data-path': a.path, 'data-kind': previewKind(a.name) } });
+      const link = el('a', { text: node.label, attrs: { href: '#', title: a.name, 'data-path': a.path } });
       link.addEventListener('click', (e) => {
         e.preventDefault();
         this.show(a.path);
@@ -127,7 +128,7 @@ export class ArtifactsView {
 
   /** The same image at other steps (`samples/step_3.png`, `samples/step_40.png`), side by side. */
   private compare(artifact: ArtifactFacts): HTMLElement {
-    const series = sameImageAcrossSteps(artifact.name, this.artifacts).filter((a) => previewKind(a.name) === 'image');
+    const series = sameImageAcrossSteps(artifact.name, this.artifacts).filter((a) => isImageName(a.name));
     const wrap = el('div', { className: 'compare-steps' });
     if (series.length < 2) return wrap;
     const picks = series.length <= MAX_COMPARED ? series : Array.from({ length: MAX_COMPARED }, (_, i) => series[Math.round((i * (series.length - 1)) / (MAX_COMPARED - 1))]);

@@ -1,5 +1,5 @@
 import type { RunSummary } from '../../src/protocol/runPanel';
-import { environmentView, filterPackages, type EnvPackage, type EnvRow } from '../../src/protocol/runPage/environment';
+import { environmentView, filterPackages, type EnvPackage, type EnvRow } from './environment';
 import { el } from '../shared/dom';
 import { box } from './pageState';
 

@@ -1,6 +1,6 @@
 import { provideVSCodeDesignSystem, vsCodeCheckbox, vsCodeTextField } from '@vscode/webview-ui-toolkit';
 import type { HostToRunPanel, RunPanelToHost, RunSummary, SeriesData } from '../../src/protocol/runPanel';
-import { naturalCompare, planPage, type PagePlan } from '../../src/protocol/runPage/metricLayout';
+import { naturalCompare, planPage, type PagePlan } from './metricLayout';
 import { clear, el } from '../shared/dom';
 import { checkbox, textField } from '../shared/controls';
 import { onHostMessage, post } from '../shared/vscodeApi';

@@ -1,6 +1,6 @@
 import type { SeriesData } from '../../src/protocol/runPanel';
-import type { ChartPlan, PagePlan, SectionPlan } from '../../src/protocol/runPage/metricLayout';
-import { formatDuration } from '../../src/protocol/runPage/environment';
+import type { ChartPlan, PagePlan, SectionPlan } from './metricLayout';
+import { formatDuration } from './environment';
 import { MetricChart, STEP_AXIS, type ChartLine, type Point, type XAxis } from '../shared/charts';
 import { el } from '../shared/dom';
 import { paletteColor } from '../shared/palette';

@@ -1,6 +1,6 @@
 import Papa from 'papaparse';
 import type { ArtifactPreviewData } from '../../src/protocol/runPanel';
-import { naturalCompare } from '../../src/protocol/runPage/metricLayout';
+import { naturalCompare } from './metricLayout';
 import { el } from '../shared/dom';
 import { renderMarkdown } from '../shared/markdown';
 

@@ -1,6 +1,6 @@
 import type { SeriesData } from '../../src/protocol/runPanel';
-import { formatNumber, summarizeMetric } from '../../src/protocol/runPage/metricSummary';
-import { naturalCompare } from '../../src/protocol/runPage/metricLayout';
+import { formatNumber, summarizeMetric } from './metricSummary';
+import { naturalCompare } from './metricLayout';
 import { el } from '../shared/dom';
 import { box } from './pageState';
 

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { environmentView, filterPackages, formatDuration, formatGigabytes } from '../../../src/protocol/runPage/environment';
+import { environmentView, filterPackages, formatDuration, formatGigabytes } from '../../../webview-ui/run/environment';
 
 const ENV = {
   command: 'python train.py --lr 0.1',

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
-import { deviceFamily, naturalCompare, planPage, systemCategory } from '../../../src/protocol/runPage/metricLayout';
-import { formatNumber, metricGoal, summarizeMetric } from '../../../src/protocol/runPage/metricSummary';
+import { deviceFamily, naturalCompare, planPage, systemCategory } from '../../../webview-ui/run/metricLayout';
+import { formatNumber, metricGoal, summarizeMetric } from '../../../webview-ui/run/metricSummary';
 import { findWandbRuns, readWandbRun } from '../../../src/core/importers/wandb';
 import { trackerFixtures } from '../support/helpers';
 

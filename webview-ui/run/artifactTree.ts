@@ -47,29 +47,6 @@ function sortTree(folder: TreeFolder): void {
   for (const c of folder.children) if (c.kind === 'folder') sortTree(c);
 }
 
-export type PreviewKind = 'image' | 'svg' | 'text' | 'csv' | 'tsv' | 'json' | 'yaml' | 'markdown' | 'audio' | 'video' | 'binary';
-
-const KINDS: ReadonlyArray<[RegExp, PreviewKind]> = [
-  [/\.(png|jpe?g|gif|webp|bmp)$/i, 'image'],
-  [/\.svg$/i, 'svg'],
-  [/\.csv$/i, 'csv'],
-  [/\.tsv$/i, 'tsv'],
-  [/\.(json|jsonl|ndjson|ipynb)$/i, 'json'],
-  [/\.ya?ml$/i, 'yaml'],
-  [/\.(md|markdown)$/i, 'markdown'],
-  [/\.(wav|mp3|ogg|oga|flac|m4a|aac)$/i, 'audio'],
-  [/\.(mp4|webm|ogv|mov)$/i, 'video'],
-  // Shown as text, never run or rendered: HTML and scripts are source code here.
-  [/\.(txt|log|out|err|py|sh|cfg|ini|toml|conf|html?|xml|js|ts|diff|patch|rst|tex|c|cpp|h|java|go|rs|r|jl|sql|env|properties|gitignore)$/i, 'text'],
-];
-
-/** How a file is previewed, from its name (the host checks the bytes before showing an image). */
-export function previewKind(name: string): PreviewKind {
-  const base = name.slice(name.lastIndexOf('/') + 1);
-  if (/^(readme|license|makefile|dockerfile|requirements)$/i.test(base)) return 'text';
-  return KINDS.find(([re]) => re.test(base))?.[1] ?? 'binary';
-}
-
 /** Files whose previews compare across steps: the same name with another step number (`samples/step_3.png`). */
 export function sameImageAcrossSteps(name: string, all: readonly ArtifactFacts[]): ArtifactFacts[] {
   const pattern = name.replace(/\d+/g, '\u0000');
