@@ -8,6 +8,7 @@ import { settings } from '../settings';
 import { localProcesses } from '../localProcesses';
 import { notify } from '../notifications';
 import { webviewHtml, webviewOptions } from './webviewHtml';
+import { answerRange, saveChart } from './compareRequests';
 
 export const COMPARE_PANEL_VIEW_TYPE = 'labbook.compare';
 
@@ -100,6 +101,11 @@ export class ComparePanel extends Disposable {
     } else if (message.type === 'openRun') {
       const ref = this.refs.find((r) => r.uid === message.id);
       if (ref) this.openRun(ref);
+    } else if (message.type === 'range') {
+      const sources = this.refs.map((r) => ({ store: r.index.store, uid: r.uid, folder: r.index.folder.name }));
+      void this.panel.webview.postMessage(answerRange(sources, message, settings().maxChartPoints));
+    } else if (message.type === 'save') {
+      saveChart(message).catch((e: unknown) => void notify('error', `Labbook: could not save the chart: ${(e as Error).message}`));
     } else {
       this.problems.report(`compare panel: ${message.message}`);
     }
