@@ -70,9 +70,9 @@ describe('x axis', () => {
     close(xValues({ kind: 'relative' }, line, null), [0, 1, NaN, 5]);
   });
 
-  it('places points by another metric\'s value at the latest step at or before theirs', () => {
+  it('places points by another metric\'s value at their step, linear between its logged values', () => {
     const epoch = { steps: [5, 20], values: [0, 1] };
-    close(xValues({ kind: 'metric', metric: 'epoch' }, line, null, epoch), [NaN, 0, 1, 1]);
+    close(xValues({ kind: 'metric', metric: 'epoch' }, line, null, epoch), [NaN, 1 / 3, 1, 1]);
     close(xValues({ kind: 'metric', metric: 'epoch' }, line, null, undefined), [NaN, NaN, NaN, NaN]);
   });
 

@@ -3,8 +3,9 @@
  *   step      the step each point was logged at
  *   wall      the wall-clock time of each point (Unix seconds)
  *   relative  seconds since the run started (its start time, else its first point)
- *   metric    another metric of the same run (`epoch`, `tokens_seen`): its value at the latest step
- *             at or before the point's step
+ *   metric    another metric of the same run (`epoch`, `tokens_seen`) at the point's step: linear
+ *             between its two logged values around that step, its last value after its last step,
+ *             none before its first
  */
 export type XAxisKind = 'step' | 'wall' | 'relative' | 'metric';
 export interface XAxisChoice { readonly kind: XAxisKind; /** The metric, for `metric`. */ readonly metric?: string }
@@ -34,7 +35,12 @@ export function xValues(choice: XAxisChoice, line: TimedLine, startTime: number 
   let j = -1;
   for (let i = 0; i < n; i++) {
     while (j + 1 < xMetric.steps.length && xMetric.steps[j + 1] <= line.steps[i]) j++;
-    out[i] = j >= 0 ? xMetric.values[j] : NaN;
+    if (j < 0) continue;
+    // Between two logged values: linear, so steps within an epoch get fractional epochs.
+    const s0 = xMetric.steps[j];
+    const next = j + 1 < xMetric.steps.length ? j + 1 : -1;
+    const v0 = xMetric.values[j];
+    out[i] = next < 0 || s0 === line.steps[i] ? v0 : v0 + ((line.steps[i] - s0) / (xMetric.steps[next] - s0)) * (xMetric.values[next] - v0);
   }
   return out;
 }
@@ -62,7 +68,7 @@ export function formatX(kind: XAxisKind, v: number): string {
     return `${d.getMonth() + 1}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
   }
   if (kind === 'relative') return formatDuration(v);
-  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)));
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
 }
 
 /** Seconds as `45s`, `12m05s`, `3h02m`. */
