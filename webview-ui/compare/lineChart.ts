@@ -269,6 +269,11 @@ export class LineChart {
     return this.chart.data.datasets.filter((d) => (d as Dataset).role === 'line').length;
   }
 
+  /** Faint raw lines drawn behind smoothed ones. */
+  get rawCount(): number {
+    return this.chart.data.datasets.filter((d) => (d as Dataset).role === 'raw').length;
+  }
+
   get pointCount(): number {
     return this.chart.data.datasets.reduce((n, d) => n + ((d as Dataset).role === 'line' ? d.data.length : 0), 0);
   }
