@@ -120,7 +120,8 @@ export class AnalysisView {
     this.metrics = metrics;
     const differing = params.filter((p) => p.differs);
     this.params = [...differing, ...params.filter((p) => !p.differs)].map((p) => paramColumn(p.key, p.values));
-    const first = metrics[0]?.key ?? '';
+    // A result (loss, accuracy, …) rather than a counter (epoch, step) is what a first look wants.
+    const first = (metrics.find((m) => /loss|acc|err|score|f1|auc|reward|metric|val/i.test(m.key)) ?? metrics.find((m) => !/^(epoch|step|global_step|iter|iteration)s?$/i.test(m.key)) ?? metrics[0])?.key ?? '';
     if (!metrics.some((m) => m.key === this.state.pcpMetric)) this.state.pcpMetric = first;
     if (!metrics.some((m) => m.key === this.state.barMetric)) this.state.barMetric = first;
     if (!metrics.some((m) => m.key === this.state.corrMetric)) this.state.corrMetric = first;

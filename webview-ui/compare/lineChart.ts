@@ -52,6 +52,9 @@ function eachLine(chart: Chart, x: number): InteractionItem[] {
   chart.data.datasets.forEach((d, datasetIndex) => {
     const ds = d as Dataset;
     if (ds.role !== 'line' || ds.hidden || ds.data.length === 0 || !chart.isDatasetVisible(datasetIndex)) return;
+    // A run whose line ends before (or starts after) the pointer has no value there.
+    const slack = Math.abs((chart.scales.x.getValueForPixel(x + 4) ?? value) - value);
+    if (value < ds.data[0].x - slack || value > ds.data[ds.data.length - 1].x + slack) return;
     const index = nearestIndex(ds.data, value);
     const p = ds.data[index];
     if (!Number.isFinite(p.y)) return;

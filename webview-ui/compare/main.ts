@@ -117,13 +117,27 @@ const analysis = new AnalysisView(analysisRoot, state.analysis, {
 
 const diff = new DiffView(diffBox, state.diff, runLabel, remember);
 
+/** Redraws once a frame at most: a slider dragged over 100 runs does not queue a redraw per pixel. */
+let redraw = 0;
+function scheduleRedraw(): void {
+  if (redraw) return;
+  redraw = requestAnimationFrame(() => {
+    redraw = 0;
+    renderLegend();
+    renderCharts();
+  });
+}
+
 const toolbar = new Toolbar(toolbarRoot, state.chart, (what) => {
   remember();
-  if (what === 'axes') {
-    for (const c of charts.charts()) c.resetZoom();
-    zoomed.clear();
-    charts.setAxes({ kind: state.chart.xAxis.kind, title: xAxisTitle(state.chart.xAxis), logX: state.chart.logX, logY: state.chart.logY });
+  if (what === 'lines') {
+    scheduleRedraw();
+    return;
   }
+  // A new x axis or scale: every chart back to its whole range.
+  for (const c of charts.charts()) c.resetZoom();
+  zoomed.clear();
+  charts.setAxes({ kind: state.chart.xAxis.kind, title: xAxisTitle(state.chart.xAxis), logX: state.chart.logX, logY: state.chart.logY });
   renderLegend();
   renderCharts();
 });
