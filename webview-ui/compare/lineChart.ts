@@ -103,6 +103,9 @@ const state: Plugin<'line'> = {
   },
 };
 
+/** Runs listed in a tooltip before "… and N more". */
+const TOOLTIP_ROWS = 8;
+
 const fmtY = (v: number) => (Math.abs(v) >= 1e5 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3) : String(Number(v.toPrecision(5))));
 
 /** A hex colour at `alpha`. */
@@ -137,12 +140,28 @@ export class LineChart {
         plugins: {
           legend: { display: false },
           tooltip: {
-            filter: (item) => (item.dataset as Dataset).role === 'line',
-            itemSort: (a, b) => (b.parsed.y ?? 0) - (a.parsed.y ?? 0),
+            // With many runs the tooltip lists the highest TOOLTIP_ROWS values (and the hovered run), then a count of the rest.
+            filter: (item, _i, items) => {
+              if ((item.dataset as Dataset).role !== 'line') return false;
+              if ((item.dataset as Dataset).lineId === this.highlighted) return true;
+              const y = item.parsed.y ?? -Infinity;
+              let above = 0;
+              for (const o of items) {
+                if ((o.dataset as Dataset).role !== 'line') continue;
+                const oy = o.parsed.y ?? -Infinity;
+                if (oy > y || (oy === y && o.datasetIndex < item.datasetIndex)) above++;
+              }
+              return above < TOOLTIP_ROWS;
+            },
+            itemSort: (a, b) => Number((b.dataset as Dataset).lineId === this.highlighted) - Number((a.dataset as Dataset).lineId === this.highlighted) || (b.parsed.y ?? 0) - (a.parsed.y ?? 0),
             bodyFont: { size: 11 },
             callbacks: {
               title: (items) => (items.length ? `${this.axes.title} ${formatX(this.axes.kind, items[0].parsed.x ?? NaN)}` : ''),
               label: (item) => `${item.dataset.label ?? ''}: ${fmtY(item.parsed.y ?? NaN)}`,
+              footer: () => {
+                const lines = eachLine(this.chart as unknown as Chart, this.chart.tooltip?.caretX ?? 0).length;
+                return lines > TOOLTIP_ROWS ? `… and ${lines - TOOLTIP_ROWS} more runs` : '';
+              },
             },
           },
           zoom: {
