@@ -128,9 +128,16 @@ export class AnalysisView {
     if (!this.column(this.state.scatterY)) this.state.scatterY = `metric:${first}`;
     if (!this.column(this.state.scatterX)) this.state.scatterX = this.params[0]?.id ?? `metric:${metrics[1]?.key ?? first}`;
     if (this.state.pcpParams === null) this.state.pcpParams = differing.slice(0, 8).map((p) => `param:${p.key}`);
-    this.renderControls();
+    // A live run changes values, not choices: the pickers stay as they are (an open one stays open).
+    const choices = JSON.stringify([this.params.map((p) => p.id), metrics.map((m) => m.key)]);
+    if (choices !== this.choices) {
+      this.choices = choices;
+      this.renderControls();
+    }
     this.render();
   }
+
+  private choices = '';
 
   private renderControls(): void {
     const metricOptions = this.metrics.map((m) => ({ value: m.key, text: m.key }));
