@@ -18,6 +18,8 @@ export interface LabbookApi {
    * webview saved to the serializer of `viewType` (`labbook.run`, `labbook.compare`, `labbook.sweep`).
    */
   restorePanel(viewType: string, panel: vscode.WebviewPanel, state: unknown): Promise<void>;
+  /** The open runs tables: the experiment each shows (null: every run), its runs in order and the runs selected in it. */
+  runsTables?(): ReadonlyArray<{ readonly experiment: string | null; readonly uids: readonly string[]; readonly selection: readonly string[] }>;
 }
 
 export type ModelsSnapshot = ReadonlyArray<{
@@ -38,7 +40,11 @@ export interface TreeChange {
 export interface TreeSnapshot {
   readonly experiments: ReadonlyArray<{
     readonly name: string;
-    readonly runs: ReadonlyArray<{ readonly id: string; readonly name: string; readonly status: RunStatus; readonly pointCount: number }>;
+    /** The row's description (run counts, the experiment's own description). */
+    readonly description?: string;
+    readonly runs: ReadonlyArray<{ readonly id: string; readonly name: string; readonly status: RunStatus; readonly pointCount: number; readonly description?: string }>;
+    /** Runs not shown yet ("Show more"). */
+    readonly more?: number;
     /** Its sweeps, as their rows show them. */
     readonly sweeps?: ReadonlyArray<{
       readonly id: string;

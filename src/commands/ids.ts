@@ -15,6 +15,7 @@ export const COMMANDS = {
   archiveRun: 'labbook.archiveRun',
   unarchiveRun: 'labbook.unarchiveRun',
   toggleArchived: 'labbook.toggleArchived',
+  openRunsTable: 'labbook.openRunsTable',
   // Workspace and index
   refresh: 'labbook.refresh',
   rebuildIndex: 'labbook.rebuildIndex',
@@ -35,6 +36,30 @@ export const COMMANDS = {
   openModelRun: 'labbook.openModelRun',
   revealModelArtifact: 'labbook.revealModelArtifact',
   openModelRegistryDocs: 'labbook.openModelRegistryDocs',
+  // Sidebar: organising, finding, stopping and rerunning runs
+  deleteRuns: 'labbook.deleteRuns',
+  restoreFromTrash: 'labbook.restoreFromTrash',
+  archiveRuns: 'labbook.archiveRuns',
+  unarchiveRuns: 'labbook.unarchiveRuns',
+  starRuns: 'labbook.starRuns',
+  unstarRuns: 'labbook.unstarRuns',
+  tagRuns: 'labbook.tagRuns',
+  moveRuns: 'labbook.moveRuns',
+  createExperiment: 'labbook.createExperiment',
+  renameExperiment: 'labbook.renameExperiment',
+  describeExperiment: 'labbook.describeExperiment',
+  editExperimentNote: 'labbook.editExperimentNote',
+  archiveExperiment: 'labbook.archiveExperiment',
+  unarchiveExperiment: 'labbook.unarchiveExperiment',
+  stopRun: 'labbook.stopRun',
+  rerunRun: 'labbook.rerunRun',
+  filterRuns: 'labbook.filterRuns',
+  clearFilter: 'labbook.clearFilter',
+  filterByStatus: 'labbook.filterByStatus',
+  filterByTag: 'labbook.filterByTag',
+  sortRuns: 'labbook.sortRuns',
+  showMoreRuns: 'labbook.showMoreRuns',
+  showRunningRuns: 'labbook.showRunningRuns',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
