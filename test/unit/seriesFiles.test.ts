@@ -193,7 +193,7 @@ for (const [label, make] of [['in memory', () => new MemoryBlobs()], ['on disk',
       insert(h, [0, 1, 2], [1, 2, 3], false);
       const committed = h.meta;
       // A transaction that wrote 40 points and was rolled back: the index still says 3.
-      h.files.insert(committed, Array.from({ length: 40 }, (_, i) => 3 + i), new Array<number>(40).fill(9), new Array<number>(40).fill(null), false);
+      h.files.insert(committed, Array.from({ length: 40 }, (_, i) => 3 + i), new Array<number>(40).fill(9), new Array<number | null>(40).fill(null), false);
       assert.deepStrictEqual([...h.files.range(committed, -Infinity, Infinity, 100).values], [1, 2, 3]);
       h.meta = committed;
       insert(h, [3, 4], [4, 5], false);
