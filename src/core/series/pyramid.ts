@@ -159,15 +159,30 @@ export function readBuckets(src: LevelSource, i0: number, i1: number, bucket: nu
 
 /** Appends a bucket's min, max and first NaN in step order (ties: min, max, NaN); returns the new length. */
 export function emitBucket(acc: Float64Array, steps: Float64Array, values: Float64Array, n: number): number {
-  const picks: Array<[number, number]> = [];
-  if (!Number.isNaN(acc[0])) picks.push([acc[0], acc[1]]);
-  if (!Number.isNaN(acc[2]) && !(acc[2] === acc[0] && acc[3] === acc[1])) picks.push([acc[2], acc[3]]);
-  if (!Number.isNaN(acc[4])) picks.push([acc[4], NaN]);
-  picks.sort((p, q) => p[0] - q[0]);
-  for (const [x, y] of picks) {
+  const hasMin = !Number.isNaN(acc[0]);
+  const hasMax = !Number.isNaN(acc[2]) && !(acc[2] === acc[0] && acc[3] === acc[1]);
+  const hasNan = !Number.isNaN(acc[4]);
+  // Min before max unless max is strictly earlier; the NaN mark goes after every point at or before its step.
+  let ax = acc[0], ay = acc[1], bx = acc[2], by = acc[3];
+  if (hasMin && hasMax && bx < ax) {
+    [ax, ay, bx, by] = [bx, by, ax, ay];
+  }
+  const put = (x: number, y: number) => {
     steps[n] = x;
     values[n] = y;
     n++;
+  };
+  let nanDone = !hasNan;
+  const nanX = acc[4];
+  if (hasMin || hasMax) {
+    const [x1, y1] = hasMin ? [ax, ay] : [bx, by];
+    if (!nanDone && nanX < x1) { put(nanX, NaN); nanDone = true; }
+    put(x1, y1);
+    if (hasMin && hasMax) {
+      if (!nanDone && nanX < bx) { put(nanX, NaN); nanDone = true; }
+      put(bx, by);
+    }
   }
+  if (!nanDone) put(nanX, NaN);
   return n;
 }
