@@ -117,8 +117,9 @@ export class SeriesFiles {
    * point (and its first NaN), read from the pyramid level that fits.
    */
   range(meta: SeriesMeta, x0: number, x1: number, width: number): RangePoints {
-    const i0 = this.search(meta, x0);
-    const i1 = this.search(meta, x1, true);
+    // The whole series (the usual first view) needs no search.
+    const i0 = x0 === -Infinity ? 0 : this.search(meta, x0);
+    const i1 = meta.lastStep !== null && x1 >= meta.lastStep ? meta.count : this.search(meta, x1, true);
     const n = Math.max(0, i1 - i0);
     if (n <= 2 * width) {
       const pts = this.read(meta, i0, i1);

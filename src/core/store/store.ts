@@ -154,7 +154,11 @@ export class Store {
    * forgotten so that the next sync reads them again from their logs.
    */
   private adoptSeriesFiles(thorough: boolean): void {
-    if (this.transaction(() => this.series.migrateLegacy())) return;
+    if (this.transaction(() => this.series.migrateLegacy())) {
+      // The points' pages are free now: give them back, so the saved index is small.
+      this.db.exec('VACUUM');
+      return;
+    }
     const damaged = this.series.check(thorough);
     if (damaged.length) this.forgetRunsForRebuild(damaged);
   }
