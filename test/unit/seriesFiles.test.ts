@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as path from 'path';
 import { FileBlobs, MemoryBlobs, type Blobs } from '../../src/core/series/blobs';
 import { BLOCK_F64, blockSize, bucketFor, completeBlocks, MAX_LEVEL } from '../../src/core/series/pyramid';
-import { levelFile, SeriesFiles, type SeriesMeta } from '../../src/core/series/seriesFiles';
+import { levelFile, pointsFile, SeriesFiles, type SeriesMeta } from '../../src/core/series/seriesFiles';
 import { tempDir } from './support/helpers';
 
 /** A small deterministic PRNG (mulberry32), so a failure can be replayed. */
@@ -199,6 +199,19 @@ for (const [label, make] of [['in memory', () => new MemoryBlobs()], ['on disk',
       insert(h, [3, 4], [4, 5], false);
       assertStoredEqualsModel(h);
       assert.strictEqual(h.files.blobs.size(levelFile(7, 0, 1)), 0, 'no block from the rolled-back points');
+    });
+
+    it('never makes up points when a file was cut short behind its back (it gives the points it holds)', () => {
+      const h = harness(make());
+      const steps = Array.from({ length: 100 }, (_, i) => i);
+      insert(h, steps, steps.map((i) => i + 1), false);
+      h.files.blobs.truncate(pointsFile(7, 0), 24 * 10);
+      h.files.blobs.truncate(levelFile(7, 0, 1), 40 * 2);
+      assert.deepStrictEqual([...h.files.read(h.meta, 0, 100)].filter((_, i) => i % 3 === 1), steps.slice(0, 10).map((i) => i + 1));
+      for (const width of [3, 20, 1000]) {
+        const r = h.files.range(h.meta, -Infinity, Infinity, width);
+        assert.ok([...r.values].every((v) => v >= 1 && v <= 100), `width ${width}: ${[...r.values].join(',')}`);
+      }
     });
   });
 }

@@ -86,13 +86,17 @@ export class SeriesFiles {
     return this.merge(meta, steps, values, times, keepAll);
   }
 
-  /** Points `[from, to)` of a series, interleaved (step, value, time). */
+  /**
+   * Points `[from, to)` of a series, interleaved (step, value, time). A file shorter than the index
+   * says (damaged since it was opened) gives only the points it holds, never made-up ones.
+   */
   read(meta: SeriesMeta, from: number, to: number): Float64Array {
     from = Math.max(0, from);
     to = Math.min(meta.count, to);
     const out = new Float64Array(Math.max(0, to - from) * POINT_F64);
-    if (to > from) this.blobs.read(pointsFile(meta.id, meta.gen), from * POINT_BYTES, new Uint8Array(out.buffer));
-    return out;
+    if (to <= from) return out;
+    const got = this.blobs.read(pointsFile(meta.id, meta.gen), from * POINT_BYTES, new Uint8Array(out.buffer));
+    return got === out.byteLength ? out : out.subarray(0, Math.floor(got / POINT_BYTES) * POINT_F64);
   }
 
   /** Index of the first stored point whose step is ≥ `x` (or > `x` with `after`). */
@@ -123,9 +127,10 @@ export class SeriesFiles {
     const n = Math.max(0, i1 - i0);
     if (n <= 2 * width) {
       const pts = this.read(meta, i0, i1);
-      const steps = new Float64Array(n);
-      const values = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
+      const m = pts.length / POINT_F64;
+      const steps = new Float64Array(m);
+      const values = new Float64Array(m);
+      for (let i = 0; i < m; i++) {
         steps[i] = pts[i * 3];
         values[i] = pts[i * 3 + 1];
       }
@@ -161,10 +166,20 @@ export class SeriesFiles {
     const blobs = this.blobs;
     return {
       count: meta.count,
-      points: (from, to) => this.read(meta as SeriesMeta, from, to),
+      // Whatever a damaged file lacks reads as empty (no point), so the pyramid never shows made-up values.
+      points: (from, to) => {
+        const pts = this.read(meta as SeriesMeta, from, to);
+        if (pts.length === (to - from) * POINT_F64) return pts;
+        const full = new Float64Array((to - from) * POINT_F64);
+        full.set(pts);
+        for (let i = pts.length; i < full.length; i += POINT_F64) full.fill(NaN, i, i + POINT_F64);
+        return full;
+      },
       blocks(level, from, to) {
         const out = new Float64Array(Math.max(0, to - from) * BLOCK_F64);
-        if (to > from) blobs.read(levelFile(meta.id, meta.gen, level), from * BLOCK_BYTES, new Uint8Array(out.buffer));
+        if (to <= from) return out;
+        const got = blobs.read(levelFile(meta.id, meta.gen, level), from * BLOCK_BYTES, new Uint8Array(out.buffer));
+        if (got < out.byteLength) out.fill(NaN, Math.floor(got / BLOCK_BYTES) * BLOCK_F64);
         return out;
       },
     };
