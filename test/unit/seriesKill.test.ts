@@ -2,7 +2,10 @@ import * as assert from 'assert';
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Store } from '../../src/core/store/store';
+import { Store } from '../../src/core/store/store';
+import { Indexer } from '../../src/core/ingest/indexer';
+import { ProblemList } from '../../src/core/problems';
+import { loadSql } from './support/helpers';
 import { appendEvents, header, tempDir, workspace } from './support/helpers';
 
 /** Every series of every run as the store reads it: all points, and range reads at a few widths. */
@@ -96,5 +99,33 @@ describe('store: series files survive SIGKILL', () => {
     await again.indexer.sync();
     assert.deepStrictEqual(snapshot(again.store), want, 'short file');
     again.store.close();
+  });
+
+  it('lets only one process write the series files: a second window on the same folder indexes in memory', async () => {
+    const root = tempDir();
+    const indexFile = path.join(root, '.labbook', 'index.sqlite');
+    const ws = await workspace({ root, indexFile });
+    appendEvents(ws.eventsFile('r'), [header('r'), ...Array.from({ length: 50 }, (_, i) => ({ t: 'metrics', step: i, values: { loss: i } }))]);
+    await ws.indexer.sync();
+    await ws.store.save();
+    ws.store.close();
+    const files = () => fs.readdirSync(`${indexFile}.series`).map((n) => `${n}:${fs.statSync(path.join(`${indexFile}.series`, n)).size}`).sort();
+    const before = files();
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      fs.writeFileSync(`${indexFile}.open`, `${other.pid}\n`);
+      appendEvents(ws.eventsFile('r'), Array.from({ length: 50 }, (_, i) => ({ t: 'metrics', step: 50 + i, values: { loss: i } })));
+      const { store, problem } = await Store.open(await loadSql(), indexFile);
+      assert.match(problem!, /Another window/);
+      assert.strictEqual(store.file, undefined);
+      await new Indexer(store, root, 'labbook', new ProblemList()).sync();
+      assert.strictEqual(store.getRun('r')!.pointCount, 100, 'this window still shows every point');
+      await store.save();
+      store.close();
+      assert.deepStrictEqual(files(), before, 'the other window\'s series files are untouched');
+      assert.strictEqual(fs.readFileSync(`${indexFile}.open`, 'utf8'), `${other.pid}\n`, 'its open mark too');
+    } finally {
+      other.kill();
+    }
   });
 });

@@ -15,7 +15,7 @@ import type { Database, SqlJsStatic, Statement, SqlValue } from 'sql.js';
 import { migrate } from './schema';
 import { assertSafeIndexFolder, crc32Yielding, moveAside, removeStaleTempFiles, writeChecksums, writeFileAtomic, type IndexChecksum } from './persistence';
 import { formatBytes, INDEX_LIMITS, type IndexLimits } from './indexLimits';
-import { loadIndexFile, markClosed, markOpen } from './indexFile';
+import { heldByOtherProcess, loadIndexFile, markClosed, markOpen } from './indexFile';
 import type { AlertLevel, RunStatusValue } from '../format/records';
 import type { RunEdits } from '../edits';
 import { FileBlobs, MemoryBlobs } from '../series/blobs';
@@ -120,6 +120,11 @@ export class Store {
     if (opts.workspaceRoot) {
       const unsafe = await assertSafeIndexFolder(opts.workspaceRoot, path.dirname(file)).then(() => undefined, (e: Error) => e.message);
       if (unsafe) return { store: Store.fresh(SQL, undefined), problem: `The index is kept in memory only (${unsafe}).` };
+    }
+    // Series files are appended in place: two processes must not write them. A second window on the
+    // same folder indexes in memory (the first one keeps the index up to date on disk).
+    if (await heldByOtherProcess(file)) {
+      return { store: Store.fresh(SQL, undefined), uncleanShutdown: false, problem: `Another window has the index ${path.basename(file)} open; this window keeps its own index in memory.` };
     }
     await removeStaleTempFiles(file);
     const uncleanShutdown = await markOpen(file);
