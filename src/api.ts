@@ -1,4 +1,5 @@
-import type { RunStatus } from './protocol/runPanel';
+import type * as vscode from 'vscode';
+import type { RunStatus } from './protocol/runStatus';
 
 /** What `activate()` returns: used by the integration tests and by other extensions. */
 export interface LabbookApi {
@@ -12,6 +13,11 @@ export interface LabbookApi {
   onDidChangeTree(listener: (change: TreeChange) => void): { dispose(): void };
   /** The registered models as the Models view shows them, read again first. */
   models(): Promise<ModelsSnapshot>;
+  /**
+   * Does what VS Code does with a panel kept over a window reload: hands `panel` and the state its
+   * webview saved to the serializer of `viewType` (`labbook.run`, `labbook.compare`, `labbook.sweep`).
+   */
+  restorePanel(viewType: string, panel: vscode.WebviewPanel, state: unknown): Promise<void>;
 }
 
 export type ModelsSnapshot = ReadonlyArray<{

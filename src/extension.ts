@@ -6,15 +6,16 @@ import type { Problems } from './core/problems';
 import { WorkspaceIndexes } from './workspaceIndexes';
 import { ExperimentsTree, type TreeNode } from './tree/experimentsTree';
 import { firstSync, READY_CONTEXT } from './tree/firstSync';
-import { RunPanel } from './panels/runPanel';
-import { ComparePanel } from './panels/comparePanel';
-import { registerCommands } from './commands';
+import { RunPanels } from './panels/runPanels';
+import { ComparePanels } from './panels/comparePanel';
+import { COMMANDS, registerCommands } from './commands';
+import { RunsModel } from './runsModel';
 import { notifyAlerts } from './alertNotifier';
-import { notify, shownNotifications } from './notifications';
-import { applyTerminalEnvironment, copyPythonSdk, runQuickstart } from './sdkSetup';
+import { shownNotifications } from './notifications';
+import { applyTerminalEnvironment } from './sdkSetup';
 import { SweepService } from './sweeps/sweepService';
 import { registerSweepCommands } from './sweeps/sweepCommands';
-import { SweepPanel } from './panels/sweepPanel';
+import { SweepPanels } from './panels/sweepPanel';
 import { registerModelsView } from './models/modelsView';
 
 let indexes: WorkspaceIndexes | undefined;
@@ -34,7 +35,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
   context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => applyTerminalEnvironment(context, folder)));
   if (!folder) {
     void vscode.commands.executeCommand('setContext', READY_CONTEXT, true);
-    return { whenIdle: async () => undefined, snapshot: () => ({ experiments: [] }), notifications: shownNotifications, onDidChangeTree: () => ({ dispose: () => undefined }), models: async () => [] };
+    return { whenIdle: async () => undefined, snapshot: () => ({ experiments: [] }), notifications: shownNotifications, onDidChangeTree: () => ({ dispose: () => undefined }), models: async () => [], restorePanel: async (_viewType, panel) => panel.dispose() };
   }
   const SQL = await initSqlJs({ locateFile: (file: string) => path.join(context.extensionPath, 'dist', file) });
   const all = new WorkspaceIndexes(SQL, problems);
@@ -42,41 +43,30 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
   context.subscriptions.push(all);
 
   // The view first, filled as the indexes open and the logs are read (see firstSync).
+  const runs = new RunsModel(all);
   const sweeps = new SweepService(all, problems);
   context.subscriptions.push(sweeps);
-  const tree = new ExperimentsTree(all, context.extensionUri, sweeps);
+  const tree = new ExperimentsTree(all, runs, context.extensionUri, sweeps);
   context.subscriptions.push(tree);
   const view = vscode.window.createTreeView<TreeNode>('labbook.experiments', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   context.subscriptions.push(view);
   const updateBadge = () => {
-    const running = tree.allRuns().filter((r) => r.status === 'running').length;
+    const running = runs.runningCount();
     const badge = running ? { value: running, tooltip: `${running} running` } : undefined;
     if (badge?.value !== view.badge?.value) view.badge = badge;
   };
   context.subscriptions.push(tree.onDidChangeTreeData(updateBadge));
   const started = firstSync(all, tree, view, problems.report, activatedAt).catch((e) => problems.report(`opening the index failed: ${(e as Error).stack ?? e}`));
 
-  context.subscriptions.push(...registerCommands({ context, indexes: all, tree, problems, output, view }));
+  // Panels kept over a window reload come back once the runs (or sweeps) they show are read.
+  const env = { extensionUri: context.extensionUri, problems, runs };
+  const runPanels = new RunPanels(env, () => started);
+  const comparePanels = new ComparePanels({ ...env, openRun: (ref) => runPanels.show(ref) }, () => started);
+  const sweepPanels = new SweepPanels({ ...env, sweeps, openRun: (runId) => void vscode.commands.executeCommand(COMMANDS.openRun, runId) }, () => started.then(() => sweeps.refresh()));
+  context.subscriptions.push(runPanels, comparePanels, sweepPanels);
+  context.subscriptions.push(...registerCommands({ context, indexes: all, runs, tree, problems, output, view, runPanels, comparePanels }));
   const models = registerModelsView(context, all, SQL, problems);
-  context.subscriptions.push({ dispose: () => RunPanel.disposeAll() });
-  context.subscriptions.push({ dispose: () => ComparePanel.disposeAll() });
-  context.subscriptions.push(...registerSweepCommands({ context, indexes: all, tree, sweeps, problems }));
-  context.subscriptions.push({ dispose: () => SweepPanel.disposeAll() });
-  context.subscriptions.push(vscode.commands.registerCommand('labbook.copyPythonSdk', async () => {
-    const target = all.all().length > 1 ? await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Copy the SDK into which folder?' }) : folder;
-    if (target) await copyPythonSdk(context, target);
-  }));
-  context.subscriptions.push(vscode.commands.registerCommand('labbook.runQuickstart', async () => {
-    const target = all.all().length > 1 ? await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Run the quickstart in which folder?' }) : folder;
-    if (!target) {
-      if (all.all().length === 0) void notify('info', 'Labbook: open a folder first; the quickstart writes a script and its run there.');
-      return;
-    }
-    await runQuickstart(context, target);
-  }));
-  context.subscriptions.push(vscode.commands.registerCommand('labbook.openSdkDocs', () =>
-    vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(context.extensionUri, 'docs', 'python-sdk.md')),
-  ));
+  context.subscriptions.push(...registerSweepCommands({ context, indexes: all, tree, sweeps, problems, sweepPanels }));
   context.subscriptions.push(all.onDidTriggerAlerts((alerts) => notifyAlerts(alerts, problems)));
 
   return {
@@ -91,6 +81,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
     models: async () => {
       await models.reload(true);
       return models.snapshot();
+    },
+    restorePanel: async (viewType, panel, state) => {
+      const serializer = [runPanels, comparePanels, sweepPanels].find((p) => p.viewType === viewType)?.serializer;
+      if (serializer) await serializer.deserializeWebviewPanel(panel, state);
+      else panel.dispose();
     },
   };
 }

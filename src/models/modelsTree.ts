@@ -6,6 +6,7 @@ import { readMlflowModels } from '../core/models/readModels';
 import type { ModelVersionInfo, RegisteredModelInfo } from '../core/models/model';
 import type { IndexService } from '../indexService';
 import type { WorkspaceIndexes } from '../workspaceIndexes';
+import { COMMANDS } from '../commands/ids';
 
 /** A node of the Models view: a model (with the folder it lives in) or one of its versions. */
 export type ModelNode =
@@ -134,7 +135,7 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelNode>, vscode.Di
     item.iconPath = new vscode.ThemeIcon(v.aliases.length ? 'star-full' : 'versions');
     const known = run !== undefined;
     item.contextValue = `modelVersion.${m.source}${known ? '.run' : ''}${v.path ? '.file' : ''}`;
-    if (known) item.command = { command: 'labbook.openRun', title: 'Open Run', arguments: [v.runUid, { preview: true }] };
+    if (known) item.command = { command: COMMANDS.openRun, title: 'Open Run', arguments: [v.runUid, { preview: true }] };
     return item;
   }
 

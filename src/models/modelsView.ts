@@ -9,6 +9,7 @@ import { notify } from '../notifications';
 import type { WorkspaceIndexes } from '../workspaceIndexes';
 import { trustedOrExplain } from '../workspaceTrust';
 import { ModelsTree, type ModelNode } from './modelsTree';
+import { COMMANDS } from '../commands/ids';
 
 export const MODELS_VIEW = 'labbook.models';
 
@@ -84,11 +85,11 @@ export function registerModelsView(context: vscode.ExtensionContext, indexes: Wo
   };
 
   context.subscriptions.push(
-    vscode.commands.registerCommand('labbook.refreshModels', () => tree.reload(true)),
-    vscode.commands.registerCommand('labbook.openModelRegistryDocs', () =>
+    vscode.commands.registerCommand(COMMANDS.refreshModels, () => tree.reload(true)),
+    vscode.commands.registerCommand(COMMANDS.openModelRegistryDocs, () =>
       vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(context.extensionUri, 'docs', 'model-registry.md')),
     ),
-    vscode.commands.registerCommand('labbook.setModelAlias', async (arg?: unknown) => {
+    vscode.commands.registerCommand(COMMANDS.setModelAlias, async (arg?: unknown) => {
       if (!trustedOrExplain('Setting a model alias')) return;
       const node = await resolveVersion(arg, true, 'Point an alias at which model version?');
       if (!node) return;
@@ -116,7 +117,7 @@ export function registerModelsView(context: vscode.ExtensionContext, indexes: Wo
       const moved = from !== undefined && from !== node.version.version ? ` (moved from v${from})` : '';
       void notify('info', `Labbook: @${alias} now points at ${node.model.name} v${node.version.version}${moved}.`);
     }),
-    vscode.commands.registerCommand('labbook.openModelRun', async (arg?: unknown) => {
+    vscode.commands.registerCommand(COMMANDS.openModelRun, async (arg?: unknown) => {
       const node = await resolveVersion(arg, false, 'Open the run of which model version?');
       if (!node) return;
       const uid = node.version.runUid;
@@ -124,9 +125,9 @@ export function registerModelsView(context: vscode.ExtensionContext, indexes: Wo
         void notify('warning', `Labbook: the run of ${node.model.name} v${node.version.version} (${node.version.runId ?? 'unknown'}) is not in this workspace.`);
         return;
       }
-      await vscode.commands.executeCommand('labbook.openRun', uid);
+      await vscode.commands.executeCommand(COMMANDS.openRun, uid);
     }),
-    vscode.commands.registerCommand('labbook.revealModelArtifact', async (arg?: unknown) => {
+    vscode.commands.registerCommand(COMMANDS.revealModelArtifact, async (arg?: unknown) => {
       const node = await resolveVersion(arg, false, 'Reveal the file of which model version?');
       if (!node) return;
       const root = node.index.folder.uri.fsPath;

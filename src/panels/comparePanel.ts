@@ -1,121 +1,75 @@
 import * as vscode from 'vscode';
-import { Disposable } from '../disposable';
-import type { IndexService } from '../indexService';
 import { CompareFeed } from '../core/compare';
-import type { Problems } from '../core/problems';
-import { type HostToComparePanel, isComparePanelToHost } from '../protocol/comparePanel';
+import { type ComparePanelToHost, type HostToComparePanel, isComparePanelToHost } from '../protocol/comparePanel';
+import { isRunRef, runKey, type RunRef } from '../protocol/runRef';
+import type { RunsModel } from '../runsModel';
 import { settings } from '../settings';
-import { localProcesses } from '../localProcesses';
 import { notify } from '../notifications';
-import { webviewHtml, webviewOptions } from './webviewHtml';
+import { PanelHost, PanelKind, type PanelEnv } from './panelHost';
+import { webviewOptions } from './webviewHtml';
 
 export const COMPARE_PANEL_VIEW_TYPE = 'labbook.compare';
 
-/** A run to compare and the index (workspace folder) that holds it. */
-export interface CompareRef {
-  readonly index: IndexService;
-  readonly uid: string;
+/** What a compare panel keeps over a window reload: the runs it compares. */
+interface CompareState { readonly runs: readonly RunRef[] }
+
+function isCompareState(value: unknown): value is CompareState {
+  const runs = (value as { runs?: unknown } | null)?.runs;
+  return Array.isArray(runs) && runs.length >= 2 && runs.length <= 1000 && runs.every(isRunRef);
+}
+
+export interface ComparePanelEnv extends PanelEnv {
+  readonly runs: RunsModel;
+  /** Opens one of the compared runs in its own panel. */
+  readonly openRun: (ref: RunRef) => void;
 }
 
 /**
  * One webview panel comparing several runs: a parameter table marking what differs and one chart
  * per metric with a line per run. Sent whole once, then (at most once a second) only what changed.
  */
-export class ComparePanel extends Disposable {
-  private static readonly open = new Map<string, ComparePanel>();
-
-  static show(extensionUri: vscode.Uri, refs: readonly CompareRef[], problems: Problems, openRun: (ref: CompareRef) => void): ComparePanel | undefined {
-    const unique = [...new Map(refs.map((r) => [`${r.index.folder.uri.toString()}|${r.uid}`, r])).entries()];
-    if (unique.length < 2) {
-      void notify('info', 'Labbook: choose at least two runs to compare.');
-      return undefined;
-    }
-    const key = unique.map(([k]) => k).sort().join('\n');
-    const existing = ComparePanel.open.get(key);
-    if (existing) {
-      existing.panel.reveal();
-      return existing;
-    }
-    const list = unique.map(([, r]) => r);
-    const panel = vscode.window.createWebviewPanel(COMPARE_PANEL_VIEW_TYPE, ComparePanel.title(list), vscode.ViewColumn.Active, webviewOptions(extensionUri));
-    const view = new ComparePanel(panel, extensionUri, list, problems, openRun, key);
-    ComparePanel.open.set(key, view);
-    return view;
-  }
-
-  static disposeAll(): void {
-    for (const p of [...ComparePanel.open.values()]) p.dispose();
-  }
-
-  private static title(refs: readonly CompareRef[]): string {
-    const names = refs.map((r) => r.index.store.getRun(r.uid)?.name ?? r.uid);
-    const shown = names.slice(0, 3).join(', ');
-    return `Compare: ${shown}${names.length > 3 ? ` +${names.length - 3}` : ''}`;
-  }
-
-  private ready = false;
-  private timer: NodeJS.Timeout | undefined;
+export class ComparePanel extends PanelHost<HostToComparePanel, ComparePanelToHost> {
   private readonly feed: CompareFeed;
   /** Whether the view has had everything once (then it gets only changes). */
   private sentOnce = false;
 
-  private constructor(
-    private readonly panel: vscode.WebviewPanel,
-    extensionUri: vscode.Uri,
-    private readonly refs: readonly CompareRef[],
-    private readonly problems: Problems,
-    private readonly openRun: (ref: CompareRef) => void,
-    private readonly key: string,
-  ) {
-    super();
-    this.feed = new CompareFeed(refs.map((r) => ({ store: r.index.store, uid: r.uid, folder: r.index.folder.name })));
-    this.register(panel);
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'labbook.svg');
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'compare', panel.title);
-    this.register(panel.onDidDispose(() => this.dispose()));
-    this.register(panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
-    for (const index of new Set(refs.map((r) => r.index))) {
+  constructor(panel: vscode.WebviewPanel, private readonly env: ComparePanelEnv, private readonly refs: readonly RunRef[], private readonly onClose: (p: ComparePanel) => void) {
+    super(panel, { ...env, app: 'compare', label: 'compare panel', validate: isComparePanelToHost, state: { runs: refs } satisfies CompareState });
+    const located = refs.flatMap((ref) => {
+      const index = env.runs.indexOf(ref);
+      return index ? [{ ref, index }] : [];
+    });
+    this.feed = new CompareFeed(located.map((r) => ({ store: r.index.store, uid: r.ref.uid, folder: r.index.folder.name })));
+    for (const index of new Set(located.map((r) => r.index))) {
+      const mine = located.filter((r) => r.index === index).map((r) => r.ref.uid);
       this.register(index.onDidChange((c) => {
-        const mine = refs.some((r) => r.index === index && (c.runs.has(r.uid) || c.removed.has(r.uid) || c.reset.has(r.uid)));
         // A run read again from scratch: its lines may differ anywhere, send everything.
-        if (refs.some((r) => r.index === index && c.reset.has(r.uid))) this.sentOnce = false;
-        if (mine && this.ready) this.schedule();
+        if (mine.some((uid) => c.reset.has(uid))) this.sentOnce = false;
+        if (this.isReady && mine.some((uid) => c.runs.has(uid) || c.removed.has(uid) || c.reset.has(uid))) this.throttle('send', () => this.send());
       }));
     }
   }
 
   override dispose(): void {
-    clearTimeout(this.timer);
-    ComparePanel.open.delete(this.key);
+    if (this.isDisposed) return;
+    this.onClose(this);
     super.dispose();
   }
 
-  private onMessage(message: unknown): void {
-    if (!isComparePanelToHost(message, (why) => this.problems.report(`compare panel: message refused: ${why}`))) return;
-    if (message.type === 'ready') {
-      // A (re)loaded view has nothing yet: send everything.
-      this.ready = true;
-      this.sentOnce = false;
-      this.send();
-    } else if (message.type === 'openRun') {
-      const ref = this.refs.find((r) => r.uid === message.id);
-      if (ref) this.openRun(ref);
-    } else {
-      this.problems.report(`compare panel: ${message.message}`);
-    }
+  /** A (re)loaded view has nothing yet: send everything. */
+  protected onReady(): void {
+    this.sentOnce = false;
+    this.send();
   }
 
-  private schedule(): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      if (!this.isDisposed) this.send();
-    }, 1000);
+  protected onMessage(message: Exclude<ComparePanelToHost, { readonly type: 'ready' | 'error' }>): void {
+    const ref = this.refs.find((r) => r.uid === message.id);
+    if (ref) this.env.openRun(ref);
   }
 
   /** Everything after `ready`; afterwards only what changed. */
   private send(): void {
-    const options = { now: Date.now() / 1000, heartbeatTimeoutSeconds: settings().heartbeatTimeoutSeconds, maxChartPoints: settings().maxChartPoints, local: localProcesses };
+    const options = { ...this.env.runs.statusRules(), maxChartPoints: settings().maxChartPoints };
     let next: ReturnType<CompareFeed['next']>;
     if (this.sentOnce) next = this.feed.next(options);
     else {
@@ -129,8 +83,55 @@ export class ComparePanel extends Disposable {
     }
     this.sentOnce = true;
     const runs = 'full' in next ? next.full.runs : next.update.runs;
-    this.panel.title = ComparePanel.title(this.refs.filter((r) => runs.some((run) => run.id === r.uid)));
-    const message: HostToComparePanel = 'full' in next ? { type: 'init', ...next.full } : { type: 'update', ...next.update };
-    void this.panel.webview.postMessage(message);
+    this.panel.title = compareTitle(this.env.runs, this.refs.filter((r) => runs.some((run) => run.id === r.uid)));
+    this.post('full' in next ? { type: 'init', ...next.full } : { type: 'update', ...next.update });
+  }
+}
+
+function compareTitle(model: RunsModel, refs: readonly RunRef[]): string {
+  const names = refs.map((r) => model.entry(r)?.run.name ?? r.uid);
+  const shown = names.slice(0, 3).join(', ');
+  return `Compare: ${shown}${names.length > 3 ? ` +${names.length - 3}` : ''}`;
+}
+
+/** The open compare panels, one per set of runs, and their return after a window reload. */
+export class ComparePanels extends PanelKind<ComparePanel, CompareState> {
+  constructor(private readonly env: ComparePanelEnv, whenIndexed: () => Promise<unknown>) {
+    super(COMPARE_PANEL_VIEW_TYPE, isCompareState, env.problems, whenIndexed);
+  }
+
+  protected restore(panel: vscode.WebviewPanel, state: CompareState): void {
+    const refs = this.unique(state.runs);
+    if (refs.length < 2 || this.registry.get(this.key(refs))) panel.dispose();
+    else this.open(panel, refs);
+  }
+
+  /** Opens (or shows) the panel comparing these runs (at least two different ones). */
+  show(refs: readonly RunRef[]): ComparePanel | undefined {
+    const list = this.unique(refs);
+    if (list.length < 2) {
+      void notify('info', 'Labbook: choose at least two runs to compare.');
+      return undefined;
+    }
+    const existing = this.registry.get(this.key(list));
+    if (existing) {
+      existing.webviewPanel.reveal();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(COMPARE_PANEL_VIEW_TYPE, compareTitle(this.env.runs, list), vscode.ViewColumn.Active, webviewOptions(this.env.extensionUri));
+    return this.open(panel, list);
+  }
+
+  private unique(refs: readonly RunRef[]): RunRef[] {
+    return [...new Map(refs.map((r) => [runKey(r), r])).values()];
+  }
+
+  private key(refs: readonly RunRef[]): string {
+    return refs.map(runKey).sort().join('\n');
+  }
+
+  private open(panel: vscode.WebviewPanel, refs: RunRef[]): ComparePanel {
+    const key = this.key(refs);
+    return this.registry.add(key, new ComparePanel(panel, this.env, refs, (p) => this.registry.remove(key, p)));
   }
 }

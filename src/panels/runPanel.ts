@@ -1,7 +1,6 @@
 import { createHash } from 'crypto';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { Disposable } from '../disposable';
 import { INDEX_DIR, type IndexService } from '../indexService';
 import type { IngestChanges } from '../core/ingest/indexer';
 import { downsampleMinMax } from '../core/downsample';
@@ -9,134 +8,76 @@ import { readConsole } from '../core/ingest/console';
 import { artifactRealPath, locateArtifact, readArtifactImage } from '../core/artifacts';
 import { writeFileInside } from '../core/safePath';
 import { type EmbeddedRef, readEmbedded } from '../core/importers/embedded';
-import { runStatus } from '../core/status';
-import { localProcesses } from '../localProcesses';
-import type { Problems } from '../core/problems';
-import { isRunPanelToHost, type HostToRunPanel, type RunSummary, type SeriesData } from '../protocol/runPanel';
+import { isRunPanelToHost, type HostToRunPanel, type RunPanelToHost, type RunSummary, type SeriesData } from '../protocol/runPanel';
+import type { RunRef } from '../protocol/runRef';
+import type { RunsModel } from '../runsModel';
 import { settings } from '../settings';
 import { notify } from '../notifications';
 import { requireTrust } from '../workspaceTrust';
 import { editRun } from '../runEdits';
-import { webviewHtml, webviewOptions } from './webviewHtml';
+import { PanelHost, type PanelEnv } from './panelHost';
 
 export const RUN_PANEL_VIEW_TYPE = 'labbook.run';
-/** Two clicks on the same run within this time are a double-click: the panel is kept. */
-const DOUBLE_CLICK_MS = 500;
+
+/** What a run panel needs from the extension. */
+export interface RunPanelEnv extends PanelEnv {
+  readonly runs: RunsModel;
+}
 
 /** What the webview has of one series, to decide between sending new points and sending all again. */
 interface SentSeries { lastStep: number; reduced: boolean }
 
-/** One webview panel per run: its metrics as charts, kept live while the run writes. */
-export class RunPanel extends Disposable {
-  private static readonly open = new Map<string, RunPanel>();
-
-  /** The panel a single click in the tree replaces (as the Explorer's preview editor); none once it is kept. */
-  private static preview: RunPanel | undefined;
-  private static lastPreviewClick = { key: '', at: 0 };
-
-  /**
-   * Opens (or shows) the panel of a run. `preview` (a click in the tree) reuses the one preview
-   * panel, keeping the focus in the tree; clicking the same run again right away (a double-click)
-   * keeps the panel and focuses it, as does opening it any other way or editing in it.
-   */
-  static show(extensionUri: vscode.Uri, index: IndexService, problems: Problems, uid: string, options: { preview?: boolean } = {}): RunPanel | undefined {
-    const key = `${index.folder.uri.toString()}|${uid}`;
-    const existing = RunPanel.open.get(key);
-    const now = Date.now();
-    const doubleClick = options.preview === true && RunPanel.lastPreviewClick.key === key && now - RunPanel.lastPreviewClick.at < DOUBLE_CLICK_MS;
-    if (options.preview) RunPanel.lastPreviewClick = { key, at: now };
-    if (existing) {
-      const keep = !options.preview || doubleClick;
-      if (keep) existing.keep();
-      existing.panel.reveal(existing.panel.viewColumn, !keep);
-      return existing;
-    }
-    const run = index.store.getRun(uid);
-    if (!run) {
-      void notify('warning', `Labbook: no run with id ${uid} in this workspace.`);
-      return undefined;
-    }
-    const replaced = options.preview ? RunPanel.preview : undefined;
-    const viewColumn = replaced?.panel.viewColumn ?? vscode.ViewColumn.Active;
-    const panel = vscode.window.createWebviewPanel(RUN_PANEL_VIEW_TYPE, run.name, { viewColumn, preserveFocus: options.preview === true }, webviewOptions(extensionUri));
-    const view = new RunPanel(panel, extensionUri, index, problems, uid);
-    RunPanel.open.set(key, view);
-    if (options.preview) RunPanel.preview = view;
-    replaced?.dispose();
-    return view;
-  }
-
-  /** Not the preview any more: the next click in the tree opens beside it. */
-  keep(): void {
-    if (RunPanel.preview === this) RunPanel.preview = undefined;
-  }
-
-  static disposeAll(): void {
-    for (const p of [...RunPanel.open.values()]) p.dispose();
-  }
-
-  private ready = false;
-  private noteEditWanted = false;
+/** One webview panel per run: its metrics as charts, kept live while the run writes (opened through `RunPanels`). */
+export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
   private lastShown = '';
+  private readonly sent = new Map<string, SentSeries>();
+  private readonly uid: string;
 
-  /** Opens the note editor in the panel (now, or once the webview is ready). */
-  editNote(): void {
-    this.keep();
-    this.panel.reveal();
-    if (this.ready) this.post({ type: 'editNote' });
-    else this.noteEditWanted = true;
-  }
-  private sent = new Map<string, SentSeries>();
-  private initTimer: NodeJS.Timeout | undefined;
-
-  private constructor(
-    private readonly panel: vscode.WebviewPanel,
-    extensionUri: vscode.Uri,
+  constructor(
+    panel: vscode.WebviewPanel,
+    private readonly env: RunPanelEnv,
+    readonly ref: RunRef,
     private readonly index: IndexService,
-    private readonly problems: Problems,
-    private readonly uid: string,
+    /** Called once as the panel closes. */
+    private readonly onClose: (panel: RunPanel) => void,
+    /** Called when the user edits in the panel (a preview panel is then kept). */
+    private readonly onEdit: (panel: RunPanel) => void,
   ) {
-    super();
-    this.register(panel);
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'labbook.svg');
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'run', panel.title);
-    this.register(panel.onDidDispose(() => this.dispose()));
-    this.register(panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
+    super(panel, {
+      ...env, app: 'run', label: 'run panel', validate: isRunPanelToHost, state: ref,
+      onRefused: (message, why) => {
+        if ((message as { type?: unknown } | null)?.type === 'saveNote') void notify('error', `Labbook: the note was not saved: ${why}`);
+      },
+    });
+    this.uid = ref.uid;
     this.register(index.onDidChange((c) => this.onIndexChange(c)));
   }
 
+  /** Opens the note editor in the panel (now, or once the webview is ready). */
+  editNote(): void {
+    this.onEdit(this);
+    this.panel.reveal();
+    this.post({ type: 'editNote' });
+  }
+
   override dispose(): void {
-    clearTimeout(this.initTimer);
-    clearTimeout(this.consoleTimer);
-    RunPanel.open.delete(`${this.index.folder.uri.toString()}|${this.uid}`);
-    this.keep();
+    if (this.isDisposed) return;
+    this.onClose(this);
     super.dispose();
   }
 
-  private post(message: HostToRunPanel): void {
-    void this.panel.webview.postMessage(message);
+  protected onReady(): void {
+    this.sendInit();
   }
 
-  private onMessage(message: unknown): void {
-    const refuse = (why: string) => {
-      this.problems.report(`run panel: message refused: ${why}`);
-      if ((message as { type?: unknown } | null)?.type === 'saveNote') void notify('error', `Labbook: the note was not saved: ${why}`);
-    };
-    if (!isRunPanelToHost(message, refuse)) return;
-    if (message.type === 'ready') {
-      this.ready = true;
-      this.sendInit();
-      if (this.noteEditWanted) this.post({ type: 'editNote' });
-      this.noteEditWanted = false;
-    } else if (message.type === 'openArtifact') {
+  protected onMessage(message: Exclude<RunPanelToHost, { readonly type: 'ready' | 'error' }>): void {
+    if (message.type === 'openArtifact') {
       void this.openArtifact(message.path);
     } else if (message.type === 'getImage') {
-      void this.sendImage(message.requestId, message.path);
-    } else if (message.type === 'saveNote') {
-      this.keep();
-      editRun(this.index, this.uid, { t: 'note', text: message.text }).catch((e) => void notify('error', `Labbook: the note was not saved: ${(e as Error).message}`));
+      this.respond(message, () => this.image(message.requestId, message.path));
     } else {
-      this.problems.report(`run panel: ${message.message}`);
+      this.onEdit(this);
+      editRun(this.index, this.uid, { t: 'note', text: message.text }).catch((e) => void notify('error', `Labbook: the note was not saved: ${(e as Error).message}`));
     }
   }
 
@@ -180,20 +121,16 @@ export class RunPanel extends Disposable {
     return vscode.Uri.file(file);
   }
 
-  /** Answers the webview's request for an image artifact with a data: URL (the webview reads no files). */
-  private async sendImage(requestId: number, requested: string): Promise<void> {
+  /** The reply to the webview's request for an image artifact: a data: URL (the webview reads no files), or why not. */
+  private async image(requestId: number, requested: string): Promise<Extract<HostToRunPanel, { type: 'image' }>> {
     const run = this.runWithArtifact(requested);
-    let reply: HostToRunPanel;
-    if (!run) reply = { type: 'image', requestId, path: requested, error: 'not an artifact of this run' };
-    else {
-      try {
-        const { mime, bytes } = await readArtifactImage(this.index.folder.uri.fsPath, run, requested);
-        reply = { type: 'image', requestId, path: requested, dataUrl: `data:${mime};base64,${bytes.toString('base64')}` };
-      } catch (e) {
-        reply = { type: 'image', requestId, path: requested, error: (e as Error).message };
-      }
+    if (!run) return { type: 'image', requestId, path: requested, error: 'not an artifact of this run' };
+    try {
+      const { mime, bytes } = await readArtifactImage(this.index.folder.uri.fsPath, run, requested);
+      return { type: 'image', requestId, path: requested, dataUrl: `data:${mime};base64,${bytes.toString('base64')}` };
+    } catch (e) {
+      return { type: 'image', requestId, path: requested, error: (e as Error).message };
     }
-    if (!this.isDisposed) this.post(reply);
   }
 
   private async sendConsole(): Promise<void> {
@@ -219,7 +156,7 @@ export class RunPanel extends Disposable {
       name: run.name,
       project: run.experiment,
       description: run.description,
-      status: runStatus(run, Date.now() / 1000, settings().heartbeatTimeoutSeconds, localProcesses),
+      status: this.env.runs.status(run),
       tags: this.index.store.getTags(run.id),
       params: this.index.store.getParams(run.id),
       startTime: run.startTime ?? 0,
@@ -251,29 +188,11 @@ export class RunPanel extends Disposable {
     void this.sendConsole();
   }
 
-  private consoleTimer: NodeJS.Timeout | undefined;
   /** The console problem last reported, so that a live run does not repeat it. */
   private consoleProblem: string | undefined;
-  /** Console output follows a live run, read at most about once a second. */
-  private scheduleConsole(): void {
-    if (this.consoleTimer) return;
-    this.consoleTimer = setTimeout(() => {
-      this.consoleTimer = undefined;
-      if (!this.isDisposed) void this.sendConsole();
-    }, 1000);
-  }
-
-  /** A full resend, at most about once a second (a big live run would otherwise resend on every write). */
-  private scheduleInit(): void {
-    if (this.initTimer) return;
-    this.initTimer = setTimeout(() => {
-      this.initTimer = undefined;
-      if (!this.isDisposed) this.sendInit();
-    }, 1000);
-  }
 
   private onIndexChange(changes: IngestChanges): void {
-    if (!this.ready) return;
+    if (!this.isReady) return;
     if (changes.removed.has(this.uid)) {
       this.panel.dispose();
       return;
@@ -292,7 +211,8 @@ export class RunPanel extends Disposable {
       this.lastShown = shown;
       this.post({ type: 'run', run });
     }
-    this.scheduleConsole();
+    // Console output follows a live run, read at most about once a second.
+    this.throttle('console', () => void this.sendConsole());
     const points = changes.points.get(this.uid);
     if (!points || points.size === 0) return;
     const runRow = this.index.store.getRun(this.uid)!;
@@ -304,7 +224,8 @@ export class RunPanel extends Disposable {
       const s = seriesByKey.get(key);
       // Points inside what was already drawn, or a series that grew past the drawing budget: send it all again.
       if (!s || (sent && (fromStep <= sent.lastStep || sent.reduced || s.count > max))) {
-        this.scheduleInit();
+        // At most about once a second: a big live run would otherwise resend on every write.
+        this.throttle('init', () => this.sendInit());
         return;
       }
       const pts = this.index.store.getPoints(s.id, fromStep);

@@ -1,12 +1,11 @@
 import * as vscode from 'vscode';
-import { Disposable } from '../disposable';
-import type { Problems } from '../core/problems';
 import { paramImportance } from '../core/sweeps/importance';
 import type { SweepSummary } from '../core/sweeps/sweepState';
-import { type HostToSweepPanel, isSweepPanelToHost, type SweepPanelData } from '../protocol/sweepPanel';
+import { type HostToSweepPanel, isSweepPanelToHost, type SweepPanelData, type SweepPanelToHost } from '../protocol/sweepPanel';
 import type { SweepService } from '../sweeps/sweepService';
 import { notify } from '../notifications';
-import { webviewHtml, webviewOptions } from './webviewHtml';
+import { PanelHost, PanelKind, type PanelEnv } from './panelHost';
+import { webviewOptions } from './webviewHtml';
 
 export const SWEEP_PANEL_VIEW_TYPE = 'labbook.sweep';
 
@@ -32,96 +31,105 @@ export function sweepPanelData(s: SweepSummary, indexed: (runId: string) => bool
   };
 }
 
+/** What a sweep panel keeps over a window reload: the sweep's id. */
+interface SweepState { readonly id: string }
+
+function isSweepState(value: unknown): value is SweepState {
+  const id = (value as { id?: unknown } | null)?.id;
+  return typeof id === 'string' && id.length > 0 && id.length < 4096;
+}
+
+export interface SweepPanelEnv extends PanelEnv {
+  readonly sweeps: SweepService;
+  /** Opens a trial's run in its own panel. */
+  readonly openRun: (runId: string) => void;
+}
+
 /**
  * One webview panel per sweep: trials sorted by the objective, the best params with a copy button,
  * the objective per trial with the running best, and each param's importance. Updated in place
  * whenever the sweep's summary changes.
  */
-export class SweepPanel extends Disposable {
-  private static readonly open = new Map<string, SweepPanel>();
-
-  static show(extensionUri: vscode.Uri, sweeps: SweepService, id: string, problems: Problems, openRun: (runId: string) => void): SweepPanel | undefined {
-    const existing = SweepPanel.open.get(id);
-    if (existing) {
-      existing.panel.reveal();
-      return existing;
-    }
-    const ref = sweeps.find(id);
-    if (!ref) {
-      void notify('warning', `Labbook: no sweep ${id} in this workspace.`);
-      return undefined;
-    }
-    const panel = vscode.window.createWebviewPanel(SWEEP_PANEL_VIEW_TYPE, `Sweep: ${ref.summary.name}`, vscode.ViewColumn.Active, webviewOptions(extensionUri));
-    const view = new SweepPanel(panel, extensionUri, sweeps, id, problems, openRun);
-    SweepPanel.open.set(id, view);
-    return view;
-  }
-
-  static disposeAll(): void {
-    for (const p of [...SweepPanel.open.values()]) p.dispose();
-  }
-
-  private ready = false;
+export class SweepPanel extends PanelHost<HostToSweepPanel, SweepPanelToHost> {
   private lastText = '';
 
-  private constructor(
-    private readonly panel: vscode.WebviewPanel,
-    extensionUri: vscode.Uri,
-    private readonly sweeps: SweepService,
-    private readonly id: string,
-    private readonly problems: Problems,
-    private readonly openRun: (runId: string) => void,
-  ) {
-    super();
-    this.register(panel);
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'labbook.svg');
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'sweep', panel.title);
-    this.register(panel.onDidDispose(() => this.dispose()));
-    this.register(panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
-    this.register(sweeps.onDidChange(() => this.send()));
+  constructor(panel: vscode.WebviewPanel, private readonly env: SweepPanelEnv, private readonly id: string, private readonly onClose: (p: SweepPanel) => void) {
+    super(panel, { ...env, app: 'sweep', label: 'sweep panel', validate: isSweepPanelToHost, state: { id } satisfies SweepState });
+    this.register(env.sweeps.onDidChange(() => this.send()));
     // A trial's run reaching the index makes its row open it.
-    const index = sweeps.find(id)?.index;
+    const index = env.sweeps.find(id)?.index;
     if (index) this.register(index.onDidChange(() => this.send()));
   }
 
   override dispose(): void {
-    SweepPanel.open.delete(this.id);
+    if (this.isDisposed) return;
+    this.onClose(this);
     super.dispose();
   }
 
   private data(): SweepPanelData | undefined {
-    const ref = this.sweeps.find(this.id);
+    const ref = this.env.sweeps.find(this.id);
     return ref && sweepPanelData(ref.summary, (runId) => ref.index.store.getRun(runId) !== undefined);
   }
 
-  private onMessage(message: unknown): void {
-    if (!isSweepPanelToHost(message, (why) => this.problems.report(`sweep panel: message refused: ${why}`))) return;
-    if (message.type === 'ready') {
-      this.ready = true;
-      this.lastText = '';
-      this.send();
-    } else if (message.type === 'openRun') {
-      this.openRun(message.id);
-    } else if (message.type === 'copyBest') {
+  protected onReady(): void {
+    this.lastText = '';
+    this.send();
+  }
+
+  protected onMessage(message: Exclude<SweepPanelToHost, { readonly type: 'ready' | 'error' }>): void {
+    if (message.type === 'openRun') {
+      this.env.openRun(message.id);
+    } else {
       const best = this.data()?.best;
       if (best) {
         void vscode.env.clipboard.writeText(best.paramsJson);
         void notify('info', `Labbook: the best params of trial ${best.trial} are on the clipboard.`);
       }
-    } else {
-      this.problems.report(`sweep panel: ${message.message}`);
     }
   }
 
   private send(): void {
-    if (!this.ready || this.isDisposed) return;
+    if (!this.isReady || this.isDisposed) return;
     const sweep = this.data();
     if (!sweep) return;
     const text = JSON.stringify(sweep);
     if (text === this.lastText) return;
     this.lastText = text;
     this.panel.title = `Sweep: ${sweep.name}`;
-    const message: HostToSweepPanel = { type: 'init', sweep };
-    void this.panel.webview.postMessage(message);
+    this.post({ type: 'init', sweep });
+  }
+}
+
+/** The open sweep panels, one per sweep, and their return after a window reload. */
+export class SweepPanels extends PanelKind<SweepPanel, SweepState> {
+  /** `whenRead` settles once the sweeps are read (a restored panel waits for it). */
+  constructor(private readonly env: SweepPanelEnv, whenRead: () => Promise<unknown>) {
+    super(SWEEP_PANEL_VIEW_TYPE, isSweepState, env.problems, whenRead);
+  }
+
+  protected restore(panel: vscode.WebviewPanel, state: SweepState): void {
+    if (this.registry.get(state.id) || !this.env.sweeps.find(state.id)) panel.dispose();
+    else this.open(panel, state.id);
+  }
+
+  /** Opens (or shows) the panel of a sweep. */
+  show(id: string): SweepPanel | undefined {
+    const existing = this.registry.get(id);
+    if (existing) {
+      existing.webviewPanel.reveal();
+      return existing;
+    }
+    const ref = this.env.sweeps.find(id);
+    if (!ref) {
+      void notify('warning', `Labbook: no sweep ${id} in this workspace.`);
+      return undefined;
+    }
+    const panel = vscode.window.createWebviewPanel(SWEEP_PANEL_VIEW_TYPE, `Sweep: ${ref.summary.name}`, vscode.ViewColumn.Active, webviewOptions(this.env.extensionUri));
+    return this.open(panel, id);
+  }
+
+  private open(panel: vscode.WebviewPanel, id: string): SweepPanel {
+    return this.registry.add(id, new SweepPanel(panel, this.env, id, (p) => this.registry.remove(id, p)));
   }
 }

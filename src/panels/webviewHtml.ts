@@ -10,8 +10,11 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOpt
   return { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: [webviewRoot(extensionUri)] };
 }
 
-/** The HTML shell of a webview app: strict CSP, one nonce'd script, the app's stylesheet. */
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, app: string, title: string): string {
+/**
+ * The HTML shell of a webview app: strict CSP, one nonce'd script, the app's stylesheet. `state`
+ * (the panel's identity, JSON) goes on `#app` as `data-state`; the webview keeps it for a reload.
+ */
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, app: string, title: string, state?: unknown): string {
   const nonce = crypto.randomBytes(16).toString('base64');
   const root = webviewRoot(extensionUri);
   const script = webview.asWebviewUri(vscode.Uri.joinPath(root, `${app}.js`));
@@ -33,7 +36,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, a
 <title>${escapeHtml(title)}</title>
 </head>
 <body>
-<div id="app" data-app="${app}"></div>
+<div id="app" data-app="${app}"${state === undefined ? '' : ` data-state="${escapeHtml(JSON.stringify(state))}"`}></div>
 <script nonce="${nonce}" src="${script}"></script>
 </body>
 </html>`;

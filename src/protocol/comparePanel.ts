@@ -2,7 +2,7 @@
  * Messages between the extension host and the run comparison webview.
  * Both sides import this file; it must not import `vscode` or anything from the DOM.
  */
-import type { RunStatus } from './runPanel';
+import type { RunStatus } from './runStatus';
 import { checkMessage, FIELD_LIMITS, type MessageRules, type Refusal } from './limits';
 
 export interface CompareRun {

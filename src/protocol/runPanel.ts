@@ -3,8 +3,8 @@
  * Both sides import this file; it must not import `vscode` or anything from the DOM.
  */
 import { checkMessage, FIELD_LIMITS, type MessageRules, type Refusal } from './limits';
+import type { RunStatus } from './runStatus';
 
-export type RunStatus = 'running' | 'finished' | 'failed' | 'killed';
 
 export interface RunSummary {
   /** Stable run id (the `run_id` of the log header). */

@@ -9,12 +9,13 @@ import type { ExperimentsTree, TreeNode } from '../tree/experimentsTree';
 import { appendControlRecord, isSafeSweepId } from '../core/sweeps/sweepControl';
 import { fileSlug, guessGoal, sweepTemplate } from '../core/sweeps/sweepTemplate';
 import { isOutsideError, writeFileInside } from '../core/safePath';
-import { SweepPanel } from '../panels/sweepPanel';
+import type { SweepPanels } from '../panels/sweepPanel';
 import { notify } from '../notifications';
 import { pythonCommand, settings } from '../settings';
 import { pythonSdkDir } from '../sdkSetup';
 import { trustedOrExplain } from '../workspaceTrust';
 import type { SweepRef, SweepService } from './sweepService';
+import { COMMANDS } from '../commands/ids';
 
 export interface SweepCommandContext {
   readonly context: vscode.ExtensionContext;
@@ -22,6 +23,8 @@ export interface SweepCommandContext {
   readonly tree: ExperimentsTree;
   readonly sweeps: SweepService;
   readonly problems: Problems;
+  /** The open sweep panels (Open Sweep shows one). */
+  readonly sweepPanels: SweepPanels;
 }
 
 /** What scripts and tests may pass to Create Sweep instead of answering its questions. */
@@ -96,8 +99,8 @@ export function registerSweepCommands(c: SweepCommandContext): vscode.Disposable
     c.tree.reload();
     const ref = c.sweeps.find(id);
     void notify('info', `Labbook: sweep ${id} created${ref ? ` for ${ref.summary.experiment}` : ''}.`, 'Launch Agents', 'Open Sweep').then((choice) => {
-      if (choice === 'Launch Agents') void vscode.commands.executeCommand('labbook.launchSweepAgents', id);
-      if (choice === 'Open Sweep') void vscode.commands.executeCommand('labbook.openSweep', id);
+      if (choice === 'Launch Agents') void vscode.commands.executeCommand(COMMANDS.launchSweepAgents, id);
+      if (choice === 'Open Sweep') void vscode.commands.executeCommand(COMMANDS.openSweep, id);
     });
     return id;
   };
@@ -180,7 +183,7 @@ export function registerSweepCommands(c: SweepCommandContext): vscode.Disposable
     if (given.create) return createFromFile(index, file);
     await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
     void notify('info', `Labbook: ${name} holds the sweep (completion and checks come from its schema). Edit the parameters, then create it.`, 'Create Sweep').then((choice) => {
-      if (choice === 'Create Sweep') void vscode.commands.executeCommand('labbook.createSweep', vscode.Uri.file(file));
+      if (choice === 'Create Sweep') void vscode.commands.executeCommand(COMMANDS.createSweep, vscode.Uri.file(file));
     });
     return undefined;
   };
@@ -237,15 +240,14 @@ export function registerSweepCommands(c: SweepCommandContext): vscode.Disposable
     return true;
   };
 
-  const openRun = (runId: string) => void vscode.commands.executeCommand('labbook.openRun', runId);
   return [
-    vscode.commands.registerCommand('labbook.createSweep', createSweep),
-    vscode.commands.registerCommand('labbook.launchSweepAgents', launchAgents),
-    vscode.commands.registerCommand('labbook.stopSweep', (arg?: unknown) => control('stop', arg)),
-    vscode.commands.registerCommand('labbook.resumeSweep', (arg?: unknown) => control('resume', arg)),
-    vscode.commands.registerCommand('labbook.openSweep', async (arg?: unknown) => {
+    vscode.commands.registerCommand(COMMANDS.createSweep, createSweep),
+    vscode.commands.registerCommand(COMMANDS.launchSweepAgents, launchAgents),
+    vscode.commands.registerCommand(COMMANDS.stopSweep, (arg?: unknown) => control('stop', arg)),
+    vscode.commands.registerCommand(COMMANDS.resumeSweep, (arg?: unknown) => control('resume', arg)),
+    vscode.commands.registerCommand(COMMANDS.openSweep, async (arg?: unknown) => {
       const ref = await resolveSweep(arg, 'Open which sweep?');
-      if (ref) SweepPanel.show(c.context.extensionUri, c.sweeps, ref.summary.id, c.problems, openRun);
+      if (ref) c.sweepPanels.show(ref.summary.id);
     }),
   ];
 }

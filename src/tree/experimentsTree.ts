@@ -4,10 +4,9 @@ import type { IndexService } from '../indexService';
 import type { WorkspaceIndexes } from '../workspaceIndexes';
 import type { RunRow } from '../core/store/store';
 import { diffTreeModels, treeModel, type ExperimentView, type RunView, type TreeModel } from '../core/treeRows';
-import type { RunStatus } from '../protocol/runPanel';
+import type { RunStatus } from '../protocol/runStatus';
 import type { TreeChange, TreeSnapshot } from '../api';
-import { settings } from '../settings';
-import { localProcesses } from '../localProcesses';
+import type { RunsModel } from '../runsModel';
 import { experimentItem, runItem, sweepItem, trialItem } from './treeItems';
 import type { SweepService } from '../sweeps/sweepService';
 import type { SweepView, TrialView } from '../core/sweeps/sweepRows';
@@ -61,7 +60,7 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
   private archivedShown = false;
   private hasRuns: boolean | undefined;
 
-  constructor(private readonly indexes: WorkspaceIndexes, private readonly extensionUri: vscode.Uri, private readonly sweeps?: SweepService) {
+  constructor(private readonly indexes: WorkspaceIndexes, private readonly runs: RunsModel, private readonly extensionUri: vscode.Uri, private readonly sweeps?: SweepService) {
     super();
     this.reload();
     this.register(indexes.onDidChange(() => this.reload()));
@@ -78,9 +77,7 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
   /** Re-reads runs from the indexes and re-renders the rows that changed (nothing when none did). */
   reload(): void {
     const options = {
-      now: Date.now() / 1000,
-      heartbeatTimeoutSeconds: settings().heartbeatTimeoutSeconds,
-      local: localProcesses,
+      ...this.runs.statusRules(),
       showArchived: this.archivedShown,
       startLabel,
       dateLabel: (s: number) => new Date(s * 1000).toLocaleDateString(),
@@ -210,7 +207,7 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     return vscode.Uri.joinPath(this.extensionUri, 'media', 'sources', `${source}.svg`);
   }
 
-  /** Runs in the tree; with `includeArchived`, also the archived ones it hides. */
+  /** The run rows of the tree (the app's run list is `RunsModel`); with `includeArchived`, also the archived ones it hides. */
   allRuns(includeArchived = false): RunNode[] {
     return includeArchived ? this.states.flatMap((s) => [...s.runs.values()]) : this.experiments.flatMap((e) => e.runs);
   }

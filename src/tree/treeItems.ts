@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ExperimentView, RunTooltip, RunView } from '../core/treeRows';
 import { sourceLabel } from '../core/status';
 import type { SweepView, TrialView } from '../core/sweeps/sweepRows';
+import { COMMANDS } from '../commands/ids';
 
 /** Icons of run rows by RunView.icon. Killed is a warning colour: visible on dark and light themes. */
 const RUN_ICONS: Record<string, vscode.ThemeIcon> = {
@@ -21,7 +22,7 @@ export function runItem(view: RunView, id: string): vscode.TreeItem {
   item.contextValue = view.contextValue;
   item.tooltip = tooltip(view.tooltip);
   // A click opens the run in the preview panel; a second click on it soon after (a double-click) keeps it open.
-  item.command = { command: 'labbook.openRun', title: 'Open Run', arguments: [view.uid, { preview: true }] };
+  item.command = { command: COMMANDS.openRun, title: 'Open Run', arguments: [view.uid, { preview: true }] };
   item.accessibilityInformation = { label: `${view.label}, ${view.status}` };
   return item;
 }
@@ -65,7 +66,7 @@ export function sweepItem(view: SweepView, id: string): vscode.TreeItem {
   item.tooltip = view.tooltip;
   item.iconPath = new vscode.ThemeIcon(view.state === 'running' ? 'sync~spin' : view.state === 'stopped' ? 'debug-pause' : 'symbol-misc', view.state === 'running' ? new vscode.ThemeColor('charts.blue') : undefined);
   item.contextValue = view.contextValue;
-  item.command = { command: 'labbook.openSweep', title: 'Open Sweep', arguments: [view.id] };
+  item.command = { command: COMMANDS.openSweep, title: 'Open Sweep', arguments: [view.id] };
   item.accessibilityInformation = { label: `sweep ${view.label}, ${view.description}` };
   return item;
 }
@@ -78,6 +79,6 @@ export function trialItem(view: TrialView, id: string): vscode.TreeItem {
   item.iconPath = TRIAL_ICONS[view.status];
   item.contextValue = runId ? 'trial.run' : 'trial';
   item.tooltip = `Trial ${view.number}: ${view.status}${runId ? `\nRun ${runId}` : ''}`;
-  if (runId) item.command = { command: 'labbook.openRun', title: 'Open Run', arguments: [runId, { preview: true }] };
+  if (runId) item.command = { command: COMMANDS.openRun, title: 'Open Run', arguments: [runId, { preview: true }] };
   return item;
 }
