@@ -4,7 +4,7 @@ import type { SqlJsStatic } from 'sql.js';
 import { Disposable } from './disposable';
 import { emptyChanges, hasChanges, Indexer, mergeChanges, type IngestChanges } from './core/ingest/indexer';
 import { ImportIndex } from './core/ingest/importIndex';
-import { importFinders } from './core/importers/sources';
+import { importFinders } from './core/importers/finders';
 import { Store } from './core/store/store';
 import { openWorkspaceIndex } from './core/store/openIndex';
 import { indexSizeStatus, type IndexSizeLevel } from './core/store/indexLimits';
