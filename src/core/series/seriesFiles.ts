@@ -32,6 +32,9 @@ export interface Inserted {
   /** Lowest and highest non-NaN value among the added points (NaN when there is none). */
   readonly min: number;
   readonly max: number;
+  /** Steps of those (the earliest on ties). */
+  readonly minStep: number;
+  readonly maxStep: number;
   /** Lowest step among the added points. */
   readonly minAddedStep: number;
 }
@@ -210,16 +213,24 @@ export class SeriesFiles {
     this.exact.set(`${meta.id}-${meta.gen}`, count);
     let min = NaN;
     let max = NaN;
+    let minAt = NaN;
+    let maxAt = NaN;
     let minStep = Infinity;
     for (let i = 0; i < n; i++) {
       const v = pts[i * 3 + 1];
       if (pts[i * 3] < minStep) minStep = pts[i * 3];
       if (Number.isNaN(v)) continue;
-      if (!(v >= min)) min = v;
-      if (!(v <= max)) max = v;
+      if (!(v >= min)) {
+        min = v;
+        minAt = pts[i * 3];
+      }
+      if (!(v <= max)) {
+        max = v;
+        maxAt = pts[i * 3];
+      }
     }
     const firstStep = meta.count === 0 ? pts[0] : null;
-    return { added: n, count, gen: meta.gen, firstStep, lastStep: pts[(n - 1) * 3], lastValue: pts[(n - 1) * 3 + 1], min, max, minAddedStep: minStep };
+    return { added: n, count, gen: meta.gen, firstStep, lastStep: pts[(n - 1) * 3], lastValue: pts[(n - 1) * 3 + 1], min, max, minStep: minAt, maxStep: maxAt, minAddedStep: minStep };
   }
 
   private extendLevels(id: number, gen: number, from: number, to: number): void {
@@ -234,7 +245,7 @@ export class SeriesFiles {
 
   private unchanged(meta: SeriesMeta): Inserted {
     const last = meta.count ? this.read(meta, meta.count - 1, meta.count) : undefined;
-    return { added: 0, count: meta.count, gen: meta.gen, firstStep: null, lastStep: meta.lastStep, lastValue: last ? last[1] : NaN, min: NaN, max: NaN, minAddedStep: Infinity };
+    return { added: 0, count: meta.count, gen: meta.gen, firstStep: null, lastStep: meta.lastStep, lastValue: last ? last[1] : NaN, min: NaN, max: NaN, minStep: NaN, maxStep: NaN, minAddedStep: Infinity };
   }
 
   /** The slow path: a batch out of order or reaching before the last stored step. */
@@ -251,6 +262,8 @@ export class SeriesFiles {
     let insertedBeforeEnd = false;
     let min = NaN;
     let max = NaN;
+    let minAt = NaN;
+    let maxAt = NaN;
     const push = (x: number, y: number, w: number) => {
       out[o * 3] = x;
       out[o * 3 + 1] = y;
@@ -267,8 +280,14 @@ export class SeriesFiles {
       if (!keepAll && ((t < tailN && tail[t * 3] === x) || lastTaken === x)) continue;
       if (t < tailN) insertedBeforeEnd = true;
       const v = values[i];
-      if (!Number.isNaN(v) && !(v >= min)) min = v;
-      if (!Number.isNaN(v) && !(v <= max)) max = v;
+      if (!Number.isNaN(v) && !(v >= min)) {
+        min = v;
+        minAt = x;
+      }
+      if (!Number.isNaN(v) && !(v <= max)) {
+        max = v;
+        maxAt = x;
+      }
       push(x, v, times[i] ?? NaN);
     }
     for (; t < tailN; t++) push(tail[t * 3], tail[t * 3 + 1], tail[t * 3 + 2]);
@@ -288,6 +307,6 @@ export class SeriesFiles {
     this.extendLevels(meta.id, gen, 0, count);
     this.exact.set(`${meta.id}-${gen}`, count);
     const firstStep = p === 0 ? out[0] : head[0];
-    return { added, count, gen, firstStep, lastStep: out[(o - 1) * 3], lastValue: out[(o - 1) * 3 + 1], min, max, minAddedStep: lowest };
+    return { added, count, gen, firstStep, lastStep: out[(o - 1) * 3], lastValue: out[(o - 1) * 3 + 1], min, max, minStep: minAt, maxStep: maxAt, minAddedStep: lowest };
   }
 }

@@ -94,6 +94,8 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE series ADD COLUMN last_value REAL;
   ALTER TABLE series ADD COLUMN min_value REAL;
   ALTER TABLE series ADD COLUMN max_value REAL;
+  ALTER TABLE series ADD COLUMN min_step INTEGER;
+  ALTER TABLE series ADD COLUMN max_step INTEGER;
   ALTER TABLE series ADD COLUMN file_gen INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE points RENAME TO legacy_points;
   `,

@@ -12,10 +12,13 @@ export interface Sql {
 }
 
 const META = 'SELECT id, file_gen, count, last_step FROM series WHERE id = ?';
-const UPDATE = `UPDATE series SET count = ?, file_gen = ?, first_step = COALESCE(?, first_step), last_step = ?, last_value = ?,
-  min_value = CASE WHEN ? IS NULL THEN min_value WHEN min_value IS NULL OR ? < min_value THEN ? ELSE min_value END,
-  max_value = CASE WHEN ? IS NULL THEN max_value WHEN max_value IS NULL OR ? > max_value THEN ? ELSE max_value END
-  WHERE id = ?`;
+// ?1 min and ?2 its step, ?3 max and ?4 its step (of the points added); SET expressions all see the old row.
+const UPDATE = `UPDATE series SET count = ?5, file_gen = ?6, first_step = COALESCE(?7, first_step), last_step = ?8, last_value = ?9,
+  min_step = CASE WHEN ?1 IS NULL THEN min_step WHEN min_value IS NULL OR ?1 < min_value THEN ?2 ELSE min_step END,
+  max_step = CASE WHEN ?3 IS NULL THEN max_step WHEN max_value IS NULL OR ?3 > max_value THEN ?4 ELSE max_step END,
+  min_value = CASE WHEN ?1 IS NULL THEN min_value WHEN min_value IS NULL OR ?1 < min_value THEN ?1 ELSE min_value END,
+  max_value = CASE WHEN ?3 IS NULL THEN max_value WHEN max_value IS NULL OR ?3 > max_value THEN ?3 ELSE max_value END
+  WHERE id = ?10`;
 const SET_LAST = 'INSERT OR REPLACE INTO metric_last(run_id, key, value) SELECT run_id, key, last_value FROM series WHERE id = ?';
 
 const nullIfNaN = (v: number): number | null => (Number.isNaN(v) ? null : v);
@@ -49,7 +52,7 @@ export class SeriesTable {
     const min = nullIfNaN(r.min);
     const max = nullIfNaN(r.max);
     const s = this.sql.stmt(UPDATE);
-    s.bind([r.count, r.gen, r.firstStep, r.lastStep, nullIfNaN(r.lastValue), min, min, min, max, max, max, seriesId]);
+    s.bind([min, nullIfNaN(r.minStep), max, nullIfNaN(r.maxStep), r.count, r.gen, r.firstStep, r.lastStep, nullIfNaN(r.lastValue), seriesId]);
     s.step();
     s.reset();
     const last = this.sql.stmt(SET_LAST);
