@@ -35,7 +35,6 @@ function addSeries(store: Store, run: number, key: string, n: number, seed: numb
   const steps = Array.from({ length: n }, (_, i) => i);
   const values = steps.map((s) => 2 * Math.exp(-s / (n / 4)) + 0.05 * Math.sin(s * 1.7 + seed));
   store.insertPoints(id, steps, values, steps.map((s) => 1_700_000_000 + s));
-  store.bumpSeries(id, n, n - 1);
 }
 
 async function main(): Promise<void> {

@@ -9,8 +9,7 @@ const options = { now: NOW, heartbeatTimeoutSeconds: 120, maxChartPoints: 4000 }
 
 function addSeries(store: Store, runId: number, key: string, steps: number[], values: number[]): void {
   const id = store.seriesId(runId, key);
-  const added = store.insertPoints(id, steps, values, steps.map(() => null));
-  store.bumpSeries(id, added, steps[steps.length - 1]);
+  store.insertPoints(id, steps, values, steps.map(() => null));
 }
 
 async function twoRuns(): Promise<{ store: Store; sources: CompareSource[]; loss: { steps: number[]; values: number[] } }> {

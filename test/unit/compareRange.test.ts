@@ -14,7 +14,7 @@ describe('compare view zoom (finer points within a step range)', () => {
     for (const uid of ['a', 'b']) {
       const run = store.createRun(uid, 'proj', uid, `labbook/${uid}`);
       const id = store.seriesId(run, 'loss');
-      store.bumpSeries(id, store.insertPoints(id, steps, values, steps.map((s) => 1000 + s)), n - 1);
+      store.insertPoints(id, steps, values, steps.map((s) => 1000 + s));
     }
     const sources: CompareSource[] = [{ store, uid: 'a', folder: 'ws' }, { store, uid: 'b', folder: 'ws' }];
     const wide = compareRange(sources, 'loss', 0, n - 1, 2000);
