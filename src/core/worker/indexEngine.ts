@@ -1,7 +1,7 @@
 import * as path from 'path';
 import type { SqlJsStatic } from 'sql.js';
-import { emptyChanges, hasChanges, Indexer, mergeChanges, type IngestChanges } from '../ingest/indexer';
-import { findEventFiles } from '../ingest/discover';
+import { hasChanges, Indexer, mergeChanges, type IngestChanges } from '../ingest/indexer';
+import { indexedPoints, rebuildInBatches } from '../ingest/batchedRebuild';
 import { ImportIndex } from '../ingest/importIndex';
 import { importFinders } from '../importers/sources';
 import type { ImportSource } from '../importers/model';
@@ -10,8 +10,6 @@ import { openWorkspaceIndex } from '../store/openIndex';
 import type { Problems } from '../problems';
 import type { OpenParams, PointColumns, ProgressMessage, WorkerRequest } from './messages';
 
-/** Log files read between two progress reports (and two chances to cancel) of a rebuild. */
-const REBUILD_BATCH = 50;
 const IMPORT_DISCOVERY_MS = 15_000;
 
 export interface EngineEvents {
@@ -108,36 +106,20 @@ export class IndexEngine {
   private async rebuild(): Promise<EngineReply> {
     const store = this.opened();
     const p = this.params!;
-    const started = Date.now();
     this.cancelled = false;
-    store.clear();
     this.indexer = this.newIndexer();
     this.imports = this.newImports();
-    const files = await findEventFiles(path.join(p.root, p.logRoot)).catch(() => [] as string[]);
-    const changes = emptyChanges();
-    const report = (done: number) => this.events.progress({ files: done, totalFiles: files.length, points: this.pointCount(), elapsedMs: Date.now() - started });
-    let done = 0;
-    report(0);
-    while (done < files.length && !this.cancelled) {
-      const batch = files.slice(done, done + REBUILD_BATCH);
-      const batchChanges = await this.indexer.sync(batch);
-      done += batch.length;
-      mergeChanges(changes, batchChanges);
-      if (hasChanges(batchChanges)) this.events.changes(batchChanges);
-      report(done);
-    }
-    if (!this.cancelled && this.imports) {
+    const outcome = await rebuildInBatches(store, this.indexer, path.join(p.root, p.logRoot), {
+      onProgress: (progress) => this.events.progress(progress),
+      onBatch: (changes) => hasChanges(changes) && this.events.changes(changes),
+      isCancelled: () => this.cancelled,
+    });
+    if (!outcome.cancelled && this.imports) {
       const imported = await this.imports.sync(true);
       if (hasChanges(imported)) this.events.changes(imported);
-      mergeChanges(changes, imported);
     }
-    const result = { files: done, totalFiles: files.length, runs: store.listRuns().length, points: this.pointCount(), elapsedMs: Date.now() - started, cancelled: this.cancelled };
     this.cancelled = false;
-    return { result };
-  }
-
-  private pointCount(): number {
-    return Number(this.opened().selectRows('SELECT COALESCE(SUM(count), 0) FROM series', [])[0][0] ?? 0);
+    return { result: { files: outcome.files, totalFiles: outcome.totalFiles, runs: store.listRuns().length, points: indexedPoints(store), elapsedMs: outcome.elapsedMs, cancelled: outcome.cancelled } };
   }
 
   private points(uid: string, key: string, fromStep: number): EngineReply {
