@@ -13,7 +13,7 @@ import type { SqlJsStatic } from 'sql.js';
 import { Indexer } from '../src/core/ingest/indexer';
 import { findEventFiles } from '../src/core/ingest/discover';
 import { ImportIndex } from '../src/core/ingest/importIndex';
-import { importFinders } from '../src/core/importers/sources';
+import { importFinders } from '../src/core/importers/finders';
 import { ProblemList } from '../src/core/problems';
 import { Store } from '../src/core/store/store';
 import { diffTreeModels, treeModel } from '../src/core/treeRows';

@@ -11,7 +11,7 @@ import { ProblemList } from '../src/core/problems';
 import { Store } from '../src/core/store/store';
 import { downsampleMinMax } from '../src/core/downsample';
 import { ImportIndex } from '../src/core/ingest/importIndex';
-import { importFinders } from '../src/core/importers/sources';
+import { importFinders } from '../src/core/importers/finders';
 import { scalarEvents, fileVersionEvent } from '../test/unit/support/tfevents';
 import type { SqlJsStatic } from 'sql.js';
 

@@ -5,7 +5,7 @@ import { Disposable } from './disposable';
 import { emptyChanges, hasChanges, Indexer, mergeChanges, type IngestChanges } from './core/ingest/indexer';
 import { ImportIndex } from './core/ingest/importIndex';
 import { rebuildInBatches, type RebuildProgress } from './core/ingest/batchedRebuild';
-import { importFinders } from './core/importers/sources';
+import { importFinders } from './core/importers/finders';
 import { Store } from './core/store/store';
 import { openWorkspaceIndex } from './core/store/openIndex';
 import { indexSizeStatus, type IndexSizeLevel } from './core/store/indexLimits';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { ImportSource } from './core/importers/model';
-import { IMPORT_SOURCES } from './core/importers/sources';
+import type { ImportSource } from './core/importers/contract';
+import { IMPORT_SOURCES } from './core/importers/registry';
 import { DEFAULT_HEARTBEAT_TIMEOUT_SECONDS } from './core/status';
 import { valueInRestrictedMode } from './core/restrictedSettings';
 import { DEFAULT_MAX_LINE_BYTES, DEFAULT_QUIET_MS } from './core/ingest/tailer';

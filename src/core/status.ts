@@ -1,4 +1,8 @@
 import type { RunStatusValue } from './format/records';
+import { IMPORTED_SILENCE_SECONDS } from './importers/contract';
+import { importerOf } from './importers/registry';
+
+export { IMPORTED_SILENCE_SECONDS };
 
 export const DEFAULT_HEARTBEAT_TIMEOUT_SECONDS = 120;
 
@@ -16,8 +20,8 @@ export function effectiveStatus(
   if (status !== 'running') return status;
   if (lastActivity === null) return status;
   if (nowSeconds - lastActivity <= timeoutSeconds) return 'running';
-  // DVCLive writes no end marker: a run that went quiet simply ended.
-  return source === 'dvclive' ? 'finished' : 'killed';
+  // What a quiet run became is the tracker's rule (DVCLive writes no end marker: its run simply ended).
+  return importerOf(source)?.silence.then ?? 'killed';
 }
 
 /** This machine's name and a way to ask whether a process on it still exists (`process.kill(pid, 0)`). */
@@ -49,20 +53,13 @@ export function runStatus(
   return effectiveStatus(run.status, run.lastActivity, nowSeconds, silenceTimeout(run.source, configuredTimeoutSeconds), run.source);
 }
 
-/**
- * Other trackers write less often than Labbook's heartbeat (TensorBoard flushes every two minutes,
- * MLflow only when a metric is logged): their runs get at least ten minutes of silence.
- */
-export const IMPORTED_SILENCE_SECONDS = 600;
-
+/** How long a run of `source` may be silent and still be running: another tracker's rule, never below the configured timeout. */
 export function silenceTimeout(source: string, configuredSeconds: number): number {
-  return source === 'labbook' ? configuredSeconds : Math.max(configuredSeconds, IMPORTED_SILENCE_SECONDS);
+  if (source === 'labbook') return configuredSeconds;
+  return Math.max(configuredSeconds, importerOf(source)?.silence.seconds ?? IMPORTED_SILENCE_SECONDS);
 }
 
-const SOURCE_LABELS: Record<string, string> = {
-  labbook: 'Labbook', mlflow: 'MLflow', tensorboard: 'TensorBoard', dvclive: 'DVCLive', wandb: 'W&B', swanlab: 'SwanLab',
-};
-
+/** The name users know a run's source by (`W&B`, `Labbook`); an unknown source as it is. */
 export function sourceLabel(source: string): string {
-  return SOURCE_LABELS[source] ?? source;
+  return source === 'labbook' ? 'Labbook' : (importerOf(source)?.label ?? source);
 }

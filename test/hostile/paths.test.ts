@@ -10,7 +10,7 @@ import * as path from 'path';
 import { locateArtifact, readArtifactImage } from '../../src/core/artifacts';
 import { readConsole } from '../../src/core/ingest/console';
 import { embeddedPath, readEmbedded } from '../../src/core/importers/embedded';
-import { localArtifactDir } from '../../src/core/importers/mlflowFiles';
+import { localArtifactDir } from '../../src/core/importers/mlflow';
 import { parseLine } from '../../src/core/format/records';
 import { appendEvents, header, workspace } from '../unit/support/helpers';
 import { png } from '../unit/support/png';

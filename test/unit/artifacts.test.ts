@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { locateArtifact, readArtifactImage } from '../../src/core/artifacts';
 import { embeddedPath } from '../../src/core/importers/embedded';
-import { imageGroups, isImageName } from '../../src/protocol/images';
+import { imageGroups, isImageName } from '../../webview-ui/shared/imageGroups';
 import { isRunPanelToHost } from '../../src/protocol/runPanel';
 import { tempDir } from './support/helpers';
 import { png } from './support/png';

@@ -1,8 +1,8 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ImportIndex, type ImportUnit } from '../../src/core/ingest/importIndex';
-import type { ImportedRun } from '../../src/core/importers/model';
+import { ImportIndex } from '../../src/core/ingest/importIndex';
+import type { ImportedRun, ImportUnit } from '../../src/core/importers/contract';
 import { appendEvents, header, workspace } from './support/helpers';
 
 /** A fake tracker: one JSON file per unit holding its runs; the point is the index logic, not a format. */

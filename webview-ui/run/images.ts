@@ -1,5 +1,5 @@
 import type { HostToRunPanel, RunSummary } from '../../src/protocol/runPanel';
-import { imageGroups, type ImageGroup } from '../../src/protocol/images';
+import { imageGroups, type ImageGroup } from '../shared/imageGroups';
 import { clear, el } from '../shared/dom';
 
 type ImageReply = Extract<HostToRunPanel, { type: 'image' }>;

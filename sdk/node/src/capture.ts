@@ -294,3 +294,29 @@ export function detachConsole(sink: ConsoleSink): void {
     } // else someone wrapped ours: it stays, writing through with no sinks
   }
 }
+
+/** A console sink appending to `file` when flushed (with the run's log); best effort. */
+export function consoleFileSink(file: string): { write(text: string): void; flush(): void; close(): void } {
+  let pending: string[] = [];
+  let open = true;
+  const sink = {
+    write: (text: string) => {
+      if (open) pending.push(text);
+    },
+    flush: () => {
+      if (!pending.length) return;
+      const data = pending.join('');
+      pending = [];
+      try {
+        fs.appendFileSync(file, data, 'utf8');
+      } catch {
+        /* console.log is best effort */
+      }
+    },
+    close: () => {
+      sink.flush();
+      open = false;
+    },
+  };
+  return sink;
+}

@@ -1,12 +1,39 @@
 // The module-level API, as in the Python SDK: `labbook.init(...)`, then `labbook.log(...)`,
 // `labbook.config.lr = 0.1`, `labbook.finish()` act on the current run (the one `init` started).
-import type { AlertLevel, DatasetOptions, DatasetRecord, FinalStatus, RawImage, Run, Tags } from './index';
-import * as index from './index';
+import type { RawImage } from './images';
+import { currentRun, setCurrentRun } from './lifecycle';
+import type { AlertLevel, DatasetOptions, DatasetRecord, FinalStatus, RunOptions, Tags } from './options';
+import { Run } from './run';
 
 function current(what: string): Run {
-  const run = index.getRun();
+  const run = currentRun();
   if (!run || run.finished) throw new Error(`labbook.${what}: no run is active; call labbook.init() first`);
   return run;
+}
+
+/** Starts a run and makes it the current one (`getRun()`); an open current run is finished first. */
+export function startRun(options: RunOptions = {}): Run {
+  const previous = currentRun();
+  if (previous && !previous.finished) previous.finish('finished');
+  const pending = takePendingConfig();
+  if (pending) options = { ...options, config: { ...pending, ...(options.config ?? {}) } };
+  const started = new Run(options);
+  setCurrentRun(started);
+  return started;
+}
+
+/** Alias of `startRun` (SwanLab/W&B style). */
+export const init = startRun;
+
+/** The current run (made by `startRun`), or undefined. */
+export function getRun(): Run | undefined {
+  return currentRun();
+}
+
+/** Finishes the current run; false if there is none. */
+export function finish(status: FinalStatus = 'finished', message?: string): boolean {
+  const run = currentRun();
+  return run ? run.finish(status, message) : false;
 }
 
 /** Values set on `config` before `init()`: the next run starts with them. */
@@ -22,33 +49,33 @@ export function takePendingConfig(): Record<string, unknown> | undefined {
 /** The current run's configuration (`config.lr = 0.1` records it); before `init()` it collects values for the next run. */
 export const config: Record<string, unknown> = new Proxy<Record<string, unknown>>({}, {
   get: (t, key, receiver) => {
-    const run = index.getRun();
+    const run = currentRun();
     if (run && !run.finished) return Reflect.get(run.config, key);
     return typeof key === 'string' && Object.prototype.hasOwnProperty.call(pending, key) ? pending[key] : Reflect.get(t, key, receiver);
   },
   set: (_t, key, value) => {
-    const run = index.getRun();
+    const run = currentRun();
     if (run && !run.finished) return Reflect.set(run.config, key, value);
     if (typeof key !== 'string') return false;
     pending[key] = value;
     return true;
   },
   deleteProperty: (_t, key) => {
-    const run = index.getRun();
+    const run = currentRun();
     if (run && !run.finished) return Reflect.deleteProperty(run.config, key);
     if (typeof key === 'string') delete pending[key];
     return true;
   },
   has: (_t, key) => {
-    const run = index.getRun();
+    const run = currentRun();
     return run && !run.finished ? Reflect.has(run.config, key) : typeof key === 'string' && key in pending;
   },
   ownKeys: () => {
-    const run = index.getRun();
+    const run = currentRun();
     return run && !run.finished ? Reflect.ownKeys(run.config) : Object.keys(pending);
   },
   getOwnPropertyDescriptor: (_t, key) => {
-    const run = index.getRun();
+    const run = currentRun();
     if (run && !run.finished) return Reflect.getOwnPropertyDescriptor(run.config, key);
     return typeof key === 'string' && Object.prototype.hasOwnProperty.call(pending, key) ? { value: pending[key], writable: true, enumerable: true, configurable: true } : undefined;
   },
@@ -130,6 +157,6 @@ export function getOutputsPath(): string {
 }
 /** Writes the current run's buffered records now (nothing without a run). */
 export function flush(): void {
-  index.getRun()?.flush();
+  currentRun()?.flush();
 }
 export type { FinalStatus };

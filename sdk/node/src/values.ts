@@ -1,5 +1,6 @@
 // Values as the run log holds them: JSON-safe numbers and objects, flattened config, metric values, steps, tags, statuses, alert conditions, options from the environment.
-import type { RunStatus, Tags } from './index';
+import * as os from 'os';
+import type { RunStatus, Tags } from './options';
 
 const CONDITION_RE = /^\s*([^\s<>=!](?:[^<>=!]*[^\s<>=!])?)\s*(>=|<=|==|!=|>|<)\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*$/;
 
@@ -159,4 +160,19 @@ export function envSeconds(value: number | undefined, name: string, dflt: number
 
 export function warn(message: string): void {
   process.emitWarning(message, 'LabbookWarning');
+}
+
+const NAME_ADJECTIVES = ['amber', 'bold', 'brisk', 'calm', 'clever', 'cosmic', 'crisp', 'dapper', 'eager', 'fancy', 'gentle', 'golden', 'grand', 'happy', 'hidden', 'jolly', 'keen', 'lively', 'lucid', 'mellow', 'merry', 'nimble', 'noble', 'polar', 'proud', 'quiet', 'rapid', 'silver', 'sleek', 'sunny', 'swift', 'vivid'];
+const NAME_NOUNS = ['badger', 'bison', 'canyon', 'comet', 'condor', 'cedar', 'delta', 'ember', 'falcon', 'fjord', 'gecko', 'glacier', 'harbor', 'heron', 'ibis', 'jaguar', 'kestrel', 'lagoon', 'lynx', 'maple', 'meadow', 'nebula', 'otter', 'panda', 'quasar', 'raven', 'sparrow', 'summit', 'tundra', 'walrus', 'willow', 'zephyr'];
+
+/** A readable default run name from the run id, e.g. `swift-otter-417` (the Python SDK gives the same). */
+export function friendlyName(runId: string): string {
+  let h = 0x811c9dc5;
+  for (const byte of Buffer.from(runId, 'utf8')) h = Math.imul(h ^ byte, 0x01000193) >>> 0; // FNV-1a, 32 bits
+  return `${NAME_ADJECTIVES[h % NAME_ADJECTIVES.length]}-${NAME_NOUNS[(h >>> 8) % NAME_NOUNS.length]}-${(h >>> 16) % 1000}`;
+}
+
+/** Where the run's process is: the extension marks a running run killed once this process is gone. */
+export function processIdentity(): { host: string; pid: number } {
+  return { host: os.hostname(), pid: process.pid };
 }

@@ -16,14 +16,11 @@ where ``logdir`` is ``init(logdir=...)``, else ``$LABBOOK_DIR``, else ``./labboo
 See docs/python-sdk.md for the whole API.
 """
 
-from ._core import (
-    ALERT_LEVELS,
-    FORMAT,
-    FORMAT_VERSION,
-    Config,
+from ._alerts import ALERT_LEVELS, parse_condition
+from ._run import FORMAT, FORMAT_VERSION, Run
+from ._config import Config, _config_proxy as config
+from ._api import (
     Experiment,
-    Run,
-    _config_proxy as config,
     active_run,
     create_alert,
     create_experiment,
@@ -51,7 +48,6 @@ from ._core import (
     log_succeeded,
     log_tags,
     note,
-    parse_condition,
     set_description,
     set_name,
     set_tag,

@@ -18,7 +18,7 @@ import re
 import time
 import warnings
 
-from . import _runs_reader
+from . import _runfiles, _runs_reader
 from ._jsonl import append_line
 
 MODELS_DIR = "_models"
@@ -171,7 +171,7 @@ def read_model(logdir, name):
     except (OSError, ValueError):
         pass
     records, aliases = {}, {}
-    for r in _runs_reader._lines(os.path.join(folder, VERSIONS_FILE)):
+    for r in _runfiles.read_lines(os.path.join(folder, VERSIONS_FILE)):
         v = r.get("version")
         if r["t"] == "version" and isinstance(v, int) and not isinstance(v, bool) and v > 0:
             if v not in records and isinstance(r.get("path"), str) and isinstance(r.get("run_path"), str):
@@ -189,8 +189,8 @@ def read_model(logdir, name):
 def _resolve_run(run, logdir):
     """(run id, run folder, RunSummary) for a run id, a RunSummary or a labbook Run."""
     if run is None:
-        from . import _core
-        run = _core.get_run()
+        from . import _api
+        run = _api.get_run()
         if run is None:
             raise ValueError("labbook: register_model needs run= (a run id or a run) when no run is active")
     if hasattr(run, "flush") and hasattr(run, "path"):

@@ -1,5 +1,6 @@
-"""Reading run folders: finding a run to resume, what its log says so far, and the steps
-each metric already has (docs/run-log-format.md)."""
+"""Reading run folders: finding them below a log root as the extension does, their lines,
+a run to resume, what its log says so far, and the steps each metric already has
+(docs/run-log-format.md)."""
 
 import bisect
 import json
@@ -7,7 +8,11 @@ import os
 import re
 from array import array
 
-STATUSES = ("running", "finished", "failed", "killed")
+from ._values import STATUSES
+
+EVENTS_FILE = "events.jsonl"
+MAX_RUN_DEPTH = 4
+_SKIP = {"node_modules", "artifacts"}
 _RUN_ID_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
@@ -39,8 +44,9 @@ class _KeySteps(object):
             steps.insert(bisect.bisect_left(steps, step), step)
 
 
-def _run_folders(logdir, max_depth=4):
-    """Folders below ``logdir`` (up to four levels) that hold an events.jsonl."""
+def run_folders(logdir, max_depth=MAX_RUN_DEPTH):
+    """Folders below ``logdir`` that hold an events.jsonl, sorted (links are not followed;
+    hidden folders, node_modules and artifacts are not entered)."""
     out = []
     stack = [(logdir, 0)]
     while stack:
@@ -49,17 +55,44 @@ def _run_folders(logdir, max_depth=4):
             entries = list(os.scandir(folder))
         except OSError:
             continue
-        if any(e.name == "events.jsonl" for e in entries) and folder != logdir:
+        if folder != logdir and any(e.name == EVENTS_FILE and e.is_file(follow_symlinks=False)
+                                    for e in entries):
             out.append(folder)
-            continue
         if depth < max_depth:
             for e in entries:
                 try:
-                    if e.is_dir(follow_symlinks=False):
+                    if (e.is_dir(follow_symlinks=False) and not e.name.startswith(".")
+                            and e.name not in _SKIP):
                         stack.append((e.path, depth + 1))
                 except OSError:
                     pass
     return sorted(out)
+
+
+_run_folders = run_folders  # the name the writer has always used
+
+
+def read_lines(path):
+    """The complete lines of a file as parsed records (dicts with a string ``t``); a torn
+    last line and bad lines are skipped."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    parts = data.split(b"\n")
+    last = parts.pop()  # after the last newline: empty, or a line still being written
+    if last.strip():
+        parts.append(last)  # read it if it is complete JSON (a writer that exited without \n)
+    for raw in parts:
+        try:
+            record = json.loads(raw.decode("utf-8", "replace").rstrip("\r"))
+        except ValueError:
+            continue
+        if isinstance(record, dict) and isinstance(record.get("t"), str):
+            yield record
 
 
 def _read_header(events):

@@ -7,16 +7,15 @@ note, archive). A torn last line or a bad line is skipped alone; the rest of the
 loads. See docs/run-log-format.md.
 """
 
-import json
 import math
 import os
 import time
 
-EVENTS_FILE = "events.jsonl"
+from ._options import resolve_logdir
+from ._runfiles import EVENTS_FILE, read_lines as _lines, run_folders
+
 EDITS_FILE = "labbook.edits.jsonl"
-MAX_RUN_DEPTH = 4
 HEARTBEAT_TIMEOUT = 120.0
-_SKIP = {"node_modules", "artifacts"}
 _CONSTANTS = {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}
 
 
@@ -77,52 +76,6 @@ class RunSummary(object):
 
     def __repr__(self):
         return "<labbook.RunSummary %s %r in %r, %s>" % (self.id, self.name, self.experiment, self.status)
-
-
-def run_folders(logdir, max_depth=MAX_RUN_DEPTH):
-    """Folders below ``logdir`` that hold an events.jsonl (links are not followed)."""
-    out = []
-    stack = [(logdir, 0)]
-    while stack:
-        folder, depth = stack.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        if folder != logdir and any(e.name == EVENTS_FILE and e.is_file(follow_symlinks=False)
-                                    for e in entries):
-            out.append(folder)
-        if depth < max_depth:
-            for e in entries:
-                try:
-                    if (e.is_dir(follow_symlinks=False) and not e.name.startswith(".")
-                            and e.name not in _SKIP):
-                        stack.append((e.path, depth + 1))
-                except OSError:
-                    pass
-    return sorted(out)
-
-
-def _lines(path):
-    """The complete lines of a file as parsed objects; a torn last line and bad lines are skipped."""
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError:
-        return
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    parts = data.split(b"\n")
-    last = parts.pop()  # after the last newline: empty, or a line still being written
-    if last.strip():
-        parts.append(last)  # read it if it is complete JSON (a writer that exited without \n)
-    for raw in parts:
-        try:
-            record = json.loads(raw.decode("utf-8", "replace").rstrip("\r"))
-        except ValueError:
-            continue
-        if isinstance(record, dict) and isinstance(record.get("t"), str):
-            yield record
 
 
 def _number(v):
@@ -214,13 +167,6 @@ def read_run(folder, now=None):
         if (now if now is not None else time.time()) - active > HEARTBEAT_TIMEOUT:
             run.status = "killed"
     return run
-
-
-def resolve_logdir(logdir=None):
-    """``logdir``, else ``$LABBOOK_DIR``, else ``./labbook``, as an absolute path."""
-    if logdir is None:
-        logdir = os.environ.get("LABBOOK_DIR") or "labbook"
-    return os.path.abspath(os.fspath(logdir))
 
 
 def read_runs(logdir=None):

@@ -11,10 +11,11 @@ Runs started here are ordinary ``labbook.Run`` objects (``log_params``, ``log_me
 ``log_artifact(s)``, ``log_dataset``, ``create_alert``...), independent of ``labbook.init()``.
 """
 
-import os
 
 from . import _experiments
-from ._core import DEFAULT_LOGDIR, Run, _tags_list
+from ._options import resolve_logdir
+from ._run import Run
+from ._values import _tags_list
 from . import sweep as _sweep
 
 
@@ -43,9 +44,7 @@ class Client(object):
     are accepted and ignored: everything stays in local files."""
 
     def __init__(self, logdir=None, **ignored):
-        if logdir is None:
-            logdir = os.environ.get("LABBOOK_DIR") or DEFAULT_LOGDIR
-        self.logdir = os.path.abspath(os.fspath(logdir))
+        self.logdir = resolve_logdir(logdir)
 
     # -- experiments
     def create_experiment(self, name, description=None, tags=None):

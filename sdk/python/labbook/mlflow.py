@@ -18,8 +18,10 @@ import os
 import tempfile
 import warnings
 
-from . import _core, _experiments
-from ._core import Run, _normalize_status, _tags_list
+from . import _experiments, _lifecycle
+from ._options import resolve_logdir
+from ._run import Run
+from ._values import _flatten, _normalize_status, _tags_list
 
 _state = {"experiment": None, "tracking_uri": None, "last": None}
 _stack = []   # runs started here, innermost last
@@ -33,7 +35,7 @@ def _note(key, text):
 
 
 def _logdir():
-    return os.path.abspath(os.environ.get("LABBOOK_DIR") or _core.DEFAULT_LOGDIR)
+    return resolve_logdir()
 
 
 class Experiment(object):
@@ -75,7 +77,7 @@ class RunData(object):
 
     @property
     def params(self):
-        return {k: str(v) for k, v in _core._flatten(self._run.config.to_dict()).items()}
+        return {k: str(v) for k, v in _flatten(self._run.config.to_dict()).items()}
 
     @property
     def tags(self):
@@ -188,9 +190,9 @@ def start_run(run_id=None, experiment_id=None, run_name=None, nested=False, pare
     run = Run(project=data["name"], name=run_name, description=description,
               tags=tags or None, logdir=_logdir(), resume=run_id, **options)
     run._mlflow_experiment = data["id"]
-    run._mlflow_outer = _core._current_run  # active again when this run ends
+    run._mlflow_outer = _lifecycle._current_run  # active again when this run ends
     _stack.append(run)
-    _core._current_run = run
+    _lifecycle._current_run = run
     _state["last"] = run
     return ActiveRun(run, data["id"])
 
@@ -204,16 +206,16 @@ def _active():
         _stack.pop()
     if _stack:
         return _stack[-1]
-    run = _core._current_run  # a run started with labbook.init() counts as active too
+    run = _lifecycle._current_run  # a run started with labbook.init() counts as active too
     return run if run is not None and not run.finished else None
 
 
 def _pop(run):
     if run in _stack:
         _stack.remove(run)
-    if _core._current_run is run or _core._current_run is None:  # finish() may have cleared it
+    if _lifecycle._current_run is run or _lifecycle._current_run is None:  # finish() may have cleared it
         outer = getattr(run, "_mlflow_outer", None)
-        _core._current_run = outer if outer is not None and not outer.finished else None
+        _lifecycle._current_run = outer if outer is not None and not outer.finished else None
 
 
 def _run():

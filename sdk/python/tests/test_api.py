@@ -231,6 +231,23 @@ class ExperimentTests(LabbookTestCase):
         again.finish()
         self.assertEqual(read_records(events_path(a))[0]["project"], "mnist")
 
+    def test_runs_are_found_where_the_extension_finds_them(self):
+        # A copy of a run in a hidden folder (a trash, a backup) is not a run of the log root:
+        # listing, resuming and search_runs agree with each other and with the extension.
+        exp = labbook.Experiment("mnist", logdir=self.logdir)
+        with exp.start_run(name="kept") as kept:
+            kept.log({"loss": 1})
+        with exp.start_run(name="thrown away") as gone:
+            gone.log({"loss": 2})
+        trash = os.path.join(self.logdir, ".trash")
+        os.makedirs(trash)
+        os.rename(gone.path, os.path.join(trash, os.path.basename(gone.path)))
+        self.assertEqual([r["id"] for r in exp.list_runs()], [kept.id])
+        self.assertEqual([r.id for r in labbook.search_runs("", logdir=self.logdir)],
+                         [kept.id])
+        with self.assertRaisesRegex(ValueError, "no run with id"):
+            exp.resume_run(gone.id)
+
     def test_concurrent_explicit_runs(self):
         exp = labbook.Experiment("sweep", logdir=self.logdir)
         runs = [exp.start_run(name="r%d" % i, config={"i": i}) for i in range(3)]

@@ -8,7 +8,8 @@ import type * as fs from 'fs';
 import * as path from 'path';
 import { VENDOR_FOLDERS, walkFolders } from '../fsWalk';
 import { isInside } from '../safePath';
-import type { ImportSource } from './model';
+import type { ImportSource } from './contract';
+import { workspacePath } from './shared';
 
 const MAX_DEPTH = 6;
 const SHOWN_ENTRIES = 6;
@@ -71,7 +72,7 @@ export async function lookalikeMessages(root: string, start: string, found: read
       if (!l || !sources.has(l.source) || found.some((f) => covers(f, dir, l.source))) return;
       const shown = entries.slice(0, SHOWN_ENTRIES).map((e) => (e.isDirectory() ? `${e.name}/` : e.name)).sort();
       const holds = entries.length === 0 ? 'it is empty' : `it holds ${shown.join(', ')}${entries.length > SHOWN_ENTRIES ? `, … (${entries.length} entries)` : ''}`;
-      const rel = path.relative(root, dir).split(path.sep).join('/');
+      const rel = workspacePath(root, dir);
       out.set(dir, `${rel}: looks like ${l.tracker} output (${l.why}) but was not read: ${holds}; the ${l.tracker} reader needs ${l.needs}`);
       return false;
     },

@@ -1,5 +1,5 @@
 import { type Problems, silentProblems } from '../problems';
-import type { ImportedRun } from './model';
+import type { ImportedRun } from './contract';
 
 /**
  * Base of the incremental readers of one run folder: call `read()` whenever the folder may have

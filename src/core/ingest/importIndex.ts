@@ -1,22 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type { ImportedRun } from '../importers/model';
+import type { ImportedRun, ImportFinder, ImportUnit } from '../importers/contract';
 import { embeddedPath } from '../importers/embedded';
 import type { Problems } from '../problems';
 import type { Store } from '../store/store';
 import { emptyChanges, type IngestChanges } from './indexer';
-
-/**
- * A piece of another tracker's output that is read as a whole: a TensorBoard run folder, an
- * MLflow store, a DVCLive folder, a W&B run, a SwanLab log folder.
- */
-export interface ImportUnit {
-  /** Stable key, e.g. `tensorboard:lightning_logs/version_0`. */
-  readonly key: string;
-  /** Files whose sizes and modification times tell whether the unit changed. */
-  files(): Promise<string[]>;
-  read(problems: Problems): Promise<ImportedRun[]>;
-}
 
 interface WrittenSeries { readonly length: number; readonly lastStep: number; readonly lastValue: number }
 
@@ -33,9 +21,6 @@ function grewOnly(run: ImportedRun, before: ReadonlyMap<string, WrittenSeries>):
   }
   return true;
 }
-
-/** Finds the import units in a workspace. */
-export type ImportFinder = (workspaceRoot: string) => Promise<ImportUnit[]>;
 
 async function fingerprint(files: readonly string[]): Promise<string> {
   const parts = await Promise.all(

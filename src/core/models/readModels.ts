@@ -1,7 +1,6 @@
 /** Every registered model of a workspace folder: Labbook's own first, then MLflow's. */
 import type { SqlJsStatic } from 'sql.js';
-import { findMlflowStores } from '../importers/mlflowFiles';
-import { findMlflowSqliteFiles } from '../importers/mlflowSqlite';
+import { findMlflowSqliteFiles, findMlflowStores } from '../importers/mlflow';
 import type { Problems } from '../problems';
 import { readLabbookModels } from './labbookRegistry';
 import type { RegisteredModelInfo } from './model';

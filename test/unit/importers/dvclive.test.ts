@@ -11,7 +11,7 @@ function write(file: string, text: string): void {
 }
 
 /** A time well after the fixtures were written: they read as finished. */
-const LATER = Date.now() + 24 * 3600 * 1000;
+const LATER = Date.now() / 1000 + 24 * 3600;
 
 describe('dvclive: densegpt-hf fixture (Hugging Face callback)', () => {
   const root = trackerFixtures('dvclive', 'densegpt-hf');
@@ -144,11 +144,11 @@ describe('dvclive: crafted input', () => {
   it('is running while its TSV timestamps are recent', async () => {
     const root = tempDir();
     const dir = path.join(root, 'dvclive');
-    const now = Date.now();
-    write(path.join(dir, 'loss.tsv'), `timestamp\tstep\tloss\n${now - 5000}\t0\t1\n`);
+    const now = Date.now() / 1000;
+    write(path.join(dir, 'loss.tsv'), `timestamp\tstep\tloss\n${now * 1000 - 5000}\t0\t1\n`);
     assert.strictEqual((await readDvclive(root, dir, new ProblemList(), now)).status, 'running');
     assert.strictEqual((await readDvclive(root, dir, new ProblemList(), now)).endTime, undefined);
-    assert.strictEqual((await readDvclive(root, dir, new ProblemList(), now + 11 * 60 * 1000)).status, 'finished');
+    assert.strictEqual((await readDvclive(root, dir, new ProblemList(), now + 11 * 60)).status, 'finished');
   });
 
   it('reports a broken params.yaml and metrics.json with their lines', async () => {

@@ -5,7 +5,7 @@ import { findDvcliveRuns, readDvclive, type DvcliveCache } from '../../../src/co
 import { ProblemList } from '../../../src/core/problems';
 import { tempDir, trackerFixtures } from '../support/helpers';
 
-const LATER = Date.now() + 24 * 3600 * 1000;
+const LATER = Date.now() / 1000 + 24 * 3600;
 
 function write(file: string, text: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -68,7 +68,7 @@ describe('dvclive: one folder per cross-validation fold inside the top-level fol
 describe('dvclive: runs whose tracker recorded no times', () => {
   it('are not shown as started now and running because their files are new (a fresh clone)', async () => {
     const root = trackerFixtures('dvclive', 'quality-of-life-folds');
-    const run = await readDvclive(root, 'dvclive/fold_0', new ProblemList(), Date.now());
+    const run = await readDvclive(root, 'dvclive/fold_0', new ProblemList(), Date.now() / 1000);
     assert.strictEqual(run.status, 'finished');
     assert.strictEqual(run.startTime, undefined);
     assert.strictEqual(run.endTime, undefined);
@@ -79,12 +79,12 @@ describe('dvclive: runs whose tracker recorded no times', () => {
     const file = path.join(root, 'dvclive', 'plots', 'metrics', 'loss.tsv');
     write(file, 'step\tloss\n0\t1\n');
     const cache: DvcliveCache = new Map();
-    const now = Date.now();
+    const now = Date.now() / 1000;
     assert.strictEqual((await readDvclive(root, 'dvclive', new ProblemList(), now, cache)).status, 'finished');
     fs.appendFileSync(file, '1\t0.5\n');
-    const live = await readDvclive(root, 'dvclive', new ProblemList(), now + 1000, cache);
+    const live = await readDvclive(root, 'dvclive', new ProblemList(), now + 1, cache);
     assert.strictEqual(live.status, 'running');
     assert.deepStrictEqual(live.metrics.get('loss')!.values, [1, 0.5]);
-    assert.strictEqual((await readDvclive(root, 'dvclive', new ProblemList(), now + 11 * 60 * 1000, cache)).status, 'finished');
+    assert.strictEqual((await readDvclive(root, 'dvclive', new ProblemList(), now + 11 * 60, cache)).status, 'finished');
   });
 });

@@ -1,8 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { serverArtifactPath } from '../../../src/core/importers/mlflowArtifacts';
-import { readMlflowFileStore } from '../../../src/core/importers/mlflowFiles';
+import { readMlflowFileStore, serverArtifactPath } from '../../../src/core/importers/mlflow';
 import { ProblemList } from '../../../src/core/problems';
 import { tempDir, trackerFixtures } from '../support/helpers';
 

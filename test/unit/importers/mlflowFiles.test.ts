@@ -9,8 +9,8 @@ import {
   parseMetricText,
   readMetricFile,
   readMlflowFileStore,
-} from '../../../src/core/importers/mlflowFiles';
-import type { ImportedRun } from '../../../src/core/importers/model';
+} from '../../../src/core/importers/mlflow';
+import type { ImportedRun } from '../../../src/core/importers/contract';
 import { ProblemList } from '../../../src/core/problems';
 import { tempDir, trackerFixtures } from '../support/helpers';
 

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ImportIndex } from '../../../src/core/ingest/importIndex';
-import { importFinders } from '../../../src/core/importers/sources';
+import { importFinders } from '../../../src/core/importers/finders';
 import { loadSql, trackerFixtures, workspace } from '../support/helpers';
 
 /** The value the index holds at `step` of `key` in run `uid`. */

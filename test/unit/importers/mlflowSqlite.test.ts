@@ -2,8 +2,8 @@ import * as assert from 'assert';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { findMlflowSqliteFiles, readMlflowSqlite } from '../../../src/core/importers/mlflowSqlite';
-import type { ImportedRun } from '../../../src/core/importers/model';
+import { findMlflowSqliteFiles, readMlflowSqlite } from '../../../src/core/importers/mlflow';
+import type { ImportedRun } from '../../../src/core/importers/contract';
 import { ProblemList } from '../../../src/core/problems';
 import { loadSql, tempDir, trackerFixtures } from '../support/helpers';
 

@@ -2,13 +2,13 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import type { ImportedRun } from '../../../src/core/importers/model';
+import type { ImportedRun } from '../../../src/core/importers/contract';
 import { findSwanlabRoots, readSwanlab, readSwanlabFrames } from '../../../src/core/importers/swanlab';
 import { ProblemList } from '../../../src/core/problems';
 import { loadSql, tempDir, trackerFixtures } from '../support/helpers';
 
 /** A time well after the fixtures were written. */
-const LATER = Date.now() + 24 * 3600 * 1000;
+const LATER = Date.now() / 1000 + 24 * 3600;
 
 /** Writes `backup.swanlab` framing (32 KiB blocks, FULL/FIRST/MIDDLE/LAST records, CRC-32 of type + data). */
 function frame(payloads: string[]): Buffer {
@@ -211,7 +211,7 @@ describe('swanlab: crafted backup files', () => {
     const scalars = Array.from({ length: 600 }, (_, i) => scalar('loss', i, i / 2));
     writeRun(ws, 'run-20260101_000000-abc', [header, project, experiment, big, ...scalars, scalar('odd', 0, 'NaN'), scalar('odd', 1, 'Infinity'), scalar('odd', 2, '-Infinity')]);
     const problems = new ProblemList();
-    const now = Date.now();
+    const now = Date.now() / 1000;
     const [r] = await readSwanlab(await loadSql(), ws, 'swanlog', problems, now);
     assert.deepStrictEqual(problems.messages, []);
     assert.strictEqual(r.name, 'exp-1');
@@ -224,7 +224,7 @@ describe('swanlab: crafted backup files', () => {
     assert.deepStrictEqual(odd.slice(1), [Infinity, -Infinity]);
     assert.strictEqual(r.console!.length, 80_000);
     assert.strictEqual(r.status, 'running');
-    const [later] = await readSwanlab(await loadSql(), ws, 'swanlog', new ProblemList(), now + 11 * 60 * 1000);
+    const [later] = await readSwanlab(await loadSql(), ws, 'swanlog', new ProblemList(), now + 11 * 60);
     assert.strictEqual(later.status, 'killed');
   });
 
@@ -250,7 +250,7 @@ describe('swanlab: crafted backup files', () => {
     // A torn tail: the file cut in the middle of a record.
     fs.writeFileSync(file, buf.subarray(0, buf.length - 20));
     const p2 = new ProblemList();
-    const [r2] = await readSwanlab(await loadSql(), ws, 'swanlog', p2, Date.now());
+    const [r2] = await readSwanlab(await loadSql(), ws, 'swanlog', p2, Date.now() / 1000);
     assert.deepStrictEqual(p2.messages, []);
     assert.strictEqual(r2.metrics.get('loss')!.steps.length, 1500);
     assert.strictEqual(r2.status, 'running');

@@ -5,7 +5,7 @@ import { readSwanlab } from '../../../src/core/importers/swanlab';
 import { ProblemList } from '../../../src/core/problems';
 import { loadSql, tempDir, trackerFixtures } from '../support/helpers';
 
-const LATER = Date.now() + 24 * 3600 * 1000;
+const LATER = Date.now() / 1000 + 24 * 3600;
 
 /**
  * The ADSFT swanlog as committed: the two run folders of set A (adsft-0.6) beside the project's

@@ -1,9 +1,9 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { crc32, crc32c, maskCrc } from '../../../src/core/importers/crc';
-import type { ImportedRun, ImportedSeries } from '../../../src/core/importers/model';
-import { fieldKey, ProtoError, ProtoReader, WireType } from '../../../src/core/importers/protobuf';
+import { crc32, crc32c, maskCrc } from '../../../src/core/codecs/crc';
+import type { ImportedRun, ImportedSeries } from '../../../src/core/importers/contract';
+import { fieldKey, ProtoError, ProtoReader, WireType } from '../../../src/core/codecs/protobuf';
 import { findTensorBoardRuns, readTensorBoardRun, readTfRecords, TensorBoardRunReader } from '../../../src/core/importers/tensorboard';
 import { ProblemList } from '../../../src/core/problems';
 import { tempDir, trackerFixtures } from '../support/helpers';

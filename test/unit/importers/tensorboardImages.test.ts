@@ -2,12 +2,12 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { embeddedPath, imageExtension, parseEmbeddedPath, readEmbedded } from '../../../src/core/importers/embedded';
-import type { ImportedRun } from '../../../src/core/importers/model';
+import type { ImportedRun } from '../../../src/core/importers/contract';
 import { IMAGES_PER_TAG, readTensorBoardRun, TensorBoardRunReader } from '../../../src/core/importers/tensorboard';
 import { ImportIndex } from '../../../src/core/ingest/importIndex';
 import { ProblemList } from '../../../src/core/problems';
 import { loadSql, tempDir, workspace } from '../support/helpers';
-import { importFinders } from '../../../src/core/importers/sources';
+import { importFinders } from '../../../src/core/importers/finders';
 import { png } from '../support/png';
 import { event, fileVersionEvent, imageTensorValue, imageValue, simple, tfrecord } from '../support/tfevents';
 

@@ -1,8 +1,8 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { crc32, maskCrc } from '../../../src/core/importers/crc';
-import type { ImportedRun, ImportedSeries } from '../../../src/core/importers/model';
+import { crc32, maskCrc } from '../../../src/core/codecs/crc';
+import type { ImportedRun, ImportedSeries } from '../../../src/core/importers/contract';
 import { cleanConsole, findWandbRuns, LEVELDB_BLOCK, readWandbRun, scanLevelDbLog, WandbRunReader } from '../../../src/core/importers/wandb';
 import { ProblemList } from '../../../src/core/problems';
 import { tempDir, trackerFixtures } from '../support/helpers';

@@ -1,6 +1,6 @@
 // A tiny PNG encoder (8-bit RGB, no filtering), to craft real images in tests and demos.
 import * as zlib from 'zlib';
-import { crc32 } from '../../../src/core/importers/crc';
+import { crc32 } from '../../../src/core/codecs/crc';
 
 function chunk(type: string, data: Buffer): Buffer {
   const head = Buffer.alloc(8);

@@ -1,6 +1,6 @@
 // A tiny protobuf / TFRecord writer, to craft TensorBoard event files (and the protobuf records of
 // W&B logs) in tests and benchmarks.
-import { maskedCrc32c } from '../../../src/core/importers/crc';
+import { maskedCrc32c } from '../../../src/core/codecs/crc';
 
 export function varint(n: number | bigint): Buffer {
   let v = BigInt.asUintN(64, BigInt(n));

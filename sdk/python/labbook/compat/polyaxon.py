@@ -14,7 +14,7 @@ import hashlib
 import os
 import time
 
-from .. import _core
+from .. import _api
 
 
 def init(project=None, name=None, description=None, tags=None, config=None, **options):
@@ -22,12 +22,12 @@ def init(project=None, name=None, description=None, tags=None, config=None, **op
     for unused in ("owner", "run_uuid", "client", "track_code", "track_env", "outputs_store",
                    "collect_artifacts", "collect_resources", "is_new", "is_offline"):
         options.pop(unused, None)
-    return _core.init(project=project, name=name, description=description, tags=tags,
+    return _api.init(project=project, name=name, description=description, tags=tags,
                       config=config, **options)
 
 
 def _run():
-    return _core._require_run("compat.polyaxon")
+    return _api._require_run("compat.polyaxon")
 
 
 def log_metrics(step=None, timestamp=None, **metrics):
@@ -152,4 +152,4 @@ get_artifacts_path = get_outputs_path
 
 def end():
     """Finishes the run (as ``finished``) if it is still open."""
-    return _core.finish()
+    return _api.finish()

@@ -26,49 +26,40 @@ import sys
 import traceback
 
 from . import env
+from .._runfiles import EVENTS_FILE, _read_header, read_lines, run_folders
 from .sweep import get_sweep
 
 
 def _objective_from_run(folder, metric):
     """The last value of ``metric`` in a run folder's events.jsonl, or None."""
     last = None
-    try:
-        with open(os.path.join(folder, "events.jsonl"), "rb") as f:
-            for line in f:
-                try:
-                    rec = json.loads(line)
-                except ValueError:
-                    continue
-                if isinstance(rec, dict) and rec.get("t") == "metrics":
-                    v = (rec.get("values") or {}).get(metric)
-                    if isinstance(v, (int, float)) and not isinstance(v, bool):
-                        last = v
-    except OSError:
-        return None
+    for rec in read_lines(os.path.join(folder, EVENTS_FILE)):
+        if rec["t"] == "metrics" and isinstance(rec.get("values"), dict):
+            v = rec["values"].get(metric)
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                last = v
     return last
 
 
 def _find_trial_run(logdir, sweep_id, number):
-    """The folder of the run that carries this trial's tags, or None."""
+    """(folder, run id) of the newest run that carries this trial's tags, or (None, None)."""
     want = {"sweep:%s" % sweep_id, "trial:%d" % number}
-    try:
-        names = sorted(os.listdir(logdir), reverse=True)
-    except OSError:
-        return None, None
-    for name in names:
-        folder = os.path.join(logdir, name)
-        path = os.path.join(folder, "events.jsonl")
-        try:
-            with open(path, "rb") as f:
-                head = json.loads(f.readline())
-        except (OSError, ValueError):
-            continue
-        if isinstance(head, dict) and want.issubset(set(head.get("tags") or [])):
+    for folder in reversed(run_folders(logdir)):
+        head = _read_header(os.path.join(folder, EVENTS_FILE))
+        if head is not None and want.issubset(set(head.get("tags") or [])):
             return folder, head.get("run_id")
     return None, None
 
 
-def _complete(trial, result, folder):
+def _settle(trial, folder, run_id, result=None, failure=None):
+    """Ends a trial its function or command has run for: ties it to its run (``folder``,
+    ``run_id``), then fails it with ``failure``, or completes it from ``result`` (a number or
+    metrics with the objective), else from the last value of the objective its run logged."""
+    if run_id and trial.run_id is None:
+        trial.set_run(run_id)
+    if failure is not None:
+        trial.fail(failure)
+        return
     metric = trial.sweep.objective
     if isinstance(result, dict) and metric in result:
         trial.complete(result)
@@ -109,9 +100,7 @@ def sweep_agent(sweep, function, count=None, logdir=None):
         if trial.done:
             continue
         run = started[-1] if started else None
-        if run is not None and trial.run_id is None:
-            trial.set_run(run.id)
-        _complete(trial, result, run.path if run is not None else None)
+        _settle(trial, run.path if run else None, run.id if run else None, result)
     return ran
 
 
@@ -142,10 +131,5 @@ def command_agent(sweep, command, count=None, logdir=None, pass_args=True):
             trial.fail("agent interrupted")
             raise
         folder, run_id = _find_trial_run(sweep.logdir, sweep.id, trial.number)
-        if run_id and trial.run_id is None:
-            trial.set_run(run_id)
-        if code != 0:
-            trial.fail("exit code %d" % code)
-            continue
-        _complete(trial, None, folder)
+        _settle(trial, folder, run_id, failure="exit code %d" % code if code != 0 else None)
     return ran

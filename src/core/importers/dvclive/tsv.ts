@@ -4,8 +4,9 @@
  * last read stopped, and the reader notes when it saw a file grow (the only sign of a live run
  * when the tracker writes no timestamps).
  */
-import { openIfExists } from '../fsWalk';
-import type { ImportedSeries } from './model';
+import { openIfExists } from '../../fsWalk';
+import type { ImportedSeries } from '../contract';
+import { clip } from '../shared';
 
 /** The columns of a DVCLive TSV file, from its header line. */
 export interface TsvHeader {
@@ -45,7 +46,7 @@ export function parseTsvRows(header: TsvHeader, lines: readonly string[], firstL
     }
     const value = parseNumber(fields[header.valueCol]);
     if (value === undefined) {
-      onBadLine?.(lineNo, `bad number "${clip(fields[header.valueCol])}" in column "${header.names[header.valueCol]}"`);
+      onBadLine?.(lineNo, `bad number "${clip(fields[header.valueCol], 40)}" in column "${header.names[header.valueCol]}"`);
       continue;
     }
     // Without a step column, rows are numbered from 0.
@@ -53,7 +54,7 @@ export function parseTsvRows(header: TsvHeader, lines: readonly string[], firstL
     if (header.stepCol >= 0) {
       const st = parseNumber(fields[header.stepCol]);
       if (st === undefined || !Number.isInteger(st)) {
-        onBadLine?.(lineNo, `bad step "${clip(fields[header.stepCol])}"`);
+        onBadLine?.(lineNo, `bad step "${clip(fields[header.stepCol], 40)}"`);
         continue;
       }
       step = st;
@@ -95,7 +96,7 @@ export type DvcliveCache = Map<string, TsvTail>;
 
 /**
  * Reads what was appended to a TSV file since the last read. `complete`: a last line without `\n`
- * counts. Returns the series so far and when (`now`, ms) the file was last seen growing after its first read.
+ * counts. Returns the series so far and when (`now`, Unix seconds) the file was last seen growing after its first read.
  */
 export async function readTsvIncrementally(file: string, cache: DvcliveCache, complete: boolean, now: number, onBadLine: (line: number, message: string) => void): Promise<{ series: ImportedSeries; grewAt?: number } | undefined> {
   const handle = await openIfExists(file);
@@ -149,8 +150,4 @@ function parseNumber(s: string): number | undefined {
     case '-inf': case '-infinity': return -Infinity;
     default: return undefined;
   }
-}
-
-function clip(s: string): string {
-  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
 }

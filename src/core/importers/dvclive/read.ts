@@ -28,17 +28,15 @@
  */
 import * as path from 'path';
 import type { Dirent } from 'fs';
-import * as fs from 'fs';
-import { listDir, readText, VENDOR_FOLDERS, walkFiles, walkFolders } from '../fsWalk';
-import type { Problems } from '../problems';
-import type { ImportedRun, ImportedSeries } from './model';
-import { readTsvIncrementally, type DvcliveCache } from './dvcliveTsv';
-import { parseYaml, YamlError } from '../codecs/yaml';
+import { listDir, readText, VENDOR_FOLDERS, walkFiles, walkFolders } from '../../fsWalk';
+import type { Problems } from '../../problems';
+import { mtimeSeconds, workspacePath } from '../shared';
+import { IMPORTED_SILENCE_SECONDS, type ImportedRun, type ImportedSeries } from '../contract';
+import { readTsvIncrementally, type DvcliveCache } from './tsv';
+import { parseYaml, YamlError } from '../../codecs/yaml';
 
-export { parseDvcliveTsv, parseTsvHeader, parseTsvRows, type DvcliveCache, type TsvHeader } from './dvcliveTsv';
-
-/** A DVCLive folder whose metrics changed this recently (ms) is shown as running. */
-export const DVCLIVE_RUNNING_WINDOW_MS = 10 * 60 * 1000;
+/** A DVCLive folder whose metrics changed this recently (seconds) is shown as running. */
+export const DVCLIVE_RUNNING_WINDOW_SECONDS = IMPORTED_SILENCE_SECONDS;
 const MAX_DEPTH = 6;
 const MAX_MESSAGES_PER_FILE = 20;
 const MAX_ARTIFACTS = 5000;
@@ -85,10 +83,10 @@ async function hasTsv(dir: string, depth = 0): Promise<boolean> {
 }
 
 /** Reads the DVCLive folder `dir` (absolute, or relative to `workspaceRoot`) as one run. */
-export async function readDvclive(workspaceRoot: string, dir: string, problems: Problems, now: number = Date.now(), cache: DvcliveCache = new Map()): Promise<ImportedRun> {
+export async function readDvclive(workspaceRoot: string, dir: string, problems: Problems, now: number = Date.now() / 1000, cache: DvcliveCache = new Map()): Promise<ImportedRun> {
   const root = path.resolve(workspaceRoot);
   const abs = path.resolve(root, dir);
-  const folder = rel(root, abs);
+  const folder = workspacePath(root, abs);
   let grewAt = -Infinity;
 
   // Params.
@@ -99,9 +97,9 @@ export async function readDvclive(workspaceRoot: string, dir: string, problems: 
     try {
       const y = parseYaml(paramsText);
       if (y && typeof y === 'object' && !Array.isArray(y)) flatten(y as Record<string, unknown>, '', '.', params);
-      else if (y !== null) problems.report(`${rel(root, paramsFile)}:1: expected a map of params`);
+      else if (y !== null) problems.report(`${workspacePath(root, paramsFile)}:1: expected a map of params`);
     } catch (e) {
-      if (e instanceof YamlError) problems.report(`${rel(root, paramsFile)}:${e.line}: ${e.message.replace(/^line \d+: /, '')}`);
+      if (e instanceof YamlError) problems.report(`${workspacePath(root, paramsFile)}:${e.line}: ${e.message.replace(/^line \d+: /, '')}`);
       else throw e;
     }
   }
@@ -114,11 +112,11 @@ export async function readDvclive(workspaceRoot: string, dir: string, problems: 
   let lastTime = -Infinity;
   for (const f of tsvs) {
     const file = path.join(metricsDir, f);
-    const m = await mtime(file);
-    const fileRel = rel(root, file);
+    const m = await mtimeSeconds(file);
+    const fileRel = workspacePath(root, file);
     let messages = 0;
     // A file that is still being written may end in a torn row: that row waits for its newline.
-    const read = await readTsvIncrementally(file, cache, now - m > DVCLIVE_RUNNING_WINDOW_MS, now, (line, message) => {
+    const read = await readTsvIncrementally(file, cache, now - m > DVCLIVE_RUNNING_WINDOW_SECONDS, now, (line, message) => {
       if (++messages <= MAX_MESSAGES_PER_FILE) problems.report(`${fileRel}:${line}: ${message}`);
     });
     if (messages > MAX_MESSAGES_PER_FILE) problems.report(`${fileRel}: ${messages - MAX_MESSAGES_PER_FILE} more problems not shown`);
@@ -151,7 +149,7 @@ export async function readDvclive(workspaceRoot: string, dir: string, problems: 
       try {
         summary = JSON.parse(summaryText.replace(/-?\bInfinity\b|\bNaN\b/g, (t) => `"__${t}__"`));
       } catch {
-        problems.report(`${rel(root, summaryFile)}:${jsonErrorLine(summaryText, e as Error)}: not valid JSON: ${(e as Error).message}`);
+        problems.report(`${workspacePath(root, summaryFile)}:${jsonErrorLine(summaryText, e as Error)}: not valid JSON: ${(e as Error).message}`);
       }
     }
     if (summary && typeof summary === 'object' && !Array.isArray(summary)) {
@@ -167,7 +165,7 @@ export async function readDvclive(workspaceRoot: string, dir: string, problems: 
         else params[`summary.${k}`] = v;
       }
     } else if (summary !== undefined) {
-      problems.report(`${rel(root, summaryFile)}:1: expected a JSON object`);
+      problems.report(`${workspacePath(root, summaryFile)}:1: expected a JSON object`);
     }
   }
 
@@ -175,11 +173,11 @@ export async function readDvclive(workspaceRoot: string, dir: string, problems: 
   const artifacts: string[] = [];
   for (const sub of ['plots/images', 'artifacts']) {
     const d = path.join(abs, ...sub.split('/'));
-    for (const f of (await walkFiles(d, 16, MAX_ARTIFACTS, root)).sort()) artifacts.push(rel(root, path.join(d, f)));
+    for (const f of (await walkFiles(d, 16, MAX_ARTIFACTS, root)).sort()) artifacts.push(workspacePath(root, path.join(d, f)));
   }
 
   // DVCLive records no end: alive while its newest timestamp is recent, or while a file was seen growing.
-  const running = now - grewAt <= DVCLIVE_RUNNING_WINDOW_MS || now - lastTime * 1000 <= DVCLIVE_RUNNING_WINDOW_MS;
+  const running = now - grewAt <= DVCLIVE_RUNNING_WINDOW_SECONDS || now - lastTime <= DVCLIVE_RUNNING_WINDOW_SECONDS;
   const startTime = Number.isFinite(firstTime) ? firstTime : undefined;
   const endTime = running || !Number.isFinite(lastTime) ? undefined : lastTime;
   return {
@@ -227,15 +225,3 @@ function jsonErrorLine(text: string, e: Error): number {
 }
 
 // ----- small helpers -----
-
-function rel(root: string, abs: string): string {
-  return path.relative(root, abs).split(path.sep).join('/');
-}
-
-async function mtime(file: string): Promise<number> {
-  try {
-    return (await fs.promises.stat(file)).mtimeMs;
-  } catch {
-    return -Infinity;
-  }
-}

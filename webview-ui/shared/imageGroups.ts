@@ -1,7 +1,7 @@
 /**
  * Which of a run's artifacts are images, grouped into series by step as TensorBoard, W&B and
  * Labbook users expect (`images/samples/step_12.png`, `media/images/samples_12_3f2a9c.png`,
- * `preds/12.png`, `confusion_12.png`). Pure: the webview shows the groups, the tests check them.
+ * `preds/12.png`, `confusion_12.png`). Pure, in the webview: it shows the groups, the unit tests check them.
  */
 
 export interface ImageEntry {

@@ -4,13 +4,13 @@
  * folder (`tag` table). Its newest changes may still be in `runs.swanlab-wal` while SwanLab runs
  * (or after it crashed): they are applied before reading.
  */
-import * as path from 'path';
 import type { Database, SqlJsStatic } from 'sql.js';
-import type { RunStatusValue } from '../format/records';
-import type { Problems } from '../problems';
-import { readFileInside } from '../safePath';
-import { withWal } from './sqliteWithWal';
-import { query } from './sqlQuery';
+import type { RunStatusValue } from '../../format/records';
+import type { Problems } from '../../problems';
+import { workspacePath } from '../shared';
+import { readFileInside } from '../../safePath';
+import { query } from '../../codecs/sqlQuery';
+import { withWal } from '../sqliteWal';
 
 export interface LegacyExperiment {
   readonly project?: string;
@@ -27,7 +27,7 @@ export interface LegacyExperiment {
 export type LegacyDb = Map<string, LegacyExperiment>;
 
 export async function readLegacyDb(SQL: SqlJsStatic, ctx: { readonly root: string; readonly problems: Problems }, file: string): Promise<LegacyDb | undefined> {
-  const fileRel = rel(ctx.root, file);
+  const fileRel = workspacePath(ctx.root, file);
   let db: Database | undefined;
   try {
     db = new SQL.Database(await withWal(ctx.root, file, await readFileInside(ctx.root, file), ctx.problems)); // not through a link leading out
@@ -92,6 +92,3 @@ export function isoSeconds(v: unknown): number | undefined {
   return Number.isFinite(ms) ? Math.round((ms / 1000 + extra) * 1e6) / 1e6 : undefined;
 }
 
-function rel(root: string, abs: string): string {
-  return path.relative(root, abs).split(path.sep).join('/');
-}

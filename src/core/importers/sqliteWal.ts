@@ -1,7 +1,7 @@
-import * as path from 'path';
 import { applyWal } from '../codecs/sqliteWal';
 import type { Problems } from '../problems';
 import { openInsideIfExists } from '../safePath';
+import { workspacePath } from './shared';
 
 /**
  * The bytes of the SQLite database `bytes` read from `file` (absolute, inside `root`), with the
@@ -11,7 +11,7 @@ import { openInsideIfExists } from '../safePath';
  */
 export async function withWal(root: string, file: string, bytes: Uint8Array, problems: Problems): Promise<Uint8Array> {
   const walFile = `${file}-wal`;
-  const shown = path.relative(root, walFile).split(path.sep).join('/');
+  const shown = workspacePath(root, walFile);
   let wal: Buffer;
   try {
     const handle = await openInsideIfExists(root, walFile);

@@ -31,19 +31,16 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { RunStatusValue } from '../format/records';
-import { findFolders, listDir, openIfExists, VENDOR_FOLDERS, walkFolders } from '../fsWalk';
-import { readFileInside } from '../safePath';
-import type { Problems } from '../problems';
-import { listArtifacts, localArtifactDir, reportServerArtifacts, serverArtifactNote } from './mlflowArtifacts';
-export { listArtifacts, localArtifactDir } from './mlflowArtifacts';
-import type { ImportedRun, ImportedSeries } from './model';
-import { parseYaml, YamlError } from '../codecs/yaml';
+import { parseYaml, YamlError } from '../../codecs/yaml';
+import { listDir, walkFolders } from '../../fsWalk';
+import type { Problems } from '../../problems';
+import { readFileInside } from '../../safePath';
+import type { ImportedRun, ImportedSeries } from '../contract';
+import { workspacePath } from '../shared';
+import { listArtifacts, localArtifactDir, reportServerArtifacts, serverArtifactNote } from './artifacts';
+import { mlflowRunFields, mlflowStatus } from './fields';
+import { EMPTY_METRIC_TAIL, emptySeries, MAX_MESSAGES_PER_FILE, parseMetricText, readMetricFile, type MetricTail, type SeriesBuffer } from './metricFile';
 
-/** How deep below the workspace root a store is looked for. */
-export const MLFLOW_STORE_MAX_DEPTH = 6;
-/** Most problems reported for one file; the rest are counted in one message. */
-const MAX_MESSAGES_PER_FILE = 20;
 /** Runs read at the same time, and files read at the same time per folder (bounds open file handles). */
 const CONCURRENCY = 8;
 const FILE_CONCURRENCY = 8;
@@ -52,227 +49,6 @@ const NON_RUN_FOLDERS = new Set(['tags', 'datasets', 'models', 'traces', 'logged
 /** Not part of a run's fingerprint (artifacts do not change what is read). */
 const ARTIFACTS_FOLDER: ReadonlySet<string> = new Set(['artifacts']);
 
-// ----------------------------------------------------------------------------------------------
-// Discovery
-// ----------------------------------------------------------------------------------------------
-
-/**
- * Finds MLflow file stores below `workspaceRoot` (absolute paths, sorted): folders named `mlruns`,
- * and folders holding numbered experiment folders whose `meta.yaml` has an `experiment_id`.
- * At most {@link MLFLOW_STORE_MAX_DEPTH} folders deep; skips dot-folders and node_modules; does not
- * look inside a store it found.
- */
-export async function findMlflowStores(workspaceRoot: string): Promise<string[]> {
-  return findFolders(
-    path.resolve(workspaceRoot),
-    { maxDepth: MLFLOW_STORE_MAX_DEPTH, skip: VENDOR_FOLDERS },
-    async (dir, entries, depth) =>
-      (depth > 0 && path.basename(dir) === 'mlruns') || looksLikeStore(dir, entries.filter((e) => e.isDirectory()).map((e) => e.name)),
-  );
-}
-
-async function looksLikeStore(dir: string, subdirs: string[]): Promise<boolean> {
-  for (const name of subdirs) {
-    if (!/^\d+$/.test(name)) continue;
-    let text: string;
-    try {
-      text = await fs.promises.readFile(path.join(dir, name, 'meta.yaml'), 'utf8');
-    } catch {
-      continue;
-    }
-    if (/^experiment_id\s*:/m.test(text) && !/^run_(uuid|id)\s*:/m.test(text)) return true;
-  }
-  return false;
-}
-
-// ----------------------------------------------------------------------------------------------
-// Metric files (also usable incrementally, to tail a live run)
-// ----------------------------------------------------------------------------------------------
-
-/** Where parsing a metric file stopped: a byte offset just past the last complete line, and lines consumed. */
-export interface MetricTail {
-  readonly offset: number;
-  readonly line: number;
-}
-
-export const EMPTY_METRIC_TAIL: MetricTail = { offset: 0, line: 0 };
-
-/** A series being filled (the arrays of an {@link ImportedSeries}). */
-export interface SeriesBuffer {
-  readonly steps: number[];
-  readonly values: number[];
-  readonly times: (number | null)[];
-}
-
-export function emptySeries(): SeriesBuffer {
-  return { steps: [], values: [], times: [] };
-}
-
-/**
- * Parses the complete lines of an MLflow metric file, from byte `from.offset` on, appending points to `into`.
- *
- * `text` is the file's content decoded as latin1 (or ASCII; one character per byte, so character
- * positions are byte offsets), starting at byte `base` of the file (0 when it is the whole file).
- * A last line without its `\n` is left for later. Lines are `timestamp value step`; a two-field
- * `timestamp value` line (old MLflow) has step 0. Values may be `nan`, `inf`, `-inf`, `NaN`,
- * `Infinity`. Times become Unix seconds. A line that cannot be read is passed to `onBadLine` (with its
- * 1-based number) and skipped. Returns the state to continue from.
- */
-export function parseMetricText(
-  text: string,
-  from: MetricTail,
-  into: SeriesBuffer,
-  onBadLine?: (line: number, message: string) => void,
-  base = 0,
-): MetricTail {
-  const { steps, values, times } = into;
-  let pos = from.offset - base;
-  if (pos < 0) throw new RangeError('parseMetricText: the text starts after the offset to parse from');
-  let line = from.line;
-  const len = text.length;
-  while (pos < len) {
-    const nl = text.indexOf('\n', pos);
-    if (nl < 0) break; // partial last line
-    line++;
-    let end = nl;
-    if (end > pos && text.charCodeAt(end - 1) === 13) end--;
-    if (end === pos) {
-      pos = nl + 1;
-      continue;
-    }
-    // Fast path: `digits value digits` with single spaces; anything else goes the careful way.
-    let i = pos;
-    let ts = 0;
-    let c = text.charCodeAt(i);
-    while (c >= 48 && c <= 57) {
-      ts = ts * 10 + (c - 48);
-      c = text.charCodeAt(++i);
-    }
-    let point: [number, number, number] | string;
-    if (i > pos && c === 32) {
-      const vStart = i + 1;
-      let vEnd = text.indexOf(' ', vStart);
-      if (vEnd < 0 || vEnd > end) vEnd = end;
-      const value = parseValue(text, vStart, vEnd);
-      if (value === undefined) {
-        point = `bad value "${clip(text.slice(vStart, vEnd))}"`;
-      } else if (vEnd === end) {
-        point = [ts, value, 0];
-      } else {
-        let j = vEnd + 1;
-        let step = 0;
-        c = text.charCodeAt(j);
-        while (j < end && c >= 48 && c <= 57) {
-          step = step * 10 + (c - 48);
-          c = text.charCodeAt(++j);
-        }
-        point = j === end && j > vEnd + 1 ? [ts, value, step] : parseLineSlow(text.slice(pos, end));
-      }
-    } else {
-      point = parseLineSlow(text.slice(pos, end));
-    }
-    pos = nl + 1;
-    if (typeof point === 'string') {
-      onBadLine?.(line, point);
-      continue;
-    }
-    steps.push(point[2]);
-    values.push(point[1]);
-    times.push(point[0] / 1000);
-  }
-  return { offset: base + pos, line };
-}
-
-/** A metric line in any accepted spelling (signs, float timestamps, extra blanks): [timestamp, value, step], or why not. */
-function parseLineSlow(lineText: string): [number, number, number] | string {
-  const f = lineText.trim().split(/\s+/);
-  if (f.length < 2 || f.length > 3) return `expected "timestamp value step", found "${clip(lineText)}"`;
-  const ts = Number(f[0]);
-  if (!Number.isFinite(ts) || !/^[-+]?[0-9.eE+-]+$/.test(f[0])) return `bad timestamp "${clip(f[0])}"`;
-  const value = parseValue(f[1], 0, f[1].length);
-  if (value === undefined) return `bad value "${clip(f[1])}"`;
-  let step = 0;
-  if (f.length === 3) {
-    step = Number(f[2]);
-    if (!Number.isSafeInteger(step) || !/^[-+]?\d+$/.test(f[2])) return `bad step "${clip(f[2])}"`;
-  }
-  return [ts, value, step];
-}
-
-/** Reads a metric value: a decimal number, or nan / inf / -inf / NaN / Infinity. Undefined when it is none. */
-function parseValue(text: string, start: number, end: number): number | undefined {
-  if (end <= start) return undefined;
-  const s = text.slice(start, end);
-  const v = Number(s);
-  if (v === v) {
-    // Number() also accepts hex, binary and the empty string; only decimals are valid here.
-    const c = s.charCodeAt(s.length - 1);
-    if ((c >= 48 && c <= 57) || c === 46 || s.endsWith('Infinity')) {
-      const c0 = s.charCodeAt(0);
-      if ((c0 >= 48 && c0 <= 57) || c0 === 45 || c0 === 43 || c0 === 46 || c0 === 73) {
-        if (s.length > 1 && (s[1] === 'x' || s[1] === 'X' || s[1] === 'b' || s[1] === 'B' || s[1] === 'o' || s[1] === 'O')) return undefined;
-        return v;
-      }
-    }
-    return undefined;
-  }
-  switch (s.toLowerCase()) {
-    case 'nan': case '-nan': case '+nan':
-      return NaN;
-    case 'inf': case '+inf': case 'infinity': case '+infinity':
-      return Infinity;
-    case '-inf': case '-infinity':
-      return -Infinity;
-    default:
-      return undefined;
-  }
-}
-
-/** What reading a metric file incrementally gave. */
-export interface MetricFileRead {
-  readonly next: MetricTail;
-  /** The file shrank: it was read again from the start (drop what was read from it before). */
-  readonly restarted: boolean;
-}
-
-/**
- * Reads what was appended to a metric file since `from` (complete lines only) into `into`.
- * Returns undefined when the file does not exist.
- */
-export async function readMetricFile(
-  file: string,
-  from: MetricTail,
-  into: SeriesBuffer,
-  onBadLine?: (line: number, message: string) => void,
-): Promise<MetricFileRead | undefined> {
-  const handle = await openIfExists(file);
-  if (!handle) return undefined;
-  try {
-    const { size } = await handle.stat();
-    let start = from;
-    let restarted = false;
-    if (size < start.offset) {
-      start = EMPTY_METRIC_TAIL;
-      restarted = true;
-    }
-    if (size === start.offset) return { next: start, restarted };
-    const buf = Buffer.allocUnsafe(size - start.offset);
-    let got = 0;
-    while (got < buf.length) {
-      const { bytesRead } = await handle.read(buf, got, buf.length - got, start.offset + got);
-      if (bytesRead === 0) break;
-      got += bytesRead;
-    }
-    const next = parseMetricText(buf.toString('latin1', 0, got), start, into, onBadLine, start.offset);
-    return { next, restarted };
-  } finally {
-    await handle.close();
-  }
-}
-
-// ----------------------------------------------------------------------------------------------
-// Store
-// ----------------------------------------------------------------------------------------------
 
 interface Experiment {
   readonly id: string;
@@ -285,11 +61,10 @@ interface Experiment {
 /**
  * Reads every run of the MLflow file store `storeDir` (absolute, or relative to `workspaceRoot`).
  * Problems (unreadable meta.yaml, bad metric lines, …) are reported with the workspace-relative file
- * and line; whatever can be read is returned. `now` (ms) is accepted for symmetry with the other
- * readers; MLflow's own status is kept as written.
+ * and line; whatever can be read is returned. MLflow's own status is kept as written. `cache`,
+ * kept between reads, spares re-reading runs whose files did not change.
  */
-export async function readMlflowFileStore(workspaceRoot: string, storeDir: string, problems: Problems, now?: number, cache?: MlflowRunCache): Promise<ImportedRun[]> {
-  void now;
+export async function readMlflowFileStore(workspaceRoot: string, storeDir: string, problems: Problems, cache?: MlflowRunCache): Promise<ImportedRun[]> {
   const root = path.resolve(workspaceRoot);
   const store = path.resolve(root, storeDir);
   const ctx: Ctx = { root, store, problems, onServer: [] };
@@ -311,7 +86,7 @@ export async function readMlflowFileStore(workspaceRoot: string, storeDir: strin
     }
   }
   const runs = await mapLimit(jobs, CONCURRENCY);
-  reportServerArtifacts(rel(root, store), ctx.onServer, problems);
+  reportServerArtifacts(workspacePath(root, store), ctx.onServer, problems);
   return runs.filter((r): r is ImportedRun => r !== undefined);
 }
 
@@ -369,7 +144,7 @@ async function readExperiment(ctx: Ctx, dir: string, folder: string, inTrash: bo
   if (!meta) {
     // Not an experiment (e.g. the model registry's `models/`), unless it is numbered.
     if (!/^\d+$/.test(folder)) return undefined;
-    if (meta === null) ctx.problems.report(`${rel(ctx.root, metaFile)}: missing; experiment ${folder} is named after its folder`);
+    if (meta === null) ctx.problems.report(`${workspacePath(ctx.root, metaFile)}: missing; experiment ${folder} is named after its folder`);
     return { id: folder, dir, name: folder, deleted: inTrash, tags: await readKeyValueFolder(path.join(dir, 'tags'), ctx.root) };
   }
   const id = str(meta.experiment_id) ?? folder;
@@ -384,51 +159,20 @@ async function readMeta(ctx: Ctx, file: string): Promise<Record<string, unknown>
     text = (await readFileInside(ctx.root, file)).toString('utf8'); // a meta.yaml may be a link to anywhere
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    ctx.problems.report(`${rel(ctx.root, file)}: could not be read: ${(e as Error).message}`);
+    ctx.problems.report(`${workspacePath(ctx.root, file)}: could not be read: ${(e as Error).message}`);
     return undefined;
   }
   try {
     const v = parseYaml(text);
     if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-    ctx.problems.report(`${rel(ctx.root, file)}:1: expected a map of fields`);
+    ctx.problems.report(`${workspacePath(ctx.root, file)}:1: expected a map of fields`);
   } catch (e) {
-    if (e instanceof YamlError) ctx.problems.report(`${rel(ctx.root, file)}:${e.line}: ${e.message.replace(/^line \d+: /, '')}`);
-    else ctx.problems.report(`${rel(ctx.root, file)}: ${(e as Error).message}`);
+    if (e instanceof YamlError) ctx.problems.report(`${workspacePath(ctx.root, file)}:${e.line}: ${e.message.replace(/^line \d+: /, '')}`);
+    else ctx.problems.report(`${workspacePath(ctx.root, file)}: ${(e as Error).message}`);
   }
   return undefined;
 }
 
-const STATUS_BY_NUMBER: Record<number, RunStatusValue> = { 1: 'running', 2: 'running', 3: 'finished', 4: 'failed', 5: 'killed' };
-const STATUS_BY_NAME: Record<string, RunStatusValue> = { RUNNING: 'running', SCHEDULED: 'running', FINISHED: 'finished', FAILED: 'failed', KILLED: 'killed' };
-
-/** MLflow's run status (number or name) in Labbook's terms; undefined when unknown. */
-export function mlflowStatus(status: unknown): RunStatusValue | undefined {
-  if (typeof status === 'number') return STATUS_BY_NUMBER[status];
-  if (typeof status === 'string') {
-    const s = status.trim().toUpperCase();
-    if (/^\d+$/.test(s)) return STATUS_BY_NUMBER[Number(s)];
-    return STATUS_BY_NAME[s.replace(/^RUNSTATUS\./, '')];
-  }
-  return undefined;
-}
-
-/** Params, tags and note of a run from its MLflow params and tags (see the mapping at the top of this file). */
-export function mlflowRunFields(
-  params: ReadonlyMap<string, string>,
-  tags: ReadonlyMap<string, string>,
-  experimentTags?: ReadonlyMap<string, string>,
-): { params: Record<string, unknown>; tags: string[]; note: string | undefined } {
-  const outParams: Record<string, unknown> = {};
-  for (const [k, v] of params) outParams[k] = v;
-  const outTags: string[] = [];
-  for (const [k, v] of tags) {
-    outParams[`tag.${k}`] = v;
-    if (!k.startsWith('mlflow.')) outTags.push(v === '' ? k : `${k}:${v}`);
-  }
-  if (experimentTags) for (const [k, v] of experimentTags) outParams[`experiment_tag.${k}`] = v;
-  const note = tags.get('mlflow.note.content');
-  return { params: outParams, tags: outTags, note: note ? note : undefined };
-}
 
 async function readRun(ctx: Ctx, exp: Experiment, dir: string, folder: string, tails?: MetricTails): Promise<ImportedRun | undefined> {
   const entries = await listDir(dir);
@@ -437,14 +181,14 @@ async function readRun(ctx: Ctx, exp: Experiment, dir: string, folder: string, t
   const hasMeta = names.has('meta.yaml');
   if (!hasMeta && !['metrics', 'params', 'tags', 'artifacts'].some((n) => names.has(n))) return undefined; // not a run
   const metaFile = path.join(dir, 'meta.yaml');
-  const folderRel = rel(ctx.root, dir);
+  const folderRel = workspacePath(ctx.root, dir);
   const read = hasMeta ? await readMeta(ctx, metaFile) : null;
-  if (!hasMeta) ctx.problems.report(`${rel(ctx.root, metaFile)}: missing; the run is named after its folder`);
+  if (!hasMeta) ctx.problems.report(`${workspacePath(ctx.root, metaFile)}: missing; the run is named after its folder`);
   const meta = read ?? {};
 
   let status = mlflowStatus(meta.status);
   if (status === undefined) {
-    if (meta.status !== undefined) ctx.problems.report(`${rel(ctx.root, metaFile)}: unknown status ${JSON.stringify(meta.status)}`);
+    if (meta.status !== undefined) ctx.problems.report(`${workspacePath(ctx.root, metaFile)}: unknown status ${JSON.stringify(meta.status)}`);
     // Without a meta.yaml nothing says the run is live.
     status = !read || num(meta.end_time) !== undefined ? 'finished' : 'running';
   }
@@ -467,7 +211,7 @@ async function readRun(ctx: Ctx, exp: Experiment, dir: string, folder: string, t
   if (artifacts.length === 0) {
     const local = await localArtifactDir(str(meta.artifact_uri), ctx.root, [path.dirname(ctx.store), ctx.root]);
     if (local && path.resolve(local) !== path.resolve(dir, 'artifacts')) artifacts = await listArtifacts(ctx.root, local);
-    else if (!local) serverArtifactNote(str(meta.artifact_uri), rel(ctx.root, dir), ctx.onServer);
+    else if (!local) serverArtifactNote(str(meta.artifact_uri), workspacePath(ctx.root, dir), ctx.onServer);
   }
 
   return {
@@ -512,7 +256,7 @@ async function readMetricsFolder(ctx: Ctx, dir: string, complete: boolean, tails
         // Live run: read only what was appended since the last read (complete lines).
         let state = tails.get(key);
         if (!state) tails.set(key, (state = { tail: EMPTY_METRIC_TAIL, series: emptySeries() }));
-        const fileRel = rel(ctx.root, file);
+        const fileRel = workspacePath(ctx.root, file);
         const onBad = (line: number, message: string) => ctx.problems.report(`${fileRel}:${line}: ${message}`);
         let read = await readMetricFile(file, state.tail, state.series, onBad);
         if (read?.restarted) {
@@ -529,13 +273,13 @@ async function readMetricsFolder(ctx: Ctx, dir: string, complete: boolean, tails
       try {
         text = (await fs.promises.readFile(file)).toString('latin1');
       } catch (e) {
-        ctx.problems.report(`${rel(ctx.root, file)}: could not be read: ${(e as Error).message}`);
+        ctx.problems.report(`${workspacePath(ctx.root, file)}: could not be read: ${(e as Error).message}`);
         return;
       }
       // A finished run's file is complete: a missing final newline still ends a line.
       if (complete && text.length > 0 && !text.endsWith('\n')) text += '\n';
       const series = emptySeries();
-      const fileRel = rel(ctx.root, file);
+      const fileRel = workspacePath(ctx.root, file);
       let messages = 0;
       parseMetricText(text, EMPTY_METRIC_TAIL, series, (line, message) => {
         if (++messages <= MAX_MESSAGES_PER_FILE) ctx.problems.report(`${fileRel}:${line}: ${message}`);
@@ -553,10 +297,6 @@ async function readMetricsFolder(ctx: Ctx, dir: string, complete: boolean, tails
 // Small helpers
 // ----------------------------------------------------------------------------------------------
 
-/** Workspace-relative posix path. */
-export function rel(root: string, abs: string): string {
-  return path.relative(root, abs).split(path.sep).join('/');
-}
 
 async function subfolders(dir: string): Promise<string[]> {
   return ((await listDir(dir)) ?? []).filter((e) => e.isDirectory()).map((e) => e.name);
@@ -577,7 +317,7 @@ async function walkFiles(dir: string, maxDepth: number, limit: number, inside: s
     folder: (d, entries) => {
       for (const e of entries) {
         if (out.length >= limit) return false;
-        if (e.isFile()) out.push(rel(dir, path.join(d, e.name)));
+        if (e.isFile()) out.push(workspacePath(dir, path.join(d, e.name)));
       }
     },
   });
@@ -616,6 +356,3 @@ function num(v: unknown): number | undefined {
   return undefined;
 }
 
-function clip(s: string): string {
-  return s.length > 60 ? `${s.slice(0, 60)}…` : s;
-}

@@ -5,8 +5,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
-import { isReallyInside, walkFiles } from '../fsWalk';
-import type { Problems } from '../problems';
+import { isReallyInside, walkFiles } from '../../fsWalk';
+import type { Problems } from '../../problems';
+import { workspacePath } from '../shared';
 
 /** Most artifact files listed for one run. */
 const MAX_ARTIFACTS = 5000;
@@ -75,5 +76,5 @@ export async function localArtifactDir(uri: string | undefined, root: string, ba
 /** Workspace-relative paths of the files below `dir` (sorted, at most MAX_ARTIFACTS). */
 export async function listArtifacts(root: string, dir: string): Promise<string[]> {
   const files = await walkFiles(dir, 32, MAX_ARTIFACTS, root);
-  return files.sort().map((f) => path.relative(root, path.join(dir, f)).split(path.sep).join('/'));
+  return files.sort().map((f) => workspacePath(root, path.join(dir, f)));
 }

@@ -20,13 +20,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
-import { VENDOR_FOLDERS, walkFolders } from '../fsWalk';
-import { withWal } from './sqliteWithWal';
-import type { Problems } from '../problems';
-import { listArtifacts, localArtifactDir, reportServerArtifacts, serverArtifactNote } from './mlflowArtifacts';
-import { mlflowRunFields, mlflowStatus, rel } from './mlflowFiles';
-import type { ImportedRun, ImportedSeries } from './model';
-import { query } from './sqlQuery';
+import { VENDOR_FOLDERS, walkFolders } from '../../fsWalk';
+import { query } from '../../codecs/sqlQuery';
+import { withWal } from '../sqliteWal';
+import type { Problems } from '../../problems';
+import { listArtifacts, localArtifactDir, reportServerArtifacts, serverArtifactNote } from './artifacts';
+import { mlflowRunFields, mlflowStatus } from './fields';
+import { workspacePath } from '../shared';
+import type { ImportedRun, ImportedSeries } from '../contract';
 
 /** The first 16 bytes of every SQLite 3 database file. */
 const SQLITE_MAGIC = 'SQLite format 3\0';
@@ -78,7 +79,7 @@ async function hasSqliteHeader(file: string): Promise<boolean> {
 export async function readMlflowSqlite(SQL: SqlJsStatic, workspaceRoot: string, dbFile: string, problems: Problems): Promise<ImportedRun[]> {
   const root = path.resolve(workspaceRoot);
   const abs = path.resolve(root, dbFile);
-  const relDb = rel(root, abs);
+  const relDb = workspacePath(root, abs);
   let bytes: Buffer;
   try {
     bytes = await fs.promises.readFile(abs);
