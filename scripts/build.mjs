@@ -17,7 +17,7 @@ const watch = args.has('--watch');
 const require = createRequire(import.meta.url);
 
 /** One entry per webview app: webview-ui/<name>/main.ts -> dist/webview/<name>.js (+ .css). */
-const WEBVIEWS = ['run', 'compare', 'sweep'];
+const WEBVIEWS = ['run', 'compare', 'sweep', 'table'];
 
 const common = { bundle: true, minify: production, sourcemap: production ? false : 'linked', logLevel: 'warning', absWorkingDir: root };
 

@@ -18,6 +18,8 @@ export interface LabbookApi {
    * webview saved to the serializer of `viewType` (`labbook.run`, `labbook.compare`, `labbook.sweep`).
    */
   restorePanel(viewType: string, panel: vscode.WebviewPanel, state: unknown): Promise<void>;
+  /** The open runs tables: the experiment each shows (null: every run), its runs in order and the runs selected in it. */
+  runsTables?(): ReadonlyArray<{ readonly experiment: string | null; readonly uids: readonly string[]; readonly selection: readonly string[] }>;
 }
 
 export type ModelsSnapshot = ReadonlyArray<{

@@ -17,6 +17,7 @@ import { SweepService } from './sweeps/sweepService';
 import { registerSweepCommands } from './sweeps/sweepCommands';
 import { SweepPanels } from './panels/sweepPanel';
 import { registerModelsView } from './models/modelsView';
+import { registerRunsTable } from './panels/runsTableCommand';
 
 let indexes: WorkspaceIndexes | undefined;
 
@@ -67,6 +68,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
   context.subscriptions.push(...registerCommands({ context, indexes: all, runs, tree, problems, output, view, runPanels, comparePanels }));
   const models = registerModelsView(context, all, SQL, problems);
   context.subscriptions.push(...registerSweepCommands({ context, indexes: all, tree, sweeps, problems, sweepPanels }));
+  const runsTable = registerRunsTable({ ...env, context, indexes: all }, () => started);
+  context.subscriptions.push(...runsTable.disposables);
   context.subscriptions.push(all.onDidTriggerAlerts((alerts) => notifyAlerts(alerts, problems)));
 
   return {
@@ -83,10 +86,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
       return models.snapshot();
     },
     restorePanel: async (viewType, panel, state) => {
-      const serializer = [runPanels, comparePanels, sweepPanels].find((p) => p.viewType === viewType)?.serializer;
+      const serializer = [runPanels, comparePanels, sweepPanels, runsTable.panels].find((p) => p.viewType === viewType)?.serializer;
       if (serializer) await serializer.deserializeWebviewPanel(panel, state);
       else panel.dispose();
     },
+    runsTables: () => runsTable.panels.all().map((p) => ({ experiment: p.experimentShown ?? null, uids: p.shownUids, selection: p.selectedUids })),
   };
 }
 

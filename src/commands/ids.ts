@@ -15,6 +15,7 @@ export const COMMANDS = {
   archiveRun: 'labbook.archiveRun',
   unarchiveRun: 'labbook.unarchiveRun',
   toggleArchived: 'labbook.toggleArchived',
+  openRunsTable: 'labbook.openRunsTable',
   // Workspace and index
   refresh: 'labbook.refresh',
   rebuildIndex: 'labbook.rebuildIndex',

@@ -8,7 +8,8 @@ import { statusValue, STATUS_NAMES, suggest } from './fields';
 import { QueryError } from './tokens';
 import { epochSeconds, numericText, parseDate, parseDuration, sourceValue, type TimeRange } from './values';
 import { join, likeEscaped, likeToGlob, list, paramNumber, paramText, RUN_TAGS, Sql, sql, val } from './sql';
-import { DEFAULT_HEARTBEAT_TIMEOUT_SECONDS, IMPORTED_SILENCE_SECONDS } from '../status';
+import { DEFAULT_HEARTBEAT_TIMEOUT_SECONDS, silenceTimeout } from '../status';
+import { IMPORTERS } from '../importers/registry';
 
 export interface CompileOptions {
   /** Now, in epoch seconds: a running run silent for longer than the heartbeat timeout counts as killed. */
@@ -155,10 +156,12 @@ export class Compiler {
 
   /** The status a user sees (src/core/status.ts `effectiveStatus`): a silent running run is killed. */
   private status(): Sql {
-    const imported = Math.max(this.timeout, IMPORTED_SILENCE_SECONDS);
+    // Each tracker's silence rule from the importer registry, as status.ts applies it to one run.
+    const timeouts = IMPORTERS.map((i) => sql` WHEN ${val(i.source)} THEN ${val(silenceTimeout(i.source, this.timeout))}`);
+    const after = IMPORTERS.map((i) => sql` WHEN ${val(i.source)} THEN ${val(i.silence.then)}`);
     return sql`(CASE WHEN r.status = 'running' AND r.last_activity IS NOT NULL
-      AND ${val(this.now)} - r.last_activity > (CASE WHEN r.source = 'labbook' THEN ${val(this.timeout)} ELSE ${val(imported)} END)
-      THEN (CASE WHEN r.source = 'dvclive' THEN 'finished' ELSE 'killed' END) ELSE r.status END)`;
+      AND ${val(this.now)} - r.last_activity > (CASE r.source WHEN 'labbook' THEN ${val(this.timeout)} ${join(timeouts, '')} ELSE ${val(silenceTimeout('', this.timeout))} END)
+      THEN (CASE r.source ${join(after, '')} ELSE 'killed' END) ELSE r.status END)`;
   }
 
   private attributeCondition(c: Condition, name: AttributeName): Sql {

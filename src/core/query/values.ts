@@ -1,5 +1,6 @@
 /** Literal values with meaning beyond text or number: dates, durations, booleans, trackers. */
 import { sourceLabel } from '../status';
+import { IMPORTERS } from '../importers/registry';
 
 /** A time range [from, to) in epoch seconds; `to` undefined for an exact instant. */
 export interface TimeRange {
@@ -73,7 +74,7 @@ export function parseDuration(text: string): number | undefined {
   return at === t.length ? total : undefined;
 }
 
-const SOURCES = ['labbook', 'mlflow', 'tensorboard', 'dvclive', 'wandb', 'swanlab'];
+const SOURCES = ['labbook', ...IMPORTERS.map((i) => i.source)];
 
 /** A tracker as stored (`wandb`) from its id or label, any case (`W&B`, `TensorBoard`). */
 export function sourceValue(text: string): string {

@@ -1,0 +1,179 @@
+/**
+ * One open runs table over one or more indexes (a multi-root workspace has one per folder): the
+ * current filter, the matching runs in order, and the window of rows the view shows. The host panel
+ * drives it with the view's messages; it never reads more rows than asked for.
+ */
+import { QueryError } from '../query/tokens';
+import type { TableColumn } from './columns';
+import type { TableFilter } from './filter';
+import { columnsOfRuns, type SelectRunner, matchingWithFacets, mergeColumns, tableColumns, tableRows, type Facets, type TableOptions, type TableRow } from './table';
+
+export interface TableSource {
+  readonly store: SelectRunner;
+  /** Shown in errors of a multi-root workspace. */
+  readonly folder: string;
+}
+
+export interface TableResult {
+  readonly order: string[];
+  readonly columns: TableColumn[];
+  readonly statuses: Record<string, number>;
+  readonly tags: Array<{ tag: string; count: number }>;
+  readonly rows: TableRow[];
+}
+
+export interface TableLayoutOptions {
+  readonly metricStats: TableOptions['metricStats'];
+  readonly onlyDiffering: boolean;
+}
+
+/** Rows sent with a result before the view says which it shows (a screenful and a little more). */
+export const FIRST_WINDOW = 50;
+/** Most rows one request reads. */
+export const MAX_WINDOW = 1000;
+
+/**
+ * Each index's columns over a scope (experiment, archived runs, metric stats), shared by every open
+ * table and grown as runs change: finding which keys exist reads every param row, once.
+ */
+const catalogs = new WeakMap<SelectRunner, Map<string, TableColumn[]>>();
+
+export class TableSession {
+  private order: string[] = [];
+  private readonly sourceOf = new Map<string, TableSource>();
+  private filter: TableFilter = {};
+  private layout: TableLayoutOptions = { metricStats: [], onlyDiffering: false };
+  private window = { from: 0, to: FIRST_WINDOW };
+  private columnIds: string[] = [];
+
+  constructor(private readonly sources: () => readonly TableSource[], private readonly options: () => TableOptions) {}
+
+  get uids(): readonly string[] {
+    return this.order;
+  }
+
+  get currentFilter(): TableFilter {
+    return this.filter;
+  }
+
+  sourceFor(uid: string): TableSource | undefined {
+    return this.sourceOf.get(uid);
+  }
+
+  /** Applies a filter and layout. Throws QueryError when the query is wrong (the session keeps its last good state). */
+  apply(filter: TableFilter, layout: TableLayoutOptions): TableResult {
+    const opts = { ...this.options(), metricStats: layout.metricStats };
+    const order: string[] = [];
+    const sourceOf = new Map<string, TableSource>();
+    const perSource: Array<{ source: TableSource; uids: string[]; facets: Facets }> = [];
+    for (const source of this.sources()) {
+      const { uids, ...facets } = matchingWithFacets(source.store, filter, opts);
+      perSource.push({ source, uids, facets });
+      for (const uid of uids) {
+        if (sourceOf.has(uid)) continue;
+        sourceOf.set(uid, source);
+        order.push(uid);
+      }
+    }
+    const columns = new Map<string, TableColumn>();
+    const statuses: Record<string, number> = {};
+    const tags = new Map<string, number>();
+    for (const { source, uids, facets } of perSource) {
+      for (const c of this.columnsOf(source, filter, layout, uids.length, opts)) {
+        const seen = columns.get(c.id);
+        // A column differs across folders unless each says it is the same (values could still differ between folders).
+        columns.set(c.id, seen ? { ...c, differs: seen.differs || c.differs || perSource.length > 1 } : c);
+      }
+      for (const [s, n] of Object.entries(facets.statuses)) statuses[s] = (statuses[s] ?? 0) + n;
+      for (const t of facets.tags) tags.set(t.tag, (tags.get(t.tag) ?? 0) + t.count);
+    }
+    this.order = order;
+    this.sourceOf.clear();
+    for (const [k, v] of sourceOf) this.sourceOf.set(k, v);
+    this.filter = filter;
+    this.layout = layout;
+    this.columnIds = [...columns.keys()];
+    const rows = this.rows(this.window.from, this.window.to);
+    return {
+      order, columns: [...columns.values()], statuses,
+      tags: [...tags].map(([tag, count]) => ({ tag, count })).sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag)).slice(0, 30),
+      rows,
+    };
+  }
+
+  /**
+   * The columns of one index. Which keys exist is read once per scope and grown as runs change (the read
+   * goes over every param row); whether values differ is read for the matching runs when asked for.
+   */
+  private columnsOf(source: TableSource, filter: TableFilter, layout: TableLayoutOptions, total: number, opts: TableOptions): TableColumn[] {
+    if (layout.onlyDiffering) return tableColumns(source.store, filter, total, opts, true);
+    const key = JSON.stringify([filter.experiment, filter.includeArchived === true, layout.metricStats]);
+    const known = catalogs.get(source.store) ?? new Map<string, TableColumn[]>();
+    catalogs.set(source.store, known);
+    const cached = known.get(key);
+    if (cached) return cached;
+    const scope: TableFilter = { experiment: filter.experiment, includeArchived: filter.includeArchived };
+    const columns = tableColumns(source.store, scope, Number.MAX_SAFE_INTEGER, opts, false);
+    known.set(key, columns);
+    return columns;
+  }
+
+  /** Applies the filter, or gives its error. */
+  tryApply(filter: TableFilter, layout: TableLayoutOptions): { result: TableResult } | { error: QueryError } {
+    try {
+      return { result: this.apply(filter, layout) };
+    } catch (e) {
+      if (e instanceof QueryError) return { error: e };
+      throw e;
+    }
+  }
+
+  /** The cells of rows `from` to `to` (exclusive) of the current order; remembered as the window the view shows. */
+  rows(from: number, to: number): TableRow[] {
+    const start = Math.max(0, Math.min(from, this.order.length));
+    const end = Math.max(start, Math.min(to, start + MAX_WINDOW, this.order.length));
+    this.window = { from: start, to: Math.max(end, start + Math.min(FIRST_WINDOW, to - from)) };
+    return this.read(this.order.slice(start, end));
+  }
+
+  /** The cells of these runs (in this order), from whichever index holds each. */
+  read(uids: readonly string[]): TableRow[] {
+    const opts = { ...this.options(), metricStats: this.layout.metricStats };
+    const bySource = new Map<TableSource, string[]>();
+    for (const uid of uids) {
+      const s = this.sourceOf.get(uid);
+      if (!s) continue;
+      bySource.set(s, [...(bySource.get(s) ?? []), uid]);
+    }
+    const byUid = new Map<string, TableRow>();
+    for (const [source, list] of bySource) for (const r of tableRows(source.store, list, opts, this.columnIds)) byUid.set(r.uid, r);
+    return uids.flatMap((u) => byUid.get(u) ?? []);
+  }
+
+  /**
+   * After the indexes changed (`changed`: uids written to): the whole result again when the runs that
+   * match, or their order, changed; else only the changed rows inside the window the view shows.
+   */
+  refresh(changed: ReadonlySet<string>): { result: TableResult } | { rows: TableRow[] } | undefined {
+    const before = this.order;
+    const opts = { ...this.options(), metricStats: this.layout.metricStats };
+    for (const source of this.sources()) {
+      const known = catalogs.get(source.store);
+      const mine = [...changed].filter((u) => this.sourceOf.get(u)?.store === source.store || !this.sourceOf.has(u));
+      if (!known || mine.length === 0) continue;
+      const grown = columnsOfRuns(source.store, mine, opts);
+      for (const [key, columns] of known) known.set(key, mergeColumns(columns, grown));
+    }
+    let result: TableResult;
+    try {
+      result = this.apply(this.filter, this.layout);
+    } catch (e) {
+      if (e instanceof QueryError) return undefined;
+      throw e;
+    }
+    const same = before.length === result.order.length && before.every((u, i) => u === result.order[i]);
+    if (!same) return { result };
+    const shown = this.order.slice(this.window.from, this.window.to).filter((u) => changed.has(u));
+    return shown.length ? { rows: this.read(shown) } : undefined;
+  }
+}

@@ -1,0 +1,278 @@
+/**
+ * The runs table over one index: which runs match (in order), their columns with what differs, and
+ * the cells of any window of rows. Everything is SQL over the index; rows are read only for the
+ * runs asked for, so that a table of 10,000 runs opens without reading every cell.
+ */
+import type { SqlValue } from 'sql.js';
+import type { CompileOptions } from '../query/compile';
+import { RUN_FROM, Sql, sql, val } from '../query/sql';
+import { runStatus, type LocalProcesses } from '../status';
+import type { RunStatusValue } from '../format/records';
+import {
+  ATTRIBUTE_COLUMNS, flattenParam, isSystemMetric, lowerIsBetter, makeColumn, metricCell, noteExcerpt, paramCell, parseColumnId, runColorIndex,
+  METRIC_STATS, type CellValue, type MetricStat, type TableColumn,
+} from './columns';
+import { compileFilter, selectRunIds, selectUids, type TableFilter } from './filter';
+
+/** Whatever can run a SELECT with bound values (the Store). */
+export interface SelectRunner {
+  selectRows(sql: string, params: readonly SqlValue[]): SqlValue[][];
+}
+
+export interface TableRow {
+  readonly uid: string;
+  /** Index into the chart palette, the same for the run everywhere. */
+  readonly color: number;
+  /** Cells by column id; a column the run has no value for is absent. */
+  readonly cells: Readonly<Record<string, CellValue>>;
+}
+
+export interface TableOptions extends CompileOptions {
+  /** Heartbeat timeout (seconds) after which a silent running run shows as killed. */
+  readonly heartbeatTimeoutSeconds?: number;
+  /** This machine's processes: a running run whose process is gone shows as killed at once. */
+  readonly local?: LocalProcesses;
+  /** Which extra numbers each metric shows besides its last value. */
+  readonly metricStats?: readonly MetricStat[];
+}
+
+/** Most values bound in one `IN (...)` list. */
+const CHUNK = 500;
+
+function run(db: SelectRunner, s: Sql): SqlValue[][] {
+  return db.selectRows(s.text, s.params);
+}
+
+function inList(values: readonly SqlValue[]): Sql {
+  return new Sql(`(${values.map(() => '?').join(', ')})`, values);
+}
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}
+
+/** The uids of the runs that match, in the table's order. Throws QueryError when the query is wrong. */
+export function matchingRuns(db: SelectRunner, filter: TableFilter, opts: TableOptions = {}): string[] {
+  return matchingWithFacets(db, filter, opts).uids;
+}
+
+export interface Facets {
+  /** How many matching runs have each status (as shown: a silent running run is killed). */
+  readonly statuses: Record<string, number>;
+  /** The most common tags of the matching runs, most common first. */
+  readonly tags: Array<{ tag: string; count: number }>;
+}
+
+/** Most tags offered as chips. */
+export const MAX_TAG_CHIPS = 30;
+
+/** The matching runs in order, with the chips' counts over them: one pass of the query, one of their tags. */
+export function matchingWithFacets(db: SelectRunner, filter: TableFilter, opts: TableOptions = {}): { uids: string[] } & Facets {
+  const rows = run(db, selectUids(compileFilter(filter, opts)));
+  const statuses: Record<string, number> = {};
+  const ids: number[] = [];
+  const uids = rows.map(([uid, id, status]) => {
+    ids.push(id as number);
+    statuses[status as string] = (statuses[status as string] ?? 0) + 1;
+    return uid as string;
+  });
+  const idList = val(JSON.stringify(ids));
+  const tagRows = ids.length === 0 ? [] : run(db, sql`SELECT t.tag, COUNT(*) FROM json_each(${idList}) j JOIN tags t ON t.run_id = j.value
+      JOIN runs r ON r.id = j.value LEFT JOIN run_edits ed ON ed.uid = r.uid WHERE ed.tags IS NULL GROUP BY t.tag
+      UNION ALL SELECT x.value, COUNT(*) FROM json_each(${idList}) j JOIN runs r ON r.id = j.value JOIN run_edits ed ON ed.uid = r.uid, json_each(ed.tags) x
+      WHERE ed.tags IS NOT NULL AND x.type = 'text' GROUP BY x.value`);
+  const merged = new Map<string, number>();
+  for (const [tag, count] of tagRows) merged.set(tag as string, (merged.get(tag as string) ?? 0) + (count as number));
+  const tags = [...merged].map(([tag, count]) => ({ tag, count })).sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag)).slice(0, MAX_TAG_CHIPS);
+  return { uids, statuses, tags };
+}
+
+/**
+ * The columns of the matching runs: attributes first, then params, metrics (each followed by the stats
+ * asked for) and system metrics, each group sorted by key.
+ *
+ * The keys come from each run's key list (`group_concat` in primary-key order, then only the distinct
+ * lists): no sort over every param row, which on 10,000 runs × 250 params takes seconds. Whether a
+ * column's values differ needs every value, so it is computed only when `differs` is asked for;
+ * otherwise every column says it differs.
+ */
+export function tableColumns(db: SelectRunner, filter: TableFilter, total: number, opts: TableOptions = {}, differs = false): TableColumn[] {
+  return columnsOf(db, selectRunIds(compileFilter({ ...filter, sort: [] }, opts)), total, opts, differs);
+}
+
+/** The columns of the runs `uids` (new or changed runs, to add to columns known before). */
+export function columnsOfRuns(db: SelectRunner, uids: readonly string[], opts: TableOptions = {}): TableColumn[] {
+  return chunks(uids).flatMap((part) => columnsOf(db, sql`SELECT r.id FROM runs r WHERE r.uid IN ${inList(part)}`, part.length, opts, false));
+}
+
+/** `a` and the columns of `b` it lacks, in the table's column order. */
+export function mergeColumns(a: readonly TableColumn[], b: readonly TableColumn[]): TableColumn[] {
+  const byId = new Map(a.map((c) => [c.id, c]));
+  for (const c of b) if (!byId.has(c.id)) byId.set(c.id, c);
+  return sortColumns([...byId.values()]);
+}
+
+const GROUP_RANK = { attributes: 0, params: 1, metrics: 2, system: 3 } as const;
+const KIND_RANK = { attr: 0, param: 0, metric: 0, 'metric.min': 1, 'metric.max': 2, 'metric.best_step': 3 } as const;
+
+/** Attributes in their fixed order, then each group by key (numbers in keys compared as numbers), a metric's stats after it. */
+export function sortColumns(columns: readonly TableColumn[]): TableColumn[] {
+  const attr = (c: TableColumn) => (ATTRIBUTE_COLUMNS as readonly string[]).indexOf(c.key);
+  return [...columns].sort((x, y) => GROUP_RANK[x.group] - GROUP_RANK[y.group]
+    || (x.kind === 'attr' && y.kind === 'attr' ? attr(x) - attr(y) : compareKeys(x.key, y.key) || KIND_RANK[x.kind] - KIND_RANK[y.kind]));
+}
+
+function columnsOf(db: SelectRunner, ids: Sql, total: number, opts: TableOptions, differs: boolean): TableColumn[] {
+  const columns: TableColumn[] = ATTRIBUTE_COLUMNS.map((a) => makeColumn('attr', a, true));
+  const keysOf = (table: Sql) => {
+    const keys = new Set<string>();
+    let objects = false;
+    for (const [sig] of run(db, sql`SELECT DISTINCT sig FROM (SELECT group_concat(x.key || (CASE WHEN x.value GLOB '{*' THEN char(2) ELSE '' END), char(1)) AS sig
+        FROM ${table} x WHERE x.run_id IN (${ids}) GROUP BY x.run_id)`)) {
+      for (const k of (sig as string).split('\u0001')) {
+        if (k.endsWith('\u0002')) objects = true;
+        else keys.add(k);
+      }
+    }
+    return { keys, objects };
+  };
+  const params = new Map<string, boolean>();
+  const flat = keysOf(new Sql('params', []));
+  for (const k of flat.keys) params.set(k, true);
+  if (differs) {
+    for (const [key, count, lo, hi] of run(db, sql`SELECT p.key, COUNT(*), MIN(p.value), MAX(p.value) FROM params p
+        WHERE p.run_id IN (${ids}) AND p.value NOT GLOB '{*' GROUP BY p.key`)) {
+      params.set(key as string, lo !== hi || (count as number) < total);
+    }
+  }
+  if (flat.objects) {
+    // Object params (configs) are flattened in JS: they are few.
+    const nested = new Map<string, { count: number; first: string; differs: boolean }>();
+    for (const [key, value] of run(db, sql`SELECT p.key, p.value FROM params p WHERE p.run_id IN (${ids}) AND p.value GLOB '{*'`)) {
+      for (const [k, v] of flattenParam(key as string, parseJson(value as string))) {
+        const text = JSON.stringify(v) ?? '';
+        const seen = nested.get(k);
+        if (!seen) nested.set(k, { count: 1, first: text, differs: false });
+        else {
+          seen.count++;
+          if (seen.first !== text) seen.differs = true;
+        }
+      }
+    }
+    for (const [k, st] of nested) params.set(k, !differs || params.has(k) || st.differs || st.count < total);
+  }
+  for (const key of [...params.keys()].sort(compareKeys)) columns.push(makeColumn('param', key, params.get(key)!));
+
+  const stats = METRIC_STATS.filter((st) => opts.metricStats?.includes(st));
+  const metricDiffers = new Map<string, boolean>();
+  for (const k of keysOf(new Sql('metric_last', [])).keys) metricDiffers.set(k, true);
+  if (differs) {
+    for (const [key, count, lo, hi, nonNull] of run(db, sql`SELECT m.key, COUNT(*), MIN(m.value), MAX(m.value), COUNT(m.value) FROM metric_last m
+        WHERE m.run_id IN (${ids}) GROUP BY m.key`)) {
+      metricDiffers.set(key as string, lo !== hi || (count as number) < total || nonNull !== count);
+    }
+  }
+  const metrics = [...metricDiffers.keys()].sort(compareKeys);
+  for (const key of [...metrics.filter((k) => !isSystemMetric(k)), ...metrics.filter(isSystemMetric)]) {
+    columns.push(makeColumn('metric', key, metricDiffers.get(key)!));
+    for (const st of stats) columns.push(makeColumn(st, key, metricDiffers.get(key)!));
+  }
+  return columns;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function compareKeys(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
+
+/**
+ * The cells of the runs `uids` (in that order; unknown uids are left out). `columnIds` limits the
+ * metric stats read (they are computed from the points); every other cell is always filled.
+ */
+export function tableRows(db: SelectRunner, uids: readonly string[], opts: TableOptions = {}, columnIds?: readonly string[]): TableRow[] {
+  const byUid = new Map<string, { id: number; uid: string; cells: Record<string, CellValue> }>();
+  const byId = new Map<number, Record<string, CellValue>>();
+  const now = opts.nowSeconds ?? Date.now() / 1000;
+  const timeout = opts.heartbeatTimeoutSeconds ?? 120;
+  const statKeys = new Map<MetricStat, Set<string>>();
+  for (const id of columnIds ?? []) {
+    const c = parseColumnId(id);
+    if (c && (METRIC_STATS as readonly string[]).includes(c.kind)) {
+      const set = statKeys.get(c.kind as MetricStat) ?? new Set<string>();
+      set.add(c.key);
+      statKeys.set(c.kind as MetricStat, set);
+    }
+  }
+  for (const part of chunks(uids)) {
+    const runs = run(db, sql`SELECT r.id, r.uid, COALESCE(ed.name, r.name), r.status, r.last_activity, r.source, r.host, r.pid, e.name,
+        r.start_time, r.end_time, COALESCE(ed.note, r.note) FROM ${RUN_FROM} WHERE r.uid IN ${inList(part)}`);
+    for (const [id, uid, name, status, lastActivity, source, host, pid, experiment, start, end, note] of runs) {
+      const shown = runStatus({ status: status as RunStatusValue, lastActivity: lastActivity as number | null, source: source as string, host: host as string | null, pid: pid as number | null }, now, timeout, opts.local);
+      const endTime = (end as number | null) ?? (lastActivity as number | null);
+      const cells: Record<string, CellValue> = {
+        'attr:name': name as string, 'attr:status': shown, 'attr:experiment': experiment as string, 'attr:source': source as string,
+        'attr:start_time': start as number | null, 'attr:duration': start !== null && endTime !== null ? Math.max(0, endTime - (start as number)) : null,
+        'attr:tags': [], 'attr:note': noteExcerpt(note as string),
+      };
+      if (cells['attr:note'] === '') delete cells['attr:note'];
+      byUid.set(uid as string, { id: id as number, uid: uid as string, cells });
+      byId.set(id as number, cells);
+    }
+  }
+  const ids = [...byId.keys()];
+  for (const part of chunks(ids)) {
+    const list = inList(part);
+    const tags = run(db, sql`SELECT t.run_id, t.tag FROM tags t JOIN runs r ON r.id = t.run_id LEFT JOIN run_edits ed ON ed.uid = r.uid
+        WHERE t.run_id IN ${list} AND ed.tags IS NULL ORDER BY t.run_id, t.pos`);
+    const edited = run(db, sql`SELECT r.id, j.value FROM runs r JOIN run_edits ed ON ed.uid = r.uid, json_each(ed.tags) j
+        WHERE r.id IN ${list} AND ed.tags IS NOT NULL AND j.type = 'text'`);
+    for (const [id, tag] of [...tags, ...edited]) (byId.get(id as number)!['attr:tags'] as string[]).push(tag as string);
+    // One JSON object per run (few rows out of sql.js instead of one per cell).
+    for (const [id, json] of run(db, sql`SELECT p.run_id, json_group_object(p.key, CASE WHEN json_valid(p.value) THEN json(p.value) ELSE p.value END)
+        FROM params p WHERE p.run_id IN ${list} GROUP BY p.run_id`)) {
+      const cells = byId.get(id as number)!;
+      for (const [key, value] of Object.entries(parseJson(json as string) as Record<string, unknown>)) {
+        for (const [k, v] of flattenParam(key, value)) cells[`param:${k}`] = paramCell(v);
+      }
+    }
+    for (const [id, json] of run(db, sql`SELECT m.run_id, json_group_object(m.key, m.value) FROM metric_last m WHERE m.run_id IN ${list} GROUP BY m.run_id`)) {
+      const cells = byId.get(id as number)!;
+      for (const [key, value] of Object.entries(parseJson(json as string) as Record<string, number | null>)) cells[`metric:${key}`] = metricCell(value);
+    }
+    readStats(db, list, statKeys, byId);
+  }
+  const rows: TableRow[] = [];
+  for (const uid of uids) {
+    const r = byUid.get(uid);
+    if (!r) continue;
+    if ((r.cells['attr:tags'] as string[]).length === 0) delete r.cells['attr:tags'];
+    rows.push({ uid, color: runColorIndex(uid), cells: r.cells });
+  }
+  return rows;
+}
+
+/** Min, max and best step of the metrics asked for, from their points (SQLite's MIN/MAX pick the row they come from). */
+function readStats(db: SelectRunner, runIds: Sql, statKeys: ReadonlyMap<MetricStat, ReadonlySet<string>>, byId: ReadonlyMap<number, Record<string, CellValue>>): void {
+  const keys = new Set([...statKeys.values()].flatMap((s) => [...s]));
+  if (keys.size === 0) return;
+  const want = (stat: MetricStat, key: string) => statKeys.get(stat)?.has(key) ?? false;
+  for (const agg of ['MIN', 'MAX'] as const) {
+    const rows = run(db, sql`SELECT s.run_id, s.key, ${new Sql(agg, [])}(p.value), p.step FROM series s JOIN points p ON p.series_id = s.id
+        WHERE s.run_id IN ${runIds} AND s.key IN ${inList([...keys])} AND p.value IS NOT NULL GROUP BY s.id`);
+    for (const [id, key, value, step] of rows) {
+      const cells = byId.get(id as number)!;
+      const k = key as string;
+      if (want(agg === 'MIN' ? 'metric.min' : 'metric.max', k)) cells[`${agg === 'MIN' ? 'metric.min' : 'metric.max'}:${k}`] = metricCell(value as number);
+      if (want('metric.best_step', k) && (agg === 'MIN') === lowerIsBetter(k)) cells[`metric.best_step:${k}`] = step as number;
+    }
+  }
+}
