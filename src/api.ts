@@ -40,7 +40,11 @@ export interface TreeChange {
 export interface TreeSnapshot {
   readonly experiments: ReadonlyArray<{
     readonly name: string;
-    readonly runs: ReadonlyArray<{ readonly id: string; readonly name: string; readonly status: RunStatus; readonly pointCount: number }>;
+    /** The row's description (run counts, the experiment's own description). */
+    readonly description?: string;
+    readonly runs: ReadonlyArray<{ readonly id: string; readonly name: string; readonly status: RunStatus; readonly pointCount: number; readonly description?: string }>;
+    /** Runs not shown yet ("Show more"). */
+    readonly more?: number;
     /** Its sweeps, as their rows show them. */
     readonly sweeps?: ReadonlyArray<{
       readonly id: string;

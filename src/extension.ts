@@ -18,6 +18,8 @@ import { registerSweepCommands } from './sweeps/sweepCommands';
 import { SweepPanels } from './panels/sweepPanel';
 import { registerModelsView } from './models/modelsView';
 import { registerRunsTable } from './panels/runsTableCommand';
+import { registerSidebar } from './organise/sidebar';
+import { ExperimentCatalog } from './organise/experimentCatalog';
 
 let indexes: WorkspaceIndexes | undefined;
 
@@ -47,7 +49,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
   const runs = new RunsModel(all);
   const sweeps = new SweepService(all, problems);
   context.subscriptions.push(sweeps);
-  const tree = new ExperimentsTree(all, runs, context.extensionUri, sweeps);
+  const catalog = new ExperimentCatalog(all, problems);
+  context.subscriptions.push(catalog);
+  const tree = new ExperimentsTree(all, runs, context.extensionUri, sweeps, catalog);
   context.subscriptions.push(tree);
   const view = vscode.window.createTreeView<TreeNode>('labbook.experiments', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   context.subscriptions.push(view);
@@ -66,6 +70,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
   const sweepPanels = new SweepPanels({ ...env, sweeps, openRun: (runId) => void vscode.commands.executeCommand(COMMANDS.openRun, runId) }, () => started.then(() => sweeps.refresh()));
   context.subscriptions.push(runPanels, comparePanels, sweepPanels);
   context.subscriptions.push(...registerCommands({ context, indexes: all, runs, tree, problems, output, view, runPanels, comparePanels }));
+  context.subscriptions.push(...registerSidebar({ indexes: all, tree, catalog, problems, view }));
   const models = registerModelsView(context, all, SQL, problems);
   context.subscriptions.push(...registerSweepCommands({ context, indexes: all, tree, sweeps, problems, sweepPanels }));
   const runsTable = registerRunsTable({ ...env, context, indexes: all }, () => started);

@@ -4,6 +4,7 @@
  * Nothing outside the workspace (or, for a Labbook run, outside its run folder) is ever resolved,
  * neither by its path (`..`, absolute, backslashes, NUL) nor through a link.
  */
+import type { FileHandle } from 'fs/promises';
 import * as path from 'path';
 import { safeRunPath } from './format/records';
 import { containedRealPath, openForReadInside } from './safePath';
@@ -48,6 +49,14 @@ function fence(workspaceRoot: string, run: ArtifactOwner): string {
  */
 export async function artifactRealPath(workspaceRoot: string, run: ArtifactOwner, where: Extract<ArtifactLocation, { kind: 'file' }>): Promise<string> {
   return containedRealPath(workspaceRoot, where.file, fence(workspaceRoot, run));
+}
+
+/**
+ * Opens an artifact file for reading once it is known to really be inside the run folder (Labbook)
+ * or the workspace (other trackers); `..`, absolute paths and links leading out are refused.
+ */
+export async function openArtifactFile(workspaceRoot: string, run: ArtifactOwner, where: Extract<ArtifactLocation, { kind: 'file' }>): Promise<FileHandle> {
+  return openForReadInside(workspaceRoot, where.file, fence(workspaceRoot, run));
 }
 
 const MIME: Record<ImageExtension, string> = { png: 'image/png', jpg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', bmp: 'image/bmp' };

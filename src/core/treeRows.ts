@@ -3,6 +3,8 @@ import type { RunStatusValue } from './format/records';
 import { runStatus, sourceLabel, type LocalProcesses } from './status';
 import type { SweepSummary } from './sweeps/sweepState';
 import { sameSweepRow, sameTrial, sweepView, type SweepView } from './sweeps/sweepRows';
+import type { ExperimentMeta } from './organise/experimentFiles';
+import { DEFAULT_SORT, durationLabel, metricLabel, orderExperiments, orderRuns, RUN_PAGE, runningForLabel, type TreeSort } from './organise/runOrder';
 
 /**
  * What the Experiments tree shows of each experiment and run, as plain data, and which rows
@@ -36,6 +38,8 @@ export interface RunTooltip {
   readonly points: number | null;
   /** Says `running` in its log but went silent. */
   readonly silent: boolean;
+  readonly starred: boolean;
+  readonly tags: string;
 }
 
 export interface ExperimentView {
@@ -47,6 +51,12 @@ export interface ExperimentView {
   readonly runs: readonly string[];
   /** Ids of its sweeps, in order (shown above its runs). */
   readonly sweeps: readonly string[];
+  /** Runs not shown yet (a page at a time): a "Show more" row follows the runs. */
+  readonly more: number;
+  /** From its experiment file: what it is about, and whether it is archived. */
+  readonly about: string;
+  readonly archived: boolean;
+  readonly contextValue: string;
 }
 
 export interface TreeModel {
@@ -71,6 +81,19 @@ export interface TreeModelOptions {
   readonly dateLabel?: (seconds: number) => string;
   /** Sweeps of the workspace folder: shown under their experiment (which exists even before a trial ran). */
   readonly sweeps?: readonly SweepSummary[];
+  /** Experiments with a file (`_experiments/*.json`), by name: shown even without runs, with their description. */
+  readonly experimentMeta?: ReadonlyMap<string, ExperimentMeta>;
+  /** When set, only these runs are shown (the view's filter), and experiments with none of them are hidden. */
+  readonly filter?: ReadonlySet<string>;
+  readonly sort?: TreeSort;
+  /** Last value of the sort metric of a run (for `sort.key === 'metric'`). */
+  readonly sortMetric?: (uid: string) => number | undefined;
+  /** The key metric shown in run rows: its name and each run's last value. */
+  readonly keyMetric?: { readonly name: string; readonly value: (uid: string) => number | undefined };
+  /** Tags of each run (shown as badges). */
+  readonly tags?: (uid: string) => readonly string[];
+  /** Runs shown per experiment (more with "Show more"); default RUN_PAGE. */
+  readonly pageOf?: (experiment: string) => number;
 }
 
 /** "just now", "5 min ago", "3 h ago", a date: coarse enough to change rarely (minutes step 1, 2, 5, 10, 15, 20, 30, 45). */
@@ -98,21 +121,29 @@ export function shortId(uid: string): string {
 
 export function treeModel(rows: readonly RunRow[], options: TreeModelOptions): TreeModel {
   const startLabel = options.startLabel ?? defaultStart;
+  const sort = options.sort ?? DEFAULT_SORT;
+  const meta = options.experimentMeta ?? new Map<string, ExperimentMeta>();
   const runs = new Map<string, RunView>();
   const shown = new Map<string, RunRow[]>();
   const statusOf = new Map<string, RunStatusValue>();
   for (const run of rows) {
     statusOf.set(run.uid, runStatus(run, options.now, options.heartbeatTimeoutSeconds, options.local));
     if (run.archived && !options.showArchived) continue;
+    if (options.filter && !options.filter.has(run.uid)) continue;
     const list = shown.get(run.experiment);
     if (list) list.push(run);
     else shown.set(run.experiment, [run]);
   }
   const place = (run: RunRow, mixed: boolean, disambiguation: string | undefined) => {
     const status = statusOf.get(run.uid)!;
-    const parts = [run.deleted ? 'deleted' : status, coarseAgo(run.lastActivity ?? run.startTime, options.now, options.dateLabel)];
+    const tags = options.tags?.(run.uid) ?? [];
+    // The key metric first: the sidebar is narrow and cuts the end of a description.
+    const parts = [keyMetric(run.uid, options), run.deleted ? 'deleted' : status === 'running' ? '' : status, timing(run, status, options.now),
+      tags.slice(0, 3).map((t) => `[${t}]`).join(' ') + (tags.length > 3 ? ` +${tags.length - 3}` : ''),
+      coarseAgo(run.lastActivity ?? run.startTime, options.now, options.dateLabel)];
     if (run.source !== 'labbook' && mixed) parts.unshift(sourceLabel(run.source));
     if (run.archived) parts.unshift('archived');
+    if (run.starred) parts.unshift('★');
     // First: the sidebar is narrow and cuts the end of a description.
     if (disambiguation) parts.unshift(disambiguation);
     runs.set(run.uid, {
@@ -121,10 +152,11 @@ export function treeModel(rows: readonly RunRow[], options: TreeModelOptions): T
       description: parts.filter(Boolean).join(' · '),
       status,
       icon: run.deleted ? 'deleted' : run.archived ? 'archived' : status,
-      contextValue: `run${run.source === 'labbook' ? '' : '.imported'}${run.archived ? '.archived' : ''}`,
+      contextValue: `run${run.source === 'labbook' ? '' : '.imported'}${run.archived ? '.archived' : ''}${run.starred ? '.starred' : ''}${status === 'running' ? '.running' : ''}`,
       tooltip: {
         name: run.name, status, description: run.description, source: run.source, deleted: run.deleted, uid: run.uid, folder: run.folder,
         startTime: run.startTime, points: run.status === 'running' ? null : run.pointCount, silent: status === 'killed' && run.status === 'running',
+        starred: run.starred === true, tags: tags.join(', '),
       },
     });
   };
@@ -134,10 +166,18 @@ export function treeModel(rows: readonly RunRow[], options: TreeModelOptions): T
     if (sweeps.has(summary.id)) continue;
     sweeps.set(summary.id, sweepView(summary, (uid) => statusOf.has(uid)));
     sweepsOf.set(summary.experiment, [...(sweepsOf.get(summary.experiment) ?? []), summary.id]);
-    if (!shown.has(summary.experiment)) shown.set(summary.experiment, []);
+    if (!shown.has(summary.experiment) && !options.filter) shown.set(summary.experiment, []);
   }
-  const experiments: ExperimentView[] = [];
-  for (const [name, list] of shown) {
+  // Experiments made in the sidebar or by the SDK's Client exist before their first run.
+  for (const m of meta.values()) {
+    if (shown.has(m.name) || options.filter || m.renamedTo || (m.archived && !options.showArchived)) continue;
+    shown.set(m.name, []);
+  }
+  const drafts: Array<ExperimentView & { latest: number; best?: number; running: number }> = [];
+  for (const [name, unordered] of shown) {
+    const m = meta.get(name);
+    if (m?.archived && !options.showArchived) continue;
+    const list = orderRuns(unordered, sort, (uid) => statusOf.get(uid)!, options.sortMetric);
     const sources = new Set(list.map((r) => r.source));
     const mixed = sources.size > 1;
     for (const [run, label] of disambiguate(list, startLabel)) place(run, mixed, label);
@@ -148,11 +188,37 @@ export function treeModel(rows: readonly RunRow[], options: TreeModelOptions): T
     const only = sources.size === 1 ? [...sources][0] : undefined;
     const source = only && only !== 'labbook' ? only : undefined;
     if (source) description = `${sourceLabel(source)} · ${description}`;
-    experiments.push({ name, description, source, runs: list.map((r) => r.uid), sweeps: ownSweeps });
+    if (m?.archived) description = `archived · ${description}`;
+    const about = m?.description.split('\n')[0].trim() ?? '';
+    if (about) description += ` · ${about.length > 60 ? `${about.slice(0, 59)}…` : about}`;
+    const page = Math.max(1, options.pageOf?.(name) ?? RUN_PAGE);
+    const metricValues = list.map((r) => options.sortMetric?.(r.uid)).filter((v): v is number => v !== undefined && !Number.isNaN(v));
+    drafts.push({
+      name, description, source, runs: list.slice(0, page).map((r) => r.uid), sweeps: ownSweeps, more: Math.max(0, list.length - page),
+      about: m?.description ?? '', archived: m?.archived === true, contextValue: `experiment${m?.archived ? '.archived' : ''}`,
+      latest: Math.max(0, ...list.map((r) => r.startTime ?? 0), m?.created ?? 0), running,
+      best: metricValues.length ? (sort.descending ? Math.max(...metricValues) : Math.min(...metricValues)) : undefined,
+    });
   }
-  // Hidden (archived) runs still get a view: commands and pickers list them.
+  // Until a sort is chosen, experiments are in name order (runs newest first).
+  const experiments: ExperimentView[] = orderExperiments(drafts, !options.sort ? { key: 'name', descending: false } : sort.key === 'date' || sort.key === 'metric' ? sort : { key: sort.key, descending: false })
+    .map(({ latest: _l, best: _b, running: _r, ...view }) => view);
+  // Hidden (archived, filtered out, on a later page) runs still get a view: commands and pickers list them.
   for (const run of rows) if (!runs.has(run.uid)) place(run, false, undefined);
-  return { experiments, runs, shownRuns: experiments.reduce((n, e) => n + e.runs.length, 0), sweeps };
+  return { experiments, runs, shownRuns: experiments.reduce((n, e) => n + e.runs.length + e.more, 0), sweeps };
+}
+
+/** How long a finished run took, or how long a running one has been going. */
+function timing(run: RunRow, status: RunStatusValue, now: number): string {
+  if (run.startTime === null) return '';
+  if (status === 'running') return runningForLabel(now - run.startTime);
+  const end = run.endTime ?? run.lastActivity;
+  return end !== null && end >= run.startTime ? durationLabel(end - run.startTime) : '';
+}
+
+function keyMetric(uid: string, options: TreeModelOptions): string {
+  const v = options.keyMetric?.value(uid);
+  return v === undefined || !options.keyMetric ? '' : `${options.keyMetric.name} ${metricLabel(v)}`;
 }
 
 /** Runs of one experiment with what tells same-named ones apart: the start time, or the short id when that is the same too. */
@@ -191,7 +257,8 @@ export function diffTreeModels(before: TreeModel | undefined, after: TreeModel):
   const old = new Map(before.experiments.map((e) => [e.name, e]));
   for (const e of after.experiments) {
     const o = old.get(e.name);
-    if (o && (o.description !== e.description || o.source !== e.source || !sameList(o.runs, e.runs) || !sameList(o.sweeps, e.sweeps))) experiments.add(e.name);
+    if (o && (o.description !== e.description || o.source !== e.source || o.more !== e.more || o.about !== e.about || o.contextValue !== e.contextValue
+      || !sameList(o.runs, e.runs) || !sameList(o.sweeps, e.sweeps))) experiments.add(e.name);
   }
   for (const [id, view] of after.sweeps) {
     const o = before.sweeps.get(id);

@@ -3,7 +3,6 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { INDEX_DIR, type IndexService } from '../indexService';
 import type { IngestChanges } from '../core/ingest/indexer';
-import { downsampleMinMax } from '../core/downsample';
 import { readConsole } from '../core/ingest/console';
 import { artifactRealPath, locateArtifact, readArtifactImage } from '../core/artifacts';
 import { writeFileInside } from '../core/safePath';
@@ -16,6 +15,11 @@ import { notify } from '../notifications';
 import { requireTrust } from '../workspaceTrust';
 import { editRun } from '../runEdits';
 import { PanelHost, type PanelEnv } from './panelHost';
+import { COMMANDS } from '../commands/ids';
+import { gitDiffPath, seriesForPage } from './runPageSeries';
+import { datasetsForPage } from './runDatasets';
+import { datasetTarget } from '../core/datasetLocation';
+import { availableRunActions, runAction, RunArtifactActions } from './runArtifactActions';
 
 export const RUN_PANEL_VIEW_TYPE = 'labbook.run';
 
@@ -32,6 +36,7 @@ export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
   private lastShown = '';
   private readonly sent = new Map<string, SentSeries>();
   private readonly uid: string;
+  private readonly artifacts: RunArtifactActions;
 
   constructor(
     panel: vscode.WebviewPanel,
@@ -50,6 +55,7 @@ export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
       },
     });
     this.uid = ref.uid;
+    this.artifacts = new RunArtifactActions(index, ref.uid);
     this.register(index.onDidChange((c) => this.onIndexChange(c)));
   }
 
@@ -68,11 +74,27 @@ export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
 
   protected onReady(): void {
     this.sendInit();
+    void availableRunActions().then((m) => this.post(m));
   }
 
   protected onMessage(message: Exclude<RunPanelToHost, { readonly type: 'ready' | 'error' }>): void {
     if (message.type === 'openArtifact') {
       void this.openArtifact(message.path);
+    } else if (message.type === 'getArtifactPreview') {
+      const { requestId, path: artifact } = message;
+      this.respond(message, async () => (this.runWithArtifact(artifact) ? this.artifacts.preview(requestId, artifact) : { type: 'artifactPreview' as const, requestId, path: artifact, error: 'not an artifact of this run' }));
+    } else if (message.type === 'revealArtifact') {
+      if (this.runWithArtifact(message.path)) void this.artifacts.reveal(message.path);
+    } else if (message.type === 'saveArtifactAs') {
+      if (this.runWithArtifact(message.path)) void this.artifacts.saveAs(message.path);
+    } else if (message.type === 'runAction') {
+      void runAction(message.action, this.uid);
+    } else if (message.type === 'openDataset') {
+      void this.openDataset(message.index);
+    } else if (message.type === 'openRun') {
+      if (this.index.store.getRun(message.id)) void vscode.commands.executeCommand(COMMANDS.openRun, message.id);
+    } else if (message.type === 'openGitDiff') {
+      void this.openGitDiff();
     } else if (message.type === 'getImage') {
       this.respond(message, () => this.image(message.requestId, message.path));
     } else {
@@ -106,6 +128,35 @@ export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
       await vscode.commands.executeCommand('vscode.open', uri, { preview: true, viewColumn: beside, preserveFocus: true });
     } catch (e) {
       void notify('warning', `Labbook: cannot open ${requested}: ${(e as Error).message}`);
+    }
+  }
+
+  /** Opens a dataset the run recorded: a file in an editor, a folder in the Explorer, a web address in the browser. */
+  private async openDataset(i: number): Promise<void> {
+    const run = this.index.store.getRun(this.uid);
+    const d = run && this.index.store.getDatasets(run.id)[i];
+    if (!run || !d) return;
+    const target = await datasetTarget(this.index.folder.uri.fsPath, run.folder, this.index.store.getEnv(run.id).cwd, d);
+    if (target.kind === 'web') await vscode.env.openExternal(vscode.Uri.parse(target.uri, true));
+    else if (target.kind === 'file') {
+      const uri = vscode.Uri.file(target.path);
+      const folder = (await vscode.workspace.fs.stat(uri)).type & vscode.FileType.Directory;
+      await vscode.commands.executeCommand(folder ? 'revealInExplorer' : 'vscode.open', uri);
+    } else {
+      await vscode.env.clipboard.writeText(d.uri ?? d.path ?? d.name);
+      void notify('info', `Labbook: ${d.name}: ${target.why}. Its location is copied to the clipboard.`);
+    }
+  }
+
+  /** Opens the diff of uncommitted changes the run recorded beside its log (never a file outside its folder). */
+  private async openGitDiff(): Promise<void> {
+    const run = this.index.store.getRun(this.uid);
+    if (!run) return;
+    try {
+      const file = await gitDiffPath(this.index.folder.uri.fsPath, run, this.index.store.getEnv(run.id));
+      await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file), { preview: true, viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+    } catch (e) {
+      void notify('warning', `Labbook: cannot open the run's git diff: ${(e as Error).message}`);
     }
   }
 
@@ -149,7 +200,7 @@ export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
     return {
       statusMessage: run.statusMessage ?? '',
       artifacts: store.getArtifacts(run.id).map((a) => ({ path: a.path, name: a.name, size: a.size, ...(a.caption ? { caption: a.caption } : {}) })),
-      datasets: store.getDatasets(run.id).map((d) => ({ name: d.name, context: d.context, location: d.uri ?? d.path ?? '', size: d.size, sha256: d.sha256, description: d.description ?? '' })),
+      datasets: datasetsForPage(store, run.id),
       env: store.getEnv(run.id),
       alerts: store.getAlertStates(run.id).map((a) => ({ condition: a.condition, message: a.message, level: a.level, triggeredStep: a.triggeredStep, triggeredValue: a.triggeredValue })),
       id: run.uid,
@@ -178,10 +229,9 @@ export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
     this.sent.clear();
     const series: SeriesData[] = this.index.store.listSeries(runRow.id).map((s) => {
       const pts = this.index.store.getPoints(s.id);
-      const reduced = pts.steps.length > max;
-      const { steps, values } = reduced ? downsampleMinMax(pts.steps, pts.values, max) : pts;
+      const { data, reduced } = seriesForPage(s.key, pts, s.count, max);
       this.sent.set(s.key, { lastStep: pts.steps.length ? pts.steps[pts.steps.length - 1] : -1, reduced });
-      return { key: s.key, steps, values, total: s.count };
+      return data;
     });
     this.lastShown = JSON.stringify({ ...run, lastActivity: 0 });
     this.post({ type: 'init', run, series });
@@ -231,7 +281,7 @@ export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
       const pts = this.index.store.getPoints(s.id, fromStep);
       if (pts.steps.length === 0) continue;
       this.sent.set(key, { lastStep: pts.steps[pts.steps.length - 1], reduced: false });
-      append.push({ key, steps: pts.steps, values: pts.values, total: s.count });
+      append.push(seriesForPage(key, pts, s.count, Infinity).data);
     }
     if (append.length) this.post({ type: 'append', runId: this.uid, series: append });
   }

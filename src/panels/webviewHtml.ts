@@ -22,6 +22,8 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, a
   const csp = [
     "default-src 'none'",
     `img-src ${webview.cspSource} data:`,
+    // Audio and video artifacts play from data: URLs the host reads (never from files the webview names).
+    'media-src data:',
     `style-src ${webview.cspSource}`,
     `font-src ${webview.cspSource}`,
     `script-src 'nonce-${nonce}'`,

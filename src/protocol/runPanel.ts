@@ -26,7 +26,8 @@ export interface RunSummary {
   readonly statusMessage: string;
   /** `caption` is set for images logged with one (`log_image`). */
   readonly artifacts: ReadonlyArray<{ readonly path: string; readonly name: string; readonly size: number | null; readonly caption?: string }>;
-  readonly datasets: ReadonlyArray<{ readonly name: string; readonly context: string; readonly location: string; readonly size: number | null; readonly sha256: string | null; readonly description: string }>;
+  /** `sameData`: other runs that recorded a dataset with the same SHA-256. */
+  readonly datasets: ReadonlyArray<{ readonly name: string; readonly context: string; readonly location: string; readonly size: number | null; readonly sha256: string | null; readonly description: string; readonly sameData?: ReadonlyArray<{ readonly id: string; readonly name: string; readonly experiment: string }> }>;
   /** Environment captured by the writer (command, git, python, packages, os, hardware). */
   readonly env: Readonly<Record<string, unknown>>;
   readonly alerts: ReadonlyArray<{ readonly condition: string; readonly message: string; readonly level: string; readonly triggeredStep: number | null; readonly triggeredValue: number | null }>;
@@ -39,6 +40,8 @@ export interface SeriesData {
   readonly values: number[];
   /** Points in the index for this key; more than `steps.length` when the host downsampled. */
   readonly total: number;
+  /** Unix seconds of each point (NaN when unknown), sent for system metrics, which are drawn against time. */
+  readonly times?: number[];
 }
 
 export type HostToRunPanel =
@@ -53,7 +56,18 @@ export type HostToRunPanel =
   /** The end of the run's console output; `skipped` bytes before it were left out. */
   | { readonly type: 'console'; readonly text: string; readonly skipped: number }
   /** Answer to `getImage`: the image as a data: URL, or why it cannot be shown. */
-  | { readonly type: 'image'; readonly requestId: number; readonly path: string; readonly dataUrl?: string; readonly error?: string };
+  | { readonly type: 'image'; readonly requestId: number; readonly path: string; readonly dataUrl?: string; readonly error?: string }
+  /** Answer to `getArtifactPreview`: what the page shows of the file inline, or why it cannot. */
+  | { readonly type: 'artifactPreview'; readonly requestId: number; readonly path: string; readonly preview?: ArtifactPreviewData; readonly error?: string }
+  /** Whether the commands behind the Stop and Rerun buttons exist in this window. */
+  | { readonly type: 'actions'; readonly stop: boolean; readonly rerun: boolean };
+
+/** What the host read of an artifact for its inline preview (see src/core/artifactPreview.ts). */
+export type ArtifactPreviewData =
+  | { readonly kind: 'text' | 'csv' | 'tsv' | 'markdown'; readonly size: number; readonly text: string; readonly truncated: boolean }
+  | { readonly kind: 'json' | 'yaml'; readonly size: number; readonly value?: unknown; readonly text: string; readonly truncated: boolean; readonly error?: string }
+  | { readonly kind: 'image' | 'svg' | 'audio' | 'video'; readonly size: number; readonly dataUrl: string }
+  | { readonly kind: 'binary'; readonly size: number; readonly sha256: string | null };
 
 export type RunPanelToHost =
   /** The webview has loaded and listens; the host answers with `init`. */
@@ -65,7 +79,21 @@ export type RunPanelToHost =
   /** The user saved the run's note (Markdown). */
   | { readonly type: 'saveNote'; readonly text: string }
   /** Show an image artifact inline: the host answers with `image` and the same request id. */
-  | { readonly type: 'getImage'; readonly requestId: number; readonly path: string };
+  | { readonly type: 'getImage'; readonly requestId: number; readonly path: string }
+  /** Show an artifact inline: the host answers with `artifactPreview` and the same request id. */
+  | { readonly type: 'getArtifactPreview'; readonly requestId: number; readonly path: string }
+  /** Show an artifact in the operating system's file manager. */
+  | { readonly type: 'revealArtifact'; readonly path: string }
+  /** Copy an artifact to a place the user picks. */
+  | { readonly type: 'saveArtifactAs'; readonly path: string }
+  /** Stop this run (the `labbook.stopRun` command) or run its command again (`labbook.rerunRun`). */
+  | { readonly type: 'runAction'; readonly action: string }
+  /** Open the run's `index`-th dataset (in the order of `datasets`): its file, folder or web address. */
+  | { readonly type: 'openDataset'; readonly index: number }
+  /** Open another run's page (a run that used the same dataset). */
+  | { readonly type: 'openRun'; readonly id: string }
+  /** Open the git diff the run recorded (`env.git.diff`, a file in the run folder) in an editor. */
+  | { readonly type: 'openGitDiff' };
 
 /** Every message the run panel may send, with its fields and their sizes. */
 export const RUN_PANEL_MESSAGES: MessageRules = {
@@ -74,6 +102,13 @@ export const RUN_PANEL_MESSAGES: MessageRules = {
   openArtifact: { path: { string: FIELD_LIMITS.path } },
   saveNote: { text: { string: FIELD_LIMITS.note } },
   getImage: { requestId: 'integer', path: { string: FIELD_LIMITS.path } },
+  openGitDiff: {},
+  openDataset: { index: 'integer' },
+  openRun: { id: { string: FIELD_LIMITS.runId } },
+  getArtifactPreview: { requestId: 'integer', path: { string: FIELD_LIMITS.path } },
+  revealArtifact: { path: { string: FIELD_LIMITS.path } },
+  saveArtifactAs: { path: { string: FIELD_LIMITS.path } },
+  runAction: { action: { string: 16 } },
 };
 
 /** Whether a message from the run panel is well-formed and within its sizes; `refuse` hears why not. */

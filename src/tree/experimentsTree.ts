@@ -10,6 +10,10 @@ import type { RunsModel } from '../runsModel';
 import { experimentItem, runItem, sweepItem, trialItem } from './treeItems';
 import type { SweepService } from '../sweeps/sweepService';
 import type { SweepView, TrialView } from '../core/sweeps/sweepRows';
+import type { ExperimentCatalog } from '../organise/experimentCatalog';
+import { filterRuns, lastMetricByRun, tagsByRun } from '../core/organise/treeFilter';
+import { DEFAULT_SORT, RUN_PAGE, type TreeSort } from '../core/organise/runOrder';
+import { moreItem, runTooltipDetails } from './treeDetails';
 
 // Nodes are kept per id and updated in place: VS Code knows a tree element by identity, so a node
 // that is fired alone re-renders only its row, and a context menu opened on it keeps its target.
@@ -25,7 +29,9 @@ export interface RunNode {
   status: RunStatus;
   view: RunView;
 }
-export type TreeNode = FolderNode | ExperimentNode | RunNode | SweepNode | TrialNode;
+/** "Show more" after the first page of an experiment's runs. */
+export interface MoreNode { readonly kind: 'more'; readonly index: IndexService; readonly experiment: string; hidden: number }
+export type TreeNode = FolderNode | ExperimentNode | RunNode | SweepNode | TrialNode | MoreNode;
 
 /** What the tree holds of one workspace folder: the last model and the node of every experiment and run. */
 interface FolderState {
@@ -35,6 +41,7 @@ interface FolderState {
   readonly runs: Map<string, RunNode>;
   readonly sweeps: Map<string, SweepNode>;
   readonly trials: Map<string, TrialNode>;
+  readonly more: Map<string, MoreNode>;
 }
 
 /** When a run started, short: the time of day today, else the day and time. */
@@ -59,12 +66,22 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
   private states: FolderState[] = [];
   private archivedShown = false;
   private hasRuns: boolean | undefined;
+  private filterText = '';
+  /** Why the filter could not be used (a query error), shown with it. */
+  private filterProblem: string | undefined;
+  private sortOrder: TreeSort | undefined;
+  /** Runs shown per experiment beyond the first page ("Show more"), by folder and experiment. */
+  private readonly pages = new Map<string, number>();
+  private readonly viewStateEmitter = this.register(new vscode.EventEmitter<void>());
+  /** Fires when the filter or the sort changes (the view's message and title show them). */
+  readonly onDidChangeViewState = this.viewStateEmitter.event;
 
-  constructor(private readonly indexes: WorkspaceIndexes, private readonly runs: RunsModel, private readonly extensionUri: vscode.Uri, private readonly sweeps?: SweepService) {
+  constructor(private readonly indexes: WorkspaceIndexes, private readonly runs: RunsModel, private readonly extensionUri: vscode.Uri, private readonly sweeps?: SweepService, private readonly catalog?: ExperimentCatalog) {
     super();
     this.reload();
     this.register(indexes.onDidChange(() => this.reload()));
     if (sweeps) this.register(sweeps.onDidChange(() => this.reload()));
+    if (catalog) this.register(catalog.onDidChange(() => this.reload()));
     // Rows change only where a status or the coarse "N min ago" changed (see reload).
     let ticks = 0;
     const timer = setInterval(() => {
@@ -76,6 +93,28 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
 
   /** Re-reads runs from the indexes and re-renders the rows that changed (nothing when none did). */
   reload(): void {
+    const keyMetric = vscode.workspace.getConfiguration('labbook').get<unknown>('keyMetric');
+    const keyName = typeof keyMetric === 'string' && keyMetric.trim() ? keyMetric.trim() : undefined;
+    this.filterProblem = undefined;
+    const rules = this.runs.statusRules();
+    const perIndex = (index: IndexService) => {
+      const store = index.store;
+      const found = this.filterText ? filterRuns(store, this.filterText, { nowSeconds: rules.now, heartbeatTimeoutSeconds: rules.heartbeatTimeoutSeconds }) : undefined;
+      if (found && 'error' in found) this.filterProblem = found.error;
+      const tags = tagsByRun(store);
+      const key = keyName ? lastMetricByRun(store, keyName) : undefined;
+      const sort = this.sortOrder;
+      const sortMetric = sort?.key === 'metric' && sort.metric ? (sort.metric === keyName ? key : lastMetricByRun(store, sort.metric)) : undefined;
+      return {
+        experimentMeta: this.catalog?.of(index),
+        filter: found && 'uids' in found ? found.uids : found ? new Set<string>() : undefined,
+        sort: this.sortOrder,
+        tags: (uid: string) => tags.get(uid) ?? [],
+        keyMetric: key && keyName ? { name: keyName, value: (uid: string) => key.get(uid) } : undefined,
+        sortMetric: sortMetric && ((uid: string) => sortMetric.get(uid)),
+        pageOf: (experiment: string) => this.pages.get(`${index.folder.index}:${experiment}`) ?? RUN_PAGE,
+      };
+    };
     const options = {
       ...this.runs.statusRules(),
       showArchived: this.archivedShown,
@@ -87,12 +126,12 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     const wasMulti = this.states.length > 1;
     let whole = indexes.length !== this.states.length || indexes.some((index, i) => this.states[i].node.index !== index);
     const previous = new Map(this.states.map((s) => [s.node.index, s]));
-    this.states = indexes.map((index) => previous.get(index) ?? { node: { kind: 'folder', index, experiments: [], runCount: 0 }, model: undefined, experiments: new Map(), runs: new Map(), sweeps: new Map(), trials: new Map() });
+    this.states = indexes.map((index) => previous.get(index) ?? { node: { kind: 'folder', index, experiments: [], runCount: 0 }, model: undefined, experiments: new Map(), runs: new Map(), sweeps: new Map(), trials: new Map(), more: new Map() });
     if ((this.states.length > 1) !== wasMulti) whole = true;
     const fired = new Set<TreeNode>();
     for (const state of this.states) {
       const rows = state.node.index.store.listRuns();
-      const model = treeModel(rows, { ...options, sweeps: sweepsOf(state.node.index) });
+      const model = treeModel(rows, { ...options, ...perIndex(state.node.index), sweeps: sweepsOf(state.node.index) });
       const diff = diffTreeModels(state.model, model);
       const runCount = state.node.runCount;
       this.update(state, model, rows);
@@ -169,6 +208,11 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     state.node.experiments = model.experiments.map((view) => {
       const runs = view.runs.flatMap((uid) => state.runs.get(uid) ?? []);
       const sweeps = view.sweeps.flatMap((id) => state.sweeps.get(id) ?? []);
+      let more = state.more.get(view.name);
+      if (view.more > 0) {
+        if (more) more.hidden = view.more;
+        else state.more.set(view.name, (more = { kind: 'more', index, experiment: view.name, hidden: view.more }));
+      } else state.more.delete(view.name);
       const node = state.experiments.get(view.name);
       if (node) {
         node.view = view;
@@ -184,6 +228,11 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     state.model = model;
   }
 
+  /** Every experiment node shown (for commands given an experiment by name). */
+  experimentNodes(): ExperimentNode[] {
+    return this.experiments;
+  }
+
   private get experiments(): ExperimentNode[] {
     return this.states.flatMap((s) => s.node.experiments);
   }
@@ -192,7 +241,9 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     return {
       experiments: this.experiments.map((e) => ({
         name: e.name,
-        runs: e.runs.map((r) => ({ id: r.run.uid, name: r.run.name, status: r.status, pointCount: r.run.pointCount })),
+        description: e.view.description,
+        more: e.view.more,
+        runs: e.runs.map((r) => ({ id: r.run.uid, name: r.run.name, status: r.status, pointCount: r.run.pointCount, description: r.view.description })),
         sweeps: e.sweeps.map((s) => ({
           id: s.id,
           label: s.view.label,
@@ -226,7 +277,10 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     // One folder: experiments at the top. Several (multi-root): a node per folder first.
     if (!element) return this.states.length === 1 ? [...this.states[0].node.experiments] : this.states.map((s) => s.node);
     if (element.kind === 'folder') return [...element.experiments];
-    if (element.kind === 'experiment') return [...element.sweeps, ...element.runs];
+    if (element.kind === 'experiment') {
+      const more = this.states.find((s) => s.node.index === element.index)?.more.get(element.name);
+      return [...element.sweeps, ...element.runs, ...(more ? [more] : [])];
+    }
     return element.kind === 'sweep' ? [...element.trials] : [];
   }
 
@@ -239,9 +293,54 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     return undefined;
   }
 
+  /** A run row's tooltip with its top params and metrics, built when the row is hovered. */
+  resolveTreeItem(item: vscode.TreeItem, element: TreeNode): vscode.TreeItem {
+    if (element.kind === 'run' && item.tooltip instanceof vscode.MarkdownString) item.tooltip = runTooltipDetails(item.tooltip, element.index.store, element.run.id);
+    return item;
+  }
+
+  /** The filter line in force ('' for none) and why it could not be used, if so. */
+  get filter(): { readonly text: string; readonly problem?: string } {
+    return { text: this.filterText, problem: this.filterProblem };
+  }
+
+  setFilter(text: string): void {
+    this.filterText = text.trim();
+    this.reload();
+    void vscode.commands.executeCommand('setContext', 'labbook.filtered', this.filterText !== '');
+    this.viewStateEmitter.fire();
+  }
+
+  get sort(): TreeSort {
+    return this.sortOrder ?? DEFAULT_SORT;
+  }
+
+  /** A sort, or undefined for the default (experiments by name, runs newest first). */
+  setSort(sort: TreeSort | undefined): void {
+    this.sortOrder = sort;
+    this.reload();
+    this.viewStateEmitter.fire();
+  }
+
+  /** Shows the next page of an experiment's runs. */
+  showMore(node: MoreNode): void {
+    const key = `${node.index.folder.index}:${node.experiment}`;
+    this.pages.set(key, (this.pages.get(key) ?? RUN_PAGE) + RUN_PAGE);
+    this.reload();
+  }
+
+  /** The node of a run shown in the tree (for revealing it). */
+  runNode(uid: string): RunNode | undefined {
+    for (const state of this.states) {
+      const node = state.runs.get(uid);
+      if (node && state.experiments.get(node.experiment)?.runs.includes(node)) return node;
+    }
+    return undefined;
+  }
+
   getParent(element: TreeNode): TreeNode | undefined {
     const state = this.states.find((s) => s.node.index === element.index);
-    if (element.kind === 'run' || element.kind === 'sweep') return state?.experiments.get(element.experiment);
+    if (element.kind === 'run' || element.kind === 'sweep' || element.kind === 'more') return state?.experiments.get(element.experiment);
     if (element.kind === 'trial') return state?.sweeps.get(element.sweep);
     if (element.kind === 'experiment' && this.states.length > 1) return state?.node;
     return undefined;
@@ -257,9 +356,24 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
       item.contextValue = 'folder';
       return item;
     }
-    if (element.kind === 'experiment') return experimentItem(element.view, `experiment:${folderKey}:${element.name}`, (s) => this.sourceIcon(s));
+    if (element.kind === 'experiment') {
+      const item = experimentItem(element.view, `experiment:${folderKey}:${element.name}`, (s) => this.sourceIcon(s));
+      const meta = this.catalog?.of(element.index).get(element.name);
+      if (meta && (meta.description || meta.note || meta.tags.length)) {
+        const md = new vscode.MarkdownString(undefined, true);
+        md.supportHtml = false;
+        md.isTrusted = false;
+        md.appendMarkdown('**').appendText(element.name).appendMarkdown('**\n\n');
+        if (meta.description) md.appendText(meta.description).appendMarkdown('\n\n');
+        if (meta.tags.length) md.appendMarkdown('Tags: ').appendText(meta.tags.join(', ')).appendMarkdown('\n\n');
+        if (meta.note) md.appendMarkdown('---\n\n').appendText(meta.note);
+        item.tooltip = md;
+      }
+      return item;
+    }
     if (element.kind === 'sweep') return sweepItem(element.view, `sweep:${folderKey}:${element.id}`);
     if (element.kind === 'trial') return trialItem(element.view, `trial:${folderKey}:${element.key}`);
+    if (element.kind === 'more') return moreItem(element, `more:${folderKey}:${element.experiment}`);
     return runItem(element.view, `run:${folderKey}:${element.run.uid}`);
   }
 }

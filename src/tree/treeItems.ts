@@ -28,11 +28,12 @@ export function runItem(view: RunView, id: string): vscode.TreeItem {
 }
 
 export function experimentItem(view: ExperimentView, id: string, sourceIcon: (source: string) => vscode.Uri): vscode.TreeItem {
-  const item = new vscode.TreeItem(view.name, vscode.TreeItemCollapsibleState.Expanded);
+  const empty = view.runs.length === 0 && view.sweeps.length === 0 && view.more === 0;
+  const item = new vscode.TreeItem(view.name, empty ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Expanded);
   item.id = id;
   item.description = view.description;
   item.iconPath = view.source ? sourceIcon(view.source) : new vscode.ThemeIcon('beaker');
-  item.contextValue = 'experiment';
+  item.contextValue = view.contextValue;
   return item;
 }
 
@@ -40,10 +41,11 @@ function tooltip(t: RunTooltip): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.supportHtml = false;
   md.isTrusted = false;
-  md.appendMarkdown(`**`).appendText(t.name).appendMarkdown(`** — ${t.status}\n\n`);
+  md.appendMarkdown(`**`).appendText(t.name).appendMarkdown(`** — ${t.status}${t.starred ? ' ★' : ''}\n\n`);
   if (t.description) md.appendText(t.description).appendMarkdown('\n\n');
   if (t.source !== 'labbook') md.appendMarkdown(`Read from ${sourceLabel(t.source)} files (read-only)${t.deleted ? ', deleted there' : ''}  \n`);
   md.appendMarkdown('Run id: ').appendText(t.uid).appendMarkdown('  \nFolder: ').appendText(t.folder);
+  if (t.tags) md.appendMarkdown('  \nTags: ').appendText(t.tags);
   if (t.startTime) md.appendMarkdown('  \nStarted: ').appendText(new Date(t.startTime * 1000).toLocaleString());
   if (t.points !== null) md.appendMarkdown(`  \nPoints: ${t.points}`);
   if (t.silent) md.appendMarkdown('  \n_No heartbeat: the process stopped without a final status._');

@@ -171,7 +171,8 @@ describe('Labbook in code-server (e2e)', function () {
     await chart.locator('.note-actions button', { hasText: 'Save' }).click();
     await chart.locator('.note strong', { hasText: 'flattens' }).waitFor({ state: 'visible', timeout: 10_000 });
     const editsFile = path.join(workspace, 'labbook', path.basename(live.dir), 'labbook.edits.jsonl');
-    const text = await until('the note in the edits file', async () => fs.existsSync(editsFile) && fs.readFileSync(editsFile, 'utf8'));
+    // The file is created before its line is written: wait for a whole line.
+    const text = await until('the note in the edits file', async () => fs.existsSync(editsFile) && /\n/.test(fs.readFileSync(editsFile, 'utf8')) && fs.readFileSync(editsFile, 'utf8'));
     assert.match(text, /"t":"note"/);
     await screenshot(page, '04b-note');
   });
@@ -209,9 +210,16 @@ describe('Labbook in code-server (e2e)', function () {
     await treeRow(pane, 'augmented').click();
     await editorTab(page, 'augmented').waitFor({ state: 'visible', timeout: 30_000 });
     const frame = activeWebview(page);
+    // A file tree: folders first, then files, in natural order.
     const links = frame.locator('ul.artifacts a');
     await until('four artifacts listed', async () => (await links.count()) === 4);
-    assert.deepStrictEqual(await links.allTextContents(), ['confusion.png', 'images/samples/step_0.png', 'images/samples/step_1.png', 'images/samples/step_2.png']);
+    assert.deepStrictEqual(await links.allTextContents(), ['step_0.png', 'step_1.png', 'step_2.png', 'confusion.png']);
+    assert.deepStrictEqual(await links.evaluateAll((as) => as.map((a) => a.getAttribute('title'))), ['images/samples/step_0.png', 'images/samples/step_1.png', 'images/samples/step_2.png', 'confusion.png']);
+    /** Chooses a file in the tree (an inline preview) and opens it in an editor with the preview's Open button. */
+    const openFile = async (name: string) => {
+      await links.filter({ hasText: name }).click();
+      await frame.locator('.preview-header button', { hasText: 'Open' }).click();
+    };
     // Inline: a card per tag, the newest step shown, a slider to go back through the steps.
     const card = frame.locator('.image-group', { has: frame.locator('.image-card[data-key="samples"]') });
     const shown = async () => card.locator('img').evaluate((i: HTMLImageElement) => (i.complete && i.naturalWidth === 64 ? i.src.length : 0)).catch(() => 0);
@@ -223,9 +231,9 @@ describe('Labbook in code-server (e2e)', function () {
     assert.notEqual(await card.locator('img').getAttribute('src'), newest, 'another step, another picture');
     assert.equal(await frame.locator('.image-card[data-key="confusion.png"] img').count().then(async (n) => n || (await until('confusion inline', async () => frame.locator('.image-card[data-key="confusion.png"] img').count()))), 1);
     await screenshot(page, '06a-tensorboard-images-inline');
-    await links.filter({ hasText: 'confusion.png' }).click();
+    await openFile('confusion.png');
     await editorTab(page, 'confusion.png').waitFor({ state: 'visible', timeout: 30_000 });
-    await links.filter({ hasText: 'step_2.png' }).click();
+    await openFile('step_2.png');
     await editorTab(page, 'samples_step_2.png').waitFor({ state: 'visible', timeout: 30_000 });
     const copy = await until('the image copied out of the event file', async () => {
       const dir = path.join(workspace, '.labbook', 'images');

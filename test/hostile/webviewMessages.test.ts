@@ -12,6 +12,14 @@ const RUN_PANEL: Record<string, Record<string, number | 'int'>> = {
   openArtifact: { path: FIELD_LIMITS.path },
   saveNote: { text: FIELD_LIMITS.note },
   getImage: { requestId: 'int', path: FIELD_LIMITS.path },
+  // The run page's artifacts, datasets, git diff and run actions.
+  getArtifactPreview: { requestId: 'int', path: FIELD_LIMITS.path },
+  revealArtifact: { path: FIELD_LIMITS.path },
+  saveArtifactAs: { path: FIELD_LIMITS.path },
+  runAction: { action: 16 },
+  openGitDiff: {},
+  openDataset: { index: 'int' },
+  openRun: { id: FIELD_LIMITS.runId },
 };
 const COMPARE_PANEL: Record<string, Record<string, number | 'int'>> = {
   ready: {},
@@ -77,7 +85,7 @@ describe('hostile workspaces: oversized and random webview messages', () => {
       seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; // 32-bit LCG; the high bits are the random ones
       return (seed >>> 8) % n;
     };
-    const types = ['ready', 'error', 'openArtifact', 'saveNote', 'getImage', 'openRun', 'init', '', 'READY', '__proto__', 'constructor'];
+    const types = ['ready', 'error', 'openArtifact', 'saveNote', 'getImage', 'openRun', 'getArtifactPreview', 'revealArtifact', 'saveArtifactAs', 'runAction', 'openDataset', 'openGitDiff', 'init', '', 'READY', '__proto__', 'constructor'];
     const keys = ['type', 'message', 'path', 'text', 'requestId', 'id', 'extra', '__proto__', 'toString'];
     const sizes = [0, 1, 100, FIELD_LIMITS.runId, FIELD_LIMITS.runId + 1, FIELD_LIMITS.errorMessage, FIELD_LIMITS.errorMessage + 1, FIELD_LIMITS.note, FIELD_LIMITS.note + 1, 2 * MB];
     const chars = ['a', 'é', '€', '😀', '\u0000', '\ud800'];

@@ -1,5 +1,6 @@
 import type { RunSummary } from '../../src/protocol/runPanel';
 import { el } from '../shared/dom';
+import { box } from './pageState';
 
 /** Sections below the run's title: everything about the run except its charts. */
 
@@ -15,12 +16,6 @@ function formatBytes(n: number | null): string {
   return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
 }
 
-function box(title: string, open: boolean, content: Node, className = ''): HTMLDetailsElement {
-  const d = el('details', { className: `box ${className}`.trim() }, [el('summary', { text: title }), content]);
-  d.open = open;
-  return d;
-}
-
 function keyValueTable(rows: Array<[string, string]>): HTMLTableElement {
   const table = el('table', { className: 'kv' });
   for (const [k, v] of rows) table.append(el('tr', {}, [el('th', { text: k }), el('td', { text: v })]));
@@ -31,19 +26,10 @@ function display(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
-/** Flattens nested objects with `.` for display (`git.commit`, `python.version`). */
-function flatten(obj: Readonly<Record<string, unknown>>, prefix = '', out: Array<[string, string]> = []): Array<[string, string]> {
-  for (const [k, v] of Object.entries(obj)) {
-    const key = prefix ? `${prefix}.${k}` : k;
-    if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length <= 50) flatten(v as Record<string, unknown>, key, out);
-    else out.push([key, display(v)]);
-  }
-  return out;
-}
-
-export function renderDetails(r: RunSummary, openArtifact: (path: string) => void): HTMLElement[] {
+/** What needs attention first, under the run's title: why it failed, and its alerts. */
+export function renderAlerts(r: RunSummary): HTMLElement[] {
   const out: HTMLElement[] = [];
-  if (r.status === 'failed' && r.statusMessage) out.push(box('Why it failed', true, el('pre', { className: 'trace', text: r.statusMessage }), 'failure'));
+  if (r.status === 'failed' && r.statusMessage) out.push(box('failure', 'Why it failed', true, el('pre', { className: 'trace', text: r.statusMessage }), 'failure'));
   const triggered = r.alerts.filter((a) => a.triggeredStep !== null);
   if (r.alerts.length) {
     const list = el('ul', { className: 'alerts' });
@@ -54,36 +40,53 @@ export function renderDetails(r: RunSummary, openArtifact: (path: string) => voi
         el('span', { text: ` — ${state}${a.message ? `: ${a.message}` : ''}` }),
       ]));
     }
-    out.push(box(`Alerts (${triggered.length} of ${r.alerts.length} triggered)`, triggered.length > 0, list));
+    out.push(box('alerts', `Alerts (${triggered.length} of ${r.alerts.length} triggered)`, triggered.length > 0, list));
   }
-  const params = Object.keys(r.params);
-  if (params.length) out.push(box(`Parameters (${params.length})`, params.length <= 12, keyValueTable(params.map((k) => [k, display(r.params[k])])), 'params-box'));
-  if (r.artifacts.length) {
-    const list = el('ul', { className: 'artifacts' });
-    for (const a of r.artifacts) {
-      const link = el('a', { text: a.name, attrs: { href: '#', title: a.path } });
-      link.addEventListener('click', (e) => {
+  return out;
+}
+
+/** What the datasets table asks of the host. */
+export interface DatasetActions {
+  openDataset(index: number): void;
+  openRun(id: string): void;
+}
+
+/** Each dataset linked to its file, folder or address, with the other runs that used the same data. */
+function datasetsTable(r: RunSummary, on: DatasetActions): HTMLTableElement {
+  const table = el('table', { className: 'data-table datasets' });
+  table.append(el('tr', {}, ['name', 'context', 'location', 'size', 'sha256', 'description', 'also used by'].map((h) => el('th', { text: h }))));
+  r.datasets.forEach((d, i) => {
+    const link = el('a', { text: d.location || '(no location)', attrs: { href: '#', title: `Open ${d.location}` } });
+    link.addEventListener('click', (e) => {
+      e.preventDefault();
+      on.openDataset(i);
+    });
+    const users = el('td');
+    const same = d.sameData ?? [];
+    same.slice(0, 8).forEach((u, j) => {
+      const a = el('a', { text: u.name, attrs: { href: '#', title: `${u.experiment} / ${u.name}` } });
+      a.addEventListener('click', (e) => {
         e.preventDefault();
-        openArtifact(a.path);
+        on.openRun(u.id);
       });
-      list.append(el('li', {}, [link, el('span', { className: 'muted', text: ` ${formatBytes(a.size)}` })]));
-    }
-    out.push(box(`Artifacts (${r.artifacts.length})`, r.artifacts.length <= 8, list));
-  }
-  if (r.datasets.length) {
-    const table = el('table', { className: 'kv' });
-    table.append(el('tr', {}, ['name', 'context', 'location', 'size', 'sha256', 'description'].map((h) => el('th', { text: h }))));
-    for (const d of r.datasets) {
-      table.append(el('tr', {}, [d.name, d.context, d.location, formatBytes(d.size), d.sha256 ? d.sha256.slice(0, 12) : '', d.description].map((t) => el('td', { text: t }))));
-    }
-    out.push(box(`Datasets (${r.datasets.length})`, true, table));
-  }
-  const env = flatten(r.env).filter(([k]) => !k.startsWith('packages.'));
-  const packages = r.env.packages && typeof r.env.packages === 'object' ? Object.keys(r.env.packages as object).length : 0;
-  if (env.length) {
-    if (packages) env.push(['packages', `${packages} installed`]);
-    out.push(box('Environment', false, keyValueTable(env)));
-  }
+      users.append(...(j ? [document.createTextNode(', ')] : []), a);
+    });
+    if (same.length > 8) users.append(document.createTextNode(` and ${same.length - 8} more`));
+    if (same.length === 0) users.append(el('span', { className: 'muted', text: d.sha256 ? 'no other run' : '—' }));
+    table.append(el('tr', {}, [
+      el('td', { text: d.name }), el('td', { text: d.context }), el('td', {}, [link]), el('td', { className: 'num', text: formatBytes(d.size) }),
+      el('td', {}, [el('code', { text: d.sha256 ? d.sha256.slice(0, 12) : '', attrs: { title: d.sha256 ?? '' } })]), el('td', { text: d.description }), users,
+    ]));
+  });
+  return table;
+}
+
+/** Parameters and datasets, below the charts. */
+export function renderDetails(r: RunSummary, on: DatasetActions): HTMLElement[] {
+  const out: HTMLElement[] = [];
+  const params = Object.keys(r.params);
+  if (params.length) out.push(box('params', `Parameters (${params.length})`, params.length <= 12, keyValueTable(params.map((k) => [k, display(r.params[k])])), 'params-box'));
+  if (r.datasets.length) out.push(box('datasets', `Datasets (${r.datasets.length})`, true, datasetsTable(r, on)));
   return out;
 }
 
@@ -94,7 +97,7 @@ export class ConsoleView {
   private readonly note = el('p', { className: 'muted' });
 
   constructor() {
-    this.element = box('Console output', false, el('div', {}, [this.note, this.pre]));
+    this.element = box('console', 'Console output', false, el('div', {}, [this.note, this.pre]));
     this.element.hidden = true;
   }
 

@@ -1,49 +1,70 @@
 import { provideVSCodeDesignSystem, vsCodeCheckbox, vsCodeTextField } from '@vscode/webview-ui-toolkit';
 import type { HostToRunPanel, RunPanelToHost, RunSummary, SeriesData } from '../../src/protocol/runPanel';
+import { naturalCompare, planPage, type PagePlan } from './metricLayout';
 import { clear, el } from '../shared/dom';
 import { checkbox, textField } from '../shared/controls';
-import { getState, onHostMessage, post, setState } from '../shared/vscodeApi';
+import { onHostMessage, post } from '../shared/vscodeApi';
 import { onThemeChange } from '../shared/theme';
-import { toPoints } from '../shared/charts';
-import { ChartGrid, type ChartSpec } from '../shared/chartGrid';
-import { paletteColor } from '../shared/palette';
-import { ConsoleView, renderDetails } from './details';
+import { ConsoleView, renderAlerts, renderDetails } from './details';
 import { NoteView } from './note';
 import { ImagesView } from './images';
+import { MetricSections } from './metricSections';
+import { pageState, savePageState } from './pageState';
+import { SummaryTable, summaryStrip } from './summaryView';
+import { renderEnvironment } from './environmentView';
+import { ArtifactsView } from './artifactsView';
 import '../shared/panel.css';
+import './runPage.css';
 
 provideVSCodeDesignSystem().register(vsCodeCheckbox(), vsCodeTextField());
 
-interface ViewState { filter: string; logScale: boolean }
-
-const state: ViewState = { filter: '', logScale: false, ...getState<ViewState>() };
-/** Points in the index per metric (more than drawn when the host reduced the series). */
-const totals = new Map<string, number>();
-let series: SeriesData[] = [];
+/** Each metric's points as sent by the host (reduced when long), by key. */
+const data = new Map<string, SeriesData>();
 let run: RunSummary | undefined;
+let plan: PagePlan = { scalars: [], sections: [] };
+/** Which of Stop and Rerun this window can do (the host says, once the page is ready). */
+let actions: Extract<HostToRunPanel, { type: 'actions' }> = { type: 'actions', stop: false, rerun: false };
 
 const app = document.getElementById('app')!;
 const header = el('header', { className: 'run-header' });
+const strip = el('div', { className: 'strip-slot' });
 const toolbar = el('div', { className: 'toolbar' });
 const chartsRoot = el('main', { attrs: { id: 'charts' } });
-const charts = new ChartGrid(chartsRoot, 'No metrics logged yet. Points appear here as the run logs them.', state.logScale);
+const empty = el('p', { className: 'empty', text: 'No metrics logged yet. Points appear here as the run logs them.' });
+const details = el('div', { className: 'run-details' });
+const systemRoot = el('div', { attrs: { id: 'system' } });
+const summaryTable = new SummaryTable();
 const consoleView = new ConsoleView();
 const noteView = new NoteView((text) => send({ type: 'saveNote', text }));
 const imagesView = new ImagesView(
   (requestId, path) => send({ type: 'getImage', requestId, path }),
   (path) => send({ type: 'openArtifact', path }),
 );
-app.append(header, toolbar, chartsRoot, consoleView.element);
-
-const filter = textField('Filter metrics', state.filter, (value) => {
-  state.filter = value;
-  setState(state);
-  charts.filter(state.filter);
+const artifactsView = new ArtifactsView({
+  preview: (requestId, path) => send({ type: 'getArtifactPreview', requestId, path }),
+  open: (path) => send({ type: 'openArtifact', path }),
+  reveal: (path) => send({ type: 'revealArtifact', path }),
+  saveAs: (path) => send({ type: 'saveArtifactAs', path }),
 });
-const logScale = checkbox('Log scale', state.logScale, (on) => {
-  state.logScale = on;
-  setState(state);
-  charts.setLogScale(on);
+const sections = new MetricSections(chartsRoot, systemRoot, pageState, savePageState, pageState.logScale);
+sections.onPin = (id) => {
+  const i = pageState.pinned.indexOf(id);
+  if (i >= 0) pageState.pinned.splice(i, 1);
+  else pageState.pinned.push(id);
+  savePageState();
+  renderCharts();
+};
+app.append(header, strip, toolbar, chartsRoot, details, systemRoot);
+
+const filter = textField('Filter metrics', pageState.filter, (value) => {
+  pageState.filter = value;
+  savePageState();
+  sections.filter(value);
+});
+const logScale = checkbox('Log scale', pageState.logScale, (on) => {
+  pageState.logScale = on;
+  savePageState();
+  sections.setLogScale(on);
 });
 toolbar.append(filter, logScale);
 
@@ -56,9 +77,6 @@ function formatTime(seconds: number): string {
 }
 
 function renderHeader(r: RunSummary): void {
-  // Keep the boxes the user opened or closed as they were.
-  const openState = new Map<string, boolean>();
-  for (const d of header.querySelectorAll('details')) openState.set(d.querySelector('summary')?.textContent?.replace(/ \(.*$/, '') ?? '', d.open);
   // The note editor survives a re-render (it is re-attached); so must its focus.
   const focused = header.contains(document.activeElement) ? (document.activeElement as HTMLElement) : undefined;
   clear(header);
@@ -66,6 +84,13 @@ function renderHeader(r: RunSummary): void {
     el('h1', { text: r.name }),
     el('span', { className: `status status-${r.status}`, text: r.status, attrs: { 'data-status': r.status } }),
   ]);
+  const action = (label: string, name: 'stop' | 'rerun', tip: string) => {
+    const b = el('button', { className: `run-action run-action-${name}`, text: label, attrs: { type: 'button', title: tip } });
+    b.addEventListener('click', () => send({ type: 'runAction', action: name }));
+    return b;
+  };
+  if (actions.stop && r.status === 'running') title.append(action('Stop run', 'stop', 'Stop the training process (it ends as killed)'));
+  if (actions.rerun) title.append(action('Rerun with this config', 'rerun', 'Run the recorded command again, in a terminal, in its working directory'));
   const meta = el('div', { className: 'meta' }, [
     el('span', { text: r.project }),
     el('span', { text: `started ${formatTime(r.startTime)}` }),
@@ -73,73 +98,80 @@ function renderHeader(r: RunSummary): void {
   ]);
   header.append(title, meta);
   if (r.description) header.append(el('p', { className: 'description', text: r.description }));
-  if (r.tags.length) {
-    const tags = el('div', { className: 'tags' });
-    for (const t of r.tags) {
-      tags.append(el('span', { className: 'tag', text: t }));
-    }
-    header.append(tags);
-  }
-  header.append(...renderDetails(r, (path) => send({ type: 'openArtifact', path })));
-  imagesView.update(r);
-  header.append(imagesView.element);
+  if (r.tags.length) header.append(el('div', { className: 'tags' }, r.tags.map((t) => el('span', { className: 'tag', text: t }))));
+  header.append(...renderAlerts(r));
   header.append(noteView.render(r.note));
-  for (const d of header.querySelectorAll('details')) {
-    const was = openState.get(d.querySelector('summary')?.textContent?.replace(/ \(.*$/, '') ?? '');
-    if (was !== undefined) d.open = was;
-  }
   if (focused && header.contains(focused)) focused.focus();
 }
 
-/** The run's colour: every chart of the panel draws its line in it. */
-const RUN_COLOR = paletteColor(0);
-
-function spec(s: SeriesData): ChartSpec {
-  return { key: s.key, lines: () => [{ id: s.key, label: s.key, color: RUN_COLOR, points: toPoints(s.steps, s.values) }], changed: true, ariaLabel: `chart of ${s.key}` };
+/** Everything about the run below its charts: summary table, parameters, images, artifacts, datasets, environment, console. */
+function renderRunDetails(r: RunSummary): void {
+  clear(details);
+  imagesView.update(r);
+  const environment = renderEnvironment(r, () => send({ type: 'openGitDiff' }));
+  const artifacts = artifactsView.render(r);
+  details.append(summaryTable.element, ...renderDetails(r, { openDataset: (index) => send({ type: 'openDataset', index }), openRun: (id) => send({ type: 'openRun', id }) }), imagesView.element);
+  if (artifacts) details.append(artifacts);
+  if (environment) details.append(environment);
+  details.append(consoleView.element);
 }
 
-/** One chart per metric; charts that stay keep their canvas and only get their new points. */
 function renderCharts(): void {
-  totals.clear();
-  for (const s of series) totals.set(s.key, s.total);
-  charts.sync(series.map(spec));
-  charts.filter(state.filter);
+  const metrics = [...data.values()].map((s) => ({ key: s.key, total: s.total }));
+  plan = planPage(metrics, new Set(pageState.pinned));
+  sections.render(plan, data, timeOrigin());
+  sections.filter(pageState.filter);
+  strip.replaceChildren(...[summaryStrip(plan.scalars, data)].filter((n): n is HTMLElement => n !== null));
+  if (plan.sections.length === 0) chartsRoot.append(empty);
+  else empty.remove();
+  summaryTable.update(data);
   updateCounts();
 }
 
+/** System metrics are drawn against seconds since this time: the run's start, or its first sample. */
+function timeOrigin(): number {
+  if (run?.startTime) return run.startTime;
+  let first = Infinity;
+  for (const s of data.values()) for (const t of s.times ?? []) if (t < first) first = t;
+  return Number.isFinite(first) ? first : 0;
+}
+
 function updateCounts(): void {
-  let total = 0;
-  for (const [key, c] of charts.entries()) {
-    const drawn = c.chart.pointCount;
-    const all = totals.get(key) ?? drawn;
-    total += drawn;
-    c.card.setAttribute('data-points', String(drawn));
-    const points = (n: number) => `${n.toLocaleString()} point${n === 1 ? '' : 's'}`;
-    c.count.textContent = drawn < all ? `${drawn.toLocaleString()} of ${points(all)}` : points(all);
-  }
-  chartsRoot.setAttribute('data-total-points', String(total));
-  chartsRoot.setAttribute('data-series', String(charts.size));
+  chartsRoot.setAttribute('data-total-points', String(sections.pointsDrawn()));
+  chartsRoot.setAttribute('data-series', String(data.size));
 }
 
 function appendSeries(update: SeriesData[]): void {
   let structural = false;
   for (const s of update) {
-    const c = charts.get(s.key);
-    const known = series.find((x) => x.key === s.key);
-    if (!c || !known) {
-      series.push(s);
+    const known = data.get(s.key);
+    if (!known) {
+      data.set(s.key, s);
       structural = true;
       continue;
     }
     known.steps.push(...s.steps);
     known.values.push(...s.values);
-    totals.set(s.key, s.total);
-    c.chart.append(toPoints(s.steps, s.values));
+    if (known.times && s.times) known.times.push(...s.times);
+    // A metric logged once is a number in the strip; a second value makes it a chart.
+    if ((known.total === 1) !== (s.total === 1)) structural = true;
+    data.set(s.key, { ...known, total: s.total });
   }
   if (structural) {
-    series.sort((a, b) => a.key.localeCompare(b.key));
+    sortData();
     renderCharts();
-  } else updateCounts();
+  } else {
+    sections.refresh(update.map((s) => s.key));
+    summaryTable.update(data);
+    strip.replaceChildren(...[summaryStrip(plan.scalars, data)].filter((n): n is HTMLElement => n !== null));
+    updateCounts();
+  }
+}
+
+function sortData(): void {
+  const sorted = [...data.entries()].sort((a, b) => naturalCompare(a[0], b[0]));
+  data.clear();
+  for (const [k, v] of sorted) data.set(k, v);
 }
 
 onHostMessage<HostToRunPanel>((m) => {
@@ -147,8 +179,11 @@ onHostMessage<HostToRunPanel>((m) => {
     switch (m.type) {
       case 'init':
         run = m.run;
-        series = m.series;
+        data.clear();
+        for (const s of m.series) data.set(s.key, s);
+        sortData();
         renderHeader(m.run);
+        renderRunDetails(m.run);
         renderCharts();
         break;
       case 'append':
@@ -157,6 +192,7 @@ onHostMessage<HostToRunPanel>((m) => {
       case 'run':
         run = m.run;
         renderHeader(m.run);
+        renderRunDetails(m.run);
         break;
       case 'editNote':
         noteView.edit();
@@ -167,11 +203,18 @@ onHostMessage<HostToRunPanel>((m) => {
       case 'image':
         imagesView.onImage(m);
         break;
+      case 'artifactPreview':
+        artifactsView.onPreview(m);
+        break;
+      case 'actions':
+        actions = m;
+        if (run) renderHeader(run);
+        break;
     }
   } catch (e) {
     send({ type: 'error', message: `could not show ${m.type}: ${(e as Error).message}` });
   }
 });
 
-onThemeChange(() => charts.restyle());
+onThemeChange(() => sections.restyle());
 send({ type: 'ready' });

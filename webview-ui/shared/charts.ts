@@ -23,6 +23,15 @@ export interface ChartLine { readonly id: string; readonly label: string; readon
 
 type LineDataset = ChartDataset<'line', Point[]> & { lineId: string };
 
+/** What the x axis of a chart counts: its title, how a tooltip names a point's x, and optionally its tick labels. */
+export interface XAxis {
+  readonly title: string;
+  readonly tooltip: (x: number) => string;
+  readonly tick?: (x: number) => string;
+}
+
+export const STEP_AXIS: XAxis = { title: 'step', tooltip: (x) => `step ${Number.isNaN(x) ? '' : x}` };
+
 /** Lines with few points show them as dots. */
 const pointRadius = (n: number) => (n <= 60 ? 2 : 0);
 
@@ -46,7 +55,8 @@ const tooltipState: Plugin<'line'> = {
 export class MetricChart {
   private readonly chart: Chart<'line', Point[]>;
 
-  constructor(canvas: HTMLCanvasElement, readonly key: string, lines: ChartLine[], logScale: boolean) {
+  /** `axis` names the x axis and formats its values (a step by default; seconds since the start for system metrics). */
+  constructor(canvas: HTMLCanvasElement, readonly key: string, lines: ChartLine[], logScale: boolean, axis: XAxis = STEP_AXIS) {
     const theme = themeColors();
     Chart.defaults.font.family = theme.font;
     const config: ChartConfiguration<'line', Point[]> = {
@@ -61,10 +71,10 @@ export class MetricChart {
         interaction: { mode: 'nearest', axis: 'x', intersect: false },
         plugins: {
           legend: { display: false },
-          tooltip: { callbacks: { title: (items) => `step ${items[0]?.parsed.x ?? ''}`, label: (item) => `${item.dataset.label ?? ''}: ${item.formattedValue}` } },
+          tooltip: { callbacks: { title: (items) => axis.tooltip(items[0]?.parsed.x ?? NaN), label: (item) => `${item.dataset.label ?? ''}: ${item.formattedValue}` } },
         },
         scales: {
-          x: { type: 'linear', title: { display: true, text: 'step', color: theme.muted }, ticks: { color: theme.muted, maxTicksLimit: 8 }, grid: { color: theme.grid } },
+          x: { type: 'linear', title: { display: true, text: axis.title, color: theme.muted }, ticks: { color: theme.muted, maxTicksLimit: 8, ...(axis.tick ? { callback: (v) => axis.tick!(Number(v)) } : {}) }, grid: { color: theme.grid } },
           y: { type: logScale ? 'logarithmic' : 'linear', ticks: { color: theme.muted, maxTicksLimit: 6 }, grid: { color: theme.grid } },
         },
       },

@@ -4,6 +4,7 @@ import { isCompleteJson } from '../format/records';
 import type { Problems } from '../problems';
 import type { Store } from '../store/store';
 import { findEventFiles } from './discover';
+import { TRASH_DIR } from '../organise/trash';
 import { EDITS_FILE, IMPORTED_EDITS_DIR, parseEdits } from '../edits';
 import { DEFAULT_MAX_LINE_BYTES, DEFAULT_QUIET_MS, EMPTY_TAIL, readNewLines, sameFile, type TailState } from './tailer';
 import { RecordApplier, type FileContext } from './applyRecords';
@@ -72,7 +73,9 @@ export class Indexer {
     const changes = emptyChanges();
     let targets: string[];
     if (files) {
-      targets = files.map((f) => this.relative(f)).filter((f): f is string => f !== undefined);
+      // A file in the trash is not a run's (core/organise/trash.ts), even when a watcher reports it.
+      const trash = `${this.logRoot}/${TRASH_DIR}/`;
+      targets = files.map((f) => this.relative(f)).filter((f): f is string => f !== undefined && !f.startsWith(trash));
     } else {
       const known = this.knownFiles();
       const found = (await this.logRootInside()) ? (await findEventFiles(path.join(this.root, this.logRoot))).map((f) => this.relative(f)!) : [];

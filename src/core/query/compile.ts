@@ -140,7 +140,7 @@ export class Compiler {
     switch (name) {
       case 'run_id': return sql`r.uid`;
       case 'name': return sql`COALESCE(ed.name, r.name)`;
-      case 'experiment': return sql`e.name`;
+      case 'experiment': return sql`COALESCE(ed.experiment, e.name)`;
       case 'note': return sql`COALESCE(ed.note, r.note)`;
       case 'description': return sql`r.description`;
       case 'folder': return sql`r.folder`;
@@ -161,7 +161,8 @@ export class Compiler {
     const after = IMPORTERS.map((i) => sql` WHEN ${val(i.source)} THEN ${val(i.silence.then)}`);
     return sql`(CASE WHEN r.status = 'running' AND r.last_activity IS NOT NULL
       AND ${val(this.now)} - r.last_activity > (CASE r.source WHEN 'labbook' THEN ${val(this.timeout)} ${join(timeouts, '')} ELSE ${val(silenceTimeout('', this.timeout))} END)
-      THEN (CASE r.source ${join(after, '')} ELSE 'killed' END) ELSE r.status END)`;
+      THEN (CASE r.source ${join(after, '')} ELSE 'killed' END)
+      WHEN r.status = 'running' AND ed.end_status IS NOT NULL THEN ed.end_status ELSE r.status END)`;
   }
 
   private attributeCondition(c: Condition, name: AttributeName): Sql {

@@ -85,6 +85,13 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE runs ADD COLUMN host TEXT;
   ALTER TABLE runs ADD COLUMN pid INTEGER;
   `,
+  // 6: edits that move a run to another experiment, star it, or end it as killed (stopped from the UI).
+  `
+  ALTER TABLE run_edits ADD COLUMN experiment TEXT;
+  ALTER TABLE run_edits ADD COLUMN starred INTEGER;
+  ALTER TABLE run_edits ADD COLUMN end_status TEXT;
+  ALTER TABLE run_edits ADD COLUMN end_message TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

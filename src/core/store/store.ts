@@ -30,6 +30,8 @@ export interface RunRow {
   readonly deleted: boolean;
   /** Archived by the user (an edit): hidden from the tree unless archived runs are shown. */
   readonly archived: boolean;
+  /** Starred by the user (an edit): shown first in its experiment. */
+  readonly starred?: boolean;
 }
 
 export interface SeriesRow { readonly id: number; readonly key: string; readonly count: number; readonly lastStep: number | null }
@@ -67,7 +69,13 @@ const MULTI_INSERT = `INSERT OR IGNORE INTO points(series_id, step, value, time)
 const SET_METRIC_LAST = `INSERT OR REPLACE INTO metric_last(run_id, key, value)
   SELECT s.run_id, s.key, p.value FROM series s LEFT JOIN points p ON p.series_id = s.id AND p.step = s.last_step WHERE s.id = ? AND s.last_step IS NOT NULL`;
 
-const RUN_COLUMNS = `r.id, r.uid, e.name AS experiment, COALESCE(ed.name, r.name) AS name, r.description, r.status, r.status_message,
+/** A run's experiment and status as edits leave them (see core/edits.ts: `move`, `end`); the query language uses the same. */
+export const EDITED_EXPERIMENT = 'COALESCE(ed.experiment, e.name)';
+export const EDITED_STATUS = "(CASE WHEN r.status = 'running' AND ed.end_status IS NOT NULL THEN ed.end_status ELSE r.status END)";
+const EDITED_MESSAGE = "(CASE WHEN r.status = 'running' AND ed.end_status IS NOT NULL THEN ed.end_message ELSE r.status_message END)";
+
+const RUN_COLUMNS = `r.id, r.uid, ${EDITED_EXPERIMENT} AS experiment, COALESCE(ed.name, r.name) AS name, r.description,
+  ${EDITED_STATUS} AS status, ${EDITED_MESSAGE} AS status_message, COALESCE(ed.starred, 0) AS starred,
   r.start_time, r.end_time, r.last_activity, COALESCE(ed.note, r.note) AS note, r.folder, r.source, r.format_version, r.deleted, r.host, r.pid,
   COALESCE(ed.archived, 0) AS archived,
   (SELECT COALESCE(SUM(count), 0) FROM series s WHERE s.run_id = r.id) AS point_count`;
@@ -446,9 +454,10 @@ export class Store {
 
   /** Records what a user changed for a run (from its edits file). */
   setEdits(uid: string, file: string, edits: RunEdits): void {
-    this.run('INSERT OR REPLACE INTO run_edits(uid, file, name, note, tags, archived) VALUES (?, ?, ?, ?, ?, ?)', [
+    const flag = (b: boolean | undefined) => (b === undefined ? null : b ? 1 : 0);
+    this.run('INSERT OR REPLACE INTO run_edits(uid, file, name, note, tags, archived, experiment, starred, end_status, end_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
       uid, file, edits.name ?? null, edits.note ?? null, edits.tags ? JSON.stringify(edits.tags) : null,
-      edits.archived === undefined ? null : edits.archived ? 1 : 0,
+      flag(edits.archived), edits.experiment ?? null, flag(edits.starred), edits.end?.status ?? null, edits.end?.message ?? null,
     ]);
   }
 
@@ -504,7 +513,7 @@ export class Store {
   }
 
   listRuns(): RunRow[] {
-    return this.all(`SELECT ${RUN_COLUMNS} FROM ${RUN_FROM} ORDER BY e.name, r.start_time DESC, r.id DESC`).map(toRunRow);
+    return this.all(`SELECT ${RUN_COLUMNS} FROM ${RUN_FROM} ORDER BY experiment, r.start_time DESC, r.id DESC`).map(toRunRow);
   }
 
   getRun(uid: string): RunRow | undefined {
@@ -595,5 +604,6 @@ function toRunRow(r: Record<string, SqlValue>): RunRow {
     pointCount: r.point_count as number,
     deleted: r.deleted === 1,
     archived: r.archived === 1,
+    starred: r.starred === 1,
   };
 }

@@ -59,7 +59,7 @@ export function findRun(snap: TreeSnapshot, project: string, runId: string): Sna
 export function normalize(snap: TreeSnapshot): TreeSnapshot {
   return {
     experiments: [...snap.experiments]
-      .map((e) => ({ name: e.name, runs: [...e.runs].map((r) => ({ ...r })).sort((a, b) => a.id.localeCompare(b.id)) }))
+      .map((e) => ({ name: e.name, runs: [...e.runs].map((r) => ({ id: r.id, name: r.name, status: r.status, pointCount: r.pointCount })).sort((a, b) => a.id.localeCompare(b.id)) }))
       .sort((a, b) => a.name.localeCompare(b.name)),
   };
 }

@@ -1,0 +1,157 @@
+// The run page as a user reads it: a W&B run with 139 system series opens on its training charts
+// (system metrics one chart per device family, in a closed System section at the end); a Labbook
+// run shows its environment as sections and previews its artifacts inline.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { activeWebview, editorTab, expand, launchBrowser, openViewContainer, openWorkbench, screenshot, treeRow, treeView, until } from '../support/browser';
+import { startCodeServer, type CodeServer } from '../support/codeServer';
+import { repoRoot, resultsDir } from '../support/paths';
+import { RunWriter, trainingCurve } from '../support/runWriter';
+import { png } from '../unit/support/png';
+
+/** A finished Labbook run with an environment and one artifact of each previewed kind. */
+function writeArtifactRun(logRoot: string): void {
+  const run = new RunWriter(logRoot, { project: 'previews', name: 'with-artifacts', params: { lr: 0.001, layers: 4 } });
+  run.series(0, 30, (s) => trainingCurve(s, 3));
+  run.record({
+    t: 'env',
+    values: {
+      command: 'python train.py --lr 0.001 --layers 4', cwd: '/home/me/proj', pid: 4242,
+      git: { commit: '3e1f00aa9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e', branch: 'main', dirty: true, remote: 'https://example.org/me/proj.git' },
+      python: { version: '3.11.7', implementation: 'CPython', executable: '/usr/bin/python3' },
+      packages: Object.fromEntries([['torch', '2.3.1'], ['numpy', '1.26.4'], ['pandas', '2.2.2'], ...Array.from({ length: 60 }, (_, i) => [`pkg-${i}`, `0.${i}.0`])]),
+      os: { system: 'Linux', release: '6.1', machine: 'x86_64', hostname: 'trainer-01' },
+      hardware: { cpu_count: 16, cpu_model: 'AMD EPYC 7763', memory_bytes: 68_719_476_736, gpus: [{ index: 0, name: 'NVIDIA A100 80GB', memory_bytes: 85_899_345_920, driver: '535.104' }] },
+    },
+  });
+  const files: Record<string, Buffer | string> = {
+    'samples/step_2.png': png(48, 48, (x, y) => [x * 5, y * 5, 60]),
+    'samples/step_10.png': png(48, 48, (x, y) => [y * 5, x * 5, 140]),
+    'samples/step_40.png': png(48, 48, (x, y) => [200, x * 5, y * 5]),
+    'metrics.csv': `epoch,loss,acc\n${Array.from({ length: 700 }, (_, i) => `${i},${(1 / (i + 1)).toFixed(4)},${(i / 700).toFixed(3)}`).join('\n')}\n`,
+    'config.yaml': 'model:\n  name: resnet18\n  layers: [2, 2, 2, 2]\noptimizer:\n  name: adam\n  lr: 0.001\n',
+    'stats.json': JSON.stringify({ best: { step: 27, val_loss: 0.312 }, classes: ['cat', 'dog'], converged: true }),
+    'report.md': '# Result\n\nValidation loss **flattens** after step 20.\n\n| lr | loss |\n|---|---|\n| 0.001 | 0.31 |\n\n<script>document.title = "pwned"</script>\n',
+    'train.log': Array.from({ length: 40 }, (_, i) => `[${i}] epoch ${i} loss ${(1 / (i + 1)).toFixed(3)}`).join('\n'),
+  };
+  for (const [name, data] of Object.entries(files)) {
+    const file = path.join(run.dir, 'artifacts', ...name.split('/'));
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, data);
+    run.record({ t: 'artifact', path: `artifacts/${name}`, name, size: fs.statSync(file).size });
+  }
+  run.finish();
+}
+
+describe('Run page (e2e)', function () {
+  this.timeout(120_000);
+  let server: CodeServer;
+  let browser: Browser;
+  let page: Page;
+  let workspace: string;
+  let failed = false;
+
+  before(async function () {
+    this.timeout(180_000);
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'labbook-e2e-runpage-'));
+    const wandbRun = path.join(repoRoot, 'test', 'fixtures', 'trackers', 'wandb', 'reversal-gpt', 'wandb', 'run-20241113_040556-vxam6q8u');
+    fs.cpSync(wandbRun, path.join(workspace, 'wandb', path.basename(wandbRun)), { recursive: true });
+    writeArtifactRun(path.join(workspace, 'labbook'));
+    server = await startCodeServer({ workspace, tag: 'e2e-runpage-code-server' });
+    browser = await launchBrowser();
+    ({ page } = await openWorkbench(browser, server.url, 'e2e-runpage'));
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      failed = true;
+      const slug = (this.currentTest.title || 'test').replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+      await screenshot(page, `failure-runpage-${slug}`).catch(() => undefined);
+    }
+  });
+
+  after(async function () {
+    if (failed) server?.collectLogs(path.join(resultsDir, 'logs', 'e2e-runpage'));
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    if (workspace && process.env.LABBOOK_KEEP_TMP !== '1') fs.rmSync(workspace, { recursive: true, force: true });
+  });
+
+  async function openRun(experiment: string, name: string): Promise<FrameLocator> {
+    await openViewContainer(page, 'Labbook');
+    const pane = treeView(page, 'Experiments');
+    await pane.waitFor({ state: 'visible', timeout: 60_000 });
+    await expand(treeRow(pane, experiment));
+    const row = treeRow(pane, name);
+    await row.waitFor({ state: 'visible', timeout: 30_000 });
+    await row.dblclick();
+    await editorTab(page, name).waitFor({ state: 'visible', timeout: 30_000 });
+    return activeWebview(page);
+  }
+
+  it('opens a W&B run with 139 system series on its training charts, System closed at the end', async function () {
+    const frame = await openRun('next-token-failures', 'reverse');
+    await frame.locator('.chart[data-key="train/loss"] canvas').waitFor({ state: 'visible', timeout: 30_000 });
+    const sections = await frame.locator('details.metric-section').evaluateAll((els) => els.map((e) => ({ id: e.getAttribute('data-section'), open: (e as HTMLDetailsElement).open })));
+    assert.equal(sections[sections.length - 1].id, 'system');
+    assert.equal(sections[sections.length - 1].open, false, 'System starts closed');
+    assert.ok(sections.slice(0, -1).every((s) => s.open));
+    const lossTop = await frame.locator('.chart[data-key="train/loss"]').evaluate((e) => e.getBoundingClientRect().top);
+    assert.ok(lossTop < 700, `train/loss is on the first screen (top at ${lossTop} px)`);
+    await new Promise((r) => setTimeout(r, 800));
+    await screenshot(page, 'runpage-01-wandb-first-screen');
+  });
+
+  it('draws the System section as one chart per device family, against time', async function () {
+    const frame = activeWebview(page);
+    await frame.locator('details[data-section="system"] > summary').click();
+    const cores = frame.locator('.chart[data-key="system/cpu.*.cpu_percent"]');
+    await cores.locator('canvas').waitFor({ state: 'visible', timeout: 30_000 });
+    assert.equal(await cores.getAttribute('data-lines'), '64');
+    assert.equal(await cores.getAttribute('data-x'), 'time');
+    const charts = await frame.locator('details[data-section="system"] .chart').count();
+    assert.ok(charts <= 25, `139 system series in ${charts} charts`);
+    await cores.scrollIntoViewIfNeeded();
+    await new Promise((r) => setTimeout(r, 800));
+    await screenshot(page, 'runpage-02-system-expanded');
+  });
+
+  it("shows a Labbook run's environment as readable sections", async function () {
+    const frame = await openRun('previews', 'with-artifacts');
+    const env = frame.locator('details[data-box="environment"]');
+    await env.locator('summary').click();
+    await frame.locator('[data-env="git"]').waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match((await frame.locator('[data-env="hardware"]').textContent()) ?? '', /68\.7 GB/);
+    await frame.locator('.package-list input').fill('torch');
+    await until('packages filtered', async () => (await frame.locator('.package-list tr').count()) === 1);
+    await env.scrollIntoViewIfNeeded();
+    await new Promise((r) => setTimeout(r, 500));
+    await screenshot(page, 'runpage-03-environment');
+  });
+
+  for (const [file, kind, selector] of [
+    ['step_10.png', 'image', '.preview-content img'],
+    ['metrics.csv', 'csv', '.preview-content table tbody tr'],
+    ['stats.json', 'json', '.preview-content .value-tree'],
+    ['config.yaml', 'yaml', '.preview-content .value-tree'],
+    ['report.md', 'markdown', '.preview-content .markdown h3'],
+    ['train.log', 'text', '.preview-content pre.preview-text'],
+  ] as const) {
+    it(`previews ${file} inline (${kind})`, async function () {
+      const frame = activeWebview(page);
+      const box = frame.locator('details[data-box="artifacts"]');
+      if (!(await box.evaluate((d) => (d as HTMLDetailsElement).open))) await box.locator('> summary').click();
+      await frame.locator('ul.artifact-tree a', { hasText: file }).click();
+      await frame.locator(selector).first().waitFor({ state: 'visible', timeout: 30_000 });
+      assert.equal(await frame.locator('.preview-content').getAttribute('data-kind'), kind);
+      if (kind === 'image') await until('the same image at other steps', async () => (await frame.locator('.compare-row img').count()) === 3);
+      if (kind === 'markdown') assert.equal(await frame.locator('.preview-content script').count(), 0);
+      await box.scrollIntoViewIfNeeded();
+      await new Promise((r) => setTimeout(r, 400));
+      await screenshot(page, `runpage-04-preview-${kind}`);
+    });
+  }
+});
