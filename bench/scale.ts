@@ -1,200 +1,195 @@
-// Scale benchmark (issue: 10 M points, 10,000 runs, the extension host never blocked). One run measures:
-//   1. the host's event-loop delay (p99, max) while a BENCH_SCALE_POINTS-point workspace (default
-//      10 M) is imported and saved, on the host's thread as before and through the index worker;
-//   2. a poll that finds nothing new in a 2,000-run workspace, and where its time goes;
-//   3. the tree's cold start from an existing index of 10,000 runs, in-thread and through the worker.
-// Ceilings and targets are those of the issue and of the shared measured-limits notes.
-//   BENCH_SCALE_POINTS=1000000 BENCH_POLL_RUNS=500 BENCH_COLD_RUNS=1000 node out/bench/scale.js
+// Scale benchmark: points in series files beside the index (core/series), measured in child
+// processes so that each size's peak RSS is its own, each figure printed next to the ceiling this
+// kind of machine reached on the same job (../shared/measured-limits.md, issue 11).
+//   npm run bench                          1 M and 10 M points
+//   LABBOOK_BENCH_100M=1 npm run bench     also 100 M (about 5 GB of JSONL in a temp folder, removed after)
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { monitorEventLoopDelay } from 'perf_hooks';
-import initSqlJs, { type SqlJsStatic } from 'sql.js';
+import initSqlJs from 'sql.js';
 import { Indexer } from '../src/core/ingest/indexer';
-import { findEventFiles } from '../src/core/ingest/discover';
 import { ProblemList } from '../src/core/problems';
 import { Store } from '../src/core/store/store';
-import { treeModel } from '../src/core/treeRows';
-import { IndexWorkerClient } from '../src/core/worker/indexWorkerClient';
+import { generateWorkspace } from './genScale';
 
-const POINTS = Number(process.env.BENCH_SCALE_POINTS ?? 10_000_000);
-const POLL_RUNS = Number(process.env.BENCH_POLL_RUNS ?? 2000);
-const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 10_000);
-const REPO = path.resolve(__dirname, '..', '..');
-const WORKER = path.join(REPO, 'dist', 'indexWorker.js');
-const TREE_OPTIONS = { now: 1_800_000_000, heartbeatTimeoutSeconds: 120, showArchived: false };
+const loadSql = () => initSqlJs({ locateFile: (f: string) => require.resolve(`sql.js/dist/${f}`) });
+const peakMiB = () => process.resourceUsage().maxRSS / 1024;
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+const fmt = (x: number, digits = 1) => x.toFixed(digits);
 
-/** `runs` runs of `keys` metrics × `steps` steps each, as the SDK writes them. */
-function writeWorkspace(runs: number, keys: number, steps: number): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'labbook-bench-scale-'));
-  const names = Array.from({ length: keys }, (_, k) => `group${k % 3}/metric${k}`);
-  for (let i = 0; i < runs; i++) {
-    const id = `r${String(i).padStart(5, '0')}`;
-    const dir = path.join(root, 'labbook', id);
-    fs.mkdirSync(dir, { recursive: true });
-    const fd = fs.openSync(path.join(dir, 'events.jsonl'), 'w');
-    const t0 = 1_700_000_000 + i * 600;
-    let lines = [JSON.stringify({ t: 'header', format: 'labbook-run', version: 1, run_id: id, project: `project-${i % 10}`, name: id, time: t0 }), JSON.stringify({ t: 'params', values: { lr: 0.001 * (1 + (i % 7)) } })];
-    for (let s = 0; s < steps; s++) {
-      const values: Record<string, number> = {};
-      for (const k of names) values[k] = Math.round(Math.random() * 1e6) / 1e6;
-      lines.push(JSON.stringify({ t: 'metrics', step: s, time: t0 + s * 0.01, values }));
-      if (lines.length >= 10_000) {
-        fs.writeSync(fd, lines.join('\n') + '\n');
-        lines = [];
+/** Child: ingest a workspace's logs into a file-backed index, save it, then an append and a save. */
+async function ingest(root: string): Promise<void> {
+  const SQL = await loadSql();
+  const indexFile = path.join(root, '.labbook', 'index.sqlite');
+  const { store } = await Store.open(SQL, indexFile);
+  const problems = new ProblemList();
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  let t = performance.now();
+  await new Indexer(store, root, 'labbook', problems).sync();
+  const ingestMs = performance.now() - t;
+  loop.disable();
+  t = performance.now();
+  await store.save();
+  const saveMs = performance.now() - t;
+  const run = store.getRun('scale')!;
+  // A live run logs 100 more steps: the sync and the save that follow cost what changed, not the index size.
+  const file = path.join(root, 'labbook', 'scale-run', 'events.jsonl');
+  const more = Array.from({ length: 100 }, (_, i) => JSON.stringify({ t: 'metrics', step: 1e9 + i, values: { m0: i } })).join('\n');
+  fs.appendFileSync(file, `${more}\n`);
+  t = performance.now();
+  await new Indexer(store, root, 'labbook', problems).sync();
+  await store.save();
+  const appendSaveMs = performance.now() - t;
+  const indexBytes = fs.statSync(indexFile).size;
+  store.close();
+  if (problems.messages.length) throw new Error(problems.messages.join('\n'));
+  console.log(JSON.stringify({ points: run.pointCount, ingestMs, saveMs, appendSaveMs, indexBytes, peakMiB: peakMiB(), loopP99: loop.percentile(99) / 1e6 }));
+}
+
+/** Child: the same logs through a plain loop (chunked read, split, JSON.parse, Float64 appends to one file per key). */
+function baseline(file: string, out: string): void {
+  fs.mkdirSync(out, { recursive: true });
+  const t = performance.now();
+  const fd = fs.openSync(file, 'r');
+  const buf = Buffer.allocUnsafe(4 << 20);
+  const files = new Map<string, { fd: number; xs: Float64Array; n: number; pos: number }>();
+  let rest = '';
+  let points = 0;
+  const flush = (f: { fd: number; xs: Float64Array; n: number; pos: number }) => {
+    fs.writeSync(f.fd, f.xs.subarray(0, f.n), 0, f.n * 8, f.pos);
+    f.pos += f.n * 8;
+    f.n = 0;
+  };
+  for (;;) {
+    const n = fs.readSync(fd, buf, 0, buf.length, null);
+    if (n === 0) break;
+    const lines = (rest + buf.toString('utf8', 0, n)).split('\n');
+    rest = lines.pop()!;
+    for (const line of lines) {
+      const r = JSON.parse(line) as { t: string; step: number; time: number; values: Record<string, number> };
+      if (r.t !== 'metrics') continue;
+      for (const key in r.values) {
+        let f = files.get(key);
+        if (!f) files.set(key, (f = { fd: fs.openSync(path.join(out, `${files.size}.bin`), 'w'), xs: new Float64Array(3 * 8192), n: 0, pos: 0 }));
+        f.xs[f.n++] = r.step;
+        f.xs[f.n++] = r.values[key];
+        f.xs[f.n++] = r.time;
+        points++;
+        if (f.n === f.xs.length) flush(f);
       }
     }
-    lines.push(JSON.stringify({ t: 'status', status: 'finished', time: t0 + steps }));
-    fs.writeSync(fd, lines.join('\n') + '\n');
-    fs.closeSync(fd);
   }
-  return root;
+  for (const f of files.values()) {
+    flush(f);
+    fs.closeSync(f.fd);
+  }
+  fs.closeSync(fd);
+  console.log(JSON.stringify({ points, ms: performance.now() - t, peakMiB: peakMiB() }));
 }
 
-const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
-const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
-
-interface Delay { p99: number; max: number; seconds: number; rss: number }
-
-/** Runs `job` while sampling this thread's event-loop delay every 10 ms. */
-async function withDelay(job: () => Promise<void>): Promise<Delay> {
-  const h = monitorEventLoopDelay({ resolution: 10 });
-  let rss = 0;
-  const sampler = setInterval(() => (rss = Math.max(rss, process.memoryUsage().rss)), 250);
-  h.enable();
-  const t = performance.now();
-  try {
-    await job();
-  } finally {
-    h.disable();
-    clearInterval(sampler);
+/** Child: one 10 M-point series and a run of 50 metrics × 100k points written through the store; views and opening the run. */
+async function series(root: string): Promise<void> {
+  const SQL = await loadSql();
+  const indexFile = path.join(root, '.labbook', 'index.sqlite');
+  let { store } = await Store.open(SQL, indexFile);
+  const big = store.transaction(() => store.seriesId(store.createRun('big', 'scale', 'big', 'labbook/big'), 'loss'));
+  const N = 10_000_000;
+  const BATCH = 10_000;
+  let t = performance.now();
+  for (let s = 0; s < N; s += BATCH) {
+    const steps = Array.from({ length: BATCH }, (_, i) => s + i);
+    store.transaction(() => store.insertPoints(big, steps, steps.map((x) => Math.sin(x / 10_000) + (x % 1_000_003 === 0 ? 50 : 0)), steps.map((x) => 1_700_000_000 + x)));
   }
-  rss = Math.max(rss, process.memoryUsage().rss);
-  return { p99: h.percentile(99) / 1e6, max: h.max / 1e6, seconds: (performance.now() - t) / 1000, rss };
-}
-
-async function importDelay(SQL: SqlJsStatic): Promise<void> {
-  const runs = 20;
-  const keys = 10;
-  const steps = Math.ceil(POINTS / runs / keys);
-  console.log(`\n1. Host event-loop delay during an import of ${fmt(runs * keys * steps)} points (${runs} runs × ${keys} metrics × ${fmt(steps)} steps), index saved at the end`);
-  const root = writeWorkspace(runs, keys, steps);
-  const points = runs * keys * steps;
-  try {
-    const indexFile = path.join(root, '.labbook', 'index.sqlite');
-    fs.mkdirSync(path.dirname(indexFile));
-    const before = await withDelay(async () => {
-      const { store } = await Store.open(SQL, indexFile);
-      await new Indexer(store, root, 'labbook', new ProblemList()).sync();
-      await store.save();
-      store.close();
-    });
-    fs.rmSync(path.dirname(indexFile), { recursive: true, force: true });
-    if (global.gc) global.gc();
-    const problems: string[] = [];
-    let worker!: IndexWorkerClient;
-    const after = await withDelay(async () => {
-      worker = new IndexWorkerClient({ script: WORKER, wasmDir: path.dirname(WORKER), params: { root, logRoot: 'labbook', persistent: true }, onProblem: (m) => problems.push(m) });
-      await worker.start();
-      await worker.sync();
-      await worker.save();
-    });
-    const runsSeen = (await worker.listRuns()).length;
-    await worker.close();
-    if (runsSeen !== runs || problems.length) throw new Error(`worker: ${runsSeen} of ${runs} runs; ${problems.join('; ')}`);
-    const line = (label: string, d: Delay) => console.log(`  ${label}: p99 ${d.p99.toFixed(0).padStart(5)} ms, max ${d.max.toFixed(0).padStart(6)} ms  (${d.seconds.toFixed(1)} s, ${(points / d.seconds / 1e6).toFixed(2)} M points/s, host RSS peak ${mb(d.rss)})`);
-    line('on the host thread (before)', before);
-    line('in the index worker (after)', after);
-    console.log(`  target: p99 < 50 ms  -> ${after.p99 < 50 ? 'met' : 'NOT met'}  (ceiling for the work itself: readline 0.99–1.10 M lines/s, sql.js keyed insert 0.57–0.64 M rows/s)`);
-  } finally {
-    fs.rmSync(root, { recursive: true, force: true });
-  }
-}
-
-async function pollCost(SQL: SqlJsStatic): Promise<void> {
-  console.log(`\n2. A poll that finds nothing new, ${fmt(POLL_RUNS)} runs (poll interval 2,000 ms)`);
-  const root = writeWorkspace(POLL_RUNS, 4, 20);
-  try {
-    const { store } = await Store.open(SQL);
-    const indexer = new Indexer(store, root, 'labbook', new ProblemList());
-    await indexer.sync();
-    const rounds = 10;
-    const times: number[] = [];
-    let walk = 0;
-    let rows = 0;
-    let stats = 0;
-    for (let i = 0; i < rounds; i++) {
-      let t = performance.now();
-      await indexer.sync();
-      times.push(performance.now() - t);
-      t = performance.now();
-      const files = await findEventFiles(path.join(root, 'labbook'));
-      walk += performance.now() - t;
-      t = performance.now();
-      for (const f of files) store.getFile(path.relative(root, f));
-      rows += performance.now() - t;
-      t = performance.now();
-      await Promise.all(files.map((f) => fs.promises.stat(f)));
-      stats += performance.now() - t;
+  const appendMs = performance.now() - t;
+  const wide = store.transaction(() => store.createRun('wide', 'scale', 'wide', 'labbook/wide'));
+  for (let m = 0; m < 50; m++) {
+    const sid = store.transaction(() => store.seriesId(wide, `metric/${m}`));
+    for (let s = 0; s < 100_000; s += BATCH) {
+      const steps = Array.from({ length: BATCH }, (_, i) => s + i);
+      store.transaction(() => store.insertPoints(sid, steps, steps.map((x) => Math.cos(x / (100 + m))), steps.map(() => null)));
     }
-    times.sort((a, b) => a - b);
-    console.log(`  no-change sync: median ${times[rounds >> 1].toFixed(0)} ms, worst ${times[rounds - 1].toFixed(0)} ms  (parts, each alone: folder walk ${(walk / rounds).toFixed(0)} ms, one index query per file ${(rows / rounds).toFixed(0)} ms, a stat per file ${(stats / rounds).toFixed(0)} ms)`);
-    console.log(`  target: well under the 2,000 ms poll interval (issue: 200–400 ms measured before)`);
-    store.close();
-  } finally {
-    fs.rmSync(root, { recursive: true, force: true });
   }
-}
+  await store.save();
+  store.close();
 
-async function coldStart(SQL: SqlJsStatic): Promise<void> {
-  const steps = 20;
-  console.log(`\n3. Cold start of the tree from an existing index of ${fmt(COLD_RUNS)} runs (${fmt(COLD_RUNS * 4 * steps)} points)`);
-  const root = writeWorkspace(COLD_RUNS, 4, steps);
-  try {
-    const indexFile = path.join(root, '.labbook', 'index.sqlite');
-    fs.mkdirSync(path.dirname(indexFile));
-    const built = (await Store.open(SQL, indexFile)).store;
-    await new Indexer(built, root, 'labbook', new ProblemList()).sync();
-    await built.save();
-    built.close();
-    const size = fs.statSync(indexFile).size;
-
-    let t = performance.now();
-    const store = (await Store.open(SQL, indexFile)).store;
-    const opened = performance.now() - t;
-    const model = treeModel(store.listRuns(), TREE_OPTIONS);
-    const inThread = performance.now() - t;
-    store.close();
-    if (model.shownRuns !== COLD_RUNS) throw new Error(`in-thread: ${model.shownRuns} of ${COLD_RUNS} runs`);
-
+  // Views of the 10 M-point series at 2,000 px: the whole series, then random ranges, from a freshly opened index.
+  t = performance.now();
+  ({ store } = await Store.open(SQL, indexFile));
+  const reopenMs = performance.now() - t;
+  t = performance.now();
+  const whole = store.getRange(big, -Infinity, Infinity, 2000);
+  const firstViewMs = performance.now() - t;
+  let seed = 7;
+  const random = () => ((seed = (seed * 16_807) % 2_147_483_647) / 2_147_483_647);
+  const views: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const a = Math.floor(random() * N);
+    const b = a + Math.floor(random() ** 2 * (N - a));
     t = performance.now();
-    const worker = new IndexWorkerClient({ script: WORKER, wasmDir: path.dirname(WORKER), params: { root, logRoot: 'labbook', persistent: true }, onProblem: () => undefined });
-    await worker.start();
-    const started = performance.now() - t;
-    const viaWorker = treeModel(await worker.listRuns(), TREE_OPTIONS);
-    const workerTree = performance.now() - t;
-    await worker.close();
-    if (viaWorker.shownRuns !== COLD_RUNS) throw new Error(`worker: ${viaWorker.shownRuns} of ${COLD_RUNS} runs`);
-    console.log(`  index of ${mb(size)}`);
-    console.log(`  on the host thread: tree after ${inThread.toFixed(0)} ms  (index opened ${opened.toFixed(0)}, runs listed + rows ${(inThread - opened).toFixed(0)})`);
-    console.log(`  through the worker: tree after ${workerTree.toFixed(0)} ms  (worker started and index opened ${started.toFixed(0)}, runs listed, sent and rows ${(workerTree - started).toFixed(0)})`);
-    console.log(`  target: < 1,000 ms -> ${Math.max(inThread, workerTree) < 1000 ? 'met' : 'NOT met'}`);
+    store.getRange(big, a, b, 2000);
+    views.push(performance.now() - t);
+  }
+  // Opening the wide run: its series and a 2,000-px view of each (what a run panel draws).
+  const opens: number[] = [];
+  const wideId = store.getRun('wide')!.id;
+  for (let i = 0; i < 5; i++) {
+    t = performance.now();
+    for (const s of store.listSeries(wideId)) store.getRange(s.id, -Infinity, Infinity, 2000);
+    opens.push(performance.now() - t);
+  }
+  t = performance.now();
+  for (const s of store.listSeries(wideId)) store.getPoints(s.id);
+  const allPointsMs = performance.now() - t;
+  store.close();
+  console.log(JSON.stringify({ appendMs, reopenMs, firstViewMs, wholePoints: whole.steps.length, wholeKeepsSpikes: whole.values.filter((v) => v >= 49).length, viewMedian: pct(views, 0.5), viewP95: pct(views, 0.95), openMedian: pct(opens, 0.5), allPointsMs, peakMiB: peakMiB() }));
+}
+
+function child(args: string[]): Record<string, number> {
+  const r = spawnSync(process.execPath, ['--max-old-space-size=4096', __filename, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`${args[0]} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number>;
+}
+
+function main(): void {
+  const sizes = [1_000_000, 10_000_000, ...(process.env.LABBOOK_BENCH_100M === '1' ? [100_000_000] : [])];
+  console.log(`scale benchmark (points in series files), node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}`);
+  console.log('  ceilings: ../shared/measured-limits.md (JSONL split + parse 1.27 M lines/s; sql.js insert 1.40 M rows/s without index, 0.57 M/s with PRIMARY KEY)');
+  for (const points of sizes) {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'labbook-scale-'));
+    try {
+      const file = generateWorkspace(root, points, 10);
+      const mb = fs.statSync(file).size / 1e6;
+      const base = child(['baseline', file, path.join(root, 'baseline')]);
+      const lab = child(['ingest', root]);
+      const rate = lab.points / (lab.ingestMs / 1000) / 1e6;
+      const baseRate = base.points / (base.ms / 1000) / 1e6;
+      const rssGoal = points >= 1e8 ? 'goal < 1,536 MiB' : points >= 1e7 ? 'goal < 300 MiB' : '';
+      console.log(`  ${(points / 1e6).toFixed(0)} M points (${fmt(mb, 0)} MB JSONL, 10 metrics):`);
+      console.log(`    ingest ${fmt(rate, 2)} M points/s  | plain parse + append loop ${fmt(baseRate, 2)} M/s, ratio ${fmt(rate / baseRate, 2)} (goal ≥ 0.75, ≥ 0.45 M/s)`);
+      console.log(`    peak RSS ${fmt(lab.peakMiB, 0)} MiB (plain loop ${fmt(base.peakMiB, 0)} MiB) ${rssGoal}`);
+      console.log(`    event-loop delay p99 during the ingest ${fmt(lab.loopP99, 0)} ms (goal < 50 ms once ingest runs off the main thread)`);
+      console.log(`    save after ingest ${fmt(lab.saveMs, 0)} ms, index ${fmt(lab.indexBytes / 1e6, 2)} MB | sync + save after 100 more steps ${fmt(lab.appendSaveMs, 0)} ms (was a whole-database export: 3.4 s at 10 M)`);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  }
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'labbook-scale-'));
+  try {
+    const s = child(['series', root]);
+    console.log('  store only (no parsing):');
+    console.log(`    append 10 M points to one series: ${fmt(10 / (s.appendMs / 1000), 2)} M points/s, peak RSS ${fmt(s.peakMiB, 0)} MiB; reopen the index ${fmt(s.reopenMs, 0)} ms`);
+    console.log(`    2,000-px view of the 10 M-point series: first ${fmt(s.firstViewMs, 1)} ms (${s.wholePoints} points, ${s.wholeKeepsSpikes} of 10 spikes kept), random ranges median ${fmt(s.viewMedian, 2)} ms, p95 ${fmt(s.viewP95, 2)} ms (target < 20 ms; ceiling: one 100k series from sql.js 24 ms + LTTB 0.5 ms)`);
+    console.log(`    open a run of 50 metrics × 100k points at 2,000 px: median ${fmt(s.openMedian, 1)} ms (target < 150 ms; was 2,460 ms; stored-reduced-copy prototype 27 ms) | all 5 M raw points ${fmt(s.allPointsMs, 0)} ms`);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
 }
 
-async function main(): Promise<void> {
-  console.log(`\nscale benchmark (node ${process.version}, ${os.cpus().length} CPUs)`);
-  if (!fs.existsSync(WORKER)) throw new Error(`${WORKER} is missing: run node scripts/build.mjs first`);
-  const SQL = await initSqlJs({ locateFile: (f: string) => require.resolve(`sql.js/dist/${f}`) });
-  const only = process.env.BENCH_SCALE_ONLY;
-  if (!only || only.includes('import')) await importDelay(SQL);
-  if (!only || only.includes('poll')) await pollCost(SQL);
-  if (!only || only.includes('cold')) await coldStart(SQL);
-}
-
-void main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+const [mode, a, b] = process.argv.slice(2);
+if (mode === 'ingest') void ingest(a);
+else if (mode === 'baseline') baseline(a, b);
+else if (mode === 'series') void series(a);
+else main();

@@ -3,7 +3,8 @@
  * table, each metric's last value and range per run, and one chart per metric with a line per run
  * reduced to a drawing budget.
  */
-import { downsampleMinMax } from './downsample';
+import { downsampleIndices } from './downsample';
+import { compareContext, type CompareContext } from './compareContext';
 import { paramDiff } from './diff';
 import type { RunStatusValue } from './format/records';
 import { runStatus, type LocalProcesses } from './status';
@@ -11,7 +12,7 @@ import type { Store } from './store/store';
 
 /** A run to compare: the index that holds it, its uid and the workspace folder it belongs to. */
 export interface CompareSource {
-  readonly store: Pick<Store, 'getRun' | 'getParams' | 'listSeries' | 'getPoints'>;
+  readonly store: Pick<Store, 'getRun' | 'getParams' | 'listSeries' | 'getPoints' | 'getTags' | 'getEnv' | 'getDatasets'>;
   readonly uid: string;
   /** Workspace folder name (shown only when the runs come from several folders). */
   readonly folder: string;
@@ -35,11 +36,15 @@ export interface ComparedRun {
   readonly folder: string;
   /** Position of the run in the list asked for: its colour, stable while other runs come and go. */
   readonly color: number;
+  /** Unix seconds, for the "time since start" axis; null when unknown. */
+  readonly startTime: number | null;
+  readonly tags: string[];
 }
 
 export interface ComparedParam { readonly key: string; readonly values: Array<string | null>; readonly differs: boolean }
 export interface ComparedMetric { readonly key: string; readonly last: Array<number | null>; readonly min: Array<number | null>; readonly max: Array<number | null> }
-export interface ComparedLine { readonly run: number; readonly steps: number[]; readonly values: number[]; readonly total: number }
+/** A run's line in one chart: steps, values and the wall time of each point (Unix seconds; null or NaN where unknown). */
+export interface ComparedLine { readonly run: number; readonly steps: number[]; readonly values: number[]; readonly times: number[]; readonly total: number }
 export interface ComparedSeries { readonly key: string; readonly lines: ComparedLine[] }
 
 export interface ComparePayload {
@@ -47,6 +52,7 @@ export interface ComparePayload {
   readonly params: ComparedParam[];
   readonly metrics: ComparedMetric[];
   readonly series: ComparedSeries[];
+  readonly context: CompareContext;
 }
 
 /** How a parameter value is shown in the table. */
@@ -84,6 +90,7 @@ export interface CompareUpdate {
   readonly metrics: ComparedMetric[];
   readonly keys: string[];
   readonly lines: ComparedLineChange[];
+  readonly context: CompareContext;
 }
 
 function extremes(values: readonly number[], min: number | null, max: number | null): { min: number | null; max: number | null } {
@@ -97,10 +104,10 @@ function extremes(values: readonly number[], min: number | null, max: number | n
 }
 
 /** The points of `pts` after `step` (the store reads from a step on, inclusive). */
-function pointsAfter(pts: { steps: number[]; values: number[] }, step: number): { steps: number[]; values: number[] } {
+function pointsAfter(pts: { steps: number[]; values: number[]; times: number[] }, step: number): { steps: number[]; values: number[]; times: number[] } {
   let i = 0;
   while (i < pts.steps.length && pts.steps[i] <= step) i++;
-  return i === 0 ? pts : { steps: pts.steps.slice(i), values: pts.values.slice(i) };
+  return i === 0 ? pts : { steps: pts.steps.slice(i), values: pts.values.slice(i), times: pts.times.slice(i) };
 }
 
 /**
@@ -121,8 +128,8 @@ export class CompareFeed {
     const u = this.collect(options, false);
     if (!u) return undefined;
     const byKey = new Map<string, ComparedLine[]>(u.keys.map((k) => [k, []]));
-    for (const l of u.lines) byKey.get(l.key)!.push({ run: l.run, steps: l.steps, values: l.values, total: l.total });
-    return { runs: u.runs, params: u.params, metrics: u.metrics, series: u.keys.map((key) => ({ key, lines: byKey.get(key)! })) };
+    for (const l of u.lines) byKey.get(l.key)!.push({ run: l.run, steps: l.steps, values: l.values, times: l.times, total: l.total });
+    return { runs: u.runs, params: u.params, metrics: u.metrics, series: u.keys.map((key) => ({ key, lines: byKey.get(key)! })), context: u.context };
   }
 
   /**
@@ -154,6 +161,8 @@ export class CompareFeed {
       status: runStatus(row, options.now, options.heartbeatTimeoutSeconds, options.local),
       folder: multiRoot ? source.folder : '',
       color,
+      startTime: row.startTime,
+      tags: source.store.getTags(row.id),
     }));
     const params = paramDiff(present.map(({ source, row }) => source.store.getParams(row.id))).map((p) => ({ key: p.key, values: p.values.map(display), differs: p.differs }));
     const lines: ComparedLineChange[] = [];
@@ -170,13 +179,14 @@ export class CompareFeed {
           const grown = before && !before.reduced && before.lastStep !== null && s.count <= budget ? pointsAfter(source.store.getPoints(s.id, before.lastStep), before.lastStep) : undefined;
           if (before && grown && grown.steps.length === s.count - before.count) {
             now = { count: s.count, lastStep: s.lastStep, reduced: false, last: grown.values.length ? grown.values[grown.values.length - 1] : before.last, ...extremes(grown.values, before.min, before.max) };
-            lines.push({ key: s.key, run: i, steps: grown.steps, values: grown.values, total: s.count, append: true });
+            lines.push({ key: s.key, run: i, steps: grown.steps, values: grown.values, times: grown.times, total: s.count, append: true });
           } else {
             if (before && incremental && s.count < before.count) return undefined;
             const pts = source.store.getPoints(s.id);
-            const drawn = downsampleMinMax(pts.steps, pts.values, budget);
+            const picked = downsampleIndices(pts.steps, pts.values, budget);
+            const drawn = { steps: picked.map((k) => pts.steps[k]), values: picked.map((k) => pts.values[k]), times: picked.map((k) => pts.times[k]) };
             now = { count: s.count, lastStep: s.lastStep, reduced: drawn.steps.length < pts.steps.length, last: pts.values.length ? pts.values[pts.values.length - 1] : null, ...extremes(pts.values, null, null) };
-            lines.push({ key: s.key, run: i, steps: drawn.steps, values: drawn.values, total: s.count, append: false });
+            lines.push({ key: s.key, run: i, steps: drawn.steps, values: drawn.values, times: drawn.times, total: s.count, append: false });
           }
           this.sent.set(id, now);
         }
@@ -195,7 +205,8 @@ export class CompareFeed {
     }
     const keys = [...stats.keys()].sort((a, b) => a.localeCompare(b));
     const metrics = keys.map((key) => ({ key, ...stats.get(key)! }));
-    return { runs, params, metrics, keys, lines };
+    const context = compareContext(present.map(({ source, row }) => ({ env: source.store.getEnv(row.id), datasets: source.store.getDatasets(row.id), params: source.store.getParams(row.id) })));
+    return { runs, params, metrics, keys, lines, context };
   }
 }
 

@@ -2,24 +2,24 @@
  * Reduces a series for drawing while keeping its shape: the x range is cut into buckets and each
  * bucket keeps its first, lowest, highest and last point (in step order), so every spike and dip
  * survives, unlike averaging or LTTB which can drop extremes. NaN points are kept (one per bucket)
- * so gaps stay visible.
+ * so gaps stay visible. This is the one downsampling function of Labbook: the run panel, the
+ * compare view and its zoomed ranges all draw through it.
  */
-export function downsampleMinMax(steps: readonly number[], values: readonly number[], maxPoints: number): { steps: number[]; values: number[] } {
-  const n = steps.length;
-  if (n <= maxPoints || maxPoints < 5) return { steps: steps.slice(), values: values.slice() };
+export function downsampleIndices(steps: readonly number[], values: readonly number[], maxPoints: number, from = 0, to = steps.length): number[] {
+  const n = to - from;
+  if (n <= maxPoints || maxPoints < 5) return Array.from({ length: Math.max(0, n) }, (_, i) => from + i);
   const buckets = Math.max(1, Math.floor(maxPoints / 5));
-  const lo = steps[0];
-  const span = steps[n - 1] - lo + 1;
-  const outSteps: number[] = [];
-  const outValues: number[] = [];
-  let i = 0;
-  for (let b = 0; b < buckets && i < n; b++) {
+  const lo = steps[from];
+  const span = steps[to - 1] - lo + 1;
+  const out: number[] = [];
+  let i = from;
+  for (let b = 0; b < buckets && i < to; b++) {
     const end = lo + (span * (b + 1)) / buckets;
     const first = i;
     let min = -1;
     let max = -1;
     let nan = -1;
-    for (; i < n && (steps[i] < end || b === buckets - 1); i++) {
+    for (; i < to && (steps[i] < end || b === buckets - 1); i++) {
       const v = values[i];
       if (Number.isNaN(v)) {
         if (nan < 0) nan = i;
@@ -34,10 +34,53 @@ export function downsampleMinMax(steps: readonly number[], values: readonly numb
     let prev = -1;
     for (const k of picks) {
       if (k === prev) continue;
-      outSteps.push(steps[k]);
-      outValues.push(values[k]);
+      out.push(k);
       prev = k;
     }
   }
-  return { steps: outSteps, values: outValues };
+  return out;
+}
+
+export function downsampleMinMax(steps: readonly number[], values: readonly number[], maxPoints: number): { steps: number[]; values: number[] } {
+  const picked = downsampleIndices(steps, values, maxPoints);
+  return { steps: picked.map((k) => steps[k]), values: picked.map((k) => values[k]) };
+}
+
+/** A series with the wall-clock time of each point (Unix seconds, NaN where unknown). */
+export interface TimedPoints { readonly steps: readonly number[]; readonly values: readonly number[]; readonly times: readonly number[] }
+
+/** First index whose step is at least `step` (steps ascending). */
+export function lowerBound(steps: readonly number[], step: number): number {
+  let a = 0;
+  let b = steps.length;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (steps[m] < step) a = m + 1;
+    else b = m;
+  }
+  return a;
+}
+
+/** First index whose step is above `step` (steps ascending). */
+export function upperBound(steps: readonly number[], step: number): number {
+  let a = 0;
+  let b = steps.length;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (steps[m] <= step) a = m + 1;
+    else b = m;
+  }
+  return a;
+}
+
+/**
+ * The points of the step range `[lo, hi]`, with one neighbour on each side so the line reaches the
+ * edges of the view, reduced to `maxPoints` by {@link downsampleIndices}. Zooming in far enough
+ * yields the raw points.
+ */
+export function downsampleRange(pts: TimedPoints, lo: number, hi: number, maxPoints: number): { steps: number[]; values: number[]; times: number[] } {
+  const from = Math.max(0, lowerBound(pts.steps, lo) - 1);
+  const to = Math.min(pts.steps.length, upperBound(pts.steps, hi) + 1);
+  const picked = to > from ? downsampleIndices(pts.steps, pts.values, maxPoints, from, to) : [];
+  return { steps: picked.map((k) => pts.steps[k]), values: picked.map((k) => pts.values[k]), times: picked.map((k) => pts.times[k]) };
 }

@@ -7,6 +7,8 @@ import { settings } from '../settings';
 import { notify } from '../notifications';
 import { PanelHost, PanelKind, type PanelEnv } from './panelHost';
 import { webviewOptions } from './webviewHtml';
+import { answerRange, saveChart } from './compareRequests';
+import type { CompareSource } from '../core/compare';
 
 export const COMPARE_PANEL_VIEW_TYPE = 'labbook.compare';
 
@@ -30,6 +32,7 @@ export interface ComparePanelEnv extends PanelEnv {
  */
 export class ComparePanel extends PanelHost<HostToComparePanel, ComparePanelToHost> {
   private readonly feed: CompareFeed;
+  private readonly sources: CompareSource[];
   /** Whether the view has had everything once (then it gets only changes). */
   private sentOnce = false;
 
@@ -39,7 +42,8 @@ export class ComparePanel extends PanelHost<HostToComparePanel, ComparePanelToHo
       const index = env.runs.indexOf(ref);
       return index ? [{ ref, index }] : [];
     });
-    this.feed = new CompareFeed(located.map((r) => ({ store: r.index.store, uid: r.ref.uid, folder: r.index.folder.name })));
+    this.sources = located.map((r) => ({ store: r.index.store, uid: r.ref.uid, folder: r.index.folder.name }));
+    this.feed = new CompareFeed(this.sources);
     for (const index of new Set(located.map((r) => r.index))) {
       const mine = located.filter((r) => r.index === index).map((r) => r.ref.uid);
       this.register(index.onDidChange((c) => {
@@ -63,8 +67,15 @@ export class ComparePanel extends PanelHost<HostToComparePanel, ComparePanelToHo
   }
 
   protected onMessage(message: Exclude<ComparePanelToHost, { readonly type: 'ready' | 'error' }>): void {
-    const ref = this.refs.find((r) => r.uid === message.id);
-    if (ref) this.env.openRun(ref);
+    if (message.type === 'range') {
+      // A zoomed chart: that range's points, finer.
+      this.post(answerRange(this.sources, message, settings().maxChartPoints));
+    } else if (message.type === 'save') {
+      saveChart(message).catch((e: unknown) => void notify('error', `Labbook: could not save the chart: ${(e as Error).message}`));
+    } else {
+      const ref = this.refs.find((r) => r.uid === message.id);
+      if (ref) this.env.openRun(ref);
+    }
   }
 
   /** Everything after `ready`; afterwards only what changed. */

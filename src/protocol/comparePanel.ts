@@ -15,7 +15,19 @@ export interface CompareRun {
   readonly folder: string;
   /** The run's colour (an index into the chart palette), the same in every chart and table. */
   readonly color: number;
+  /** Unix seconds, for the "time since start" axis; null when unknown. */
+  readonly startTime: number | null;
+  readonly tags: string[];
 }
+
+/** A row of the code, environment or dataset diff: one display text per run, null where absent. */
+export interface CompareContextRow { readonly key: string; readonly values: ReadonlyArray<string | null>; readonly differs: boolean }
+
+/** What else than parameters differs: git state, environment, datasets. */
+export interface CompareContextRows { readonly git: CompareContextRow[]; readonly env: CompareContextRow[]; readonly datasets: CompareContextRow[] }
+
+/** One run's points of a metric: steps, values and wall times (Unix seconds; null where unknown). */
+export interface CompareLine { readonly run: number; readonly steps: number[]; readonly values: number[]; readonly times: Array<number | null>; readonly total: number }
 
 export interface CompareParamRow {
   readonly key: string;
@@ -27,7 +39,7 @@ export interface CompareParamRow {
 /** One metric across the runs: a line per run that logged it (`run` indexes `runs`). */
 export interface CompareSeries {
   readonly key: string;
-  readonly lines: ReadonlyArray<{ readonly run: number; readonly steps: number[]; readonly values: number[]; readonly total: number }>;
+  readonly lines: ReadonlyArray<CompareLine>;
 }
 
 /** A metric's last value and its minimum and maximum in each run (null where the run did not log it). */
@@ -44,30 +56,42 @@ export interface CompareLineChange {
   readonly run: number;
   readonly steps: number[];
   readonly values: number[];
+  readonly times: Array<number | null>;
   readonly total: number;
   readonly append: boolean;
 }
 
 export type HostToComparePanel =
   /** Everything: sent after `ready`, and when the view must start over (a run gone, a log rewritten). */
-  | { readonly type: 'init'; readonly runs: CompareRun[]; readonly params: CompareParamRow[]; readonly metrics: CompareMetricRow[]; readonly series: CompareSeries[] }
+  | { readonly type: 'init'; readonly runs: CompareRun[]; readonly params: CompareParamRow[]; readonly metrics: CompareMetricRow[]; readonly series: CompareSeries[]; readonly context: CompareContextRows }
   /**
    * What changed (at most about once a second while a run writes): runs, parameters and metric
    * values whole (they are small), every chart's key, and only the lines that changed.
    */
-  | { readonly type: 'update'; readonly runs: CompareRun[]; readonly params: CompareParamRow[]; readonly metrics: CompareMetricRow[]; readonly keys: string[]; readonly lines: CompareLineChange[] };
+  | { readonly type: 'update'; readonly runs: CompareRun[]; readonly params: CompareParamRow[]; readonly metrics: CompareMetricRow[]; readonly keys: string[]; readonly lines: CompareLineChange[]; readonly context: CompareContextRows }
+  /** The points of one chart within a step range, for the zoom that asked (`request`). */
+  | { readonly type: 'range'; readonly key: string; readonly request: number; readonly lines: CompareLine[] };
 
 export type ComparePanelToHost =
   | { readonly type: 'ready' }
   | { readonly type: 'error'; readonly message: string }
   /** Open one run's own panel. */
-  | { readonly type: 'openRun'; readonly id: string };
+  | { readonly type: 'openRun'; readonly id: string }
+  /** A chart zoomed to steps `lo` … `hi`: send its points there, finer. */
+  | { readonly type: 'range'; readonly key: string; readonly lo: number; readonly hi: number; readonly request: number }
+  /** Save a chart: `kind` is `png` (a `data:image/png;base64,` URL) or `csv` (the text); `name` suggests the file name. */
+  | { readonly type: 'save'; readonly kind: string; readonly name: string; readonly data: string };
+
+/** Largest chart image or CSV text the view may hand over to be saved. */
+export const SAVE_DATA_LIMIT = 64 * 1024 * 1024;
 
 /** Every message the comparison panel may send, with its fields and their sizes. */
 export const COMPARE_PANEL_MESSAGES: MessageRules = {
   ready: {},
   error: { message: { string: FIELD_LIMITS.errorMessage } },
   openRun: { id: { string: FIELD_LIMITS.runId } },
+  range: { key: { string: FIELD_LIMITS.path }, lo: 'integer', hi: 'integer', request: 'integer' },
+  save: { kind: { string: 8 }, name: { string: FIELD_LIMITS.path }, data: { string: SAVE_DATA_LIMIT } },
 };
 
 /** Whether a message from the comparison panel is well-formed and within its sizes; `refuse` hears why not. */

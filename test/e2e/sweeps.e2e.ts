@@ -110,6 +110,11 @@ print(s.id)`], { cwd: workspace, encoding: 'utf8', env: { ...process.env, PYTHON
     assert.match((await web.locator('.importance-box').textContent()) ?? '', /Spearman/);
     await new Promise((r) => setTimeout(r, 800));
     await screenshot(page, '41-sweep-panel');
+    const pcp = web.locator('.pcp-box canvas.pcp');
+    await pcp.scrollIntoViewIfNeeded();
+    await until('the trials in parallel coordinates', async () => Number(await pcp.getAttribute('data-runs')) >= 3);
+    assert.ok(Number(await pcp.getAttribute('data-axes')) >= 2, 'an axis per param and one for the objective');
+    await screenshot(page, '44-sweep-parallel-coordinates');
     await web.locator('.trials-box').scrollIntoViewIfNeeded();
     await screenshot(page, '43-sweep-panel-importance-trials');
 

@@ -40,8 +40,11 @@ describe('hostile: the index file', () => {
     this.timeout(180_000);
     const { root, indexFile, expected } = await savedWorkspace();
     const good = fs.readFileSync(indexFile);
-    const sidecars = fs.readdirSync(path.dirname(indexFile)).filter((n) => n.startsWith('index.sqlite.') && !n.endsWith('.tmp'));
+    const sidecars = fs.readdirSync(path.dirname(indexFile)).filter((n) => n.startsWith('index.sqlite.') && !n.endsWith('.tmp') && fs.statSync(path.join(root, '.labbook', n)).isFile());
     const saved = new Map(sidecars.map((n) => [n, fs.readFileSync(path.join(root, '.labbook', n))]));
+    // The series files (points) beside the index, as saved.
+    const seriesCopy = tempDir('labbook-series-copy-');
+    fs.cpSync(`${indexFile}.series`, seriesCopy, { recursive: true });
     const random = prng(9_0007);
     const flips = 60;
     const wrong: string[] = [];
@@ -50,8 +53,9 @@ describe('hostile: the index file', () => {
       const offset = Math.floor(random() * good.length);
       const bit = Math.floor(random() * 8);
       // Each flip starts from the same saved state: the flipped index beside its own sidecar files.
-      for (const n of fs.readdirSync(path.dirname(indexFile))) if (n.startsWith('index.sqlite')) fs.rmSync(path.join(root, '.labbook', n));
+      for (const n of fs.readdirSync(path.dirname(indexFile))) if (n.startsWith('index.sqlite')) fs.rmSync(path.join(root, '.labbook', n), { recursive: true });
       for (const [n, bytes] of saved) fs.writeFileSync(path.join(root, '.labbook', n), bytes);
+      fs.cpSync(seriesCopy, `${indexFile}.series`, { recursive: true });
       fs.writeFileSync(indexFile, flipBit(good, offset, bit));
       let store: Store | undefined;
       try {
@@ -337,7 +341,10 @@ describe('hostile: where the index lives (read-only folders, links)', () => {
     store.close();
     const { store: again, problem } = await Store.open(await loadSql(), path.join(root, '.labbook', 'index.sqlite'));
     assert.strictEqual(problem, undefined);
+    // The series files went with the folder: the run is read again from its log, points and all.
+    await new Indexer(again, root, 'labbook', problems).sync();
     assert.strictEqual(again.listRuns().length, 1);
+    assert.strictEqual(again.listRuns()[0].pointCount, 5 * again.listSeries(again.listRuns()[0].id).length);
     again.close();
   });
 
@@ -371,7 +378,7 @@ describe('hostile: index size guard', () => {
     const { store } = await openAndSync(tempDir(), path.join(tempDir(), 'i.sqlite'));
     const before = store.sizeBytes();
     const root = tempDir();
-    writeRealRuns(root, 2, 2000);
+    writeRealRuns(root, 200, 2);
     await new Indexer(store, root, 'labbook', new ProblemList()).sync();
     assert.ok(store.sizeBytes() > before, `${store.sizeBytes()} > ${before}`);
     store.close();

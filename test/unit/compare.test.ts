@@ -9,8 +9,7 @@ const options = { now: NOW, heartbeatTimeoutSeconds: 120, maxChartPoints: 4000 }
 
 function addSeries(store: Store, runId: number, key: string, steps: number[], values: number[]): void {
   const id = store.seriesId(runId, key);
-  const added = store.insertPoints(id, steps, values, steps.map(() => null));
-  store.bumpSeries(id, added, steps[steps.length - 1]);
+  store.insertPoints(id, steps, values, steps.map(() => null));
 }
 
 async function twoRuns(): Promise<{ store: Store; sources: CompareSource[]; loss: { steps: number[]; values: number[] } }> {
@@ -86,11 +85,11 @@ describe('compare payload', () => {
         const lines = new Map(had.map((l) => [l.run, { ...l }]));
         for (const l of u.lines.filter((x) => x.key === key)) {
           const old = lines.get(l.run);
-          lines.set(l.run, l.append && old ? { run: l.run, steps: old.steps.concat(l.steps), values: old.values.concat(l.values), total: l.total } : { run: l.run, steps: l.steps, values: l.values, total: l.total });
+          lines.set(l.run, l.append && old ? { run: l.run, steps: old.steps.concat(l.steps), values: old.values.concat(l.values), times: old.times.concat(l.times), total: l.total } : { run: l.run, steps: l.steps, values: l.values, times: l.times, total: l.total });
         }
         return { key, lines: [...lines.values()].sort((a, b) => a.run - b.run) };
       });
-      return { runs: u.runs, params: u.params, metrics: u.metrics, series };
+      return { runs: u.runs, params: u.params, metrics: u.metrics, series, context: u.context };
     }
 
     /** Counts the points read from the index. */
@@ -101,6 +100,9 @@ describe('compare payload', () => {
         store: {
           getRun: (uid: string) => src.store.getRun(uid),
           getParams: (id: number) => src.store.getParams(id),
+          getTags: (id: number) => src.store.getTags(id),
+          getEnv: (id: number) => src.store.getEnv(id),
+          getDatasets: (id: number) => src.store.getDatasets(id),
           listSeries: (id: number) => src.store.listSeries(id),
           getPoints: (id: number, from?: number) => {
             const p = src.store.getPoints(id, from);
@@ -135,7 +137,7 @@ describe('compare payload', () => {
       const before = c.read();
       const next = feed.next(options)!;
       assert.ok('update' in next);
-      assert.deepStrictEqual(next.update.lines, [{ key: 'train/loss', run: 1, steps: [3, 4, 5], values: [0.5, -2, 0.25], total: 6, append: true }]);
+      assert.deepStrictEqual(next.update.lines, [{ key: 'train/loss', run: 1, steps: [3, 4, 5], values: [0.5, -2, 0.25], times: [NaN, NaN, NaN], total: 6, append: true }]);
       assert.ok(c.read() - before <= 4, `read ${c.read() - before} points for 3 new ones`);
       const loss = next.update.metrics.find((m) => m.key === 'train/loss')!;
       assert.deepStrictEqual([loss.last[1], loss.min[1], loss.max[1]], [0.25, -2, 3]);

@@ -29,7 +29,6 @@ async function fixture(): Promise<Store> {
       const sid = store.seriesId(id, key);
       const steps = values.map((_, i) => i);
       store.insertPoints(sid, steps, values, steps.map((s) => start + s));
-      store.bumpSeries(sid, values.length, values.length - 1);
     }
     return id;
   };
@@ -137,7 +136,6 @@ describe('runs table: rows and columns from the index', () => {
       const id = store.runIdByUid('a')!;
       const sid = store.seriesId(id, 'val_acc');
       store.insertPoints(sid, [2], [0.93], [T0 + 2]);
-      store.bumpSeries(sid, 1, 2);
     });
     const inPlace = session.refresh(new Set(['a']));
     assert.ok(inPlace && 'rows' in inPlace);

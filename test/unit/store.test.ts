@@ -22,7 +22,7 @@ describe('store: persistence and recovery', () => {
     await ws.indexer.sync();
     await ws.store.save();
     ws.store.close();
-    assert.deepStrictEqual(fs.readdirSync(path.dirname(indexFile)), ['index.sqlite', 'index.sqlite.sum'], 'no temp file left behind, only the index and its checksum');
+    assert.deepStrictEqual(fs.readdirSync(path.dirname(indexFile)), ['index.sqlite', 'index.sqlite.series', 'index.sqlite.sum'], 'no temp file left behind, only the index, its series files and its checksum');
 
     appendEvents(f, [{ t: 'metrics', step: 1, values: { loss: 0.5 } }]);
     const ws2 = await workspace({ root, indexFile });

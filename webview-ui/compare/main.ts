@@ -1,62 +1,68 @@
 import { provideVSCodeDesignSystem, vsCodeCheckbox, vsCodeTextField } from '@vscode/webview-ui-toolkit';
-import type { CompareMetricRow, CompareParamRow, ComparePanelToHost, CompareRun, HostToComparePanel } from '../../src/protocol/comparePanel';
-import { toPoints } from '../shared/charts';
-import { ChartGrid } from '../shared/chartGrid';
+import type { CompareContextRows, CompareMetricRow, CompareParamRow, ComparePanelToHost, CompareRun, HostToComparePanel } from '../../src/protocol/comparePanel';
 import { clear, el } from '../shared/dom';
-import { checkbox, textField } from '../shared/controls';
+import { textField } from '../shared/controls';
+import { toCsv, fileNameFor } from '../shared/csv';
 import { paletteColor } from '../shared/palette';
 import { onThemeChange } from '../shared/theme';
 import { getState, onHostMessage, post, setState } from '../shared/vscodeApi';
+import { stepSpan, xAxisTitle, xValues } from '../shared/xAxis';
+import { AnalysisView, type AnalysisState } from './analysisView';
+import { ChartCards } from './chartCards';
+import { DiffView, type DiffState } from './diffView';
+import type { LineChart } from './lineChart';
+import { chartLines, groupRuns, type HeldLine } from './lines';
+import { Toolbar, type ChartState } from './toolbar';
 import '../shared/panel.css';
 import './style.css';
 
 provideVSCodeDesignSystem().register(vsCodeCheckbox(), vsCodeTextField());
 
-interface ViewState { filter: string; logScale: boolean; onlyDifferences: boolean }
-const state: ViewState = { filter: '', logScale: false, onlyDifferences: true, ...getState<ViewState>() };
+interface ViewState { filter: string; chart: ChartState; hidden: string[]; diff: DiffState; analysis: AnalysisState }
+const saved = getState<Partial<ViewState>>() ?? {};
+const state: ViewState = {
+  filter: saved.filter ?? '',
+  chart: { xAxis: { kind: 'step' }, logX: false, logY: false, smoothing: 'ema', weight: 0, groupBy: { kind: 'none' }, band: 'minmax', ...saved.chart },
+  hidden: saved.hidden ?? [],
+  diff: { onlyDifferences: true, left: '', right: '', ...saved.diff },
+  analysis: { pcpParams: null, pcpMetric: '', scatterX: '', scatterY: '', barMetric: '', barStat: 'last', corrMetric: '', ...saved.analysis },
+};
+const remember = () => setState(state);
 
-/** A run's line in a chart, as the host sent it (points may have been appended since). */
-interface Line { steps: number[]; values: number[]; total: number }
-/** What the view shows: the last runs, parameters and metric values, and every line by chart key and run. */
+/** What the view shows: runs, params, metric values, every line by chart key and run, and the diff rows. */
 interface Model {
   runs: CompareRun[];
   params: CompareParamRow[];
   metrics: CompareMetricRow[];
   keys: string[];
-  lines: Map<string, Map<number, Line>>;
+  lines: Map<string, Map<number, HeldLine>>;
+  context: CompareContextRows;
 }
 let data: Model | undefined;
-
-const app = document.getElementById('app')!;
-const header = el('header', { className: 'run-header' });
-const paramsBox = el('details', { className: 'box params-box' });
-paramsBox.open = true;
-const metricsBox = el('details', { className: 'box metrics-box' });
-metricsBox.open = true;
-const toolbar = el('div', { className: 'toolbar' });
-const chartsRoot = el('main', { attrs: { id: 'charts' } });
-app.append(header, paramsBox, metricsBox, toolbar, chartsRoot);
-const charts = new ChartGrid(chartsRoot, 'None of these runs logged metrics yet.', state.logScale);
-/** What the header, parameter and metric tables were last drawn from: unchanged parts are not redrawn. */
-const drawn = { header: '', params: '', metrics: '' };
+/** Runs kept by the parallel coordinates' brushes (indices), or null. */
+let brushed: Set<number> | null = null;
+/** A zoomed chart's finer points, by chart key (the latest request's answer). */
+const zoomed = new Map<string, { request: number; lines?: Map<number, HeldLine> }>();
+let requests = 0;
 
 function send(message: ComparePanelToHost): void {
   post(message);
 }
+window.addEventListener('error', (e) => send({ type: 'error', message: String(e.message).slice(0, 2000) }));
 
-const filter = textField('Filter metrics', state.filter, (value) => {
-  state.filter = value;
-  setState(state);
-  charts.filter(state.filter);
-});
-toolbar.append(
-  filter,
-  checkbox('Log scale', state.logScale, (on) => {
-    state.logScale = on;
-    setState(state);
-    charts.setLogScale(on);
-  }),
-);
+const app = document.getElementById('app')!;
+const header = el('header', { className: 'run-header' });
+const legend = el('div', { className: 'legend' });
+const toolbarRoot = el('div', { className: 'toolbar compare-toolbar' });
+const chartsRoot = el('main', { attrs: { id: 'charts' } });
+const metricsBox = el('details', { className: 'box metrics-box' });
+const diffBox = el('details', { className: 'box params-box' });
+diffBox.open = true;
+const analysisBox = el('details', { className: 'box analysis-box' });
+analysisBox.open = true;
+const analysisRoot = el('div', { className: 'analysis' });
+analysisBox.append(el('summary', { text: 'Parallel coordinates, scatter, per-run values and correlation' }), analysisRoot);
+app.append(header, legend, toolbarRoot, chartsRoot, analysisBox, diffBox, metricsBox);
 
 /** A run's name with its colour, clickable to open the run. */
 function runLabel(r: CompareRun): HTMLElement {
@@ -70,178 +76,277 @@ function runLabel(r: CompareRun): HTMLElement {
   return el('span', { className: 'run-label', attrs: { 'data-run': r.id } }, [swatch, link]);
 }
 
+/** Runs drawn: not hidden from the legend, and inside the brushes. */
+function shownRuns(): number[] {
+  if (!data) return [];
+  const hidden = new Set(state.hidden);
+  return data.runs.map((_, i) => i).filter((i) => !hidden.has(data!.runs[i].id) && (!brushed || brushed.has(i)));
+}
+
+function paramOf(key: string): (run: number) => string | null {
+  const row = data?.params.find((p) => p.key === key);
+  return (run) => row?.values[run] ?? null;
+}
+
+const charts = new ChartCards(
+  chartsRoot,
+  'None of these runs logged metrics yet.',
+  { kind: state.chart.xAxis.kind, title: xAxisTitle(state.chart.xAxis), logX: state.chart.logX, logY: state.chart.logY },
+  { zoomed: (chart, min, max) => askRange(chart, min, max), reset: (chart) => resetZoom(chart.key) },
+  {
+    png: (key, chart) => send({ type: 'save', kind: 'png', name: fileNameFor(key, 'png'), data: chart.toPng() }),
+    csv: (key) => saveCsv(key),
+  },
+  (id) => highlight(id),
+);
+
+function highlight(id: string | null): void {
+  for (const item of Array.from(legend.querySelectorAll<HTMLElement>('.legend-item'))) item.classList.toggle('highlighted', item.dataset.id === id);
+  analysis.highlight(id);
+}
+
+const analysis = new AnalysisView(analysisRoot, state.analysis, {
+  filter: (kept) => {
+    brushed = kept && new Set(kept);
+    renderLegend();
+    renderCharts();
+  },
+  save: (kind, name, text) => send({ type: 'save', kind, name, data: text }),
+  stateChanged: remember,
+});
+
+const diff = new DiffView(diffBox, state.diff, runLabel, remember);
+
+/** Redraws once a frame at most: a slider dragged over 100 runs does not queue a redraw per pixel. */
+let redraw = 0;
+function scheduleRedraw(): void {
+  if (redraw) return;
+  redraw = requestAnimationFrame(() => {
+    redraw = 0;
+    renderLegend();
+    renderCharts();
+  });
+}
+
+const toolbar = new Toolbar(toolbarRoot, state.chart, (what) => {
+  remember();
+  if (what === 'lines') {
+    scheduleRedraw();
+    return;
+  }
+  // A new x axis or scale: every chart back to its whole range.
+  for (const c of charts.charts()) c.resetZoom();
+  zoomed.clear();
+  charts.setAxes({ kind: state.chart.xAxis.kind, title: xAxisTitle(state.chart.xAxis), logX: state.chart.logX, logY: state.chart.logY });
+  renderLegend();
+  renderCharts();
+});
+toolbarRoot.prepend(textField('Filter metrics', state.filter, (value) => {
+  state.filter = value;
+  remember();
+  charts.filter(state.filter);
+}));
+
+/** The lines a chart draws: the zoomed range's when it has them, else the overview's. */
+function heldLines(key: string): Map<number, HeldLine> {
+  return zoomed.get(key)?.lines ?? data?.lines.get(key) ?? new Map();
+}
+
+function linesOf(key: string) {
+  const c = state.chart;
+  const xMetric = c.xAxis.kind === 'metric' && c.xAxis.metric ? data!.lines.get(c.xAxis.metric) : undefined;
+  return chartLines(heldLines(key), data!.runs, shownRuns(), { xAxis: c.xAxis, smoothing: c.smoothing, weight: c.weight, groupBy: c.groupBy, band: c.band, logY: c.logY }, c.groupBy.kind === 'param' ? paramOf(c.groupBy.key) : () => null, xMetric);
+}
+
+/** A chart zoomed to [min, max] on its x axis: ask the host for that range's points, finer. */
+function askRange(chart: LineChart, min: number, max: number): void {
+  if (!data) return;
+  const c = state.chart;
+  const xMetric = c.xAxis.kind === 'metric' && c.xAxis.metric ? data.lines.get(c.xAxis.metric) : undefined;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const [run, l] of data.lines.get(chart.key) ?? []) {
+    const span = stepSpan(xValues(c.xAxis, l, data.runs[run].startTime, xMetric?.get(run)), l.steps, min, max);
+    if (!span) continue;
+    lo = Math.min(lo, span.lo);
+    hi = Math.max(hi, span.hi);
+  }
+  if (!(lo <= hi)) return;
+  const request = ++requests;
+  zoomed.set(chart.key, { request, lines: zoomed.get(chart.key)?.lines });
+  send({ type: 'range', key: chart.key, lo: Math.floor(lo), hi: Math.ceil(hi), request });
+}
+
+function resetZoom(key: string): void {
+  zoomed.delete(key);
+  charts.get(key)?.canvas.removeAttribute('data-zoomed');
+  renderCharts(new Set([key]));
+}
+
+function saveCsv(key: string): void {
+  const chart = charts.get(key);
+  if (!chart) return;
+  const rows: Array<Array<string | number | null>> = [];
+  for (const d of chart.chart.data.datasets as Array<{ label?: string; role?: string; data: Array<{ x: number; y: number }> }>) {
+    if (d.role !== 'line') continue;
+    for (const p of d.data) rows.push([d.label ?? '', p.x, p.y]);
+  }
+  send({ type: 'save', kind: 'csv', name: fileNameFor(key, 'csv'), data: toCsv([state.chart.groupBy.kind === 'none' ? 'run' : 'group', xAxisTitle(state.chart.xAxis), key], rows) });
+}
+
+/** The legend: a chip per run (click: hide or show its lines; hover: highlight it), or per group with its count. */
+function renderLegend(): void {
+  clear(legend);
+  if (!data) return;
+  const d = data;
+  const hidden = new Set(state.hidden);
+  const c = state.chart;
+  if (c.groupBy.kind !== 'none') {
+    for (const g of groupRuns(d.runs, shownRuns(), c.groupBy, c.groupBy.kind === 'param' ? paramOf(c.groupBy.key) : () => null)) {
+      const swatch = el('span', { className: 'swatch' });
+      swatch.style.background = g.color;
+      legend.append(el('span', { className: 'legend-item group-item', attrs: { 'data-id': `group:${g.label}` } }, [swatch, el('span', { text: `${g.label} (${g.runs.length})` })]));
+    }
+    return;
+  }
+  d.runs.forEach((r, i) => {
+    const swatch = el('span', { className: 'swatch' });
+    swatch.style.background = paletteColor(r.color);
+    const toggle = el('button', { className: 'legend-toggle', attrs: { type: 'button', title: hidden.has(r.id) ? 'Show this run\'s lines' : 'Hide this run\'s lines', 'aria-pressed': String(!hidden.has(r.id)) } }, [swatch, el('span', { text: r.name })]);
+    toggle.addEventListener('click', () => {
+      state.hidden = hidden.has(r.id) ? state.hidden.filter((x) => x !== r.id) : [...state.hidden, r.id];
+      remember();
+      renderLegend();
+      renderCharts();
+    });
+    const open = el('a', { className: 'open-run', text: '↗', attrs: { href: '#', title: `${r.project} · ${r.status} — open the run` } });
+    open.addEventListener('click', (e) => {
+      e.preventDefault();
+      send({ type: 'openRun', id: r.id });
+    });
+    const item = el('span', { className: `legend-item${hidden.has(r.id) ? ' off' : ''}${brushed && !brushed.has(i) ? ' brushed-out' : ''}`, attrs: { 'data-id': r.id, 'data-run': r.id } }, [toggle, open, el('span', { className: `status status-${r.status}`, text: r.status })]);
+    item.addEventListener('mouseenter', () => charts.highlight(r.id));
+    item.addEventListener('mouseleave', () => charts.highlight(null));
+    legend.append(item);
+  });
+}
+
 function renderHeader(): void {
-  const signature = JSON.stringify(data?.runs ?? null);
-  if (signature === drawn.header) return;
-  drawn.header = signature;
   clear(header);
   if (!data) return;
   header.append(el('h1', { text: `Comparing ${data.runs.length} runs` }));
-  const legend = el('div', { className: 'legend' });
-  data.runs.forEach((r) => legend.append(el('span', { className: 'legend-item' }, [runLabel(r), el('span', { className: `status status-${r.status}`, text: r.status })])));
-  header.append(legend);
 }
 
-function renderParams(force = false): void {
-  const signature = JSON.stringify([data?.runs ?? null, data?.params ?? null]);
-  if (signature === drawn.params && !force) return;
-  drawn.params = signature;
-  clear(paramsBox);
+function renderCharts(changed?: ReadonlySet<string>): void {
   if (!data) return;
-  const differing = data.params.filter((p) => p.differs).length;
-  paramsBox.append(el('summary', { text: `Parameters (${differing} of ${data.params.length} differ)` }));
-  if (data.params.length === 0) {
-    paramsBox.append(el('p', { className: 'muted', text: 'None of these runs logged parameters.' }));
-    return;
-  }
-  paramsBox.append(
-    checkbox('Only differences', state.onlyDifferences, (on) => {
-      state.onlyDifferences = on;
-      setState(state);
-      renderParams(true);
-    }),
-  );
-  const table = el('table', { className: 'kv diff' });
-  const head = el('tr', {}, [el('th', { text: 'parameter' })]);
-  data.runs.forEach((r) => head.append(el('th', {}, [runLabel(r)])));
-  table.append(head);
-  for (const p of data.params) {
-    if (state.onlyDifferences && !p.differs) continue;
-    const row = el('tr', { className: p.differs ? 'differs' : '', attrs: { 'data-param': p.key } }, [el('th', { text: p.key })]);
-    for (const v of p.values) row.append(el('td', { className: v === null ? 'missing' : '', text: v ?? '—' }));
-    table.append(row);
-  }
-  if (state.onlyDifferences && differing === 0) paramsBox.append(el('p', { className: 'muted', text: 'All parameters are the same.' }));
-  else paramsBox.append(table);
+  const d = data;
+  const shown = shownRuns().length;
+  charts.sync(d.keys.map((key) => ({
+    key,
+    changed: !changed || changed.has(key),
+    lines: () => linesOf(key),
+    count: `${[...(d.lines.get(key)?.keys() ?? [])].length} of ${d.runs.length} runs${shown < d.runs.length ? ` · ${shown} shown` : ''}${zoomed.get(key)?.lines ? ' · zoomed' : ''}`,
+  })));
+  charts.filter(state.filter);
+  document.body.dataset.charts = String(d.keys.length);
 }
 
-function formatNumber(v: number | null): string {
-  if (v === null) return '—';
-  if (Number.isNaN(v)) return 'NaN';
-  if (!Number.isFinite(v)) return v > 0 ? '∞' : '-∞';
-  return Math.abs(v) >= 1e5 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3) : String(Number(v.toPrecision(5)));
-}
+const fmt = (v: number | null) => (v === null ? '—' : Number.isNaN(v) ? 'NaN' : !Number.isFinite(v) ? (v > 0 ? '∞' : '-∞') : Math.abs(v) >= 1e5 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3) : String(Number(v.toPrecision(5))));
 
-function metricCell(m: CompareMetricRow, i: number): { text: string; missing: boolean } {
-  const last = m.last[i];
-  const range = m.min[i] === null ? '' : ` (${formatNumber(m.min[i])} … ${formatNumber(m.max[i])})`;
-  return { text: `${formatNumber(last)}${range}`, missing: last === null };
-}
-
-/**
- * Last value, minimum and maximum of each metric per run. While the runs and metrics stay the
- * same (a live run logging), only the cells' text changes.
- */
 function renderMetrics(): void {
+  clear(metricsBox);
   if (!data || data.metrics.length === 0) {
-    clear(metricsBox);
-    drawn.metrics = '';
     metricsBox.hidden = true;
     return;
   }
   metricsBox.hidden = false;
-  const signature = JSON.stringify([data.runs, data.metrics.map((m) => m.key)]);
-  const table = metricsBox.querySelector('table.metrics');
-  if (signature === drawn.metrics && table) {
-    data.metrics.forEach((m, row) => {
-      const cells = table.querySelectorAll<HTMLElement>(`tr:nth-child(${row + 2}) > td`);
-      m.last.forEach((_, i) => {
-        const { text, missing } = metricCell(m, i);
-        const td = cells[i];
-        if (td && td.textContent !== text) td.textContent = text;
-        td?.classList.toggle('missing', missing);
-      });
-    });
-    return;
-  }
-  drawn.metrics = signature;
-  clear(metricsBox);
   metricsBox.append(el('summary', { text: `Metrics (${data.metrics.length}): last value, min … max` }));
-  const fresh = el('table', { className: 'kv diff metrics' });
+  const table = el('table', { className: 'kv diff metrics' });
   const head = el('tr', {}, [el('th', { text: 'metric' })]);
   data.runs.forEach((r) => head.append(el('th', {}, [runLabel(r)])));
-  fresh.append(head);
+  table.append(head);
   for (const m of data.metrics) {
     const row = el('tr', { attrs: { 'data-metric': m.key } }, [el('th', { text: m.key })]);
-    m.last.forEach((_, i) => {
-      const { text, missing } = metricCell(m, i);
-      row.append(el('td', { className: missing ? 'missing' : '', text }));
-    });
-    fresh.append(row);
+    m.last.forEach((last, i) => row.append(el('td', { className: last === null ? 'missing' : '', text: `${fmt(last)}${m.min[i] === null ? '' : ` (${fmt(m.min[i])} … ${fmt(m.max[i])})`}` })));
+    table.append(row);
   }
-  metricsBox.append(fresh);
+  metricsBox.append(table);
 }
 
-/**
- * One chart per metric, a line per run in the run's colour. Charts that stay are updated in place,
- * and only those in `changed` (all when undefined) are redrawn.
- */
-function renderCharts(changed?: ReadonlySet<string>): void {
+function renderTables(): void {
   if (!data) return;
-  const { runs, lines } = data;
-  charts.sync(
-    data.keys.map((key) => {
-      const byRun = [...(lines.get(key) ?? new Map<number, Line>())].sort(([a], [b]) => a - b);
-      return {
-        key,
-        changed: !changed || changed.has(key),
-        lines: () => byRun.map(([run, l]) => ({ id: runs[run].id, label: runs[run].name, color: paletteColor(runs[run].color), points: toPoints(l.steps, l.values) })),
-        ariaLabel: `chart of ${key} for ${byRun.length} runs`,
-        count: `${byRun.length} of ${runs.length} runs`,
-        data: { points: String(byRun.reduce((n, [, l]) => n + l.steps.length, 0)), lines: String(byRun.length) },
-      };
-    }),
-  );
-  charts.filter(state.filter);
+  diff.render(data.runs, [
+    { title: 'Parameters', name: 'params', rows: data.params },
+    { title: 'Code (git)', name: 'git', rows: data.context.git },
+    { title: 'Environment', name: 'env', rows: data.context.env },
+    { title: 'Datasets', name: 'datasets', rows: data.context.datasets },
+  ]);
+  renderMetrics();
+  analysis.set(data.runs, data.params, data.metrics);
+  toolbar.setChoices(data.keys, data.params.map((p) => p.key));
 }
 
-/** Everything anew (the first message, or the host starting over). */
 function init(m: Extract<HostToComparePanel, { type: 'init' }>): void {
-  const lines = new Map<string, Map<number, Line>>();
-  for (const s of m.series) lines.set(s.key, new Map(s.lines.map((l) => [l.run, { steps: l.steps, values: l.values, total: l.total }])));
-  data = { runs: m.runs, params: m.params, metrics: m.metrics, keys: m.series.map((s) => s.key), lines };
-  render();
+  const lines = new Map<string, Map<number, HeldLine>>();
+  for (const s of m.series) lines.set(s.key, new Map(s.lines.map((l) => [l.run, { steps: l.steps, values: l.values, times: l.times, total: l.total }])));
+  data = { runs: m.runs, params: m.params, metrics: m.metrics, keys: m.series.map((s) => s.key), lines, context: m.context };
+  zoomed.clear();
+  renderHeader();
+  renderTables();
+  renderLegend();
+  renderCharts();
 }
 
-/** What changed: new points appended to their lines, lines sent again replaced, gone charts dropped. */
+/** What changed: new points appended to their lines (only those are sent), lines sent again replaced, gone charts dropped. */
 function update(m: Extract<HostToComparePanel, { type: 'update' }>): void {
   if (!data) return;
   const changed = new Set<string>();
   for (const l of m.lines) {
-    const byRun = data.lines.get(l.key) ?? new Map<number, Line>();
+    const byRun = data.lines.get(l.key) ?? new Map<number, HeldLine>();
     data.lines.set(l.key, byRun);
     const line = byRun.get(l.run);
     if (l.append && line) {
       line.steps = line.steps.concat(l.steps);
       line.values = line.values.concat(l.values);
+      line.times = line.times.concat(l.times);
       line.total = l.total;
-    } else byRun.set(l.run, { steps: l.steps, values: l.values, total: l.total });
-    changed.add(l.key);
+    } else byRun.set(l.run, { steps: l.steps, values: l.values, times: l.times, total: l.total });
+    // A zoomed chart keeps the range it shows.
+    if (!zoomed.get(l.key)?.lines) changed.add(l.key);
   }
   const keys = new Set(m.keys);
   for (const key of data.lines.keys()) if (!keys.has(key)) data.lines.delete(key);
-  data = { ...data, runs: m.runs, params: m.params, metrics: m.metrics, keys: m.keys };
-  renderHeader();
-  renderParams();
-  renderMetrics();
-  renderCharts(changed);
+  const runsChanged = JSON.stringify(m.runs) !== JSON.stringify(data.runs);
+  data = { ...data, runs: m.runs, params: m.params, metrics: m.metrics, keys: m.keys, context: m.context };
+  if (runsChanged) {
+    renderHeader();
+    renderLegend();
+  }
+  renderTables();
+  renderCharts(runsChanged ? undefined : changed);
 }
 
-function render(): void {
-  renderHeader();
-  renderParams();
-  renderMetrics();
-  renderCharts();
+function range(m: Extract<HostToComparePanel, { type: 'range' }>): void {
+  const z = zoomed.get(m.key);
+  if (!z || z.request !== m.request) return;
+  z.lines = new Map(m.lines.map((l) => [l.run, { steps: l.steps, values: l.values, times: l.times, total: l.total }]));
+  renderCharts(new Set([m.key]));
+  const chart = charts.get(m.key);
+  if (chart) chart.canvas.dataset.rangePoints = String(chart.pointCount);
 }
 
 onHostMessage<HostToComparePanel>((m) => {
   try {
     if (m.type === 'init') init(m);
     else if (m.type === 'update') update(m);
+    else if (m.type === 'range') range(m);
   } catch (e) {
     send({ type: 'error', message: `could not show ${m.type}: ${(e as Error).message}` });
   }
 });
 
-onThemeChange(() => charts.restyle());
+onThemeChange(() => {
+  charts.restyle();
+  if (data) analysis.set(data.runs, data.params, data.metrics);
+});
 send({ type: 'ready' });

@@ -4,6 +4,8 @@ import type { HostToSweepPanel, SweepPanelData, SweepPanelToHost, SweepPanelTria
 import '../shared/charts';
 import type { Point } from '../shared/charts';
 import { paletteColor } from '../shared/palette';
+import { metricColumn, paramColumn } from '../shared/analysis';
+import { ParallelCoordinates } from '../shared/parallelCoordinates';
 import { clear, el } from '../shared/dom';
 import { onThemeChange, themeColors } from '../shared/theme';
 import { onHostMessage, post } from '../shared/vscodeApi';
@@ -22,8 +24,18 @@ const canvas = el('canvas', { attrs: { 'aria-label': 'objective per trial' } });
 canvasWrap.append(canvas);
 chartBox.append(el('h3', { text: 'Objective per trial' }), canvasWrap);
 const importanceBox = el('section', { className: 'box importance-box' });
+const pcpBox = el('section', { className: 'box pcp-box' });
+const pcpWrap = el('div', { className: 'pcp-wrap' });
+pcpBox.append(el('h3', { text: 'Parallel coordinates of the trials' }), pcpWrap, el('p', { className: 'muted', text: 'Drag along an axis to keep only the trials in that range (the table below follows); click an axis to clear its brush; click a numeric axis title for log scale. The best trial is drawn thick.' }));
 const trialsBox = el('section', { className: 'box trials-box' });
-app.append(header, bestBox, chartBox, importanceBox, trialsBox);
+app.append(header, bestBox, chartBox, importanceBox, pcpBox, trialsBox);
+/** Trial numbers kept by the brushes, or null. */
+let keptTrials: Set<number> | null = null;
+let pcpTrials: SweepPanelTrial[] = [];
+const pcp = new ParallelCoordinates(pcpWrap, (kept) => {
+  keptTrials = kept && new Set(kept.map((i) => pcpTrials[i].number));
+  if (data) renderTrials(data);
+});
 
 function send(message: SweepPanelToHost): void {
   post(message);
@@ -144,6 +156,14 @@ function renderImportance(s: SweepPanelData): void {
   importanceBox.append(table);
 }
 
+/** Each trial with a value as a line through its params and the objective. */
+function renderPcp(s: SweepPanelData): void {
+  pcpTrials = s.trials.filter((t) => t.value !== null);
+  const columns = [...s.parameters.map((p, k) => paramColumn(p, pcpTrials.map((t) => t.params[k] ?? null))), metricColumn(s.metric, pcpTrials.map((t) => t.value))];
+  pcp.set(columns, pcpTrials.map((t) => ({ label: `trial ${t.number}`, color: paletteColor(s.best?.trial === t.number ? 1 : 0) })));
+  pcp.highlight(pcpTrials.findIndex((t) => t.number === s.best?.trial));
+}
+
 function sortedTrials(s: SweepPanelData): SweepPanelTrial[] {
   const sign = s.goal === 'maximize' ? -1 : 1;
   return [...s.trials].sort((a, b) => {
@@ -158,6 +178,7 @@ function renderTrials(s: SweepPanelData): void {
   const table = el('table', { className: 'trials' });
   table.append(el('tr', {}, [el('th', { text: 'trial' }), el('th', { text: s.metric }), el('th', { text: 'status' }), ...s.parameters.map((p) => el('th', { text: p }))]));
   for (const t of sortedTrials(s)) {
+    if (keptTrials && !keptTrials.has(t.number)) continue;
     const row = el('tr', { className: `status-${t.status}${t.runId ? ' opens' : ''}` }, [
       el('td', { text: String(t.number) }),
       el('td', { className: 'num', text: fmt(t.value) }),
@@ -181,6 +202,7 @@ onHostMessage<HostToSweepPanel>((message) => {
   renderBest(data);
   renderChart(data);
   renderImportance(data);
+  renderPcp(data);
   renderTrials(data);
   document.body.dataset.trials = String(data.trials.length);
 });

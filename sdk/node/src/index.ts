@@ -15,7 +15,8 @@
  *   datasets);
  * - lifecycle.ts: the current and open runs, and the exit and signal hooks;
  * - currentRun.ts: the module-level API (`startRun`, `log`, `config`, …); experiment.ts: `Experiment`;
- * - values.ts, files.ts, capture.ts, runState.ts, images.ts, lineWriter.ts: what those use.
+ * - values.ts, files.ts, capture.ts, runState.ts, images.ts, lineWriter.ts: what those use;
+ * - sweep/: hyperparameter sweeps (`createSweep`, `getSweep`), in the Python SDK's sweep format.
  */
 export { FORMAT, FORMAT_VERSION, DEFAULT_LOGDIR, ALERT_LEVELS } from './options';
 export type { RunStatus, FinalStatus, AlertLevel, Tags, RunOptions, DatasetOptions, DatasetRecord } from './options';
@@ -31,3 +32,5 @@ export { jsonable, flatten, normalizeStatus, parseCondition } from './values';
 export { walkTree, hashTree } from './files';
 export { collectEnv } from './capture';
 export { type RawImage, encodePng, imageExtension } from './images';
+export { createSweep, getSweep, Sweep, Trial, SweepState, TrialState, PyRandom, STRATEGIES, GOALS, currentTrial } from './sweep';
+export type { SweepOptions, SweepDefinition, TrialStatus, Goal, Strategy } from './sweep';

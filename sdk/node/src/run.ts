@@ -5,6 +5,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { configProxy } from './configProxy';
+import { withTrial } from './sweep/trialEnv';
 import { collectEnv, SystemSampler, gpuSample, attachConsole, detachConsole, consoleFileSink } from './capture';
 import { EventLog } from './eventLog';
 import { type RawImage } from './images';
@@ -64,7 +65,8 @@ export class Run extends RunRecords {
       this.project = options.project !== undefined ? String(options.project) : 'default';
       this.name = options.name !== undefined ? String(options.name) : undefined;
       this.description = options.description !== undefined ? String(options.description) : undefined;
-      this.tags = options.tags !== undefined ? tagsList(options.tags) : undefined;
+      const trial = withTrial(options.config, options.tags);
+      this.tags = trial.tags !== undefined ? tagsList(trial.tags) : undefined;
       fs.mkdirSync(this.logdir, { recursive: true });
       const stamp = localStamp(this.startTime);
       let id = '';
@@ -84,7 +86,7 @@ export class Run extends RunRecords {
       if (this.name === undefined) this.name = friendlyName(id);
       this.out = openLog(path.join(folder, 'events.jsonl'));
       this.files = new RunFiles(folder, this.out);
-      this.configData = deepCopy(options.config ?? {});
+      this.configData = deepCopy(trial.config ?? {});
       const header: Record<string, unknown> = { t: 'header', format: FORMAT, version: FORMAT_VERSION, run_id: id, project: this.project };
       if (this.name !== undefined) header.name = this.name;
       if (this.description !== undefined) header.description = this.description;

@@ -196,6 +196,11 @@ class ThreadTests(LabbookTestCase):
             t.start()
         for t in threads:
             t.join()
+        # The heartbeat thread may not have had a turn yet on a loaded machine: wait for its record
+        # (the condition checked below), not for an amount of time.
+        deadline = time.time() + 120
+        while not of_type(self.records(run), "heartbeat") and time.time() < deadline:
+            time.sleep(0.01)
         run.finish()
         self.assertEqual(errors, [])
         recs = read_records(events_path(run))  # every line parses

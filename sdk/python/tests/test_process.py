@@ -31,6 +31,11 @@ class ProcessCase(LabbookTestCase):
         self.assertEqual(line.strip(), "ready", proc.stderr.read() if not line else line)
         return proc
 
+    def _last_status(self):
+        folders = run_folders(self.logdir)
+        statuses = of_type(read_records(events_path(folders[0])), "status") if len(folders) == 1 else []
+        return statuses[-1]["status"] if statuses else None
+
     def only_run(self):
         folders = run_folders(self.logdir)
         self.assertEqual(len(folders), 1)
@@ -132,7 +137,12 @@ class SignalTests(ProcessCase):
     def test_sigint_kills_run(self):
         proc = self.start(LOOP)
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=30)
+        # Wait for what is checked (the run's log ends "killed" and the process ends), with a generous
+        # limit for a loaded machine, rather than for a fixed time.
+        deadline = time.time() + 600
+        while time.time() < deadline and not (proc.poll() is not None and self._last_status() == "killed"):
+            time.sleep(0.05)
+        _, err = proc.communicate(timeout=max(1.0, deadline - time.time()))
         self.assertNotEqual(proc.returncode, 0)
         self.assertIn("KeyboardInterrupt", err)
         self.assertEqual(self.only_run()[-1]["status"], "killed")

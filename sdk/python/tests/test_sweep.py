@@ -4,14 +4,16 @@ import json
 import math
 import os
 import subprocess
+import socket
 import sys
+import threading
 import time
 import unittest
 
 from helpers import SDK_DIR, LabbookTestCase, events_path, read_records, run_folders
 
 import labbook  # noqa: E402  (helpers puts the SDK on the path)
-from labbook.sweep import get_sweep, store, tpe  # noqa: E402
+from labbook.sweep import get_sweep, heldlock, store, tpe  # noqa: E402
 from labbook.sweep.prune import should_prune  # noqa: E402
 from labbook.sweep.store import TrialState  # noqa: E402
 
@@ -190,6 +192,67 @@ class TrialLogTests(LabbookTestCase):
         agents = {t.agent for t in trials}
         self.assertEqual(len(agents), 8)
         self.assertIsNone(s.suggest())
+
+
+class SharedLockTests(LabbookTestCase):
+    """lock.held, the lock Python and Node agents share (docs/sweep-format.md, "The lock")."""
+
+    def sweep(self):
+        return labbook.create_sweep(logdir=self.logdir, strategy="grid", objective="loss",
+                                    parameters={"x": {"values": [1, 2, 3, 4]}})
+
+    def hold(self, s, **owner):
+        held = os.path.join(s.folder, heldlock.HELD)
+        with open(held, "w") as f:
+            json.dump(dict({"host": socket.gethostname(), "pid": os.getpid(), "time": time.time(),
+                            "token": "other"}, **owner), f)
+        return held
+
+    def test_a_suggestion_holds_lock_held_and_removes_it(self):
+        s = self.sweep()
+        seen = []
+        real = store.HeldLock.__enter__
+
+        def spy(lock):
+            out = real(lock)
+            with open(lock.path) as f:
+                seen.append(json.load(f))
+            return out
+        store.HeldLock.__enter__ = spy
+        try:
+            s.suggest().complete(1.0)
+        finally:
+            store.HeldLock.__enter__ = real
+        self.assertEqual([(o["host"], o["pid"]) for o in seen], [(socket.gethostname(), os.getpid())])
+        self.assertFalse(os.path.exists(os.path.join(s.folder, heldlock.HELD)))
+
+    def test_a_lock_of_a_dead_process_or_an_old_one_is_broken(self):
+        s = self.sweep()
+        dead = subprocess.Popen([sys.executable, "-c", "pass"])
+        dead.wait()
+        self.hold(s, pid=dead.pid)
+        self.assertEqual(s.suggest().number, 0)
+        self.hold(s, host="elsewhere", pid=1, time=time.time() - heldlock.STALE_SECONDS - 5)
+        self.assertEqual(s.suggest().number, 1)
+        self.assertFalse(os.path.exists(os.path.join(s.folder, heldlock.BREAKING)))
+
+    def test_a_live_holder_on_another_host_is_waited_for(self):
+        s = self.sweep()
+        held = self.hold(s, host="elsewhere", pid=1)
+        threading.Timer(0.5, os.unlink, [held]).start()
+        t0 = time.time()
+        self.assertEqual(s.suggest().number, 0)
+        self.assertGreaterEqual(time.time() - t0, 0.4)
+
+    def test_a_stale_lock_is_kept_when_another_agent_replaced_it_first(self):
+        s = self.sweep()
+        held = self.hold(s, host="elsewhere", pid=1, time=time.time() - 999)
+        seen = heldlock._read_owner(held)
+        os.unlink(held)
+        self.hold(s, token="fresh")  # another waiter broke it and now holds the lock
+        heldlock._break_if_stale(s.folder, seen)
+        with open(held) as f:
+            self.assertEqual(json.load(f)["token"], "fresh")
 
 
 class PruneTests(unittest.TestCase):

@@ -160,12 +160,7 @@ export class RecordApplier {
       const added = this.store.insertPoints(sid, p.steps, p.values, p.times);
       if (added === 0) continue;
       let minStep = p.steps[0];
-      let maxStep = p.steps[0];
-      for (const s of p.steps) {
-        if (s < minStep) minStep = s;
-        if (s > maxStep) maxStep = s;
-      }
-      this.store.bumpSeries(sid, added, maxStep);
+      for (const s of p.steps) if (s < minStep) minStep = s;
       const from = runPoints.get(p.key);
       if (from === undefined || minStep < from) runPoints.set(p.key, minStep);
     }

@@ -175,25 +175,16 @@ export class ImportIndex {
       const start = from.get(key)?.length ?? 0;
       written.set(key, { length: n, lastStep: s.steps[n - 1], lastValue: s.values[n - 1] });
       if (start >= n) continue;
-      let steps = start ? s.steps.slice(start) : s.steps;
-      let values = start ? s.values.slice(start) : s.values;
-      let times = start ? s.times.slice(start) : s.times;
+      const steps = start ? s.steps.slice(start) : s.steps;
+      const values = start ? s.values.slice(start) : s.values;
+      const times = start ? s.times.slice(start) : s.times;
       const sid = this.store.seriesId(id, key);
-      let added: number;
-      if (run.sameStep !== 'last') added = this.store.insertPoints(sid, steps, values, times);
-      else if (start > 0) added = this.store.replacePoints(sid, steps, values, times);
-      else {
-        ({ steps, values, times } = lastPerStep(steps, values, times));
-        added = this.store.insertPoints(sid, steps, values, times);
-      }
+      // MLflow keeps every value, several at one step too, and reports the last one logged.
+      if (run.sameStep === 'last') this.store.insertAllPoints(sid, steps, values, times);
+      else this.store.insertPoints(sid, steps, values, times);
       let min = steps[0];
-      let max = steps[0];
-      for (const st of steps) {
-        if (st < min) min = st;
-        if (st > max) max = st;
-      }
+      for (const st of steps) if (st < min) min = st;
       for (const t of times) if (t !== null && t > last) last = t;
-      this.store.bumpSeries(sid, added, max);
       points.set(key, min);
     }
     this.written.set(run.uid, written);
@@ -229,26 +220,4 @@ async function artifactSizes(root: string, runs: readonly ImportedRun[]): Promis
     );
   }
   return sizes;
-}
-
-/** The points with, at a step logged more than once, only the last value (kept where the first one was). */
-function lastPerStep(steps: readonly number[], values: readonly number[], times: readonly (number | null)[]): { steps: number[]; values: number[]; times: (number | null)[] } {
-  let increasing = true;
-  for (let i = 1; i < steps.length && increasing; i++) increasing = steps[i] > steps[i - 1];
-  if (increasing) return { steps: steps as number[], values: values as number[], times: times as (number | null)[] };
-  const at = new Map<number, number>();
-  const out = { steps: [] as number[], values: [] as number[], times: [] as (number | null)[] };
-  for (let i = 0; i < steps.length; i++) {
-    const j = at.get(steps[i]);
-    if (j === undefined) {
-      at.set(steps[i], out.steps.length);
-      out.steps.push(steps[i]);
-      out.values.push(values[i]);
-      out.times.push(times[i]);
-    } else {
-      out.values[j] = values[i];
-      out.times[j] = times[i];
-    }
-  }
-  return out;
 }

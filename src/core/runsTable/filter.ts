@@ -130,14 +130,15 @@ function orderKeyOf(s: SortKey): OrderKey | undefined {
   return { field, descending: s.descending, ...SPAN };
 }
 
-/** Sorting on a metric's min, max or best step: computed from its points. */
+/** Sorting on a metric's min, max or best step: from the series summary. */
 function statSortKey(s: SortKey, alias: string): { select: Sql; orderBy: Sql } | undefined {
   const c = parseColumnId(s.column);
   if (!c || (c.kind !== 'metric.min' && c.kind !== 'metric.max' && c.kind !== 'metric.best_step')) return undefined;
-  const from = sql`FROM series s JOIN points p ON p.series_id = s.id WHERE s.run_id = r.id AND s.key = ${val(c.key)}`;
+  // Kept per series by the store as points arrive (min, max and the step of each).
+  const of = (column: string) => sql`(SELECT ${new Sql(`s.${column}`, [])} FROM series s WHERE s.run_id = r.id AND s.key = ${val(c.key)})`;
   let value: Sql;
-  if (c.kind === 'metric.min') value = sql`(SELECT MIN(p.value) ${from})`;
-  else if (c.kind === 'metric.max') value = sql`(SELECT MAX(p.value) ${from})`;
-  else value = lowerIsBetter(c.key) ? sql`(SELECT p.step ${from} AND p.value IS NOT NULL ORDER BY p.value ASC LIMIT 1)` : sql`(SELECT p.step ${from} AND p.value IS NOT NULL ORDER BY p.value DESC LIMIT 1)`;
+  if (c.kind === 'metric.min') value = of('min_value');
+  else if (c.kind === 'metric.max') value = of('max_value');
+  else value = of(lowerIsBetter(c.key) ? 'min_step' : 'max_step');
   return { select: sql`${value} AS ${new Sql(alias, [])}`, orderBy: new Sql(`${alias} ${s.descending ? 'DESC' : 'ASC'} NULLS LAST`, []) };
 }

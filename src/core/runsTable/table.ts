@@ -260,19 +260,18 @@ export function tableRows(db: SelectRunner, uids: readonly string[], opts: Table
   return rows;
 }
 
-/** Min, max and best step of the metrics asked for, from their points (SQLite's MIN/MAX pick the row they come from). */
+/** Min, max and best step of the metrics asked for, from the series summary the store keeps as points arrive. */
 function readStats(db: SelectRunner, runIds: Sql, statKeys: ReadonlyMap<MetricStat, ReadonlySet<string>>, byId: ReadonlyMap<number, Record<string, CellValue>>): void {
   const keys = new Set([...statKeys.values()].flatMap((s) => [...s]));
   if (keys.size === 0) return;
   const want = (stat: MetricStat, key: string) => statKeys.get(stat)?.has(key) ?? false;
-  for (const agg of ['MIN', 'MAX'] as const) {
-    const rows = run(db, sql`SELECT s.run_id, s.key, ${new Sql(agg, [])}(p.value), p.step FROM series s JOIN points p ON p.series_id = s.id
-        WHERE s.run_id IN ${runIds} AND s.key IN ${inList([...keys])} AND p.value IS NOT NULL GROUP BY s.id`);
-    for (const [id, key, value, step] of rows) {
-      const cells = byId.get(id as number)!;
-      const k = key as string;
-      if (want(agg === 'MIN' ? 'metric.min' : 'metric.max', k)) cells[`${agg === 'MIN' ? 'metric.min' : 'metric.max'}:${k}`] = metricCell(value as number);
-      if (want('metric.best_step', k) && (agg === 'MIN') === lowerIsBetter(k)) cells[`metric.best_step:${k}`] = step as number;
-    }
+  const rows = run(db, sql`SELECT s.run_id, s.key, s.min_value, s.min_step, s.max_value, s.max_step FROM series s
+      WHERE s.run_id IN ${runIds} AND s.key IN ${inList([...keys])} AND s.min_value IS NOT NULL`);
+  for (const [id, key, min, minStep, max, maxStep] of rows) {
+    const cells = byId.get(id as number)!;
+    const k = key as string;
+    if (want('metric.min', k)) cells[`metric.min:${k}`] = metricCell(min as number);
+    if (want('metric.max', k)) cells[`metric.max:${k}`] = metricCell(max as number);
+    if (want('metric.best_step', k)) cells[`metric.best_step:${k}`] = (lowerIsBetter(k) ? minStep : maxStep) as number;
   }
 }

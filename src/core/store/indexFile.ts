@@ -45,6 +45,12 @@ export async function loadIndexFile(SQL: SqlJsStatic, file: string, limits: Inde
   }
 }
 
+/** Whether another running process (another window on the same folder) has index `file` open. */
+export async function heldByOtherProcess(file: string): Promise<boolean> {
+  const holder = await fs.promises.readFile(`${file}.open`, { encoding: 'utf8', flag: fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) }).then((t) => t.slice(0, 20), () => undefined);
+  return holder !== undefined && isOtherLiveProcess(Number.parseInt(holder, 10));
+}
+
 /** Marks index `file` as open by a process; returns whether the mark was already there (the last process did not close it). */
 export async function markOpen(file: string): Promise<boolean> {
   const mark = `${file}.open`;

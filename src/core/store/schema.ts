@@ -92,6 +92,20 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE run_edits ADD COLUMN end_status TEXT;
   ALTER TABLE run_edits ADD COLUMN end_message TEXT;
   `,
+  // 7: points move out of the database into series files beside it (core/series); the store moves the
+  // rows of an older index there when it opens it, then drops legacy_points. Each series keeps its
+  // summary (first step, last value, lowest and highest value; NULL means none or NaN) and the
+  // generation of its files.
+  `
+  ALTER TABLE series ADD COLUMN first_step INTEGER;
+  ALTER TABLE series ADD COLUMN last_value REAL;
+  ALTER TABLE series ADD COLUMN min_value REAL;
+  ALTER TABLE series ADD COLUMN max_value REAL;
+  ALTER TABLE series ADD COLUMN min_step INTEGER;
+  ALTER TABLE series ADD COLUMN max_step INTEGER;
+  ALTER TABLE series ADD COLUMN file_gen INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE points RENAME TO legacy_points;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

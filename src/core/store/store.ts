@@ -1,11 +1,31 @@
+/**
+ * The index of a workspace folder (sql.js) and, through it, the points of every series.
+ *
+ * For charts (compare view, run panel), read points with `getRange(seriesId, x0, x1, width)`: the
+ * points whose steps are in `[x0, x1]` (pass `-Infinity, Infinity` for all) for a chart `width`
+ * pixels wide. It returns `{ steps, values, bucket }` as Float64Arrays: the raw points when there
+ * are at most 2 × width of them (`bucket` 1), otherwise at most `width` buckets of `bucket`
+ * consecutive points, each giving its lowest and highest point and its first NaN in step order,
+ * read from the series' min/max pyramid in a few positioned reads (about a millisecond for a
+ * 10 M-point series). Zooming is calling it again with the new range; every spike survives.
+ * `getPoints(seriesId, fromStep)` still returns every point (exports, alerts, live tails).
+ */
 import * as path from 'path';
 import type { Database, SqlJsStatic, Statement, SqlValue } from 'sql.js';
 import { migrate } from './schema';
 import { assertSafeIndexFolder, crc32Yielding, moveAside, removeStaleTempFiles, writeChecksums, writeFileAtomic, type IndexChecksum } from './persistence';
 import { formatBytes, INDEX_LIMITS, type IndexLimits } from './indexLimits';
-import { loadIndexFile, markClosed, markOpen } from './indexFile';
+import { heldByOtherProcess, loadIndexFile, markClosed, markOpen } from './indexFile';
 import type { AlertLevel, RunStatusValue } from '../format/records';
 import type { RunEdits } from '../edits';
+import { FileBlobs, MemoryBlobs } from '../series/blobs';
+import { SeriesFiles } from '../series/seriesFiles';
+import type { RangePoints } from '../series/pyramid';
+import { prepareSeriesFolder, seriesFolder } from './seriesFolder';
+import { SeriesTable, type Points } from './seriesTable';
+
+export type { Points } from './seriesTable';
+export type { RangePoints } from '../series/pyramid';
 
 export interface RunRow {
   readonly id: number;
@@ -34,7 +54,11 @@ export interface RunRow {
   readonly starred?: boolean;
 }
 
-export interface SeriesRow { readonly id: number; readonly key: string; readonly count: number; readonly lastStep: number | null }
+export interface SeriesRow {
+  readonly id: number; readonly key: string; readonly count: number; readonly lastStep: number | null;
+  /** Summary kept as points arrive: first step, value of the last point, lowest and highest value (null: none, or NaN). */
+  readonly firstStep?: number | null; readonly last?: number | null; readonly min?: number | null; readonly max?: number | null;
+}
 
 export interface ArtifactRow {
   readonly path: string; readonly name: string; readonly size: number | null; readonly sha256: string | null; readonly time: number | null;
@@ -50,8 +74,6 @@ export interface AlertState extends AlertRow { readonly triggeredStep: number | 
 /** A file read into the index; `head` holds what the tailer remembers of the file (its `TailState.mark`). */
 export interface FileRow { readonly path: string; readonly runId: number | null; readonly offset: number; readonly line: number; readonly head: string; readonly size: number; readonly mtime: number }
 
-export interface Points { steps: number[]; values: number[]; times: number[] }
-
 export interface OpenResult {
   readonly store: Store;
   /** Set when the file on disk could not be used and a fresh index was started; the old file was kept aside. */
@@ -59,15 +81,6 @@ export interface OpenResult {
   /** The last process that opened this index did not close it: worth a (deferred) integrity check. */
   readonly uncleanShutdown?: boolean;
 }
-
-const SINGLE_INSERT = 'INSERT OR IGNORE INTO points(series_id, step, value, time) VALUES (?, ?, ?, ?)';
-/** Rows per multi-row INSERT: fewer calls into WebAssembly per point. */
-const MULTI_ROWS = 64;
-const MULTI_INSERT = `INSERT OR IGNORE INTO points(series_id, step, value, time) VALUES ${Array(MULTI_ROWS).fill('(?, ?, ?, ?)').join(', ')}`;
-
-/** The value at a series' last step, as its metric's last value (after the step was raised). */
-const SET_METRIC_LAST = `INSERT OR REPLACE INTO metric_last(run_id, key, value)
-  SELECT s.run_id, s.key, p.value FROM series s LEFT JOIN points p ON p.series_id = s.id AND p.step = s.last_step WHERE s.id = ? AND s.last_step IS NOT NULL`;
 
 /** A run's experiment and status as edits leave them (see core/edits.ts: `move`, `end`); the query language uses the same. */
 export const EDITED_EXPERIMENT = 'COALESCE(ed.experiment, e.name)';
@@ -84,6 +97,8 @@ const RUN_FROM = 'runs r JOIN experiments e ON e.id = r.experiment_id LEFT JOIN 
 /**
  * The index: a sql.js database that mirrors the run log files. It can always be rebuilt from them.
  * All writes happen in synchronous transactions, so `save()` (which exports) never meets an open one.
+ * The points of each series live outside the database, in series files beside it (see
+ * core/series/seriesFiles.ts); the database keeps each series' count and summary.
  */
 export class Store {
   private readonly statements = new Map<string, Statement>();
@@ -95,7 +110,12 @@ export class Store {
   /** The checksum of the index file as this store last read or wrote it. */
   private onDisk: IndexChecksum | undefined;
 
-  private constructor(private readonly db: Database, readonly file: string | undefined, private readonly workspaceRoot?: string) {}
+  private readonly series: SeriesTable;
+
+  private constructor(private readonly db: Database, readonly file: string | undefined, private readonly workspaceRoot?: string) {
+    const blobs = file ? new FileBlobs(seriesFolder(file)) : new MemoryBlobs();
+    this.series = new SeriesTable({ db, stmt: (sql) => this.stmt(sql) }, new SeriesFiles(blobs));
+  }
 
   /**
    * Opens the index at `file` (or in memory without one). Never fails: an index that is damaged (its
@@ -109,15 +129,23 @@ export class Store {
       const unsafe = await assertSafeIndexFolder(opts.workspaceRoot, path.dirname(file)).then(() => undefined, (e: Error) => e.message);
       if (unsafe) return { store: Store.fresh(SQL, undefined), problem: `The index is kept in memory only (${unsafe}).` };
     }
+    // Series files are appended in place: two processes must not write them. A second window on the
+    // same folder indexes in memory (the first one keeps the index up to date on disk).
+    if (await heldByOtherProcess(file)) {
+      return { store: Store.fresh(SQL, undefined), uncleanShutdown: false, problem: `Another window has the index ${path.basename(file)} open; this window keeps its own index in memory.` };
+    }
     await removeStaleTempFiles(file);
     const uncleanShutdown = await markOpen(file);
     const opened = await loadIndexFile(SQL, file, opts.limits ?? INDEX_LIMITS).catch((e: Error) => ({ db: undefined, sum: undefined, bad: e.message }));
+    await prepareSeriesFolder(file);
     if (opened.db) {
       const store = new Store(opened.db, file, opts.workspaceRoot);
       store.onDisk = opened.sum;
+      store.adoptSeriesFiles(uncleanShutdown);
       return { store, uncleanShutdown };
     }
     const store = Store.fresh(SQL, file, opts.workspaceRoot);
+    store.series.files.clear();
     if (opened.bad === undefined) return { store, uncleanShutdown };
     store.dirty = true;
     const aside = await moveAside(file);
@@ -128,7 +156,42 @@ export class Store {
   private static fresh(SQL: SqlJsStatic, file: string | undefined, workspaceRoot?: string): Store {
     const db = new SQL.Database();
     migrate(db);
-    return new Store(db, file, workspaceRoot);
+    const store = new Store(db, file, workspaceRoot);
+    store.series.migrateLegacy();
+    return store;
+  }
+
+  /**
+   * Brings the series files in line with an index just read: points an older index kept inside are
+   * moved out, and runs whose series files are missing (or, after an unclean shutdown, short) are
+   * forgotten so that the next sync reads them again from their logs.
+   */
+  private adoptSeriesFiles(thorough: boolean): void {
+    if (this.transaction(() => this.series.migrateLegacy())) {
+      // The points' pages are free now: give them back, so the saved index is small.
+      this.db.exec('VACUUM');
+      return;
+    }
+    const damaged = this.series.check(thorough);
+    if (damaged.length) this.forgetRunsForRebuild(damaged);
+  }
+
+  /**
+   * Forgets runs so that the next sync reads them again from their files: a Labbook run's log is
+   * read from its start, an imported run's unit is imported again.
+   */
+  forgetRunsForRebuild(runIds: readonly number[]): void {
+    this.transaction(() => {
+      for (const runId of runIds) {
+        const uid = this.runUid(runId);
+        if (uid === undefined) continue;
+        this.run('DELETE FROM files WHERE run_id = ?', [runId]);
+        for (const unit of this.all('SELECT unit, uids FROM import_units')) {
+          if ((JSON.parse(unit.uids as string) as string[]).includes(uid)) this.run('DELETE FROM import_units WHERE unit = ?', [unit.unit]);
+        }
+        this.deleteRun(runId);
+      }
+    });
   }
 
   get isDirty(): boolean {
@@ -168,6 +231,8 @@ export class Store {
       if (this.workspaceRoot) await assertSafeIndexFolder(this.workspaceRoot, path.dirname(file), { create: true });
       const size = this.sizeBytes();
       if (size > INDEX_LIMITS.openMaxBytes) throw new Error(`the index is ${formatBytes(size)}, too large to save and load again`);
+      // Synchronously before the export: every point the exported counts include is on disk.
+      const afterSave = this.series.beforeExport();
       const data = this.db.export();
       this.dirty = false;
       const sum: IndexChecksum = { size: data.length, crc32: await crc32Yielding(data) };
@@ -175,6 +240,7 @@ export class Store {
       await writeFileAtomic(file, data);
       this.onDisk = sum;
       await writeChecksums(file, [sum]);
+      afterSave();
     })().catch((e) => {
       this.dirty = true;
       throw e;
@@ -201,6 +267,7 @@ export class Store {
     for (const s of this.statements.values()) s.free();
     this.statements.clear();
     this.db.close();
+    this.series.files.blobs.close();
     this.closed = true;
     if (this.file) markClosed(this.file);
   }
@@ -326,55 +393,19 @@ export class Store {
   }
 
   /**
-   * Inserts points of one series unless it already has a point at that step (the first value wins).
-   * Rows go in as multi-row INSERTs in the order given. Returns how many were new.
+   * Stores points of one series unless it already has a point at that step (the first value wins,
+   * Labbook's rule), and updates the series' count and summary. Returns how many were new.
    */
   insertPoints(seriesId: number, steps: readonly number[], values: readonly number[], times: readonly (number | null)[]): number {
-    let inserted = 0;
-    let i = 0;
-    const n = steps.length;
-    while (i < n) {
-      const rows = n - i >= MULTI_ROWS ? MULTI_ROWS : 1;
-      const s = rows === MULTI_ROWS ? this.stmt(MULTI_INSERT) : this.stmt(SINGLE_INSERT);
-      const params: SqlValue[] = new Array(rows * 4);
-      for (let r = 0; r < rows; r++, i++) {
-        const v = values[i];
-        params[r * 4] = seriesId;
-        params[r * 4 + 1] = steps[i];
-        params[r * 4 + 2] = Number.isNaN(v) ? null : v;
-        params[r * 4 + 3] = times[i];
-      }
-      s.bind(params);
-      s.step();
-      s.reset();
-      inserted += this.db.getRowsModified();
-    }
-    return inserted;
+    return this.series.insert(seriesId, steps, values, times, false);
   }
 
   /**
-   * Writes points of one series where a later value at a step replaces the earlier one (the last
-   * value wins), one row at a time: for points appended to a series that may already hold their
-   * steps. Returns how many steps were new.
+   * Stores every point given, also at steps that already hold one (trackers such as MLflow keep every
+   * value; the last one logged at the last step is the series' last value). Returns how many were stored.
    */
-  replacePoints(seriesId: number, steps: readonly number[], values: readonly number[], times: readonly (number | null)[]): number {
-    let inserted = 0;
-    const update = this.stmt('UPDATE points SET value = ?, time = ? WHERE series_id = ? AND step = ?');
-    for (let i = 0; i < steps.length; i++) {
-      const value = Number.isNaN(values[i]) ? null : values[i];
-      update.bind([value, times[i], seriesId, steps[i]]);
-      update.step();
-      update.reset();
-      if (this.db.getRowsModified() > 0) continue;
-      inserted += this.insertPoints(seriesId, [steps[i]], [values[i]], [times[i]]);
-    }
-    return inserted;
-  }
-
-  /** Adds `added` new points to a series' count, raises its last step and records the value there (metric_last). */
-  bumpSeries(seriesId: number, added: number, maxStep: number): void {
-    this.run('UPDATE series SET count = count + ?, last_step = MAX(COALESCE(last_step, -1), ?) WHERE id = ?', [added, maxStep, seriesId]);
-    this.run(SET_METRIC_LAST, [seriesId]);
+  insertAllPoints(seriesId: number, steps: readonly number[], values: readonly number[], times: readonly (number | null)[]): number {
+    return this.series.insert(seriesId, steps, values, times, true);
   }
 
   addArtifact(runId: number, a: { path: string; name: string; size?: number; sha256?: string; time?: number; step?: number; caption?: string }): void {
@@ -426,7 +457,7 @@ export class Store {
   /** Forgets everything a run's log produced (before reading its file again). */
   deleteRun(runId: number): void {
     for (const table of ['artifacts', 'datasets', 'run_env', 'alerts']) this.run(`DELETE FROM ${table} WHERE run_id = ?`, [runId]);
-    this.run('DELETE FROM points WHERE series_id IN (SELECT id FROM series WHERE run_id = ?)', [runId]);
+    this.series.removeRunFiles(runId);
     this.run('DELETE FROM series WHERE run_id = ?', [runId]);
     this.run('DELETE FROM metric_last WHERE run_id = ?', [runId]);
     this.run('DELETE FROM params WHERE run_id = ?', [runId]);
@@ -489,7 +520,8 @@ export class Store {
   /** Empties the whole index (rebuild). */
   clear(): void {
     this.transaction(() => {
-      for (const t of ['points', 'series', 'metric_last', 'params', 'tags', 'artifacts', 'datasets', 'run_env', 'alerts', 'runs', 'experiments', 'files', 'import_units', 'run_edits']) this.db.exec(`DELETE FROM ${t}`);
+      this.series.files.clear();
+      for (const t of ['series', 'metric_last', 'params', 'tags', 'artifacts', 'datasets', 'run_env', 'alerts', 'runs', 'experiments', 'files', 'import_units', 'run_edits']) this.db.exec(`DELETE FROM ${t}`);
     });
   }
 
@@ -562,24 +594,26 @@ export class Store {
   }
 
   listSeries(runId: number): SeriesRow[] {
-    return this.all('SELECT id, key, count, last_step FROM series WHERE run_id = ? ORDER BY key', [runId]).map((r) => ({ id: r.id as number, key: r.key as string, count: r.count as number, lastStep: r.last_step as number | null }));
+    return this.all('SELECT id, key, count, last_step, first_step, last_value, min_value, max_value FROM series WHERE run_id = ? ORDER BY key', [runId]).map((r) => ({
+      id: r.id as number, key: r.key as string, count: r.count as number, lastStep: r.last_step as number | null,
+      firstStep: r.first_step as number | null, last: r.last_value as number | null, min: r.min_value as number | null, max: r.max_value as number | null,
+    }));
   }
 
   /** Points of a series in step order, from `fromStep` on. NaN comes back as NaN. */
   getPoints(seriesId: number, fromStep = 0): Points {
-    const s = this.stmt('SELECT step, value, time FROM points WHERE series_id = ? AND step >= ? ORDER BY step');
-    s.bind([seriesId, fromStep]);
-    const steps: number[] = [];
-    const values: number[] = [];
-    const times: number[] = [];
-    while (s.step()) {
-      const row = s.get();
-      steps.push(row[0] as number);
-      values.push(row[1] === null ? NaN : (row[1] as number));
-      times.push(row[2] === null ? NaN : (row[2] as number));
-    }
-    s.reset();
-    return { steps, values, times };
+    return this.series.getPoints(seriesId, fromStep);
+  }
+
+  /**
+   * The points of a series with steps in `[x0, x1]` for a chart `width` pixels wide, read from the
+   * series' level-of-detail pyramid: the raw points when there are at most 2 × width of them,
+   * otherwise at most `width` buckets, each giving its lowest and highest point (and its first NaN,
+   * so gaps stay visible) in step order. Every spike survives at every zoom. Costs a few positioned
+   * reads whatever the length of the series. Pass `-Infinity, Infinity` for the whole series.
+   */
+  getRange(seriesId: number, x0: number, x1: number, width: number): RangePoints {
+    return this.series.range(seriesId, x0, x1, Math.max(1, Math.floor(width)));
   }
 }
 

@@ -2,10 +2,12 @@
 
 - ``sweep.json``: the definition, written once (atomically) when the sweep is created;
 - ``trials.jsonl``: the append-only trial log, one JSON object a line (docs/sweep-format.md);
-- ``lock``: the file agents lock exclusively around "read the trial log, suggest, append".
+- ``lock``: the file agents lock exclusively around "read the trial log, suggest, append";
+- ``lock.held``: the lock shared with agents in other languages (heldlock.py), taken inside it.
 
 The lock is a POSIX record lock (``fcntl.lockf``), which network filesystems honour too, so agents
-in several terminals or on several machines sharing the folder never hand out a trial twice.
+in several terminals or on several machines sharing the folder never hand out a trial twice; Node
+agents cannot take it, so every agent also holds ``lock.held``, which any language can take.
 """
 
 import json
@@ -14,6 +16,7 @@ import socket
 import time
 
 from .._jsonl import append_line
+from .heldlock import HeldLock
 
 SWEEPS_DIR = "_sweeps"
 DEFINITION = "sweep.json"
@@ -30,11 +33,13 @@ except ImportError:  # Windows
 
 
 class FileLock(object):
-    """An exclusive lock on ``path`` held for a ``with`` block (blocking)."""
+    """An exclusive lock on ``path`` held for a ``with`` block (blocking), together with the
+    cross-language ``lock.held`` of the same folder (taken after it, released before it)."""
 
     def __init__(self, path):
         self.path = path
         self.fd = None
+        self.held = HeldLock(os.path.dirname(os.path.abspath(path)))
 
     def __enter__(self):
         self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -47,9 +52,21 @@ class FileLock(object):
                     break
                 except OSError:
                     time.sleep(0.05)
+        try:
+            self.held.__enter__()
+        except BaseException:
+            self._unlock()
+            raise
         return self
 
     def __exit__(self, *exc):
+        try:
+            self.held.__exit__(*exc)
+        finally:
+            self._unlock()
+        return False
+
+    def _unlock(self):
         try:
             if fcntl is not None:
                 fcntl.lockf(self.fd, fcntl.LOCK_UN)
@@ -59,7 +76,6 @@ class FileLock(object):
         finally:
             os.close(self.fd)
             self.fd = None
-        return False
 
 
 def agent_name():

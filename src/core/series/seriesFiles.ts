@@ -1,0 +1,312 @@
+import type { Blobs } from './blobs';
+import {
+  BLOCK_F64, MAX_LEVEL, POINT_F64, bucketFor, buildBlocks, completeBlocks, readBuckets, type LevelSource, type RangePoints,
+} from './pyramid';
+
+/**
+ * The points of every series, out of the sql.js index: per series one append-only file of points
+ * (`<id>-<gen>.pts`: step, value, wall time as three Float64 per point, in step order) and one file
+ * per pyramid level (`<id>-<gen>.l<k>`, see pyramid.ts), kept up to date as points arrive.
+ *
+ * The index row of a series says how many points are committed (`count`) and which generation of
+ * files holds them (`gen`). A file may hold more than that (points appended after the last save of
+ * the index, or by a rolled-back transaction): the excess is cut before the next write and never
+ * read. Before the index is saved, `syncDirty` makes every written file durable, so a saved count
+ * is always backed by data on disk. Points only ever go at the end; a batch that lands before the
+ * end (steps out of order) writes a new generation, which the saved index does not name until the
+ * next save, so a crash leaves the old generation whole.
+ */
+
+/** What the index knows of a series' files. */
+export interface SeriesMeta { readonly id: number; readonly gen: number; readonly count: number; readonly lastStep: number | null }
+
+/** The outcome of an insert: the series' new count and generation, and the summary of the points added. */
+export interface Inserted {
+  readonly added: number;
+  readonly count: number;
+  readonly gen: number;
+  readonly firstStep: number | null;
+  readonly lastStep: number | null;
+  /** Value of the last stored point (NaN when it is NaN), after the insert. */
+  readonly lastValue: number;
+  /** Lowest and highest non-NaN value among the added points (NaN when there is none). */
+  readonly min: number;
+  readonly max: number;
+  /** Steps of those (the earliest on ties). */
+  readonly minStep: number;
+  readonly maxStep: number;
+  /** Lowest step among the added points. */
+  readonly minAddedStep: number;
+}
+
+const POINT_BYTES = POINT_F64 * 8;
+const BLOCK_BYTES = BLOCK_F64 * 8;
+
+export const pointsFile = (id: number, gen: number): string => `${id}-${gen}.pts`;
+export const levelFile = (id: number, gen: number, level: number): string => `${id}-${gen}.l${level}`;
+
+/** `{id, gen}` of a file name written by this module, or undefined. */
+export function parseSeriesFile(name: string): { id: number; gen: number } | undefined {
+  const m = /^(\d{1,15})-(\d{1,9})\.(?:pts|l\d)$/.exec(name);
+  return m ? { id: Number(m[1]), gen: Number(m[2]) } : undefined;
+}
+
+export class SeriesFiles {
+  /** Files written since the last `syncDirty`. */
+  private readonly dirty = new Set<string>();
+  /** Points known to be in the files of `<id>-<gen>` with nothing after them (skips the cut before writing). */
+  private readonly exact = new Map<string, number>();
+
+  constructor(readonly blobs: Blobs) {}
+
+  /** Stored points of a series the index says hold `count`: whether its points file is long enough. */
+  isWhole(meta: SeriesMeta): boolean {
+    return meta.count === 0 || this.blobs.size(pointsFile(meta.id, meta.gen)) >= meta.count * POINT_BYTES;
+  }
+
+  /**
+   * Stores points of a series. Without `keepAll` a step already stored keeps its first value (and a
+   * step repeated in the batch too); with it every value is kept, later ones after earlier ones.
+   * Steps in any order; the fast path is a batch at or after the last stored step.
+   */
+  insert(meta: SeriesMeta, steps: readonly number[], values: readonly number[], times: readonly (number | null)[], keepAll: boolean): Inserted {
+    const n = steps.length;
+    let sorted = true;
+    let prev = meta.lastStep ?? -Infinity;
+    for (let i = 0; i < n && sorted; i++) {
+      sorted = keepAll ? steps[i] >= prev : steps[i] > prev;
+      prev = steps[i];
+    }
+    if (sorted) {
+      const pts = new Float64Array(n * POINT_F64);
+      for (let i = 0; i < n; i++) {
+        pts[i * 3] = steps[i];
+        pts[i * 3 + 1] = values[i];
+        pts[i * 3 + 2] = times[i] ?? NaN;
+      }
+      return this.appendSorted(meta, pts);
+    }
+    return this.merge(meta, steps, values, times, keepAll);
+  }
+
+  /**
+   * Points `[from, to)` of a series, interleaved (step, value, time). A file shorter than the index
+   * says (damaged since it was opened) gives only the points it holds, never made-up ones.
+   */
+  read(meta: SeriesMeta, from: number, to: number): Float64Array {
+    from = Math.max(0, from);
+    to = Math.min(meta.count, to);
+    const out = new Float64Array(Math.max(0, to - from) * POINT_F64);
+    if (to <= from) return out;
+    const got = this.blobs.read(pointsFile(meta.id, meta.gen), from * POINT_BYTES, new Uint8Array(out.buffer));
+    return got === out.byteLength ? out : out.subarray(0, Math.floor(got / POINT_BYTES) * POINT_F64);
+  }
+
+  /** Index of the first stored point whose step is ≥ `x` (or > `x` with `after`). */
+  search(meta: SeriesMeta, x: number, after = false): number {
+    const name = pointsFile(meta.id, meta.gen);
+    const cell = new Float64Array(1);
+    const bytes = new Uint8Array(cell.buffer);
+    let lo = 0;
+    let hi = meta.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      this.blobs.read(name, mid * POINT_BYTES, bytes);
+      if (after ? cell[0] <= x : cell[0] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /**
+   * The points with steps in `[x0, x1]`, for a chart `width` pixels wide: the raw points when there
+   * are at most 2 × width of them, else at most `width` buckets, each giving its lowest and highest
+   * point (and its first NaN), read from the pyramid level that fits.
+   */
+  range(meta: SeriesMeta, x0: number, x1: number, width: number): RangePoints {
+    // The whole series (the usual first view) needs no search.
+    const i0 = x0 === -Infinity ? 0 : this.search(meta, x0);
+    const i1 = meta.lastStep !== null && x1 >= meta.lastStep ? meta.count : this.search(meta, x1, true);
+    const n = Math.max(0, i1 - i0);
+    if (n <= 2 * width) {
+      const pts = this.read(meta, i0, i1);
+      const m = pts.length / POINT_F64;
+      const steps = new Float64Array(m);
+      const values = new Float64Array(m);
+      for (let i = 0; i < m; i++) {
+        steps[i] = pts[i * 3];
+        values[i] = pts[i * 3 + 1];
+      }
+      return { steps, values, bucket: 1 };
+    }
+    const { bucket, level } = bucketFor(n, width);
+    return { ...readBuckets(this.source(meta), i0, i1, bucket, level), bucket };
+  }
+
+  /** Forgets the files of a series (every level). */
+  remove(id: number, gen: number): void {
+    this.blobs.remove(pointsFile(id, gen));
+    for (let k = 1; k <= MAX_LEVEL; k++) this.blobs.remove(levelFile(id, gen, k));
+    this.exact.delete(`${id}-${gen}`);
+  }
+
+  /** Makes every file written since the last call durable. Call right before the index is exported. */
+  syncDirty(): void {
+    const names = [...this.dirty];
+    this.dirty.clear();
+    this.blobs.sync(names);
+  }
+
+  clear(): void {
+    this.blobs.clear();
+    this.dirty.clear();
+    this.exact.clear();
+  }
+
+  // ---- internals ----
+
+  private source(meta: { id: number; gen: number; count: number }): LevelSource {
+    const blobs = this.blobs;
+    return {
+      count: meta.count,
+      // Whatever a damaged file lacks reads as empty (no point), so the pyramid never shows made-up values.
+      points: (from, to) => {
+        const pts = this.read(meta as SeriesMeta, from, to);
+        if (pts.length === (to - from) * POINT_F64) return pts;
+        const full = new Float64Array((to - from) * POINT_F64);
+        full.set(pts);
+        for (let i = pts.length; i < full.length; i += POINT_F64) full.fill(NaN, i, i + POINT_F64);
+        return full;
+      },
+      blocks(level, from, to) {
+        const out = new Float64Array(Math.max(0, to - from) * BLOCK_F64);
+        if (to <= from) return out;
+        const got = blobs.read(levelFile(meta.id, meta.gen, level), from * BLOCK_BYTES, new Uint8Array(out.buffer));
+        if (got < out.byteLength) out.fill(NaN, Math.floor(got / BLOCK_BYTES) * BLOCK_F64);
+        return out;
+      },
+    };
+  }
+
+  /** Cuts anything after the committed points (and their complete blocks) from the files of `meta`. */
+  private cut(meta: SeriesMeta): void {
+    const key = `${meta.id}-${meta.gen}`;
+    if (this.exact.get(key) === meta.count) return;
+    this.blobs.truncate(pointsFile(meta.id, meta.gen), meta.count * POINT_BYTES);
+    for (let k = 1; k <= MAX_LEVEL; k++) this.blobs.truncate(levelFile(meta.id, meta.gen, k), completeBlocks(meta.count, k) * BLOCK_BYTES);
+    this.exact.set(key, meta.count);
+  }
+
+  private write(name: string, pos: number, data: Float64Array): void {
+    this.blobs.write(name, pos, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    this.dirty.add(name);
+  }
+
+  /** Appends points already in order after the stored ones, then the pyramid blocks they complete. */
+  private appendSorted(meta: SeriesMeta, pts: Float64Array): Inserted {
+    const n = pts.length / POINT_F64;
+    if (n === 0) return this.unchanged(meta);
+    this.cut(meta);
+    this.write(pointsFile(meta.id, meta.gen), meta.count * POINT_BYTES, pts);
+    const count = meta.count + n;
+    this.extendLevels(meta.id, meta.gen, meta.count, count);
+    this.exact.set(`${meta.id}-${meta.gen}`, count);
+    let min = NaN;
+    let max = NaN;
+    let minAt = NaN;
+    let maxAt = NaN;
+    let minStep = Infinity;
+    for (let i = 0; i < n; i++) {
+      const v = pts[i * 3 + 1];
+      if (pts[i * 3] < minStep) minStep = pts[i * 3];
+      if (Number.isNaN(v)) continue;
+      if (!(v >= min)) {
+        min = v;
+        minAt = pts[i * 3];
+      }
+      if (!(v <= max)) {
+        max = v;
+        maxAt = pts[i * 3];
+      }
+    }
+    const firstStep = meta.count === 0 ? pts[0] : null;
+    return { added: n, count, gen: meta.gen, firstStep, lastStep: pts[(n - 1) * 3], lastValue: pts[(n - 1) * 3 + 1], min, max, minStep: minAt, maxStep: maxAt, minAddedStep: minStep };
+  }
+
+  private extendLevels(id: number, gen: number, from: number, to: number): void {
+    const src = this.source({ id, gen, count: to });
+    for (let k = 1; k <= MAX_LEVEL; k++) {
+      const have = completeBlocks(from, k);
+      const need = completeBlocks(to, k);
+      if (need === have) break;
+      this.write(levelFile(id, gen, k), have * BLOCK_BYTES, buildBlocks(src, k, have, need));
+    }
+  }
+
+  private unchanged(meta: SeriesMeta): Inserted {
+    const last = meta.count ? this.read(meta, meta.count - 1, meta.count) : undefined;
+    return { added: 0, count: meta.count, gen: meta.gen, firstStep: null, lastStep: meta.lastStep, lastValue: last ? last[1] : NaN, min: NaN, max: NaN, minStep: NaN, maxStep: NaN, minAddedStep: Infinity };
+  }
+
+  /** The slow path: a batch out of order or reaching before the last stored step. */
+  private merge(meta: SeriesMeta, steps: readonly number[], values: readonly number[], times: readonly (number | null)[], keepAll: boolean): Inserted {
+    const order = Array.from(steps.keys()).sort((a, b) => steps[a] - steps[b] || a - b);
+    const lowest = steps[order[0]];
+    const p = keepAll ? this.search(meta, lowest, true) : this.search(meta, lowest);
+    const tail = this.read(meta, p, meta.count);
+    const tailN = meta.count - p;
+    const out = new Float64Array((tailN + steps.length) * POINT_F64);
+    let o = 0;
+    let t = 0;
+    let lastTaken = -Infinity;
+    let insertedBeforeEnd = false;
+    let min = NaN;
+    let max = NaN;
+    let minAt = NaN;
+    let maxAt = NaN;
+    const push = (x: number, y: number, w: number) => {
+      out[o * 3] = x;
+      out[o * 3 + 1] = y;
+      out[o * 3 + 2] = w;
+      o++;
+      lastTaken = x;
+    };
+    for (const i of order) {
+      const x = steps[i];
+      while (t < tailN && (keepAll ? tail[t * 3] <= x : tail[t * 3] < x)) {
+        push(tail[t * 3], tail[t * 3 + 1], tail[t * 3 + 2]);
+        t++;
+      }
+      if (!keepAll && ((t < tailN && tail[t * 3] === x) || lastTaken === x)) continue;
+      if (t < tailN) insertedBeforeEnd = true;
+      const v = values[i];
+      if (!Number.isNaN(v) && !(v >= min)) {
+        min = v;
+        minAt = x;
+      }
+      if (!Number.isNaN(v) && !(v <= max)) {
+        max = v;
+        maxAt = x;
+      }
+      push(x, v, times[i] ?? NaN);
+    }
+    for (; t < tailN; t++) push(tail[t * 3], tail[t * 3 + 1], tail[t * 3 + 2]);
+    const added = o - tailN;
+    if (added === 0) return this.unchanged(meta);
+    if (!insertedBeforeEnd) {
+      const r = this.appendSorted(meta, out.slice(tailN * 3, o * 3));
+      return { ...r, firstStep: meta.count === 0 ? out[0] : null };
+    }
+    // A new generation: the points before `p`, then the merged tail; the old files stay until the index stops naming them.
+    const gen = meta.gen + 1;
+    this.remove(meta.id, gen);
+    const head = this.read(meta, 0, p);
+    this.write(pointsFile(meta.id, gen), 0, head);
+    this.write(pointsFile(meta.id, gen), head.byteLength, out.subarray(0, o * 3));
+    const count = p + o;
+    this.extendLevels(meta.id, gen, 0, count);
+    this.exact.set(`${meta.id}-${gen}`, count);
+    const firstStep = p === 0 ? out[0] : head[0];
+    return { added, count, gen, firstStep, lastStep: out[(o - 1) * 3], lastValue: out[(o - 1) * 3 + 1], min, max, minStep: minAt, maxStep: maxAt, minAddedStep: lowest };
+  }
+}

@@ -1,0 +1,170 @@
+import type { Database, SqlValue, Statement } from 'sql.js';
+import { parseSeriesFile, pointsFile, SeriesFiles, type SeriesMeta } from '../series/seriesFiles';
+import type { RangePoints } from '../series/pyramid';
+
+/** Points of a series as number arrays (NaN where a value or time is missing). */
+export interface Points { steps: number[]; values: number[]; times: number[] }
+
+/** How the index talks to sql.js (the Store's cached statements). */
+export interface Sql {
+  stmt(sql: string): Statement;
+  db: Database;
+}
+
+const META = 'SELECT id, file_gen, count, last_step FROM series WHERE id = ?';
+// ?1 min and ?2 its step, ?3 max and ?4 its step (of the points added); SET expressions all see the old row.
+const UPDATE = `UPDATE series SET count = ?5, file_gen = ?6, first_step = COALESCE(?7, first_step), last_step = ?8, last_value = ?9,
+  min_step = CASE WHEN ?1 IS NULL THEN min_step WHEN min_value IS NULL OR ?1 < min_value THEN ?2 ELSE min_step END,
+  max_step = CASE WHEN ?3 IS NULL THEN max_step WHEN max_value IS NULL OR ?3 > max_value THEN ?4 ELSE max_step END,
+  min_value = CASE WHEN ?1 IS NULL THEN min_value WHEN min_value IS NULL OR ?1 < min_value THEN ?1 ELSE min_value END,
+  max_value = CASE WHEN ?3 IS NULL THEN max_value WHEN max_value IS NULL OR ?3 > max_value THEN ?3 ELSE max_value END
+  WHERE id = ?10`;
+const SET_LAST = 'INSERT OR REPLACE INTO metric_last(run_id, key, value) SELECT run_id, key, last_value FROM series WHERE id = ?';
+
+const nullIfNaN = (v: number): number | null => (Number.isNaN(v) ? null : v);
+
+/**
+ * The series of the index: their rows (with per-metric summaries: count, first and last step, last,
+ * min and max value) in sql.js, their points in `SeriesFiles`. Writes happen inside the Store's
+ * transactions; the files are cut back to the committed count when a transaction was rolled back.
+ */
+export class SeriesTable {
+  /** Generations replaced since the last save: their files go once a saved index no longer names them. */
+  private obsolete: Array<{ id: number; gen: number }> = [];
+
+  constructor(private readonly sql: Sql, readonly files: SeriesFiles) {}
+
+  meta(seriesId: number): SeriesMeta | undefined {
+    const s = this.sql.stmt(META);
+    s.bind([seriesId]);
+    const row = s.step() ? s.get() : undefined;
+    s.reset();
+    return row && { id: row[0] as number, gen: row[1] as number, count: row[2] as number, lastStep: row[3] as number | null };
+  }
+
+  /** Stores points (first value per step wins, or every value with `keepAll`); updates the summaries. Returns how many were new. */
+  insert(seriesId: number, steps: readonly number[], values: readonly number[], times: readonly (number | null)[], keepAll: boolean): number {
+    const meta = this.meta(seriesId);
+    if (!meta || steps.length === 0) return 0;
+    const r = this.files.insert(meta, steps, values, times, keepAll);
+    if (r.added === 0) return 0;
+    if (r.gen !== meta.gen) this.obsolete.push({ id: meta.id, gen: meta.gen });
+    const min = nullIfNaN(r.min);
+    const max = nullIfNaN(r.max);
+    const s = this.sql.stmt(UPDATE);
+    s.bind([min, nullIfNaN(r.minStep), max, nullIfNaN(r.maxStep), r.count, r.gen, r.firstStep, r.lastStep, nullIfNaN(r.lastValue), seriesId]);
+    s.step();
+    s.reset();
+    const last = this.sql.stmt(SET_LAST);
+    last.bind([seriesId]);
+    last.step();
+    last.reset();
+    return r.added;
+  }
+
+  getPoints(seriesId: number, fromStep: number): Points {
+    const meta = this.meta(seriesId);
+    if (!meta || meta.count === 0) return { steps: [], values: [], times: [] };
+    const from = fromStep > (meta.lastStep ?? Infinity) ? meta.count : this.files.search(meta, fromStep);
+    const pts = this.files.read(meta, from, meta.count);
+    const n = pts.length / 3;
+    const steps = new Array<number>(n);
+    const values = new Array<number>(n);
+    const times = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
+      steps[i] = pts[i * 3];
+      values[i] = pts[i * 3 + 1];
+      times[i] = pts[i * 3 + 2];
+    }
+    return { steps, values, times };
+  }
+
+  range(seriesId: number, x0: number, x1: number, width: number): RangePoints {
+    const meta = this.meta(seriesId);
+    if (!meta || meta.count === 0) return { steps: new Float64Array(0), values: new Float64Array(0), bucket: 1 };
+    return this.files.range(meta, x0, x1, width);
+  }
+
+  /** Removes the files of a run's series (the caller deletes the rows). */
+  removeRunFiles(runId: number): void {
+    for (const [id, gen] of this.rows('SELECT id, file_gen FROM series WHERE run_id = ?', [runId])) this.files.remove(id as number, gen as number);
+  }
+
+  /** Call right before the index is exported: makes the points it counts durable; returns what to delete once it is saved. */
+  beforeExport(): () => void {
+    this.files.syncDirty();
+    const gone = this.obsolete;
+    this.obsolete = [];
+    return () => {
+      for (const { id, gen } of gone) this.files.remove(id, gen);
+    };
+  }
+
+  /**
+   * Checks the files against the rows: returns the runs whose points are missing or short (to be
+   * read again from their logs). With `thorough` (after an unclean shutdown) it also measures each
+   * file and removes files no row names.
+   */
+  check(thorough: boolean): number[] {
+    const present = new Set(this.files.blobs.list());
+    const damaged = new Set<number>();
+    const named = new Set<string>();
+    for (const [id, gen, count, lastStep, runId] of this.rows('SELECT id, file_gen, count, last_step, run_id FROM series')) {
+      const meta: SeriesMeta = { id: id as number, gen: gen as number, count: count as number, lastStep: lastStep as number | null };
+      named.add(`${meta.id}-${meta.gen}`);
+      if (meta.count === 0) continue;
+      if (!present.has(pointsFile(meta.id, meta.gen)) || (thorough && !this.files.isWhole(meta))) damaged.add(runId as number);
+    }
+    if (thorough) {
+      for (const name of present) {
+        const f = parseSeriesFile(name);
+        if (!f || !named.has(`${f.id}-${f.gen}`)) this.files.blobs.remove(name);
+      }
+    }
+    return [...damaged];
+  }
+
+  /**
+   * Moves points kept in the index by an older Labbook (table `legacy_points`) into series files,
+   * then drops the table. Returns whether there was such a table.
+   */
+  migrateLegacy(): boolean {
+    const has = this.rows("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'legacy_points'").length > 0;
+    if (!has) return false;
+    const read = this.sql.db.prepare('SELECT step, value, time FROM legacy_points WHERE series_id = ? ORDER BY step');
+    try {
+      for (const [id, gen] of this.rows('SELECT id, file_gen FROM series')) {
+        this.files.remove(id as number, gen as number);
+        this.sql.db.run('UPDATE series SET count = 0, last_step = NULL, file_gen = 0 WHERE id = ?', [id]);
+        read.bind([id]);
+        const steps: number[] = [];
+        const values: number[] = [];
+        const times: number[] = [];
+        while (read.step()) {
+          const row = read.get();
+          steps.push(row[0] as number);
+          values.push(row[1] === null ? NaN : (row[1] as number));
+          times.push(row[2] as number | null ?? NaN);
+        }
+        read.reset();
+        this.insert(id as number, steps, values, times, false);
+      }
+    } finally {
+      read.free();
+    }
+    this.sql.db.exec('DROP TABLE legacy_points');
+    return true;
+  }
+
+  private rows(sql: string, params: SqlValue[] = []): SqlValue[][] {
+    const s = this.sql.db.prepare(sql);
+    try {
+      s.bind(params);
+      const out: SqlValue[][] = [];
+      while (s.step()) out.push(s.get());
+      return out;
+    } finally {
+      s.free();
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import * as vscode from 'vscode';
+import type { CompareSource } from '../core/compare';
+import { compareRange } from '../core/compareRange';
+import type { ComparePanelToHost, HostToComparePanel } from '../protocol/comparePanel';
+import { notify } from '../notifications';
+
+type RangeRequest = Extract<ComparePanelToHost, { type: 'range' }>;
+type SaveRequest = Extract<ComparePanelToHost, { type: 'save' }>;
+
+/** A zoomed chart's points within its step range, finer: a whole chart's budget per line, as the run panel draws one line. */
+export function answerRange(sources: readonly CompareSource[], m: RangeRequest, maxChartPoints: number): HostToComparePanel {
+  const lo = Math.min(m.lo, m.hi);
+  const hi = Math.max(m.lo, m.hi);
+  const perLine = Math.max(200, Math.floor(maxChartPoints / Math.min(Math.max(sources.length, 1), 4)));
+  return { type: 'range', key: m.key, request: m.request, lines: compareRange(sources, m.key, lo, hi, perLine) };
+}
+
+const PNG_PREFIX = 'data:image/png;base64,';
+
+/**
+ * Saves a chart the view drew (PNG) or its data (CSV) where the user chooses, suggesting the
+ * first workspace folder. The name comes from the view, so only its last path part is used.
+ */
+export async function saveChart(m: SaveRequest): Promise<void> {
+  if (m.kind !== 'png' && m.kind !== 'csv') return;
+  if (m.kind === 'png' && !m.data.startsWith(PNG_PREFIX)) return;
+  const base = m.name.split(/[\\/]/).pop()!.replace(/[^\w.-]+/g, '_') || `chart.${m.kind}`;
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const target = await vscode.window.showSaveDialog({
+    defaultUri: folder ? vscode.Uri.joinPath(folder, base) : undefined,
+    filters: m.kind === 'png' ? { 'PNG image': ['png'] } : { 'CSV': ['csv'] },
+    saveLabel: m.kind === 'png' ? 'Save Chart' : 'Save Data',
+  });
+  if (!target) return;
+  const bytes = m.kind === 'png' ? Buffer.from(m.data.slice(PNG_PREFIX.length), 'base64') : Buffer.from(m.data, 'utf8');
+  await vscode.workspace.fs.writeFile(target, bytes);
+  void notify('info', `Labbook: saved ${vscode.workspace.asRelativePath(target)}.`);
+}
