@@ -14,6 +14,7 @@ import type { ExperimentCatalog } from '../organise/experimentCatalog';
 import { filterRuns, lastMetricByRun, tagsByRun } from '../core/organise/treeFilter';
 import { DEFAULT_SORT, RUN_PAGE, type TreeSort } from '../core/organise/runOrder';
 import { moreItem, runTooltipDetails } from './treeDetails';
+import { importerOf } from '../core/importers/registry';
 
 // Nodes are kept per id and updated in place: VS Code knows a tree element by identity, so a node
 // that is fired alone re-renders only its row, and a context menu opened on it keeps its target.
@@ -254,8 +255,9 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     };
   }
 
+  /** A tracker's icon as its importer names it (core/importers/registry.ts). */
   private sourceIcon(source: string): vscode.Uri {
-    return vscode.Uri.joinPath(this.extensionUri, 'media', 'sources', `${source}.svg`);
+    return vscode.Uri.joinPath(this.extensionUri, importerOf(source)?.icon ?? 'media/labbook.svg');
   }
 
   /** The run rows of the tree (the app's run list is `RunsModel`); with `includeArchived`, also the archived ones it hides. */
