@@ -610,10 +610,11 @@ export class Store {
    * series' level-of-detail pyramid: the raw points when there are at most 2 × width of them,
    * otherwise at most `width` buckets, each giving its lowest and highest point (and its first NaN,
    * so gaps stay visible) in step order. Every spike survives at every zoom. Costs a few positioned
-   * reads whatever the length of the series. Pass `-Infinity, Infinity` for the whole series.
+   * reads whatever the length of the series. Pass `-Infinity, Infinity` for the whole series. With
+   * `edges`, one stored point more on each side of the range (a zoomed line reaches the view's sides).
    */
-  getRange(seriesId: number, x0: number, x1: number, width: number): RangePoints {
-    return this.series.range(seriesId, x0, x1, Math.max(1, Math.floor(width)));
+  getRange(seriesId: number, x0: number, x1: number, width: number, edges = false): RangePoints {
+    return this.series.range(seriesId, x0, x1, Math.max(1, Math.floor(width)), edges);
   }
 }
 
