@@ -23,6 +23,8 @@ const common = { bundle: true, minify: production, sourcemap: production ? false
 
 const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node18', external: ['vscode'] },
+  // The index worker thread (tailer, importers, index, queries off the host's main thread); it finds sql-wasm.wasm beside it.
+  { ...common, entryPoints: ['src/worker/indexWorker.ts'], outfile: 'dist/indexWorker.js', platform: 'node', format: 'cjs', target: 'node18' },
   ...WEBVIEWS.map((name) => ({
     ...common,
     entryPoints: { [name]: `webview-ui/${name}/main.ts` },

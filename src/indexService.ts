@@ -4,6 +4,7 @@ import type { SqlJsStatic } from 'sql.js';
 import { Disposable } from './disposable';
 import { emptyChanges, hasChanges, Indexer, mergeChanges, type IngestChanges } from './core/ingest/indexer';
 import { ImportIndex } from './core/ingest/importIndex';
+import { rebuildInBatches, type RebuildProgress } from './core/ingest/batchedRebuild';
 import { importFinders } from './core/importers/finders';
 import { Store } from './core/store/store';
 import { openWorkspaceIndex } from './core/store/openIndex';
@@ -237,14 +238,17 @@ export class IndexService extends Disposable {
     return new Indexer(this.store, this.folder.uri.fsPath, settings().logRoot, this.problems, ingestOptions());
   }
 
-  /** Forgets the index and reads every run log again. */
-  rebuild(): Promise<void> {
+  /**
+   * Forgets the index and reads every run log again, a batch at a time: `onProgress` hears how far it
+   * came, and `isCancelled` stops it between batches (what was read stays; later syncs read the rest).
+   */
+  rebuild(opts: { onProgress?: (p: RebuildProgress) => void; isCancelled?: () => boolean } = {}): Promise<void> {
     this.indexer = this.newIndexer();
     this.imports = this.newImportIndex();
     return this.enqueue(async () => {
-      const cleared = await this.indexer.rebuild();
-      if (this.checkSize()) return cleared;
-      return mergeChanges(cleared, await this.imports.sync(true));
+      const outcome = await rebuildInBatches(this.store, this.indexer, path.join(this.folder.uri.fsPath, settings().logRoot), opts);
+      if (this.checkSize() || outcome.cancelled) return outcome.changes;
+      return mergeChanges(outcome.changes, await this.imports.sync(true));
     }, { evenWhenFull: true });
   }
 

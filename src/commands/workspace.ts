@@ -3,6 +3,7 @@ import { notify } from '../notifications';
 import { copyPythonSdk, runQuickstart } from '../sdkSetup';
 import type { CommandContext } from './context';
 import { COMMANDS } from './ids';
+import { rebuildRate, type RebuildProgress } from '../core/ingest/batchedRebuild';
 
 /** Commands about the workspace as a whole: the index, the log, the docs, the SDK and the quickstart. */
 export function registerWorkspaceCommands(c: CommandContext): vscode.Disposable[] {
@@ -14,10 +15,22 @@ export function registerWorkspaceCommands(c: CommandContext): vscode.Disposable[
       c.tree.reload();
     }),
     vscode.commands.registerCommand(COMMANDS.rebuildIndex, async () => {
-      await vscode.window.withProgress({ location: { viewId: 'labbook.experiments' }, title: 'Rebuilding the Labbook index' }, async () => {
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Rebuilding the Labbook index', cancellable: true }, async (progress, token) => {
         for (const index of c.indexes.all()) {
-          await index.rebuild();
+          if (token.isCancellationRequested) break;
+          let shown = 0;
+          let last: RebuildProgress | undefined;
+          await index.rebuild({
+            isCancelled: () => token.isCancellationRequested,
+            onProgress: (p) => {
+              last = p;
+              const share = p.totalFiles ? (100 * p.files) / p.totalFiles / c.indexes.all().length : 0;
+              progress.report({ increment: share - shown, message: `${p.files.toLocaleString()} of ${p.totalFiles.toLocaleString()} logs, ${rebuildRate(p)}` });
+              shown = share;
+            },
+          });
           await index.save();
+          if (last) c.problems.report(`${index.folder.name}: index rebuilt${token.isCancellationRequested ? ' (cancelled; the remaining logs are read by the next sync)' : ''}: ${last.files.toLocaleString()} of ${last.totalFiles.toLocaleString()} logs, ${last.points.toLocaleString()} points in ${(last.elapsedMs / 1000).toFixed(1)} s (${rebuildRate(last)})`);
         }
       });
       c.tree.reload();

@@ -1,8 +1,7 @@
 /**
  * The status of a run as a user sees it (tree, quick picks, badge, panels). A run whose log says
  * `running` but whose process is gone or whose heartbeat stopped is shown `killed` (see `RunsModel`).
- * The run log format's own status list (`src/core/format/records.ts`) is the same set; a unit test
- * keeps the two equal, since the core and the protocol may not import each other.
+ * The run log format (`src/core/format/records.ts`) uses this same set.
  */
 export type RunStatus = 'running' | 'finished' | 'failed' | 'killed';
 

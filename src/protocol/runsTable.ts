@@ -33,20 +33,30 @@ export interface SortKey {
 }
 
 export interface TableFilter {
+  /** Query text (docs/query-language.md); its `order by` applies after the clicked sort. */
   readonly query?: string;
+  /** Words that must each appear in the run's name, description, note or tags. */
   readonly freeText?: string;
+  /** Only runs with one of these statuses (running, finished, failed, killed). */
   readonly statuses?: readonly string[];
+  /** Only runs with every one of these tags (`stage:final` or a plain `baseline`). */
   readonly tags?: readonly string[];
+  /** Only this experiment's runs. */
   readonly experiment?: string;
+  /** Archived runs are left out unless this is true. */
   readonly includeArchived?: boolean;
+  /** Sort keys clicked in the header, first one first. */
   readonly sort?: readonly SortKey[];
 }
 
 export interface SavedView {
   readonly name: string;
   readonly query: string;
+  /** Column ids shown, in order (see core/runsTable/columns.ts); empty means the default columns. */
   readonly columns: readonly string[];
+  /** Column ids pinned to the left. */
   readonly pinned: readonly string[];
+  /** Column widths in pixels, by id. */
   readonly widths: Readonly<Record<string, number>>;
   readonly sort: readonly SortKey[];
   readonly metricStats: readonly MetricStat[];

@@ -2,6 +2,7 @@
  * Run log format v1: record types and the parser for one line of `events.jsonl`.
  * The format is documented in docs/run-log-format.md.
  */
+import { RUN_STATUSES, type RunStatus } from '../../protocol/runStatus';
 import { alertConditionProblem, parseAlertCondition } from './alertCondition';
 import { boundValues, describeValue, nameList, MAX_KEY_CHARS, MAX_KEYS_PER_RECORD, MAX_LABEL_CHARS, MAX_TEXT_CHARS, quote, truncateText } from './bounds';
 
@@ -9,8 +10,9 @@ export const FORMAT_NAME = 'labbook-run';
 export const FORMAT_VERSION = 1;
 export const EVENTS_FILE = 'events.jsonl';
 
-export type RunStatusValue = 'running' | 'finished' | 'failed' | 'killed';
-export const RUN_STATUSES: readonly RunStatusValue[] = ['running', 'finished', 'failed', 'killed'];
+/** The run log's statuses are the ones users see (one vocabulary, in src/protocol). */
+export type RunStatusValue = RunStatus;
+export { RUN_STATUSES };
 
 export interface HeaderRecord {
   readonly t: 'header';

@@ -3,6 +3,7 @@
  * `model.hidden`), every metric's last value (its min, max and best step on request), system metrics
  * apart. A column's id says what it holds, `kind:key`, so that saved views keep naming the same column.
  */
+import type { MetricStat } from '../../protocol/runsTable';
 
 export type ColumnGroup = 'attributes' | 'params' | 'metrics' | 'system';
 
@@ -19,8 +20,8 @@ const ATTRIBUTE_LABELS: Readonly<Record<AttributeColumn, string>> = {
 };
 
 /** The extra numbers a metric can show besides its last value. */
-export const METRIC_STATS = ['metric.min', 'metric.max', 'metric.best_step'] as const;
-export type MetricStat = (typeof METRIC_STATS)[number];
+export const METRIC_STATS: readonly MetricStat[] = ['metric.min', 'metric.max', 'metric.best_step'];
+export type { MetricStat };
 
 export interface TableColumn {
   /** `kind:key`, e.g. `attr:status`, `param:model.hidden`, `metric:val/acc`, `metric.min:val/acc`. */

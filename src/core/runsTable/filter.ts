@@ -8,28 +8,9 @@ import { parseQuery } from '../query/parser';
 import { freeTextFilter } from '../query/search';
 import { join, RUN_FROM, Sql, sql, val } from '../query/sql';
 import { parseColumnId, lowerIsBetter } from './columns';
+import type { SortKey, TableFilter } from '../../protocol/runsTable';
 
-export interface SortKey {
-  readonly column: string;
-  readonly descending: boolean;
-}
-
-export interface TableFilter {
-  /** Query text (docs/query-language.md); its `order by` applies after the clicked sort. */
-  readonly query?: string;
-  /** Words that must each appear in the run's name, description, note or tags. */
-  readonly freeText?: string;
-  /** Only runs with one of these statuses (running, finished, failed, killed). */
-  readonly statuses?: readonly string[];
-  /** Only runs with every one of these tags (`stage:final` or a plain `baseline`). */
-  readonly tags?: readonly string[];
-  /** Only this experiment's runs. */
-  readonly experiment?: string;
-  /** Archived runs are left out unless this is true. */
-  readonly includeArchived?: boolean;
-  /** Sort keys clicked in the header, first one first. */
-  readonly sort?: readonly SortKey[];
-}
+export type { SortKey, TableFilter };
 
 /** The WHERE condition and ORDER BY terms of a filter (on the aliases of RUN_FROM), and selected sort columns. */
 export interface CompiledFilter {

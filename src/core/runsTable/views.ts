@@ -3,8 +3,8 @@
  * and the sort. Kept in `<log root>/table-views.json`, a small JSON file a team commits with its code
  * (docs/runs-table.md). A damaged file or view is reported and skipped; the rest still loads.
  */
-import { METRIC_STATS, parseColumnId, type MetricStat } from './columns';
-import type { SortKey } from './filter';
+import { METRIC_STATS, parseColumnId } from './columns';
+import type { SavedView, SortKey } from '../../protocol/runsTable';
 
 export const VIEWS_FILE = 'table-views.json';
 export const VIEWS_FORMAT = 'labbook-table-views';
@@ -12,18 +12,7 @@ export const VIEWS_FORMAT = 'labbook-table-views';
 /** Most saved views kept, longest name and query, most columns per view. */
 export const VIEW_LIMITS = { views: 200, name: 200, query: 10_000, columns: 5_000 } as const;
 
-export interface SavedView {
-  readonly name: string;
-  readonly query: string;
-  /** Column ids shown, in order (see columns.ts); empty means the default columns. */
-  readonly columns: readonly string[];
-  /** Column ids pinned to the left. */
-  readonly pinned: readonly string[];
-  /** Column widths in pixels, by id. */
-  readonly widths: Readonly<Record<string, number>>;
-  readonly sort: readonly SortKey[];
-  readonly metricStats: readonly MetricStat[];
-}
+export type { SavedView };
 
 export interface ViewsFile {
   readonly format: typeof VIEWS_FORMAT;

@@ -1,0 +1,142 @@
+import * as path from 'path';
+import type { SqlJsStatic } from 'sql.js';
+import { hasChanges, Indexer, mergeChanges, type IngestChanges } from '../ingest/indexer';
+import { indexedPoints, rebuildInBatches } from '../ingest/batchedRebuild';
+import { ImportIndex } from '../ingest/importIndex';
+import { importFinders } from '../importers/finders';
+import type { ImportSource } from '../importers/contract';
+import { Store } from '../store/store';
+import { openWorkspaceIndex } from '../store/openIndex';
+import type { Problems } from '../problems';
+import type { OpenParams, PointColumns, ProgressMessage, WorkerRequest } from './messages';
+
+const IMPORT_DISCOVERY_MS = 15_000;
+
+export interface EngineEvents {
+  readonly changes: (changes: IngestChanges) => void;
+  readonly progress: (progress: ProgressMessage) => void;
+}
+
+/** What a request answers: a plain value, or point columns whose buffers are moved to the host. */
+export interface EngineReply {
+  readonly result: unknown;
+  readonly transfer?: ArrayBuffer[];
+}
+
+/**
+ * One workspace folder's index, tailer, importers and queries, driven by requests. It runs in the
+ * index worker (src/worker/indexWorker.ts) and knows nothing of threads, so it is tested directly.
+ */
+export class IndexEngine {
+  private store: Store | undefined;
+  private indexer: Indexer | undefined;
+  private imports: ImportIndex | undefined;
+  private params: OpenParams | undefined;
+  private cancelled = false;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly SQL: SqlJsStatic, private readonly problems: Problems, private readonly events: EngineEvents) {}
+
+  /** Answers one request; ingest requests run one at a time, queries answer from the index as it is. */
+  handle(request: WorkerRequest): Promise<EngineReply> {
+    switch (request.op) {
+      case 'open': return this.serial(() => this.open(request.params));
+      case 'sync': return this.serial(() => this.sync(request.files, request.imports ?? true, request.force ?? false));
+      case 'rebuild': return this.serial(() => this.rebuild());
+      case 'cancelRebuild':
+        this.cancelled = true;
+        return Promise.resolve({ result: null });
+      case 'save': return this.serial(async () => ({ result: await this.opened().save() }));
+      case 'close': return this.serial(() => this.close());
+      case 'listRuns': return Promise.resolve({ result: this.opened().listRuns() });
+      case 'getRun': return Promise.resolve({ result: this.opened().getRun(request.uid) ?? null });
+      case 'listSeries': {
+        const run = this.opened().getRun(request.uid);
+        return Promise.resolve({ result: run ? this.opened().listSeries(run.id) : [] });
+      }
+      case 'getPoints': return Promise.resolve(this.points(request.uid, request.key, request.fromStep));
+    }
+  }
+
+  private serial(job: () => Promise<EngineReply>): Promise<EngineReply> {
+    const next = this.queue.then(job);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private opened(): Store {
+    if (!this.store) throw new Error('the index is not open');
+    return this.store;
+  }
+
+  private async open(params: OpenParams): Promise<EngineReply> {
+    if (this.store) throw new Error('the index is already open');
+    const { store, uncleanShutdown } = params.persistent
+      ? await openWorkspaceIndex(this.SQL, params.root, this.problems)
+      : { store: (await Store.open(this.SQL)).store, uncleanShutdown: false };
+    this.store = store;
+    this.params = params;
+    this.indexer = this.newIndexer();
+    this.imports = this.newImports();
+    return { result: { uncleanShutdown, runs: store.listRuns().length } };
+  }
+
+  private newIndexer(): Indexer {
+    const p = this.params!;
+    return new Indexer(this.opened(), p.root, p.logRoot, this.problems, { maxLineBytes: p.maxLineBytes, quietMs: p.quietMs });
+  }
+
+  private newImports(): ImportIndex | undefined {
+    const p = this.params!;
+    if (!p.imports) return undefined;
+    const folders = p.imports.folders.map((f) => (f === '.' ? p.root : path.join(p.root, ...f.split('/'))));
+    const finders = importFinders(this.SQL, { sources: new Set(p.imports.sources as ImportSource[]), searchWorkspace: p.imports.searchWorkspace, folders, report: (m) => this.problems.report(m) });
+    return new ImportIndex(this.opened(), p.root, finders, this.problems, IMPORT_DISCOVERY_MS);
+  }
+
+  private async sync(files: readonly string[] | undefined, imports: boolean, force: boolean): Promise<EngineReply> {
+    this.opened();
+    let changes = await this.indexer!.sync(files);
+    if (!files && imports && this.imports) changes = mergeChanges(changes, await this.imports.sync(force));
+    if (hasChanges(changes)) this.events.changes(changes);
+    return { result: hasChanges(changes) };
+  }
+
+  /** Forgets the index and reads every log again, a batch of files at a time, with progress; cancellable between batches. */
+  private async rebuild(): Promise<EngineReply> {
+    const store = this.opened();
+    const p = this.params!;
+    this.cancelled = false;
+    this.indexer = this.newIndexer();
+    this.imports = this.newImports();
+    const outcome = await rebuildInBatches(store, this.indexer, path.join(p.root, p.logRoot), {
+      onProgress: (progress) => this.events.progress(progress),
+      onBatch: (changes) => hasChanges(changes) && this.events.changes(changes),
+      isCancelled: () => this.cancelled,
+    });
+    if (!outcome.cancelled && this.imports) {
+      const imported = await this.imports.sync(true);
+      if (hasChanges(imported)) this.events.changes(imported);
+    }
+    this.cancelled = false;
+    return { result: { files: outcome.files, totalFiles: outcome.totalFiles, runs: store.listRuns().length, points: indexedPoints(store), elapsedMs: outcome.elapsedMs, cancelled: outcome.cancelled } };
+  }
+
+  private points(uid: string, key: string, fromStep: number): EngineReply {
+    const store = this.opened();
+    const run = store.getRun(uid);
+    const series = run ? store.listSeries(run.id).find((s) => s.key === key) : undefined;
+    const p = series ? store.getPoints(series.id, fromStep) : { steps: [], values: [], times: [] };
+    const columns: PointColumns = { steps: Float64Array.from(p.steps), values: Float64Array.from(p.values), times: Float64Array.from(p.times) };
+    return { result: columns, transfer: [columns.steps.buffer as ArrayBuffer, columns.values.buffer as ArrayBuffer, columns.times.buffer as ArrayBuffer] };
+  }
+
+  private async close(): Promise<EngineReply> {
+    const store = this.store;
+    if (!store) return { result: null };
+    await store.save();
+    store.close();
+    this.store = undefined;
+    return { result: null };
+  }
+}
