@@ -3,7 +3,7 @@
  * table, each metric's last value and range per run, and one chart per metric with a line per run
  * reduced to a drawing budget.
  */
-import { downsampleIndices } from './downsample';
+import { readChartLine } from './chartLine';
 import { compareContext, type CompareContext } from './compareContext';
 import { paramDiff } from './diff';
 import type { RunStatusValue } from './format/records';
@@ -12,7 +12,7 @@ import type { Store } from './store/store';
 
 /** A run to compare: the index that holds it, its uid and the workspace folder it belongs to. */
 export interface CompareSource {
-  readonly store: Pick<Store, 'getRun' | 'getParams' | 'listSeries' | 'getPoints' | 'getTags' | 'getEnv' | 'getDatasets'>;
+  readonly store: Pick<Store, 'getRun' | 'getParams' | 'listSeries' | 'getPoints' | 'getRange' | 'getTags' | 'getEnv' | 'getDatasets'>;
   readonly uid: string;
   /** Workspace folder name (shown only when the runs come from several folders). */
   readonly folder: string;
@@ -93,16 +93,6 @@ export interface CompareUpdate {
   readonly context: CompareContext;
 }
 
-function extremes(values: readonly number[], min: number | null, max: number | null): { min: number | null; max: number | null } {
-  let lo = min ?? Infinity;
-  let hi = max ?? -Infinity;
-  for (const v of values) {
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  return lo <= hi ? { min: lo, max: hi } : { min: null, max: null };
-}
-
 /** The points of `pts` after `step` (the store reads from a step on, inclusive). */
 function pointsAfter(pts: { steps: number[]; values: number[]; times: number[] }, step: number): { steps: number[]; values: number[]; times: number[] } {
   let i = 0;
@@ -178,14 +168,13 @@ export class CompareFeed {
         else {
           const grown = before && !before.reduced && before.lastStep !== null && s.count <= budget ? pointsAfter(source.store.getPoints(s.id, before.lastStep), before.lastStep) : undefined;
           if (before && grown && grown.steps.length === s.count - before.count) {
-            now = { count: s.count, lastStep: s.lastStep, reduced: false, last: grown.values.length ? grown.values[grown.values.length - 1] : before.last, ...extremes(grown.values, before.min, before.max) };
+            now = { count: s.count, lastStep: s.lastStep, reduced: false, last: s.last ?? null, min: s.min ?? null, max: s.max ?? null };
             lines.push({ key: s.key, run: i, steps: grown.steps, values: grown.values, times: grown.times, total: s.count, append: true });
           } else {
             if (before && incremental && s.count < before.count) return undefined;
-            const pts = source.store.getPoints(s.id);
-            const picked = downsampleIndices(pts.steps, pts.values, budget);
-            const drawn = { steps: picked.map((k) => pts.steps[k]), values: picked.map((k) => pts.values[k]), times: picked.map((k) => pts.times[k]) };
-            now = { count: s.count, lastStep: s.lastStep, reduced: drawn.steps.length < pts.steps.length, last: pts.values.length ? pts.values[pts.values.length - 1] : null, ...extremes(pts.values, null, null) };
+            // Read through the pyramid at the line's budget: never the whole series.
+            const drawn = readChartLine(source.store, s.id, -Infinity, Infinity, budget);
+            now = { count: s.count, lastStep: s.lastStep, reduced: drawn.reduced, last: s.last ?? null, min: s.min ?? null, max: s.max ?? null };
             lines.push({ key: s.key, run: i, steps: drawn.steps, values: drawn.values, times: drawn.times, total: s.count, append: false });
           }
           this.sent.set(id, now);

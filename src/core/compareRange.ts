@@ -1,10 +1,10 @@
 /**
  * A zoomed chart's finer data: each compared run's points of one metric within a step range,
- * reduced by the one downsampling function to the budget of a whole chart line. Each zoom asks
+ * read through the index's min/max pyramid at the budget of a whole chart line. Each zoom asks
  * again, so zooming into a million-point series ends at the raw points.
  */
 import type { CompareSource, ComparedLine } from './compare';
-import { downsampleRange } from './downsample';
+import { readChartLine } from './chartLine';
 
 /** The lines of metric `key` between steps `lo` and `hi` (one neighbour past each end), for each run present. */
 export function compareRange(sources: readonly CompareSource[], key: string, lo: number, hi: number, maxPoints: number): ComparedLine[] {
@@ -17,9 +17,8 @@ export function compareRange(sources: readonly CompareSource[], key: string, lo:
     run++;
     const series = source.store.listSeries(row.id).find((s) => s.key === key);
     if (!series) continue;
-    // The store reads from a step on; the points past `hi` are cut by downsampleRange.
-    const pts = source.store.getPoints(series.id, Number.isFinite(lo) ? Math.max(0, Math.floor(lo) - 1) : 0);
-    const drawn = downsampleRange(pts, lo, hi, maxPoints);
+    // Through the pyramid, with one neighbour past each end so the line reaches the view's sides.
+    const drawn = readChartLine(source.store, series.id, lo, hi, maxPoints, true);
     lines.push({ run, steps: drawn.steps, values: drawn.values, times: drawn.times, total: series.count });
   }
   return lines;

@@ -1,19 +1,22 @@
 import { artifactRealPath, locateArtifact, type ArtifactOwner } from '../core/artifacts';
 import { downsampleMinMax } from '../core/downsample';
+import type { ChartLine } from '../core/chartLine';
 import type { Points } from '../core/store/store';
 import type { SeriesData } from '../protocol/runPanel';
 
 /**
  * A series as the run page gets it: reduced to `max` points when longer (min-max buckets keep every
  * spike), with the time of each point for system metrics, which the page draws against time.
+ * A line read already reduced (see core/chartLine.ts) stays marked reduced.
  */
-export function seriesForPage(key: string, pts: Points, total: number, max: number): { data: SeriesData; reduced: boolean } {
-  const reduced = pts.steps.length > max;
-  const { steps, values } = reduced ? downsampleMinMax(pts.steps, pts.values, max) : pts;
+export function seriesForPage(key: string, pts: Points | ChartLine, total: number, max: number): { data: SeriesData; reduced: boolean } {
+  const cut = pts.steps.length > max;
+  const reduced = cut || ('reduced' in pts && pts.reduced);
+  const { steps, values } = cut ? downsampleMinMax(pts.steps, pts.values, max) : pts;
   const data: SeriesData = { key, steps, values, total };
   if (!key.startsWith('system/')) return { data, reduced };
   let times = pts.times;
-  if (reduced) {
+  if (cut) {
     const at = new Map<number, number>();
     for (let i = 0; i < pts.steps.length; i++) at.set(pts.steps[i], pts.times[i]);
     times = steps.map((s) => at.get(s) ?? NaN);

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { INDEX_DIR, type IndexService } from '../indexService';
 import type { IngestChanges } from '../core/ingest/indexer';
 import { readConsole } from '../core/ingest/console';
+import { readChartLine } from '../core/chartLine';
 import { artifactRealPath, locateArtifact, readArtifactImage } from '../core/artifacts';
 import { writeFileInside } from '../core/safePath';
 import { type EmbeddedRef, readEmbedded } from '../core/importers/embedded';
@@ -228,7 +229,8 @@ export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
     const max = settings().maxChartPoints;
     this.sent.clear();
     const series: SeriesData[] = this.index.store.listSeries(runRow.id).map((s) => {
-      const pts = this.index.store.getPoints(s.id);
+      // Through the series' min/max pyramid at the chart's budget: a few reads whatever its length.
+      const pts = readChartLine(this.index.store, s.id, -Infinity, Infinity, max);
       const { data, reduced } = seriesForPage(s.key, pts, s.count, max);
       this.sent.set(s.key, { lastStep: pts.steps.length ? pts.steps[pts.steps.length - 1] : -1, reduced });
       return data;

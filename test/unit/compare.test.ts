@@ -109,6 +109,11 @@ describe('compare payload', () => {
             read += p.steps.length;
             return p;
           },
+          getRange: (id: number, x0: number, x1: number, width: number, edges?: boolean) => {
+            const r = src.store.getRange(id, x0, x1, width, edges);
+            read += r.steps.length;
+            return r;
+          },
         },
       }));
       return { sources: wrapped, read: () => read };

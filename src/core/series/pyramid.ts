@@ -110,6 +110,11 @@ export function foldRange(src: LevelSource, acc: Float64Array, a: number, b: num
 export interface RangePoints {
   readonly steps: Float64Array;
   readonly values: Float64Array;
+  /**
+   * Wall time of each point (Unix seconds, NaN where unknown): exact for raw points; for buckets,
+   * interpolated by step between stored points read at a few evenly spaced places of the range.
+   */
+  readonly times: Float64Array;
   /** Points per bucket: 1 when these are the raw points, else each bucket's min, max and first NaN. */
   readonly bucket: number;
 }

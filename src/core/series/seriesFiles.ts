@@ -123,24 +123,64 @@ export class SeriesFiles {
    * are at most 2 × width of them, else at most `width` buckets, each giving its lowest and highest
    * point (and its first NaN), read from the pyramid level that fits.
    */
-  range(meta: SeriesMeta, x0: number, x1: number, width: number): RangePoints {
+  range(meta: SeriesMeta, x0: number, x1: number, width: number, edges = false): RangePoints {
     // The whole series (the usual first view) needs no search.
-    const i0 = x0 === -Infinity ? 0 : this.search(meta, x0);
-    const i1 = meta.lastStep !== null && x1 >= meta.lastStep ? meta.count : this.search(meta, x1, true);
+    let i0 = x0 === -Infinity ? 0 : this.search(meta, x0);
+    let i1 = meta.lastStep !== null && x1 >= meta.lastStep ? meta.count : this.search(meta, x1, true);
+    // With `edges`, one point more on each side, so that a zoomed line reaches the sides of the view.
+    if (edges) {
+      i0 = Math.max(0, i0 - 1);
+      i1 = Math.min(meta.count, i1 + 1);
+    }
     const n = Math.max(0, i1 - i0);
     if (n <= 2 * width) {
       const pts = this.read(meta, i0, i1);
       const m = pts.length / POINT_F64;
       const steps = new Float64Array(m);
       const values = new Float64Array(m);
+      const times = new Float64Array(m);
       for (let i = 0; i < m; i++) {
         steps[i] = pts[i * 3];
         values[i] = pts[i * 3 + 1];
+        times[i] = pts[i * 3 + 2];
       }
-      return { steps, values, bucket: 1 };
+      return { steps, values, times, bucket: 1 };
     }
     const { bucket, level } = bucketFor(n, width);
-    return { ...readBuckets(this.source(meta), i0, i1, bucket, level), bucket };
+    const reduced = readBuckets(this.source(meta), i0, i1, bucket, level);
+    return { ...reduced, times: this.timesAt(meta, i0, i1, reduced.steps), bucket };
+  }
+
+  /**
+   * Wall times for the steps of a reduced range, interpolated by step between stored points read at
+   * up to 65 evenly spaced places of points `[i0, i1)` (one positioned read each).
+   */
+  private timesAt(meta: SeriesMeta, i0: number, i1: number, steps: Float64Array): Float64Array {
+    const anchors = Math.min(65, i1 - i0);
+    const ax: number[] = [];
+    const at: number[] = [];
+    for (let j = 0; j < anchors; j++) {
+      const i = anchors === 1 ? i0 : i0 + Math.round((j * (i1 - 1 - i0)) / (anchors - 1));
+      const p = this.read(meta, i, i + 1);
+      if (p.length < POINT_F64 || (ax.length && p[0] <= ax[ax.length - 1])) continue;
+      ax.push(p[0]);
+      at.push(p[2]);
+    }
+    const out = new Float64Array(steps.length).fill(NaN);
+    let k = 0;
+    for (let i = 0; i < steps.length; i++) {
+      const x = steps[i];
+      while (k + 1 < ax.length && ax[k + 1] < x) k++;
+      if (!ax.length) break;
+      if (k + 1 >= ax.length || x <= ax[k]) {
+        if (x === ax[k]) out[i] = at[k];
+        else if (k + 1 >= ax.length && x === ax[ax.length - 1]) out[i] = at[ax.length - 1];
+        continue;
+      }
+      const f = (x - ax[k]) / (ax[k + 1] - ax[k]);
+      out[i] = at[k] + f * (at[k + 1] - at[k]);
+    }
+    return out;
   }
 
   /** Forgets the files of a series (every level). */

@@ -79,10 +79,10 @@ export class SeriesTable {
     return { steps, values, times };
   }
 
-  range(seriesId: number, x0: number, x1: number, width: number): RangePoints {
+  range(seriesId: number, x0: number, x1: number, width: number, edges = false): RangePoints {
     const meta = this.meta(seriesId);
-    if (!meta || meta.count === 0) return { steps: new Float64Array(0), values: new Float64Array(0), bucket: 1 };
-    return this.files.range(meta, x0, x1, width);
+    if (!meta || meta.count === 0) return { steps: new Float64Array(0), values: new Float64Array(0), times: new Float64Array(0), bucket: 1 };
+    return this.files.range(meta, x0, x1, width, edges);
   }
 
   /** Removes the files of a run's series (the caller deletes the rows). */
