@@ -3,6 +3,7 @@ import type { RunStatusValue } from './format/records';
 import { runStatus, sourceLabel, type LocalProcesses } from './status';
 import type { SweepSummary } from './sweeps/sweepState';
 import { sameSweepRow, sameTrial, sweepView, type SweepView } from './sweeps/sweepRows';
+import { trialRuns } from './sweeps/trialRuns';
 import type { ExperimentMeta } from './organise/experimentFiles';
 import { DEFAULT_SORT, durationLabel, metricLabel, orderExperiments, orderRuns, RUN_PAGE, runningForLabel, type TreeSort } from './organise/runOrder';
 
@@ -162,9 +163,11 @@ export function treeModel(rows: readonly RunRow[], options: TreeModelOptions): T
   };
   const sweeps = new Map<string, SweepView>();
   const sweepsOf = new Map<string, string[]>();
+  // A sweep's trials are listed under the sweep, not a second time in the experiment's runs.
+  const trials = trialRuns(options.sweeps ?? [], rows, options.tags ?? (() => []));
   for (const summary of options.sweeps ?? []) {
     if (sweeps.has(summary.id)) continue;
-    sweeps.set(summary.id, sweepView(summary, (uid) => statusOf.has(uid)));
+    sweeps.set(summary.id, sweepView(summary, (uid) => statusOf.has(uid), (n) => trials.runOf(summary.id, n)));
     sweepsOf.set(summary.experiment, [...(sweepsOf.get(summary.experiment) ?? []), summary.id]);
     if (!shown.has(summary.experiment) && !options.filter) shown.set(summary.experiment, []);
   }
@@ -192,9 +195,11 @@ export function treeModel(rows: readonly RunRow[], options: TreeModelOptions): T
     const about = m?.description.split('\n')[0].trim() ?? '';
     if (about) description += ` · ${about.length > 60 ? `${about.slice(0, 59)}…` : about}`;
     const page = Math.max(1, options.pageOf?.(name) ?? RUN_PAGE);
+    // The count above is every run of the experiment, trials included; the list holds the others.
+    const listed = list.filter((r) => !trials.underSweep.has(r.uid));
     const metricValues = list.map((r) => options.sortMetric?.(r.uid)).filter((v): v is number => v !== undefined && !Number.isNaN(v));
     drafts.push({
-      name, description, source, runs: list.slice(0, page).map((r) => r.uid), sweeps: ownSweeps, more: Math.max(0, list.length - page),
+      name, description, source, runs: listed.slice(0, page).map((r) => r.uid), sweeps: ownSweeps, more: Math.max(0, listed.length - page),
       about: m?.description ?? '', archived: m?.archived === true, contextValue: `experiment${m?.archived ? '.archived' : ''}`,
       latest: Math.max(0, ...list.map((r) => r.startTime ?? 0), m?.created ?? 0), running,
       best: metricValues.length ? (sort.descending ? Math.max(...metricValues) : Math.min(...metricValues)) : undefined,

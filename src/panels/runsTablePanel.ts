@@ -15,6 +15,7 @@ import { notify } from '../notifications';
 import { editRun } from '../runEdits';
 import { PanelHost, PanelKind, type PanelEnv } from './panelHost';
 import { webviewOptions } from './webviewHtml';
+import { tableActionCommand } from './tableActions';
 
 export const RUNS_TABLE_VIEW_TYPE = 'labbook.runsTable';
 const RECENT_KEY = 'labbook.runsTable.recentQueries';
@@ -193,26 +194,34 @@ export class RunsTablePanel extends PanelHost<HostToRunsTable, RunsTableToHost> 
   }
 
   private async action(action: string, uids: string[]): Promise<void> {
-    if (uids.length === 0) return;
-    if (action === 'compare') {
-      await vscode.commands.executeCommand(COMMANDS.compareRuns, uids);
-    } else if (action === 'tag') {
-      if (!vscode.workspace.isTrusted) {
-        void notify('info', 'Labbook: tagging runs writes their edits files, which Restricted Mode does not allow.');
-        return;
-      }
-      const value = await vscode.window.showInputBox({ title: `Add tags to ${uids.length} run${uids.length === 1 ? '' : 's'}`, prompt: 'Comma-separated tags (key:value or a plain word)' });
-      const add = [...new Set((value ?? '').split(',').map((t) => t.trim()).filter(Boolean))];
-      if (add.length === 0) return;
-      for (const uid of uids) {
-        const index = this.indexOf(uid);
-        const run = index?.store.getRun(uid);
-        if (!index || !run) continue;
-        const tags = index.store.getTags(run.id);
-        await editRun(index, uid, { t: 'tags', tags: [...new Set([...tags, ...add])], reset: true });
-      }
-    } else {
-      this.problems.report(`runs table: unknown action ${action.replace(/[^\w-]/g, '?')}`);
+    const asked = tableActionCommand(action, uids);
+    if (asked === undefined) {
+      if (uids.length) this.problems.report(`runs table: unknown action ${action.replace(/[^\w-]/g, '?')}`);
+      return;
+    }
+    if (asked === 'tag') return await this.tag(uids);
+    await vscode.commands.executeCommand(asked.command, asked.uids);
+    if (asked.command === COMMANDS.compareRuns) return;
+    // Archived runs leave the default table and deleted ones leave it for good: show it at once,
+    // without waiting for the index's change to come round.
+    for (const uid of asked.uids) this.changed.add(uid);
+    this.refresh();
+  }
+
+  private async tag(uids: string[]): Promise<void> {
+    if (!vscode.workspace.isTrusted) {
+      void notify('info', 'Labbook: tagging runs writes their edits files, which Restricted Mode does not allow.');
+      return;
+    }
+    const value = await vscode.window.showInputBox({ title: `Add tags to ${uids.length} run${uids.length === 1 ? '' : 's'}`, prompt: 'Comma-separated tags (key:value or a plain word)' });
+    const add = [...new Set((value ?? '').split(',').map((t) => t.trim()).filter(Boolean))];
+    if (add.length === 0) return;
+    for (const uid of uids) {
+      const index = this.indexOf(uid);
+      const run = index?.store.getRun(uid);
+      if (!index || !run) continue;
+      const tags = index.store.getTags(run.id);
+      await editRun(index, uid, { t: 'tags', tags: [...new Set([...tags, ...add])], reset: true });
     }
   }
 

@@ -125,6 +125,10 @@ export interface FilterMessage {
 export const TABLE_ACTIONS = ['compare', 'tag', 'archive', 'delete'] as const;
 export type TableAction = (typeof TABLE_ACTIONS)[number];
 
+export function isTableAction(value: string): value is TableAction {
+  return (TABLE_ACTIONS as readonly string[]).includes(value);
+}
+
 /** Largest JSON a message may carry: a filter with its layout, or a selection of 10,000 uids. */
 const JSON_LIMIT = 4 * 1024 * 1024;
 

@@ -5,7 +5,10 @@ import {
   tableMarkdown, tableRows, TableSession, upsertView, type TableColumn, type TableRow,
 } from '../../src/core/runsTable';
 import { QueryError } from '../../src/core/query';
-import { parseFilterMessage, parseUidList } from '../../src/protocol/runsTable';
+import { isRunsTableToHost, parseFilterMessage, parseUidList, TABLE_ACTIONS } from '../../src/protocol/runsTable';
+import { tableActionCommand } from '../../src/panels/tableActions';
+import { selectionActions } from '../../webview-ui/table/selectionActions';
+import { COMMANDS } from '../../src/commands/ids';
 import { loadSql } from './support/helpers';
 
 const T0 = 1_700_000_000;
@@ -256,5 +259,28 @@ describe('runs table: messages from the webview', () => {
     assert.strictEqual(parseUidList('["a", 1]'), undefined);
     assert.strictEqual(parseUidList('{"0": "a"}'), undefined);
     assert.deepStrictEqual(parseUidList(JSON.stringify(['x'.repeat(2000), 'ok'])), ['ok']);
+  });
+
+  it('bulk actions: archive and delete run the sidebar\'s commands with the selected runs; tag is asked for in the table', () => {
+    assert.deepStrictEqual(tableActionCommand('archive', ['a', 'b']), { command: COMMANDS.archiveRuns, uids: ['a', 'b'] });
+    assert.deepStrictEqual(tableActionCommand('delete', ['a']), { command: COMMANDS.deleteRuns, uids: ['a'] });
+    assert.deepStrictEqual(tableActionCommand('compare', ['a', 'b']), { command: COMMANDS.compareRuns, uids: ['a', 'b'] });
+    assert.strictEqual(tableActionCommand('tag', ['a']), 'tag');
+    assert.strictEqual(tableActionCommand('archive', []), undefined, 'nothing selected, nothing done');
+    for (const bad of ['rm', 'archiveRuns', 'constructor', '__proto__', '']) assert.strictEqual(tableActionCommand(bad, ['a']), undefined, bad);
+    for (const action of TABLE_ACTIONS) assert.ok(isRunsTableToHost({ type: 'action', action, json: '["a"]' }), action);
+  });
+
+  it('the selection bar: Compare needs two runs, Tag, Archive and Delete one; each label counts the runs it touches', () => {
+    assert.deepStrictEqual(selectionActions(0), {
+      compare: { label: 'Compare', disabled: true }, tag: { label: 'Tag\u2026', disabled: true },
+      archive: { label: 'Archive', disabled: true }, delete: { label: 'Delete\u2026', disabled: true },
+    });
+    assert.deepStrictEqual(selectionActions(1), {
+      compare: { label: 'Compare 1', disabled: true }, tag: { label: 'Tag 1\u2026', disabled: false },
+      archive: { label: 'Archive 1', disabled: false }, delete: { label: 'Delete 1\u2026', disabled: false },
+    });
+    assert.deepStrictEqual(Object.keys(selectionActions(3)).sort(), [...TABLE_ACTIONS].sort(), 'a button for every action the host takes');
+    assert.ok(Object.values(selectionActions(3)).every((b) => !b.disabled));
   });
 });

@@ -2,12 +2,13 @@
  * The runs table webview: a query box (errors shown under it at the offending token), free-text search,
  * status and tag chips, saved views and recent queries, the column chooser, bulk actions, and the grid.
  */
-import type { FilterMessage, HostToRunsTable, MetricStat, QueryProblem, RunsTableToHost, SavedView, TableFilter, TableLayout } from '../../src/protocol/runsTable';
+import { TABLE_ACTIONS, type FilterMessage, type HostToRunsTable, type MetricStat, type QueryProblem, type RunsTableToHost, type SavedView, type TableAction, type TableFilter, type TableLayout } from '../../src/protocol/runsTable';
 import { el } from '../shared/dom';
 import { getState, onHostMessage, post, setState } from '../shared/vscodeApi';
 import { ColumnChooser } from './chooser';
 import { Grid, type GridState } from './grid';
 import { errorCaret } from './queryError';
+import { selectionActions } from './selectionActions';
 import '../shared/panel.css';
 import './style.css';
 
@@ -49,6 +50,9 @@ const toggles = el('div', { className: 'toggles' });
 const actions = el('div', { className: 'actions' });
 const compareButton = el('button', { className: 'button', text: 'Compare' });
 const tagButton = el('button', { className: 'button secondary', text: 'Tag\u2026' });
+const archiveButton = el('button', { className: 'button secondary', text: 'Archive', attrs: { title: 'Archive the selected runs: hidden until "Archived runs" is ticked' } });
+const deleteButton = el('button', { className: 'button secondary', text: 'Delete\u2026', attrs: { title: 'Move the selected runs to the trash ("Restore from Trash" brings them back)' } });
+const actionButtons: Record<TableAction, HTMLButtonElement> = { compare: compareButton, tag: tagButton, archive: archiveButton, delete: deleteButton };
 const csvButton = el('button', { className: 'button secondary', text: 'Export CSV' });
 const mdButton = el('button', { className: 'button secondary', text: 'Copy as Markdown' });
 const status = el('div', { className: 'status-line', attrs: { 'aria-live': 'polite' } });
@@ -61,7 +65,7 @@ app.append(
   el('div', { className: 'tool-row' }, [actions, el('span', { className: 'spacer-flex' }), status]),
   gridBox,
 );
-actions.append(compareButton, tagButton, csvButton, mdButton);
+actions.append(compareButton, tagButton, archiveButton, deleteButton, csvButton, mdButton);
 
 const grid = new Grid(gridBox, gridState, {
   onLayout: (sortChanged) => {
@@ -167,11 +171,11 @@ function renderRecent(recent: string[]): void {
 }
 
 function updateActions(): void {
-  const n = grid.selected.size;
-  compareButton.textContent = n ? `Compare ${n}` : 'Compare';
-  compareButton.disabled = n < 2;
-  tagButton.disabled = n === 0;
-  tagButton.textContent = n ? `Tag ${n}\u2026` : 'Tag\u2026';
+  const states = selectionActions(grid.selected.size);
+  for (const action of TABLE_ACTIONS) {
+    actionButtons[action].textContent = states[action].label;
+    actionButtons[action].disabled = states[action].disabled;
+  }
 }
 
 function select(index: number, e: MouseEvent): void {
@@ -229,8 +233,9 @@ saveViewButton.addEventListener('click', () => send({ type: 'saveView', json: JS
 deleteViewButton.addEventListener('click', () => {
   if (viewSelect.value) send({ type: 'deleteView', name: viewSelect.value });
 });
-compareButton.addEventListener('click', () => send({ type: 'action', action: 'compare', json: JSON.stringify([...grid.selected]) }));
-tagButton.addEventListener('click', () => send({ type: 'action', action: 'tag', json: JSON.stringify([...grid.selected]) }));
+for (const action of TABLE_ACTIONS) {
+  actionButtons[action].addEventListener('click', () => send({ type: 'action', action, json: JSON.stringify([...grid.selected]) }));
+}
 csvButton.addEventListener('click', () => send({ type: 'export', format: 'csv', json: JSON.stringify(grid.visibleColumnIds()) }));
 mdButton.addEventListener('click', () => send({ type: 'export', format: 'markdown', json: JSON.stringify(grid.visibleColumnIds()) }));
 document.addEventListener('keydown', (e) => {

@@ -41,8 +41,11 @@ export function paramsText(params: Readonly<Record<string, unknown>>, max = 120)
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-/** `indexed`: whether a run id is in the index (a trial opens its run only then; agents write the id first). */
-export function sweepView(s: SweepSummary, indexed: (runId: string) => boolean = () => true): SweepView {
+/**
+ * `indexed`: whether a run id is in the index (a trial opens its run only then; agents write the id first).
+ * `runOf`: the run of a trial when the log does not name one yet (found by its tags, see trialRuns.ts).
+ */
+export function sweepView(s: SweepSummary, indexed: (runId: string) => boolean = () => true, runOf: (trial: number) => string | null = () => null): SweepView {
   const agents = s.agents.length;
   const parts = [
     s.strategy,
@@ -73,7 +76,7 @@ export function sweepView(s: SweepSummary, indexed: (runId: string) => boolean =
       label: `trial ${t.number}`,
       description: [t.value === null ? t.status : `${shortNumber(t.value)}${t.status === 'completed' ? '' : ` · ${t.status}`}`, paramsText(t.params)].join(' · '),
       status: t.status,
-      runId: t.runId !== null && indexed(t.runId) ? t.runId : null,
+      runId: t.runId !== null && indexed(t.runId) ? t.runId : runOf(t.number),
     })),
   };
 }

@@ -42,4 +42,25 @@ describe('Runs table', function () {
     const compare = await eventually(api, 'the comparison of the table\'s runs', () => webviewTabs().find((t) => t.label.startsWith('Compare: table-')));
     for (const tab of webviewTabs().filter((t) => t.label.startsWith('Runs') || t === compare)) await vscode.window.tabGroups.close(tab);
   });
+
+  it('archiving the selected runs (the table\'s Archive button) hides them from the default table', async function () {
+    const api = await labbookApi();
+    const root = path.join(workspaceDir(), 'labbook');
+    new RunWriter(root, { project: 'table-archive', name: 'keep', params: { lr: 0.1 } }).series(0, 3, (s) => trainingCurve(s, 1)).finish();
+    new RunWriter(root, { project: 'table-archive', name: 'archive-me', params: { lr: 0.2 } }).series(0, 3, (s) => trainingCurve(s, 2)).finish();
+    const ids = await eventually(api, 'both runs in the tree', () => {
+      const e = api.snapshot().experiments.find((x) => x.name === 'table-archive');
+      return e?.runs.length === 2 && Object.fromEntries(e.runs.map((r) => [r.name, r.id]));
+    });
+    await vscode.commands.executeCommand('labbook.openRunsTable', 'table-archive');
+    await eventually(api, 'the table showing both', () => api.runsTables?.().find((x) => x.experiment === 'table-archive')?.uids.length === 2);
+    await vscode.commands.executeCommand('labbook.archiveRuns', [ids['archive-me']]);
+    const left = await eventually(api, 'the archived run gone from the table', () => {
+      const t = api.runsTables?.().find((x) => x.experiment === 'table-archive');
+      return t && t.uids.length === 1 && t.uids;
+    });
+    assert.deepEqual([...left], [ids.keep]);
+    for (const tab of webviewTabs().filter((t) => t.label.startsWith('Runs'))) await vscode.window.tabGroups.close(tab);
+  });
 });
+

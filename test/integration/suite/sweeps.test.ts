@@ -72,4 +72,28 @@ print(s.id)`);
     const sweep = await eventually(api, 'the created sweep in the tree', () => sweepOf('sweep-create', id)(api.snapshot()));
     assert.equal(sweep.description, 'bayesian · 0 / 20');
   });
+
+  it('lists a trial\'s run under its sweep only, not again in the experiment\'s runs', async () => {
+    const api = await labbookApi();
+    const id = python(`
+import labbook
+s = labbook.create_sweep(experiment="sweep-once", strategy="grid", parameters={"lr": {"values": [0.1, 0.01]}}, objective="acc", goal="maximize", max_trials=2)
+t = s.suggest()
+run = labbook.init(project="sweep-once", name="trial-run", config=t.params, tags=["sweep:%s" % s.id, "trial:%d" % t.number])
+run.log({"acc": 0.7})
+run.finish()
+t.set_run(run.id)
+t.complete({"acc": 0.7})
+plain = labbook.init(project="sweep-once", name="plain-run")
+plain.finish()
+print(s.id)`);
+    const exp = await eventually(api, 'the trial run and the plain run indexed', () => {
+      const e = api.snapshot().experiments.find((x) => x.name === 'sweep-once');
+      return e?.description.startsWith('2 runs') && e.sweeps?.[0]?.trials[0]?.runId ? e : undefined;
+    });
+    assert.deepEqual(exp.runs.map((r) => r.name), ['plain-run']);
+    const trialRun = exp.sweeps!.find((s) => s.id === id)!.trials[0].runId;
+    assert.ok(trialRun && !exp.runs.some((r) => r.id === trialRun));
+  });
 });
+

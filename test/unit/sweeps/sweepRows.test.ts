@@ -66,4 +66,47 @@ describe('sweeps in the tree model', () => {
     assert.deepStrictEqual([[...d.sweeps], [...d.trials]], [[], ['sw-1#0']]);
     assert.strictEqual(after.sweeps.get('sw-1')!.trials[0].runId, 'r0');
   });
+
+  describe('trial runs appear once, under their sweep', () => {
+    const runRow = (uid: string, over: Partial<RunRow> = {}): RunRow => ({
+      id: 1, uid, experiment: 'mnist', name: uid, description: '', status: 'finished', statusMessage: null, startTime: NOW - 100, endTime: null,
+      lastActivity: NOW - 90, note: '', folder: `labbook/${uid}`, source: 'labbook', formatVersion: 1, pointCount: 1, deleted: false, archived: false, ...over,
+    });
+    // Trial 0's run is named by the log; trial 1's (a command agent's, still running) only by its tags.
+    const records = [...base, { t: 'run', trial: 0, time: NOW - 9, run_id: 'r0' }];
+    const tags: Record<string, string[]> = { r1: ['sweep:sw-1', 'trial:1'], plain: ['baseline'], other: ['sweep:gone', 'trial:0'] };
+    const build = (rows: RunRow[], extra: Partial<Parameters<typeof treeModel>[1]> = {}) => {
+      const log = new TrialLog();
+      for (const r of records) log.apply(r);
+      return treeModel(rows, { now: NOW, heartbeatTimeoutSeconds: 120, showArchived: false, sweeps: [summarize(def, log, 'labbook/_sweeps/sw-1', NOW)], tags: (uid) => tags[uid] ?? [], ...extra });
+    };
+
+    it('lists a sweep\'s trial runs under the sweep only; the experiment still counts every run it has', () => {
+      const m = build([runRow('r0'), runRow('r1', { status: 'running', lastActivity: NOW }), runRow('plain'), runRow('other')]);
+      const mnist = m.experiments.find((e) => e.name === 'mnist')!;
+      assert.deepStrictEqual([...mnist.runs].sort(), ['other', 'plain'], 'a run of a sweep not in the folder stays in the list');
+      assert.strictEqual(mnist.more, 0);
+      assert.strictEqual(mnist.description, '4 runs · 1 running · 1 sweep');
+      assert.deepStrictEqual(m.sweeps.get('sw-1')!.trials.map((t) => t.runId), ['r0', 'r1', null], 'a running trial opens its run, found by its tags');
+      assert.ok(m.runs.has('r0') && m.runs.has('r1'), 'trial runs keep their run view (commands and pickers use it)');
+    });
+
+    it('a trial run moved to another experiment stays listed there, and still opens from its trial', () => {
+      const m = build([runRow('r0', { experiment: 'elsewhere' }), runRow('plain')]);
+      assert.deepStrictEqual(m.experiments.find((e) => e.name === 'elsewhere')?.runs, ['r0']);
+      assert.strictEqual(m.sweeps.get('sw-1')!.trials[0].runId, 'r0');
+    });
+
+    it('pages count only the listed runs, and the newest run tagged with a trial is its run', () => {
+      const rows = [runRow('r1', { startTime: NOW - 50 }), runRow('r1-retry', { startTime: NOW - 10 }), ...Array.from({ length: 3 }, (_, i) => runRow(`p${i}`))];
+      tags['r1-retry'] = ['trial:1', 'sweep:sw-1'];
+      const m = build(rows, { pageOf: () => 2 });
+      const mnist = m.experiments.find((e) => e.name === 'mnist')!;
+      assert.deepStrictEqual([mnist.runs.length, mnist.more], [2, 2], 'r1 (an older run of trial 1) and three others listed');
+      assert.ok(!mnist.runs.includes('r1-retry'));
+      assert.strictEqual(m.sweeps.get('sw-1')!.trials[1].runId, 'r1-retry');
+      assert.deepStrictEqual(m.experiments.find((e) => e.name === 'mnist')!.runs.filter((u) => u.startsWith('r1')), ['r1'], 'an older run of the same trial is not its run and stays listed');
+    });
+  });
 });
+
