@@ -14,6 +14,7 @@ import { Store } from '../../src/core/store/store';
 import { indexSizeStatus } from '../../src/core/store/indexLimits';
 import { loadSql, tempDir } from '../unit/support/helpers';
 import { flipBit, prng, snapshotStore, sparseFile, writeRealRuns } from './support/indexFiles';
+import { buildSync } from 'esbuild';
 
 async function openAndSync(root: string, indexFile: string, SQL?: SqlJsStatic): Promise<{ store: Store; problem?: string }> {
   const { store, problem } = await Store.open(SQL ?? (await loadSql()), indexFile);
@@ -271,9 +272,16 @@ describe('hostile: where the index lives (read-only folders, links)', () => {
     const worker = path.join(__dirname, 'support', 'openIndexWorker.js');
     let result;
     if (process.getuid?.() === 0) {
-      // Root writes anywhere: open the folder as "nobody", for whom it is read-only.
+      // Root writes anywhere: open the folder as "nobody", for whom it is read-only. "nobody" may not
+      // be able to reach the checkout (a private temp folder), so the child runs bundled from a
+      // world-readable folder, with sql.js's wasm beside it.
       fs.chmodSync(root, 0o755);
-      result = spawnSync(process.execPath, [worker, root], { uid: 65534, gid: 65534, encoding: 'utf8', cwd: process.cwd() });
+      const runner = tempDir('labbook-hostile-runner-');
+      fs.chmodSync(runner, 0o755);
+      buildSync({ entryPoints: [worker], bundle: true, platform: 'node', outfile: path.join(runner, 'worker.js'), logLevel: 'silent' });
+      fs.copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(runner, 'sql-wasm.wasm'));
+      for (const f of fs.readdirSync(runner)) fs.chmodSync(path.join(runner, f), 0o644);
+      result = spawnSync(process.execPath, [path.join(runner, 'worker.js'), root, runner], { uid: 65534, gid: 65534, encoding: 'utf8', cwd: runner });
     } else {
       fs.chmodSync(root, 0o555);
       result = spawnSync(process.execPath, [worker, root], { encoding: 'utf8', cwd: process.cwd() });
