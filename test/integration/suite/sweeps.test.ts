@@ -89,7 +89,7 @@ plain.finish()
 print(s.id)`);
     const exp = await eventually(api, 'the trial run and the plain run indexed', () => {
       const e = api.snapshot().experiments.find((x) => x.name === 'sweep-once');
-      return e?.description.startsWith('2 runs') && e.sweeps?.[0]?.trials[0]?.runId ? e : undefined;
+      return e?.description?.startsWith('2 runs') && e.sweeps?.[0]?.trials[0]?.runId ? e : undefined;
     });
     assert.deepEqual(exp.runs.map((r) => r.name), ['plain-run']);
     const trialRun = exp.sweeps!.find((s) => s.id === id)!.trials[0].runId;
