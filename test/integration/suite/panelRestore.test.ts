@@ -22,7 +22,10 @@ describe('Panels after a window reload', function () {
     assert.match(panel.webview.html, /data-state="[^"]*seed0001/, 'the page carries the run it shows, for the next reload');
 
     await vscode.commands.executeCommand('labbook.openRun', SEED.runId);
+    // The tab's label follows the panel's title a moment later (the window updates tabs on its own time).
+    await eventually(api, 'a tab titled by the run', () => webviewTabs().some((t) => t.label === SEED.name));
     assert.equal(webviewTabs().filter((t) => t.label === SEED.name).length, 1, 'one panel for the run');
+    assert.equal(closed, false, 'opening the run kept the restored panel');
     panel.dispose();
   });
 
