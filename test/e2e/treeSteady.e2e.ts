@@ -136,7 +136,7 @@ describe('Experiments tree (e2e)', function () {
       await screenshot(fresh, '14-tree-indexed');
     } finally {
       await fresh.close();
-      fs.rmSync(big, { recursive: true, force: true });
+      fs.rmSync(big, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }); // Labbook may still be writing the index's series files as the server stops
     }
   });
 
