@@ -82,6 +82,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
       await started;
       await all.whenIdle();
       await sweeps.refresh();
+      await tree.whenReloaded();
     },
     snapshot: () => tree.snapshot(),
     notifications: shownNotifications,

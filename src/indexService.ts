@@ -13,6 +13,8 @@ import type { Problems } from './core/problems';
 import { importSettings, ingestOptions, settings } from './settings';
 import { evaluateAlerts, type TriggeredAlert } from './core/alerts';
 import { notify } from './notifications';
+import { storeReads, type IndexReads } from './core/worker/indexReads';
+import type { RunRow } from './core/store/store';
 
 export { INDEX_DIR, INDEX_FILE } from './core/store/openIndex';
 
@@ -52,6 +54,28 @@ export class IndexService extends Disposable {
 
   private imports: ImportIndex;
 
+  /** Every read of the index, answered asynchronously (by the index worker when it runs one). */
+  readonly reads: IndexReads = storeReads(() => this.current);
+
+  private runRows: readonly RunRow[] = [];
+  private runsByUid = new Map<string, RunRow>();
+
+  /** The runs as last read: in step with the index whenever `onDidChange` fires. */
+  get runs(): readonly RunRow[] {
+    return this.runRows;
+  }
+
+  /** A run as last read (see `runs`). */
+  run(uid: string): RunRow | undefined {
+    return this.runsByUid.get(uid);
+  }
+
+  /** Reads the run list again (after every change, before listeners hear of it). */
+  private async readRuns(): Promise<void> {
+    this.runRows = await this.reads.listRuns();
+    this.runsByUid = new Map(this.runRows.map((r) => [r.uid, r]));
+  }
+
   private constructor(readonly folder: vscode.WorkspaceFolder, private current: Store, private indexer: Indexer, private readonly problems: Problems, private readonly SQL: SqlJsStatic, private readOnly: boolean) {
     super();
     this.imports = this.newImportIndex();
@@ -85,6 +109,7 @@ export class IndexService extends Disposable {
     const root = folder.uri.fsPath;
     const { store, uncleanShutdown } = readOnly ? { store: (await Store.open(SQL)).store, uncleanShutdown: false } : await openWorkspaceIndex(SQL, root, problems);
     const service = new IndexService(folder, store, new Indexer(store, root, settings().logRoot, problems, ingestOptions()), problems, SQL, readOnly);
+    await service.readRuns();
     service.startWatching();
     if (uncleanShutdown) service.deferIntegrityCheck();
     return service;
@@ -214,6 +239,7 @@ export class IndexService extends Disposable {
       if (hasChanges(changes)) {
         this.checkSize();
         const alerts = evaluateAlerts(this.store, changes);
+        await this.readRuns();
         this.scheduleSave();
         this.changeEmitter.fire(changes);
         if (alerts.length) this.alertEmitter.fire(alerts);

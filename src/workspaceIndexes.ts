@@ -76,7 +76,7 @@ export class WorkspaceIndexes extends Disposable {
 
   /** The index that holds run `uid` (the first, if two folders have the same id). */
   find(uid: string): IndexService | undefined {
-    return this.all().find((s) => s.store.getRun(uid) !== undefined);
+    return this.all().find((s) => s.run(uid) !== undefined);
   }
 
   async whenIdle(): Promise<void> {

@@ -218,9 +218,9 @@ export class RunsTablePanel extends PanelHost<HostToRunsTable, RunsTableToHost> 
     if (add.length === 0) return;
     for (const uid of uids) {
       const index = this.indexOf(uid);
-      const run = index?.store.getRun(uid);
+      const run = index?.run(uid);
       if (!index || !run) continue;
-      const tags = index.store.getTags(run.id);
+      const tags = await index.reads.getTags(run.id);
       await editRun(index, uid, { t: 'tags', tags: [...new Set([...tags, ...add])], reset: true });
     }
   }
