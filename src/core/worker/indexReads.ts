@@ -9,6 +9,10 @@ import type { Store } from '../store/store';
 import { filterRuns, lastMetricByRun, tagsByRun } from '../organise/treeFilter';
 import type { CompileOptions } from '../query';
 import { readChartLine } from '../chartLine';
+import { localProcesses } from '../localProcesses';
+import type { QueryError } from '../query/tokens';
+import { columnsOfRuns, matchingWithFacets, tableColumns, tableRows, type TableOptions } from '../runsTable/table';
+import type { TableFilter } from '../runsTable/filter';
 
 /** The tree's per-folder facts for one reload, in one answer: filter matches, tags and metric values by run uid. */
 export interface TreeFacts {
@@ -39,6 +43,32 @@ function lastMetrics(store: Store, runId: number): Array<[string, number]> {
     .map(([k, v]) => [String(k), typeof v === 'number' ? v : NaN]);
 }
 
+/**
+ * Runs table options as sent to where the index is: the processes of this machine are looked at
+ * there (`checkProcesses`), as a function cannot cross to the worker.
+ */
+export type PlainTableOptions = Omit<TableOptions, 'local'> & { readonly checkProcesses?: boolean };
+
+/** A query error as data (start and end columns kept), or the answer. */
+export type OrQueryError<T> = { readonly ok: T } | { readonly queryError: { readonly message: string; readonly start: number; readonly end: number } };
+
+function tableOptions(o: PlainTableOptions): TableOptions {
+  const { checkProcesses, ...rest } = o;
+  return checkProcesses ? { ...rest, local: localProcesses } : rest;
+}
+
+function catchQueryError<T>(f: () => T): OrQueryError<T> {
+  try {
+    return { ok: f() };
+  } catch (e) {
+    if ((e as Error)?.name === 'QueryError') {
+      const q = e as QueryError;
+      return { queryError: { message: q.message, start: q.start, end: q.end } };
+    }
+    throw e;
+  }
+}
+
 /** The named queries. Arguments and answers are plain data (structured-clone safe). */
 export const READS = {
   listRuns: (s: Store) => s.listRuns(),
@@ -56,6 +86,10 @@ export const READS = {
   selectRows: (s: Store, sql: string, params: SqlValue[]) => s.selectRows(sql, params),
   lastMetrics,
   treeFacts,
+  tableMatching: (s: Store, filter: TableFilter, o: PlainTableOptions) => catchQueryError(() => matchingWithFacets(s, filter, tableOptions(o))),
+  tableColumns: (s: Store, filter: TableFilter, total: number, o: PlainTableOptions, differs: boolean) => catchQueryError(() => tableColumns(s, filter, total, tableOptions(o), differs)),
+  columnsOfRuns: (s: Store, uids: string[], o: PlainTableOptions) => columnsOfRuns(s, uids, tableOptions(o)),
+  tableRows: (s: Store, uids: string[], o: PlainTableOptions, columnIds: string[]) => tableRows(s, uids, tableOptions(o), columnIds),
   quickCheck: (s: Store) => s.quickCheck(),
   sizeBytes: (s: Store) => s.sizeBytes(),
 } as const;
