@@ -123,6 +123,14 @@ describe('index connection (worker and in-process)', function () {
     assert.ok(fs.readdirSync(path.join(root, '.labbook')).some((f) => f.endsWith('.sqlite') || f.endsWith('.db')), 'the index is in the folder');
   });
 
+  it('fails to open when no worker can start, so the host falls back to its own thread', async () => {
+    await assert.rejects(openInWorker({ script: path.join(root, 'missing-worker.js'), wasmDir: path.dirname(SCRIPT), onRestart: () => undefined }, params(), { report: (m) => problems.push(m) }));
+    const local = await openInProcess(await loadSql(), params(false), { report: (m) => problems.push(m) });
+    open.push(local);
+    writeRun(root, 'a', 2);
+    assert.deepEqual([...(await local.sync(undefined, { imports: false, force: false })).changes.runs], ['a']);
+  });
+
   it('rebuilds with progress and stops when cancelled', async () => {
     for (let i = 0; i < 120; i++) writeRun(root, `r${i}`, 2);
     const w = await inWorker();
