@@ -247,7 +247,7 @@ export class Indexer {
             ctx.series.clear();
           }
           for (const issue of chunk.issues) this.applier.report(ctx, issue.line, issue.message);
-          this.applier.applyLines(ctx, chunk.lines, chunk.firstLine, changes);
+          this.applier.applyChunk(ctx, chunk.decoded, chunk.raw, chunk.firstLine, changes);
           if (ctx.runId !== undefined) this.store.touchRun(ctx.runId, chunk.mtimeMs / 1000);
           // Size -1: read again at the next sync even if the file looks unchanged.
           const size = chunk.more || chunk.waiting ? -1 : chunk.size;
