@@ -71,6 +71,8 @@ export class Indexer {
 
   private async syncNow(files: readonly string[] | undefined): Promise<IngestChanges> {
     const changes = emptyChanges();
+    // Runs whose series files went missing since the index was saved are read again (checked once, here rather than at open).
+    if (this.store.checkSeriesFiles() && files) files = undefined;
     let targets: string[];
     if (files) {
       // A file in the trash is not a run's (core/organise/trash.ts), even when a watcher reports it.
