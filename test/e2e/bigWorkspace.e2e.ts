@@ -51,7 +51,7 @@ function sampleMemory(rootPid: number): () => string {
       const pid = Number(m[1]);
       if (!mine.has(pid)) continue;
       const rss = Number(m[3]) / 1024;
-      if (rss > (peaks.get(pid)?.rss ?? 0)) peaks.set(pid, { rss, what: m[4].replace(/^.*?--type=(\S+).*$/, '$1').slice(0, 60) });
+      if (rss > (peaks.get(pid)?.rss ?? 0)) peaks.set(pid, { rss, what: /--type=(\S+)/.exec(m[4])?.[1] ?? m[4].split(' ').slice(1).map((a) => a.split('/').slice(-2).join('/')).join(' ').slice(0, 60) });
     }
   }, 2000);
   return () => {
