@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { CompareSource } from '../core/compare';
 import { compareRange } from '../core/compareRange';
+import { zoomWindow } from '../core/zoomRange';
 import type { ComparePanelToHost, HostToComparePanel } from '../protocol/comparePanel';
 import { notify } from '../notifications';
 
@@ -9,10 +10,8 @@ type SaveRequest = Extract<ComparePanelToHost, { type: 'save' }>;
 
 /** A zoomed chart's points within its step range, finer: a whole chart's budget per line, as the run panel draws one line. */
 export async function answerRange(sources: readonly CompareSource[], m: RangeRequest, maxChartPoints: number): Promise<HostToComparePanel> {
-  const lo = Math.min(m.lo, m.hi);
-  const hi = Math.max(m.lo, m.hi);
-  const perLine = Math.max(200, Math.floor(maxChartPoints / Math.min(Math.max(sources.length, 1), 4)));
-  return { type: 'range', key: m.key, request: m.request, lines: await compareRange(sources, m.key, lo, hi, perLine) };
+  const w = zoomWindow(m.lo, m.hi, maxChartPoints / Math.min(Math.max(sources.length, 1), 4), maxChartPoints);
+  return { type: 'range', key: m.key, request: m.request, lines: w ? await compareRange(sources, m.key, w.lo, w.hi, w.maxPoints) : [] };
 }
 
 const PNG_PREFIX = 'data:image/png;base64,';
