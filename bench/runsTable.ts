@@ -1,5 +1,5 @@
 // Runs table benchmark: what the host does to open the table and to run a query, on an index of
-// 10,000 runs × 300 columns (250 params, 50 metrics with 3 points each, 5 runs in 6 running).
+// 10,000 runs × 300 columns (250 params, 50 metrics with 3 points each).
 //   npm run bench                              10,000 runs
 //   BENCH_RUNS=2000 node out/bench/runsTable.js
 // The index is filled with SQL (the same tables the indexer writes), which takes seconds instead of minutes.
@@ -34,9 +34,18 @@ function time<T>(fn: () => T, repeat = REPEAT): { ms: number; cpu: number; resul
   return { ms: median(wall), cpu: median(cpu), result };
 }
 
-function line(t: { ms: number; cpu: number }, label: string, extra = ''): string {
-  return `  ${t.ms.toFixed(1).padStart(8)} ms wall ${t.cpu.toFixed(1).padStart(8)} ms cpu  ${label}${extra ? `  (${extra})` : ''}`;
+/**
+ * One figure with its target, when the issue sets one. The target is judged on CPU time: on this
+ * single-threaded work it is the wall time of an idle machine, while the wall time here also counts
+ * waiting for a CPU shared with other processes.
+ */
+function line(t: { ms: number; cpu: number }, label: string, extra = '', target?: number): string {
+  const goal = target === undefined ? '' : `  [target < ${target} ms: ${t.cpu < target ? 'met' : 'MISSED'}]`;
+  return `  ${t.ms.toFixed(1).padStart(8)} ms wall ${t.cpu.toFixed(1).padStart(8)} ms cpu  ${label}${extra ? `  (${extra})` : ''}${goal}`;
 }
+
+const OPEN_TARGET_MS = 150;
+const QUERY_TARGET_MS = 50;
 
 function fill(db: Database): void {
   db.exec(`BEGIN;
@@ -52,10 +61,9 @@ function fill(db: Database): void {
     INSERT INTO tags(run_id, tag, pos) SELECT id, CASE WHEN id % 5 = 0 THEN 'stage:final' ELSE 'stage:draft' END, 0 FROM runs;
     INSERT INTO tags(run_id, tag, pos) SELECT id, 'group' || (id % 10), 1 FROM runs;
     WITH RECURSIVE m(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM m WHERE k < ${METRICS - 1})
-      INSERT INTO series(run_id, key, count, last_step) SELECT r.id, 'm' || m.k, ${STEPS}, ${STEPS - 1} FROM runs r, m;
-    WITH RECURSIVE s(step) AS (SELECT 0 UNION ALL SELECT step + 1 FROM s WHERE step < ${STEPS - 1})
-      INSERT INTO points(series_id, step, value, time) SELECT x.id, s.step, abs(random() % 1000000) / 1000000.0, 1700000000 + s.step FROM series x, s;
-    INSERT INTO metric_last(run_id, key, value) SELECT x.run_id, x.key, p.value FROM series x JOIN points p ON p.series_id = x.id AND p.step = x.last_step;
+      INSERT INTO series(run_id, key, count, first_step, last_step, last_value, min_value, max_value, min_step, max_step)
+      SELECT r.id, 'm' || m.k, ${STEPS}, 0, ${STEPS - 1}, abs(random() % 1000000) / 1000000.0, 0, 1, 0, ${STEPS - 1} FROM runs r, m;
+    INSERT INTO metric_last(run_id, key, value) SELECT x.run_id, x.key, x.last_value FROM series x;
     COMMIT;`);
 }
 
@@ -74,7 +82,7 @@ async function main(): Promise<void> {
   console.log(line(first, 'first open in a window: query, columns found, chips, first 50 rows', `${first.result.order.length} runs, ${first.result.columns.length} columns`));
   const open = time(() => new TableSession(() => sources, options).apply({}, layout));
   const payload = JSON.stringify({ type: 'result', ...open.result }).length;
-  console.log(line(open, 'table open (host query + payload: order, columns, chips, first 50 rows)', `${open.result.order.length} runs, ${(payload / 1024).toFixed(0)} KiB`));
+  console.log(line(open, 'table open (host query + payload: order, columns, chips, first 50 rows)', `${open.result.order.length} runs, ${(payload / 1024).toFixed(0)} KiB`, OPEN_TARGET_MS));
 
   const session = new TableSession(() => sources, options);
   session.apply({}, layout);
@@ -85,10 +93,10 @@ async function main(): Promise<void> {
   ];
   for (const q of queries) {
     const t = time(() => session.apply({ query: q }, layout));
-    console.log(line(t, `query: ${q}`, `${t.result.order.length} runs`));
+    console.log(line(t, `query: ${q}`, `${t.result.order.length} runs`, QUERY_TARGET_MS));
   }
   const sorted = time(() => session.apply({ sort: [{ column: 'metric:m3', descending: true }, { column: 'param:p4', descending: false }] }, layout));
-  console.log(line(sorted, 'sort by two clicked columns (metric m3 desc, param p4)', `${sorted.result.order.length} runs`));
+  console.log(line(sorted, 'sort by two clicked columns (metric m3 desc, param p4)', `${sorted.result.order.length} runs`, QUERY_TARGET_MS));
   const scroll = time(() => session.rows(5000, 5050));
   console.log(line(scroll, 'rows 5000–5050 after a scroll', `${scroll.result.length} rows × ${Object.keys(scroll.result[0].cells).length} cells`));
   const stats = time(() => new TableSession(() => sources, options).apply({}, { metricStats: ['metric.min', 'metric.max', 'metric.best_step'], onlyDiffering: false }), 3);

@@ -106,6 +106,14 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE series ADD COLUMN file_gen INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE points RENAME TO legacy_points;
   `,
+  // 8: indexes for the run query language (core/query/compile.ts): a condition on a metric's last value,
+  // a param or a tag reads the index range of that key instead of looking the key up in every run.
+  // Each index holds the primary key too, so the lookups never touch the table.
+  `
+  CREATE INDEX metric_last_key_value ON metric_last(key, value);
+  CREATE INDEX params_key_value ON params(key, value);
+  CREATE INDEX tags_tag ON tags(tag);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
