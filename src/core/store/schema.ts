@@ -106,7 +106,12 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE series ADD COLUMN file_gen INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE points RENAME TO legacy_points;
   `,
-  // 8: indexes for the run query language (core/query/compile.ts): a condition on a metric's last value,
+  // 8: the points of a run are summed from this index alone (one lookup per run, not one per series
+  // row): listing 10,000 runs for the tree at start-up.
+  `
+  CREATE INDEX series_run_count ON series(run_id, count);
+  `,
+  // 9: indexes for the run query language (core/query/compile.ts): a condition on a metric's last value,
   // a param or a tag reads the index range of that key instead of looking the key up in every run.
   // Each index holds the primary key too, so the lookups never touch the table.
   `
