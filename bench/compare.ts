@@ -10,6 +10,7 @@ import { CompareFeed, type CompareSource } from '../src/core/compare';
 import { compareRange } from '../src/core/compareRange';
 import { answerRange } from '../src/core/compareRange';
 import { Store } from '../src/core/store/store';
+import { storeReads } from '../src/core/worker/indexReads';
 
 const RUNS = Number(process.env.BENCH_COMPARE_RUNS ?? 20);
 const POINTS = 100_000;
@@ -29,14 +30,14 @@ function median(xs: number[]): number {
 }
 
 /** Median wall and CPU milliseconds (CPU time: the wall time on an idle machine; the work is single-threaded). */
-function time<T>(fn: () => T): { ms: number; cpu: number; result: T } {
+async function time<T>(fn: () => Promise<T> | T): Promise<{ ms: number; cpu: number; result: T }> {
   let result!: T;
   const wall: number[] = [];
   const cpu: number[] = [];
   for (let i = 0; i < REPEAT; i++) {
     const c = process.cpuUsage();
     const t = performance.now();
-    result = fn();
+    result = await fn();
     wall.push(performance.now() - t);
     const used = process.cpuUsage(c);
     cpu.push((used.user + used.system) / 1000);
@@ -66,17 +67,18 @@ async function main(): Promise<void> {
     addSeries(store, long, 'train/loss', LONG, 0);
   });
   console.log(`compare: built ${RUNS} runs × ${POINTS.toLocaleString('en')} points and one of ${LONG.toLocaleString('en')} in ${(performance.now() - t0).toFixed(0)} ms`);
-  const sources: CompareSource[] = Array.from({ length: RUNS }, (_, r) => ({ store, uid: `run-${r}`, folder: 'ws' }));
+  const reads = storeReads(() => store);
+  const sources: CompareSource[] = Array.from({ length: RUNS }, (_, r) => ({ reads, uid: `run-${r}`, folder: 'ws' }));
   const feed = new CompareFeed(sources);
-  const full = time(() => feed.full(options)!);
+  const full = await time(async () => (await feed.full(options))!);
   const bytes = Buffer.byteLength(JSON.stringify({ type: 'init', ...full.result }));
   const drawn = full.result.series.reduce((n, s) => n + s.lines.reduce((k, l) => k + l.steps.length, 0), 0);
   console.log(`  ${full.ms.toFixed(1).padStart(8)} ms  open: ${RUNS} runs × ${POINTS.toLocaleString('en')} points → ${drawn.toLocaleString('en')} points sent, payload ${(bytes / 1024).toFixed(0)} KiB (target < 100 ms)`);
-  const idle = time(() => feed.next(options));
+  const idle = await time(() => feed.next(options));
   console.log(`  ${idle.ms.toFixed(1).padStart(8)} ms  live update with nothing new (no point read)`);
-  const pair: CompareSource[] = [{ store, uid: 'long', folder: 'ws' }, { store, uid: 'run-0', folder: 'ws' }];
+  const pair: CompareSource[] = [{ reads, uid: 'long', folder: 'ws' }, { reads, uid: 'run-0', folder: 'ws' }];
   for (const [lo, hi] of [[0, LONG - 1], [400_000, 600_000], [500_000, 501_000]] as const) {
-    const r = time(() => compareRange(pair, 'train/loss', lo, hi, 2000));
+    const r = await time(() => compareRange(pair, 'train/loss', lo, hi, 2000));
     const line = r.result.find((l) => l.run === 0)!;
     console.log(`  ${r.ms.toFixed(1).padStart(8)} ms  zoom to steps ${lo.toLocaleString('en')}–${hi.toLocaleString('en')} of a ${LONG.toLocaleString('en')}-point series: ${line.steps.length} points${line.steps.length === hi - lo + 3 || line.steps.length === hi - lo + 2 ? ' (raw)' : ''}`);
   }
@@ -102,13 +104,14 @@ async function many(SQL: Awaited<ReturnType<typeof initSqlJs>>): Promise<void> {
     }
   });
   console.log(`compare, many runs: built ${MANY_RUNS} runs × ${MANY_METRICS} metrics × ${MANY_POINTS.toLocaleString('en')} points in ${(performance.now() - t0).toFixed(0)} ms`);
-  const sources: CompareSource[] = Array.from({ length: MANY_RUNS }, (_, r) => ({ store, uid: `many-${r}`, folder: 'ws' }));
-  const open = time(() => new CompareFeed(sources).full(options)!);
+  const reads = storeReads(() => store);
+  const sources: CompareSource[] = Array.from({ length: MANY_RUNS }, (_, r) => ({ reads, uid: `many-${r}`, folder: 'ws' }));
+  const open = await time(async () => (await new CompareFeed(sources).full(options))!);
   const bytes = Buffer.byteLength(JSON.stringify({ type: 'init', ...open.result }));
   const drawn = open.result.series.reduce((n, s) => n + s.lines.reduce((k, l) => k + l.steps.length, 0), 0);
   console.log(`  ${open.ms.toFixed(1).padStart(8)} ms  open: ${MANY_RUNS} runs × ${MANY_METRICS} metrics → ${drawn.toLocaleString('en')} points sent, message ${(bytes / 1024 / 1024).toFixed(1)} MiB  ${goal(open, OPEN_TARGET_MS)}`);
   // What the panel answers to a zoomed chart: one metric, a tenth of the steps, every run.
-  const zoom = time(() => answerRange(sources, { type: 'range', key: 'metric/0', lo: 4_000, hi: 5_000, request: 1 }, options.maxChartPoints));
+  const zoom = await time(() => answerRange(sources, { type: 'range', key: 'metric/0', lo: 4_000, hi: 5_000, request: 1 }, options.maxChartPoints));
   const zoomBytes = Buffer.byteLength(JSON.stringify(zoom.result));
   const lines = zoom.result.type === 'range' ? zoom.result.lines : [];
   console.log(`  ${zoom.ms.toFixed(1).padStart(8)} ms  zoom one chart to steps 4,000–5,000: ${lines.length} lines × ${lines[0]?.steps.length ?? 0} points, message ${(zoomBytes / 1024).toFixed(0)} KiB  ${goal(zoom, ZOOM_TARGET_MS)}`);
