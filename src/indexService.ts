@@ -86,6 +86,8 @@ export class IndexService extends Disposable {
     const { store, uncleanShutdown } = readOnly ? { store: (await Store.open(SQL)).store, uncleanShutdown: false } : await openWorkspaceIndex(SQL, root, problems);
     const service = new IndexService(folder, store, new Indexer(store, root, settings().logRoot, problems, ingestOptions()), problems, SQL, readOnly);
     service.startWatching();
+    // A read that finds a damaged series file: the next sync reads its run again, so sync soon.
+    store.onSeriesDamage(problems, () => service.schedule(undefined));
     if (uncleanShutdown) service.deferIntegrityCheck();
     return service;
   }
@@ -111,6 +113,7 @@ export class IndexService extends Disposable {
       const before = this.current;
       const { store: stored } = await openWorkspaceIndex(this.SQL, this.folder.uri.fsPath, this.problems);
       this.current = stored;
+      stored.onSeriesDamage(this.problems, () => this.schedule(undefined));
       this.readOnly = false;
       before.close();
       this.indexer = new Indexer(stored, this.folder.uri.fsPath, settings().logRoot, this.problems, ingestOptions());
