@@ -8,20 +8,20 @@ import type { Blobs } from './blobs';
  *
  * Layout (format 2, little-endian):
  *
- *     header   32 bytes: "LBSR", format u32, kind u32 (0 points, k level k), record bytes u32,
- *              records per chunk u32, generation u32, series id f64
- *     chunk 0  R records, then its trailer: records covered u32, CRC-32 u32
- *     chunk 1  …
+ *     header     32 bytes: "LBSR", format u32, kind u32 (0 points, k level k), record bytes u32,
+ *                records per chunk u32, generation u32, series id f64
+ *     segment 0  a table of K chunk trailers (records covered u32, CRC-32 u32), then the K × R records of those chunks
+ *     segment 1  …
  *
- * Record i sits at a fixed place (chunk ⌊i / R⌋, slot i mod R), and so does each chunk's trailer,
- * whatever the chunk holds: appending writes the new records, then the trailer of each chunk they
- * touch, in one positioned write in file order. A process killed part-way leaves the old trailer
- * (still right for the records the index counts) or the new one with all its records. The CRC of a
- * chunk covers its first `covered` records and starts from a seed made of the expected header and
- * the chunk's number, so a chunk or a whole file of another series (or of another place in this
- * one) fails it too. A reader needs every chunk it touches to cover at least the records the index
- * counts there; records past the count (written after the last save, or by a rolled-back write)
- * may be covered or not and are never returned.
+ * Record i and each chunk's trailer sit at fixed places, whatever the file holds, and the records of
+ * a segment are contiguous, so a read is one positioned read per segment straight into the result.
+ * Appending writes the new records, then the trailers of the chunks they touch. A process killed
+ * part-way leaves the old trailer (still right for the records the index counts) or the new one with
+ * all its records. The CRC of a chunk covers its first `covered` records and starts from a seed made
+ * of the expected header and the chunk's number, so a chunk or a whole file of another series (or of
+ * another place in this one) fails it too. A reader needs every chunk it touches to cover at least
+ * the records the index counts there; records past the count (written after the last save, or by a
+ * rolled-back write) may be covered or not and are never returned.
  */
 
 export const FORMAT_VERSION = 2;
@@ -54,24 +54,68 @@ export interface RecordLayout {
   readonly perChunk: number;
 }
 
-/** What a caller may keep between calls: headers already checked, and the open chunk's trailer of files being appended to. */
-export interface RecordCache {
-  readonly checked: Set<string>;
-  readonly tails: Map<string, { covered: number; crc: number }>;
+/** Trailer tables kept at once (512 bytes each). */
+const TABLES_MAX = 4096;
+
+/**
+ * What the files of a store keep between calls: headers already checked, the open chunk's trailer
+ * of files being appended to, and the trailer tables of segments read lately (so that reading a
+ * chunk is one positioned read). Whatever is kept of a file is forgotten when it is cut, removed or
+ * found damaged.
+ */
+export class RecordCache {
+  readonly checked = new Set<string>();
+  readonly tails = new Map<string, { covered: number; crc: number }>();
+  /** By `<name> <epoch> <segment>`, least recently used first. */
+  private readonly tables = new Map<string, Uint32Array>();
+  /** Bumped when a file is forgotten, so that its tables still in `tables` are never used again. */
+  private readonly epochs = new Map<string, number>();
+
+  table(name: string, segment: number): Uint32Array | undefined {
+    const key = `${name} ${this.epochs.get(name) ?? 0} ${segment}`;
+    const t = this.tables.get(key);
+    if (t) {
+      this.tables.delete(key);
+      this.tables.set(key, t);
+    }
+    return t;
+  }
+
+  setTable(name: string, segment: number, table: Uint32Array): void {
+    if (this.tables.size >= TABLES_MAX) this.tables.delete(this.tables.keys().next().value as string);
+    this.tables.set(`${name} ${this.epochs.get(name) ?? 0} ${segment}`, table);
+  }
+
+  forget(name: string): void {
+    this.checked.delete(name);
+    this.tails.delete(name);
+    this.epochs.set(name, (this.epochs.get(name) ?? 0) + 1);
+  }
+
+  clear(): void {
+    this.checked.clear();
+    this.tails.clear();
+    this.tables.clear();
+    this.epochs.clear();
+  }
 }
+
+/** Chunks per segment (their trailers make the segment's table). */
+export const CHUNKS_PER_SEGMENT = 64;
 
 const scratch = new Uint8Array(4);
 const scratchView = new DataView(scratch.buffer);
 
 export class RecordFile {
   readonly recordBytes: number;
-  readonly chunkBytes: number;
+  private readonly tableBytes = CHUNKS_PER_SEGMENT * TRAILER_BYTES;
+  private readonly segmentBytes: number;
   private readonly header: Uint8Array;
   private readonly seed: number;
 
   constructor(private readonly blobs: Blobs, readonly layout: RecordLayout, private readonly cache: RecordCache) {
     this.recordBytes = layout.recordF64 * 8;
-    this.chunkBytes = layout.perChunk * this.recordBytes + TRAILER_BYTES;
+    this.segmentBytes = this.tableBytes + CHUNKS_PER_SEGMENT * layout.perChunk * this.recordBytes;
     this.header = new Uint8Array(HEADER_BYTES);
     const h = new DataView(this.header.buffer);
     h.setUint32(0, MAGIC, true);
@@ -88,13 +132,20 @@ export class RecordFile {
     return this.layout.name;
   }
 
-  chunkPos(c: number): number {
-    return HEADER_BYTES + c * this.chunkBytes;
+  /** Where the trailer of chunk `c` is. */
+  private trailerPos(c: number): number {
+    return HEADER_BYTES + Math.floor(c / CHUNKS_PER_SEGMENT) * this.segmentBytes + (c % CHUNKS_PER_SEGMENT) * TRAILER_BYTES;
   }
 
-  /** Bytes the file holds at least when it has `count` records: through the trailer of the chunk of the last one. */
+  /** Where record `i` is. */
+  private recordPos(i: number): number {
+    const perSegment = CHUNKS_PER_SEGMENT * this.layout.perChunk;
+    return HEADER_BYTES + Math.floor(i / perSegment) * this.segmentBytes + this.tableBytes + (i % perSegment) * this.recordBytes;
+  }
+
+  /** Bytes the file holds at least when it has `count` records: through the last of them. */
   bytesFor(count: number): number {
-    return count === 0 ? 0 : this.chunkPos(Math.ceil(count / this.layout.perChunk));
+    return count === 0 ? 0 : this.recordPos(count - 1) + this.recordBytes;
   }
 
   private chunkSeed(c: number): number {
@@ -103,8 +154,7 @@ export class RecordFile {
   }
 
   private damage(detail: string): SeriesDamage {
-    this.cache.checked.delete(this.name);
-    this.cache.tails.delete(this.name);
+    this.cache.forget(this.name);
     return new SeriesDamage(this.name, detail);
   }
 
@@ -125,49 +175,81 @@ export class RecordFile {
     this.cache.checked.add(this.name);
   }
 
-  /** Throws unless chunk `c` (its bytes at `buf[o…]`) covers at least `need` records and matches its checksum; returns how many it covers. */
-  private checkChunk(buf: Uint8Array, view: DataView, o: number, c: number, need: number): number {
-    const t = o + this.chunkBytes - TRAILER_BYTES;
-    const covered = view.getUint32(t, true);
-    if (covered < need || covered > this.layout.perChunk) {
-      throw this.damage(`chunk ${c} holds ${covered} records where ${need} were written (records ${c * this.layout.perChunk}–${c * this.layout.perChunk + need - 1})`);
+  /** The trailer table of segment `s`: (covered, crc) per chunk; a missing trailer reads as covering nothing. */
+  private table(s: number): Uint32Array {
+    let t = this.cache.table(this.name, s);
+    if (!t) {
+      t = new Uint32Array(CHUNKS_PER_SEGMENT * 2);
+      this.blobs.read(this.name, this.trailerPos(s * CHUNKS_PER_SEGMENT), new Uint8Array(t.buffer));
+      this.cache.setTable(this.name, s, t);
     }
-    if (crc32(buf.subarray(o, o + covered * this.recordBytes), this.chunkSeed(c)) !== view.getUint32(t + 4, true)) {
-      throw this.damage(`chunk ${c} fails its checksum (records ${c * this.layout.perChunk}–${c * this.layout.perChunk + covered - 1})`);
-    }
-    return covered;
+    return t;
   }
 
-  /** Records `[from, to)` of a file the index says holds `count`, interleaved, each chunk checked; throws SeriesDamage. */
+  /** The trailer of chunk `c`: [covered, crc]. */
+  private trailer(c: number): [number, number] {
+    const t = this.table(Math.floor(c / CHUNKS_PER_SEGMENT));
+    const j = (c % CHUNKS_PER_SEGMENT) * 2;
+    return [t[j], t[j + 1]];
+  }
+
+  /**
+   * Throws unless chunk `c`, whose records (`got` bytes of them read) start at `bytes[o…]`, covers at
+   * least `need` records that are all there and match its checksum.
+   */
+  private checkChunk(bytes: Uint8Array, o: number, got: number, c: number, need: number, covered: number, crc: number): void {
+    const R = this.layout.perChunk;
+    if (covered < need || covered > R) throw this.damage(`chunk ${c} holds ${covered} records where ${need} were written (records ${c * R}–${c * R + need - 1})`);
+    if (got < covered * this.recordBytes) throw this.damage(`the file is cut short inside chunk ${c} (records ${c * R}–${c * R + need - 1})`);
+    if (crc32(bytes.subarray(o, o + covered * this.recordBytes), this.chunkSeed(c)) !== crc) {
+      throw this.damage(`chunk ${c} fails its checksum (records ${c * R}–${c * R + covered - 1})`);
+    }
+  }
+
+  /**
+   * Records `[from, to)` of a file the index says holds `count`, interleaved, every chunk they touch
+   * checked (read whole, one positioned read per segment); throws SeriesDamage.
+   */
   read(from: number, to: number, count: number): Float64Array {
     const F = this.layout.recordF64;
+    if (to <= from) return new Float64Array(0);
+    const { first, records } = this.readChunks(from, to, count);
+    return records.subarray((from - first) * F, (to - first) * F);
+  }
+
+  /**
+   * The whole chunks holding records `[from, to)` (`to` > `from`), checked: `records` holds records
+   * `first…` up to the end of those chunks or `count`, whichever comes first.
+   */
+  readChunks(from: number, to: number, count: number): { first: number; records: Float64Array } {
+    const F = this.layout.recordF64;
     const R = this.layout.perChunk;
-    const out = new Float64Array(Math.max(0, to - from) * F);
-    if (to <= from) return out;
     if (to > count) throw new Error(`read past the last record (${to} > ${count})`);
     this.checkHeader();
     const c0 = Math.floor(from / R);
     const c1 = Math.floor((to - 1) / R);
-    const buf = new Uint8Array((c1 - c0 + 1) * this.chunkBytes);
-    const got = this.blobs.read(this.name, this.chunkPos(c0), buf);
-    const records = new Float64Array(buf.buffer);
-    const view = new DataView(buf.buffer);
-    const perChunkF64 = this.chunkBytes / 8;
-    for (let c = c0; c <= c1; c++) {
-      const o = (c - c0) * this.chunkBytes;
-      if (got < o + this.chunkBytes) throw this.damage(`the file is cut short: it ends at byte ${this.chunkPos(c0) + got}, inside chunk ${c} of the ${count} records written`);
-      this.checkChunk(buf, view, o, c, Math.min(R, count - c * R));
-      const a = Math.max(from, c * R);
-      const b = Math.min(to, (c + 1) * R);
-      const src = (c - c0) * perChunkF64 + (a - c * R) * F;
-      out.set(records.subarray(src, src + (b - a) * F), (a - from) * F);
+    const first = c0 * R;
+    const out = new Float64Array((c1 - c0 + 1) * R * F);
+    const bytes = new Uint8Array(out.buffer);
+    const perSegment = CHUNKS_PER_SEGMENT * R;
+    for (let i = first; i < (c1 + 1) * R;) {
+      const end = Math.min((c1 + 1) * R, (Math.floor(i / perSegment) + 1) * perSegment);
+      const o = (i - first) * this.recordBytes;
+      const got = this.blobs.read(this.name, this.recordPos(i), bytes.subarray(o, (end - first) * this.recordBytes));
+      const table = this.table(Math.floor(i / perSegment));
+      for (let c = i / R; c < end / R; c++) {
+        const k = (c % CHUNKS_PER_SEGMENT) * 2;
+        const at = (c * R - i) * this.recordBytes;
+        this.checkChunk(bytes, o + at, Math.max(0, got - at), c, Math.min(R, count - c * R), table[k], table[k + 1]);
+      }
+      i = end;
     }
-    return out;
+    return { first, records: out.subarray(0, (Math.min(count, (c1 + 1) * R) - first) * F) };
   }
 
   /**
    * Appends records (interleaved Float64s) after the first `count`, which the file holds exactly
-   * (see `cut`): the records, then the trailers of the chunks they fill, in one write.
+   * (see `cut`): for each segment, the records in one write, then the trailers of their chunks.
    */
   append(count: number, data: Float64Array): void {
     const F = this.layout.recordF64;
@@ -175,33 +257,33 @@ export class RecordFile {
     const m = data.length / F;
     if (m === 0) return;
     if (count === 0) this.blobs.write(this.name, 0, this.header);
-    const c0 = Math.floor(count / R);
-    const end = count + m;
-    const c1 = Math.floor((end - 1) / R);
-    const start = this.chunkPos(c0) + (count - c0 * R) * this.recordBytes;
-    const buf = new Uint8Array(this.chunkPos(c1 + 1) - start);
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    const view = new DataView(buf.buffer);
-    let crc = count % R === 0 ? this.chunkSeed(c0) : this.openTail(count).crc;
-    let covered = count - c0 * R;
-    for (let c = c0, i = count; c <= c1; c++) {
-      const upto = Math.min(end, (c + 1) * R);
-      const part = bytes.subarray((i - count) * this.recordBytes, (upto - count) * this.recordBytes);
-      const at = this.chunkPos(c) + (i - c * R) * this.recordBytes - start;
-      buf.set(part, at);
-      crc = crc32(part, crc);
-      covered += upto - i;
-      view.setUint32(this.chunkPos(c + 1) - TRAILER_BYTES - start, covered, true);
-      view.setUint32(this.chunkPos(c + 1) - TRAILER_BYTES - start + 4, crc, true);
-      i = upto;
-      if (c < c1) {
-        crc = this.chunkSeed(c + 1);
-        covered = 0;
+    const end = count + m;
+    const perSegment = CHUNKS_PER_SEGMENT * R;
+    // The chunk being filled: what its trailer covers so far.
+    let tail = count % R === 0 ? { covered: 0, crc: 0 } : this.openTail(count);
+    for (let i = count; i < end;) {
+      const segEnd = Math.min(end, (Math.floor(i / perSegment) + 1) * perSegment);
+      this.blobs.write(this.name, this.recordPos(i), bytes.subarray((i - count) * this.recordBytes, (segEnd - count) * this.recordBytes));
+      const c0 = Math.floor(i / R);
+      if (i % R === 0) tail = { covered: 0, crc: this.chunkSeed(c0) };
+      const c1 = Math.floor((segEnd - 1) / R);
+      const table = new Uint32Array((c1 - c0 + 1) * 2);
+      for (let c = c0; c <= c1; c++) {
+        const a = Math.max(i, c * R);
+        const b = Math.min(segEnd, (c + 1) * R);
+        const crc = crc32(bytes.subarray((a - count) * this.recordBytes, (b - count) * this.recordBytes), c === c0 ? tail.crc : this.chunkSeed(c));
+        const covered = (c === c0 ? tail.covered : 0) + (b - a);
+        table[(c - c0) * 2] = covered;
+        table[(c - c0) * 2 + 1] = crc;
+        tail = { covered, crc };
       }
+      this.blobs.write(this.name, this.trailerPos(c0), new Uint8Array(table.buffer));
+      this.cache.table(this.name, Math.floor(c0 / CHUNKS_PER_SEGMENT))?.set(table, (c0 % CHUNKS_PER_SEGMENT) * 2);
+      i = segEnd;
     }
-    this.blobs.write(this.name, start, buf);
     if (end % R === 0) this.cache.tails.delete(this.name);
-    else this.cache.tails.set(this.name, { covered, crc });
+    else this.cache.tails.set(this.name, tail);
   }
 
   /** The trailer of the chunk holding record `count` (not its first), which must cover exactly the records before it. */
@@ -210,41 +292,54 @@ export class RecordFile {
     const want = count % R;
     const cached = this.cache.tails.get(this.name);
     if (cached && cached.covered === want) return cached;
-    const t = new Uint8Array(TRAILER_BYTES);
     const c = Math.floor(count / R);
-    this.blobs.read(this.name, this.chunkPos(c + 1) - TRAILER_BYTES, t);
-    const v = new DataView(t.buffer);
-    if (v.getUint32(0, true) !== want) throw this.damage(`chunk ${c} holds ${v.getUint32(0, true)} records where ${want} were written`);
-    return { covered: want, crc: v.getUint32(4, true) };
+    const [covered, crc] = this.trailer(c);
+    if (covered !== want) throw this.damage(`chunk ${c} holds ${covered} records where ${want} were written`);
+    return { covered, crc };
   }
 
   /**
-   * Makes the file hold exactly its first `count` records (what the index counts): anything after
-   * them is cut, and the trailer of their last chunk is made to cover exactly them, after checking
-   * the records it covered. Throws SeriesDamage when those records are not whole.
+   * Makes the file hold exactly its first `count` records (what the index counts): the trailer of
+   * their last chunk is made to cover exactly them (after checking the records it covered), then
+   * anything after them is cut. Throws SeriesDamage when those records are not whole.
    */
   cut(count: number): void {
     const R = this.layout.perChunk;
-    this.cache.tails.delete(this.name);
-    this.blobs.truncate(this.name, this.bytesFor(count));
-    if (count === 0) return;
+    this.cache.forget(this.name);
+    if (count === 0) {
+      this.blobs.truncate(this.name, 0);
+      return;
+    }
     this.checkHeader();
     const c = Math.floor((count - 1) / R);
     const need = count - c * R;
-    const buf = new Uint8Array(this.chunkBytes);
-    const got = this.blobs.read(this.name, this.chunkPos(c), buf);
-    if (got < this.chunkBytes) throw this.damage(`the file is cut short: it ends at byte ${this.chunkPos(c) + got}, inside chunk ${c} of the ${count} records written`);
-    const covered = this.checkChunk(buf, new DataView(buf.buffer), 0, c, need);
-    if (covered === need) {
-      if (need < R) this.cache.tails.set(this.name, { covered, crc: new DataView(buf.buffer).getUint32(this.chunkBytes - 4, true) });
-      return;
+    const [covered, crc] = this.trailer(c);
+    const bytes = new Uint8Array(R * this.recordBytes);
+    const got = this.blobs.read(this.name, this.recordPos(c * R), bytes);
+    this.checkChunk(bytes, 0, got, c, need, covered, crc);
+    let tail = { covered, crc };
+    if (covered > need) {
+      tail = { covered: need, crc: crc32(bytes.subarray(0, need * this.recordBytes), this.chunkSeed(c)) };
+      this.blobs.write(this.name, this.trailerPos(c), new Uint8Array(new Uint32Array([tail.covered, tail.crc]).buffer));
+      this.cache.forget(this.name);
     }
-    const trailer = new Uint8Array(TRAILER_BYTES);
-    const v = new DataView(trailer.buffer);
-    const crc = crc32(buf.subarray(0, need * this.recordBytes), this.chunkSeed(c));
-    v.setUint32(0, need, true);
-    v.setUint32(4, crc, true);
-    this.blobs.write(this.name, this.chunkPos(c + 1) - TRAILER_BYTES, trailer);
-    this.cache.tails.set(this.name, { covered: need, crc });
+    // Trailers of later chunks in this segment (written after the count) are left: they are never read.
+    this.blobs.truncate(this.name, this.bytesFor(count));
+    if (need < R) this.cache.tails.set(this.name, tail);
   }
+}
+
+/**
+ * Reads of `file` (holding `count` records) that keep the chunks last read, so that the many small
+ * nearby reads of one range read (its buckets and ragged edges) read and check each chunk once.
+ */
+export function windowed(file: RecordFile, count: number): (from: number, to: number) => Float64Array {
+  const F = file.layout.recordF64;
+  let first = 0;
+  let records: Float64Array = new Float64Array(0);
+  return (from, to) => {
+    if (to <= from) return new Float64Array(0);
+    if (from < first || to > first + records.length / F) ({ first, records } = file.readChunks(from, to, count));
+    return records.subarray((from - first) * F, (to - first) * F);
+  };
 }

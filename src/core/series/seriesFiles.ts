@@ -2,7 +2,7 @@ import type { Blobs } from './blobs';
 import {
   BLOCK_F64, MAX_LEVEL, POINT_F64, bucketFor, buildBlocks, completeBlocks, readBuckets, type LevelSource, type RangePoints,
 } from './pyramid';
-import { RecordFile, type RecordCache } from './recordFile';
+import { RecordCache, RecordFile, windowed } from './recordFile';
 
 /**
  * The points of every series, out of the sql.js index: per series one append-only file of points
@@ -63,7 +63,7 @@ export class SeriesFiles {
   private readonly dirty = new Set<string>();
   /** Points known to be in the files of `<id>-<gen>` with nothing after them (skips the cut before writing). */
   private readonly exact = new Map<string, number>();
-  private readonly cache: RecordCache = { checked: new Set(), tails: new Map() };
+  private readonly cache = new RecordCache();
   /** Record files used lately (their header and checksum seed made once), least recently used first. */
   private readonly recent = new Map<string, RecordFile>();
 
@@ -225,8 +225,7 @@ export class SeriesFiles {
     for (const name of [pointsFile(id, gen), ...Array.from({ length: MAX_LEVEL }, (_, k) => levelFile(id, gen, k + 1))]) {
       this.blobs.remove(name);
       this.recent.delete(name);
-      this.cache.checked.delete(name);
-      this.cache.tails.delete(name);
+      this.cache.forget(name);
     }
     this.exact.delete(`${id}-${gen}`);
   }
@@ -242,19 +241,21 @@ export class SeriesFiles {
     this.blobs.clear();
     this.dirty.clear();
     this.exact.clear();
-    this.cache.checked.clear();
-    this.cache.tails.clear();
+    this.cache.clear();
   }
 
   // ---- internals ----
 
   /** Reads through the checked files of `<id>-<gen>` holding `count` points (the pyramid's view of them). */
   private source(meta: { id: number; gen: number; count: number }): LevelSource {
-    const points = this.pointsOf(meta.id, meta.gen);
+    const levels: Array<(from: number, to: number) => Float64Array> = [];
+    const reader = (level: number) => (levels[level] ??= level === 0
+      ? windowed(this.pointsOf(meta.id, meta.gen), meta.count)
+      : windowed(this.levelOf(meta.id, meta.gen, level), completeBlocks(meta.count, level)));
     return {
       count: meta.count,
-      points: (from, to) => points.read(from, to, meta.count),
-      blocks: (level, from, to) => this.levelOf(meta.id, meta.gen, level).read(from, to, completeBlocks(meta.count, level)),
+      points: (from, to) => reader(0)(from, to),
+      blocks: (level, from, to) => reader(level)(from, to),
     };
   }
 
