@@ -54,14 +54,15 @@ export interface RecordLayout {
   readonly perChunk: number;
 }
 
-/** Trailer tables kept at once (512 bytes each). */
+/** Trailer tables kept at once (768 bytes each). */
 const TABLES_MAX = 4096;
 
 /**
  * What the files of a store keep between calls: headers already checked, the open chunk's trailer
- * of files being appended to, and the trailer tables of segments read lately (so that reading a
- * chunk is one positioned read). Whatever is kept of a file is forgotten when it is cut, removed or
- * found damaged.
+ * of files being appended to, and the trailer tables of segments read lately, so that reading a
+ * chunk is one positioned read and a full chunk's CRC is computed once a session (a full chunk
+ * never changes; damage on disk is found by the first read of it in a session). Whatever is kept of
+ * a file is forgotten when it is cut, removed or found damaged.
  */
 export class RecordCache {
   readonly checked = new Set<string>();
@@ -175,12 +176,15 @@ export class RecordFile {
     this.cache.checked.add(this.name);
   }
 
-  /** The trailer table of segment `s`: (covered, crc) per chunk; a missing trailer reads as covering nothing. */
+  /**
+   * The trailer table of segment `s`: (covered, crc) per chunk (a missing trailer reads as covering
+   * nothing), then per chunk whether this session found it whole and full (its CRC is not computed again).
+   */
   private table(s: number): Uint32Array {
     let t = this.cache.table(this.name, s);
     if (!t) {
-      t = new Uint32Array(CHUNKS_PER_SEGMENT * 2);
-      this.blobs.read(this.name, this.trailerPos(s * CHUNKS_PER_SEGMENT), new Uint8Array(t.buffer));
+      t = new Uint32Array(CHUNKS_PER_SEGMENT * 3);
+      this.blobs.read(this.name, this.trailerPos(s * CHUNKS_PER_SEGMENT), new Uint8Array(t.buffer, 0, CHUNKS_PER_SEGMENT * TRAILER_BYTES));
       this.cache.setTable(this.name, s, t);
     }
     return t;
@@ -197,11 +201,11 @@ export class RecordFile {
    * Throws unless chunk `c`, whose records (`got` bytes of them read) start at `bytes[o…]`, covers at
    * least `need` records that are all there and match its checksum.
    */
-  private checkChunk(bytes: Uint8Array, o: number, got: number, c: number, need: number, covered: number, crc: number): void {
+  private checkChunk(bytes: Uint8Array, o: number, got: number, c: number, need: number, covered: number, crc: number, checked = false): void {
     const R = this.layout.perChunk;
     if (covered < need || covered > R) throw this.damage(`chunk ${c} holds ${covered} records where ${need} were written (records ${c * R}–${c * R + need - 1})`);
     if (got < covered * this.recordBytes) throw this.damage(`the file is cut short inside chunk ${c} (records ${c * R}–${c * R + need - 1})`);
-    if (crc32(bytes.subarray(o, o + covered * this.recordBytes), this.chunkSeed(c)) !== crc) {
+    if (!checked && crc32(bytes.subarray(o, o + covered * this.recordBytes), this.chunkSeed(c)) !== crc) {
       throw this.damage(`chunk ${c} fails its checksum (records ${c * R}–${c * R + covered - 1})`);
     }
   }
@@ -239,8 +243,11 @@ export class RecordFile {
       const table = this.table(Math.floor(i / perSegment));
       for (let c = i / R; c < end / R; c++) {
         const k = (c % CHUNKS_PER_SEGMENT) * 2;
+        const v = 2 * CHUNKS_PER_SEGMENT + (c % CHUNKS_PER_SEGMENT);
         const at = (c * R - i) * this.recordBytes;
-        this.checkChunk(bytes, o + at, Math.max(0, got - at), c, Math.min(R, count - c * R), table[k], table[k + 1]);
+        this.checkChunk(bytes, o + at, Math.max(0, got - at), c, Math.min(R, count - c * R), table[k], table[k + 1], table[v] === 1);
+        // A full chunk never changes again: its CRC is computed once a session.
+        if (table[k] === R) table[v] = 1;
       }
       i = end;
     }
@@ -279,7 +286,11 @@ export class RecordFile {
         tail = { covered, crc };
       }
       this.blobs.write(this.name, this.trailerPos(c0), new Uint8Array(table.buffer));
-      this.cache.table(this.name, Math.floor(c0 / CHUNKS_PER_SEGMENT))?.set(table, (c0 % CHUNKS_PER_SEGMENT) * 2);
+      const cached = this.cache.table(this.name, Math.floor(c0 / CHUNKS_PER_SEGMENT));
+      if (cached) {
+        cached.set(table, (c0 % CHUNKS_PER_SEGMENT) * 2);
+        cached.fill(0, 2 * CHUNKS_PER_SEGMENT + (c0 % CHUNKS_PER_SEGMENT), 2 * CHUNKS_PER_SEGMENT + (c1 % CHUNKS_PER_SEGMENT) + 1);
+      }
       i = segEnd;
     }
     if (end % R === 0) this.cache.tails.delete(this.name);
