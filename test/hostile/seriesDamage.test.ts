@@ -162,8 +162,8 @@ describe('hostile: damaged series files', function () {
     const problems = new ProblemList();
     ({ store } = await openWorkspaceIndex(SQL, root, problems));
     try {
-      assert.deepStrictEqual(fs.readdirSync(dir), [], 'the first format\'s files are gone');
       await new Indexer(store, root, 'labbook', problems).sync();
+      assert.ok(fs.readdirSync(dir).every((n) => !/\.(pts|l\d)$/.test(n)), 'the first format\'s files are gone');
       assert.deepStrictEqual(views(store), truth);
       assert.deepStrictEqual(problems.messages, []);
     } finally {
