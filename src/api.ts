@@ -52,5 +52,7 @@ export interface TreeSnapshot {
       readonly description: string;
       readonly trials: ReadonlyArray<{ readonly number: number; readonly status: string; readonly runId: string | null; readonly description: string }>;
     }>;
+    /** With "Group By…": its groups in order, each with its shown runs' ids and how many more it has. */
+    readonly groups?: ReadonlyArray<{ readonly label: string; readonly count: number; readonly more: number; readonly runs: readonly string[] }>;
   }>;
 }

@@ -60,6 +60,7 @@ export const COMMANDS = {
   sortRuns: 'labbook.sortRuns',
   showMoreRuns: 'labbook.showMoreRuns',
   showRunningRuns: 'labbook.showRunningRuns',
+  groupRuns: 'labbook.groupRuns',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

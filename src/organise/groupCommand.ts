@@ -1,0 +1,47 @@
+import * as vscode from 'vscode';
+import { COMMANDS } from '../commands/ids';
+import type { ExperimentsTree } from '../tree/experimentsTree';
+import type { WorkspaceIndexes } from '../workspaceIndexes';
+import { allTagLists, groupingChoices, paramKeys, parseGrouping, type TreeGrouping } from '../core/organise/runGroups';
+
+/** Where the grouping of the Experiments view is remembered (per workspace). */
+const GROUPING_KEY = 'labbook.tree.grouping';
+
+/**
+ * "Group By…" in the Experiments view: none, a tag key or a param; remembered per workspace and
+ * applied again when the window opens. Scripts and tests pass `('param', 'lr')`, `('tag', 'model')`
+ * or `('none')`.
+ */
+export function registerGroupCommand(tree: ExperimentsTree, state: vscode.Memento | undefined, indexes: WorkspaceIndexes): vscode.Disposable[] {
+  const apply = (grouping: TreeGrouping | undefined) => {
+    tree.setGrouping(grouping);
+    void vscode.commands.executeCommand('setContext', 'labbook.grouped', grouping !== undefined);
+    void state?.update(GROUPING_KEY, grouping);
+  };
+  const remembered = parseGrouping(state?.get<unknown>(GROUPING_KEY));
+  if (remembered) apply(remembered);
+  return [
+    vscode.commands.registerCommand(COMMANDS.groupRuns, async (kind?: unknown, key?: unknown) => {
+      if (kind === 'none') return apply(undefined);
+      const given = parseGrouping({ kind, key });
+      if (given) return apply(given);
+      const stores = indexes.all().map((i) => i.store);
+      const choices = groupingChoices(stores.flatMap((s) => allTagLists(s)), stores.flatMap((s) => paramKeys(s)));
+      const current = tree.grouping;
+      type Item = vscode.QuickPickItem & { grouping?: TreeGrouping };
+      const items: Item[] = [
+        { label: 'None', description: current ? undefined : 'current', detail: 'Runs listed under their experiment' },
+        ...(choices.tags.length ? [{ label: 'Tags', kind: vscode.QuickPickItemKind.Separator } as Item] : []),
+        ...choices.tags.map((t): Item => ({ label: `$(tag) ${t}`, description: current?.kind === 'tag' && current.key === t ? 'current' : undefined, grouping: { kind: 'tag', key: t } })),
+        ...(choices.params.length ? [{ label: 'Params', kind: vscode.QuickPickItemKind.Separator } as Item] : []),
+        ...choices.params.map((p): Item => ({ label: `$(symbol-parameter) ${p}`, description: current?.kind === 'param' && current.key === p ? 'current' : undefined, grouping: { kind: 'param', key: p } })),
+      ];
+      const picked = await vscode.window.showQuickPick(items, {
+        title: 'Group runs by',
+        placeHolder: choices.tags.length || choices.params.length ? 'A tag key (model for model:resnet tags) or a param; runs without it go to "(none)"' : 'No run has tags or params yet',
+        matchOnDescription: true,
+      });
+      if (picked) apply(picked.grouping);
+    }),
+  ];
+}
