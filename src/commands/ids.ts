@@ -39,6 +39,8 @@ export const COMMANDS = {
   // Sidebar: organising, finding, stopping and rerunning runs
   deleteRuns: 'labbook.deleteRuns',
   restoreFromTrash: 'labbook.restoreFromTrash',
+  deleteFromTrash: 'labbook.deleteFromTrash',
+  refreshTrash: 'labbook.refreshTrash',
   archiveRuns: 'labbook.archiveRuns',
   unarchiveRuns: 'labbook.unarchiveRuns',
   starRuns: 'labbook.starRuns',

@@ -4,6 +4,7 @@ import { registerOrganiseCommands, type OrganiseContext } from './organiseComman
 import { registerRunActions } from './runActions';
 import { registerViewCommands } from './viewCommands';
 import { registerGroupCommand } from './groupCommand';
+import { registerTrashView } from './trashCommands';
 
 /** Everything the sidebar adds to the Experiments view: organising, finding, stopping and rerunning runs. */
 export function registerSidebar(c: OrganiseContext & { readonly view: vscode.TreeView<TreeNode>; readonly state?: vscode.Memento }): vscode.Disposable[] {
@@ -12,5 +13,6 @@ export function registerSidebar(c: OrganiseContext & { readonly view: vscode.Tre
     ...registerRunActions(c.indexes, c.tree, c.view),
     ...registerViewCommands(c.tree, c.view),
     ...registerGroupCommand(c.tree, c.state, c.indexes),
+    ...registerTrashView(c.indexes, c.tree, c.problems.report),
   ];
 }

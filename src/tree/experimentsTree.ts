@@ -7,7 +7,7 @@ import { diffTreeModels, treeModel, type ExperimentView, type RunView, type Tree
 import type { RunStatus } from '../protocol/runStatus';
 import type { TreeChange, TreeSnapshot } from '../api';
 import type { RunsModel } from '../runsModel';
-import { experimentItem, experimentTooltip, runItem, sweepItem, trialItem } from './treeItems';
+import { experimentItem, experimentTooltip, folderItem, runItem, sweepItem, trialItem } from './treeItems';
 import type { SweepService } from '../sweeps/sweepService';
 import type { SweepView, TrialView } from '../core/sweeps/sweepRows';
 import type { ExperimentCatalog } from '../organise/experimentCatalog';
@@ -17,6 +17,7 @@ import { moreItem, runTooltipDetails, startLabel, treeSnapshot } from './treeDet
 import { importerOf } from '../core/importers/registry';
 import type { TreeGrouping } from '../core/organise/runGroups';
 import { groupId, groupItem, groupValues, syncGroups, type GroupNode } from './groupNodes';
+import type { TrashNodes, TrashTreeNode } from './trashNodes';
 
 // Nodes are kept per id and updated in place: VS Code knows a tree element by identity, so a node
 // that is fired alone re-renders only its row, and a context menu opened on it keeps its target.
@@ -36,7 +37,7 @@ export interface RunNode {
 }
 /** "Show more" after the first page of an experiment's (or a group's: `group` is its key) runs. */
 export interface MoreNode { readonly kind: 'more'; readonly index: IndexService; readonly experiment: string; readonly group?: string; hidden: number }
-export type TreeNode = FolderNode | ExperimentNode | RunNode | SweepNode | TrialNode | MoreNode | RunGroupNode;
+export type TreeNode = FolderNode | ExperimentNode | RunNode | SweepNode | TrialNode | MoreNode | RunGroupNode | TrashTreeNode;
 
 /** What the tree holds of one workspace folder: the last model and the node of every experiment and run. */
 interface FolderState {
@@ -72,6 +73,7 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
   private filterProblem: string | undefined;
   private sortOrder: TreeSort | undefined;
   private groupingBy: TreeGrouping | undefined;
+  private trash: TrashNodes | undefined;
   /** Runs shown per experiment beyond the first page ("Show more"), by folder and experiment. */
   private readonly pages = new Map<string, number>();
   private readonly viewStateEmitter = this.register(new vscode.EventEmitter<void>());
@@ -277,10 +279,18 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     this.reload();
   }
 
+  /** Shows each folder's trashed runs in a "Trash" row after its experiments. */
+  attachTrash(trash: TrashNodes): void {
+    this.trash = trash;
+    this.register(trash.onDidChange(() => this.changeEmitter.fire(undefined)));
+  }
+
   getChildren(element?: TreeNode): TreeNode[] {
-    // One folder: experiments at the top. Several (multi-root): a node per folder first.
-    if (!element) return this.states.length === 1 ? [...this.states[0].node.experiments] : this.states.map((s) => s.node);
-    if (element.kind === 'folder') return [...element.experiments];
+    // One folder: experiments at the top. Several (multi-root): a node per folder first. The trash last.
+    const withTrash = (f: FolderNode): TreeNode[] => [...f.experiments, ...[this.trash?.of(f.index)].flatMap((t) => t ?? [])];
+    if (!element) return this.states.length === 1 ? withTrash(this.states[0].node) : this.states.map((s) => s.node);
+    if (element.kind === 'folder') return withTrash(element);
+    if (element.kind === 'trash' || element.kind === 'trashEntry') return this.trash?.children(element) ?? [];
     if (element.kind === 'experiment') {
       if (element.groups) return [...element.sweeps, ...element.groups];
       const more = this.states.find((s) => s.node.index === element.index)?.more.get(element.name);
@@ -295,11 +305,7 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
 
   /** The sweep node of an id (for commands run on a sweep row). */
   sweepNode(id: string): SweepNode | undefined {
-    for (const state of this.states) {
-      const node = state.sweeps.get(id);
-      if (node) return node;
-    }
-    return undefined;
+    return this.states.find((state) => state.sweeps.has(id))?.sweeps.get(id);
   }
 
   /** A run row's tooltip with its top params and metrics, built when the row is hovered. */
@@ -367,20 +373,14 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     }
     if (element.kind === 'run' || element.kind === 'sweep' || element.kind === 'more' || element.kind === 'group') return state?.experiments.get(element.experiment);
     if (element.kind === 'trial') return state?.sweeps.get(element.sweep);
-    if (element.kind === 'experiment' && this.states.length > 1) return state?.node;
-    return undefined;
+    if ((element.kind === 'experiment' || element.kind === 'trash') && this.states.length > 1) return state?.node;
+    return element.kind === 'trashEntry' ? this.trash?.parent(element) : undefined;
   }
 
   getTreeItem(element: TreeNode): vscode.TreeItem {
     const folderKey = element.index.folder.index;
-    if (element.kind === 'folder') {
-      const item = new vscode.TreeItem(element.index.folder.name, vscode.TreeItemCollapsibleState.Expanded);
-      item.id = `folder:${element.index.folder.uri.toString()}`;
-      item.description = `${element.runCount} run${element.runCount === 1 ? '' : 's'}`;
-      item.iconPath = vscode.ThemeIcon.Folder;
-      item.contextValue = 'folder';
-      return item;
-    }
+    if (element.kind === 'folder') return folderItem(element.index.folder, element.runCount);
+    if (element.kind === 'trash' || element.kind === 'trashEntry') return this.trash!.item(element);
     if (element.kind === 'experiment') {
       const item = experimentItem(element.view, `experiment:${folderKey}:${element.name}`, (s) => this.sourceIcon(s));
       const meta = this.catalog?.of(element.index).get(element.name);

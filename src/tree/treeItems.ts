@@ -38,6 +38,15 @@ export function experimentItem(view: ExperimentView, id: string, sourceIcon: (so
   return item;
 }
 
+export function folderItem(folder: vscode.WorkspaceFolder, runCount: number): vscode.TreeItem {
+  const item = new vscode.TreeItem(folder.name, vscode.TreeItemCollapsibleState.Expanded);
+  item.id = `folder:${folder.uri.toString()}`;
+  item.description = `${runCount} run${runCount === 1 ? '' : 's'}`;
+  item.iconPath = vscode.ThemeIcon.Folder;
+  item.contextValue = 'folder';
+  return item;
+}
+
 /** An experiment's tooltip: its description, tags and note as text (never Markdown from a file). */
 export function experimentTooltip(name: string, meta: ExperimentMeta): vscode.MarkdownString | undefined {
   if (!meta.description && !meta.note && !meta.tags.length) return undefined;
