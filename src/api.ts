@@ -38,6 +38,8 @@ export interface TreeChange {
 }
 
 export interface TreeSnapshot {
+  /** The runs the Trash row lists (every workspace folder's `_trash/`). */
+  readonly trash?: ReadonlyArray<{ readonly entry: string; readonly id: string; readonly name: string; readonly experiment: string }>;
   readonly experiments: ReadonlyArray<{
     readonly name: string;
     /** The row's description (run counts, the experiment's own description). */

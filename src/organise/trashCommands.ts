@@ -17,14 +17,16 @@ export function trashEntryNodes(arg: unknown, selected: unknown): TrashEntryNode
 
 /**
  * The Trash row of the Experiments view and "Delete Permanently" on its runs (after a modal
- * question; scripts and tests pass `{ confirmed: true }`). Restoring is "Restore from Trash".
+ * question; scripts and tests pass run ids or entry names and `{ confirmed: true }`). Restoring is
+ * "Restore from Trash".
  */
 export function registerTrashView(indexes: WorkspaceIndexes, tree: ExperimentsTree, report: (m: string) => void): vscode.Disposable[] {
   const trash = new TrashNodes(indexes, report);
   tree.attachTrash(trash);
   const deletePermanently = async (arg?: unknown, selected?: unknown, options?: unknown) => {
     if (!trustedOrExplain('Deleting runs permanently')) return;
-    const nodes = trashEntryNodes(arg, selected);
+    const ids = typeof arg === 'string' ? [arg] : Array.isArray(arg) ? arg.filter((a): a is string => typeof a === 'string') : [];
+    const nodes = ids.length ? trash.entries().filter((n) => ids.includes(n.entry.uid) || ids.includes(n.entry.entry)) : trashEntryNodes(arg, selected);
     if (!nodes.length) return;
     const what = nodes.length === 1 ? `"${nodes[0].entry.name}"` : `${nodes.length} runs`;
     const confirmed = typeof options === 'object' && options !== null && (options as { confirmed?: unknown }).confirmed === true;

@@ -256,7 +256,7 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
   }
 
   snapshot(): TreeSnapshot {
-    return treeSnapshot(this.experiments);
+    return treeSnapshot(this.experiments, this.trash?.entries() ?? []);
   }
 
   /** A tracker's icon as its importer names it (core/importers/registry.ts). */

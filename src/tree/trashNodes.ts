@@ -75,6 +75,11 @@ export class TrashNodes extends Disposable {
     if (changed) this.changeEmitter.fire();
   }
 
+  /** Every trashed run of every folder. */
+  entries(): TrashEntryNode[] {
+    return [...this.nodes.values()].flatMap((n) => n.entries);
+  }
+
   children(node: TrashTreeNode): TrashTreeNode[] {
     return node.kind === 'trash' ? [...node.entries] : [];
   }

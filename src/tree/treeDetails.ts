@@ -4,6 +4,7 @@ import type { Store } from '../core/store/store';
 import { metricLabel } from '../core/organise/runOrder';
 import type { ExperimentNode, MoreNode } from './experimentsTree';
 import type { TreeSnapshot } from '../api';
+import type { TrashEntryNode } from './trashNodes';
 
 /** Params and metrics listed in a run's tooltip (the first ones, by name). */
 const TOOLTIP_ROWS = 8;
@@ -37,8 +38,9 @@ export function moreItem(node: MoreNode, id: string): vscode.TreeItem {
 }
 
 /** What the tree shows, as data (the extension's API, for scripts and tests). */
-export function treeSnapshot(experiments: readonly ExperimentNode[]): TreeSnapshot {
+export function treeSnapshot(experiments: readonly ExperimentNode[], trash: readonly TrashEntryNode[]): TreeSnapshot {
   return {
+    trash: trash.map((t) => ({ entry: t.entry.entry, id: t.entry.uid, name: t.entry.name, experiment: t.entry.experiment })),
     experiments: experiments.map((e) => ({
       name: e.name,
       description: e.view.description,
