@@ -41,6 +41,7 @@ export const COMMANDS = {
   restoreFromTrash: 'labbook.restoreFromTrash',
   deleteFromTrash: 'labbook.deleteFromTrash',
   refreshTrash: 'labbook.refreshTrash',
+  editRunNoteDocument: 'labbook.editRunNoteDocument',
   archiveRuns: 'labbook.archiveRuns',
   unarchiveRuns: 'labbook.unarchiveRuns',
   starRuns: 'labbook.starRuns',

@@ -185,15 +185,6 @@ export function registerOrganiseCommands(c: OrganiseContext): vscode.Disposable[
       await c.catalog.change(target.index, target.name, { description: text });
       c.tree.reload();
     })),
-    vscode.commands.registerCommand(COMMANDS.editExperimentNote, guarded('Editing a note', async (arg, given) => {
-      const target = experimentTarget(arg, c.tree, c.indexes);
-      if (!target) return;
-      const current = c.catalog.of(target.index).get(target.name);
-      const text = typeof given === 'string' ? given : await vscode.window.showInputBox({ title: `Note on ${target.name}`, value: current?.note ?? '', prompt: 'Markdown; shown in the experiment\'s tooltip' });
-      if (text === undefined) return;
-      await c.catalog.change(target.index, target.name, { note: text });
-      c.tree.reload();
-    })),
     vscode.commands.registerCommand(COMMANDS.archiveExperiment, guarded('Archiving an experiment', async (arg) => {
       const target = experimentTarget(arg, c.tree, c.indexes);
       if (target) await c.catalog.change(target.index, target.name, { archived: true });

@@ -5,6 +5,7 @@ import { registerRunActions } from './runActions';
 import { registerViewCommands } from './viewCommands';
 import { registerGroupCommand } from './groupCommand';
 import { registerTrashView } from './trashCommands';
+import { registerNoteDocuments } from './noteDocuments';
 
 /** Everything the sidebar adds to the Experiments view: organising, finding, stopping and rerunning runs. */
 export function registerSidebar(c: OrganiseContext & { readonly view: vscode.TreeView<TreeNode>; readonly state?: vscode.Memento }): vscode.Disposable[] {
@@ -14,5 +15,6 @@ export function registerSidebar(c: OrganiseContext & { readonly view: vscode.Tre
     ...registerViewCommands(c.tree, c.view),
     ...registerGroupCommand(c.tree, c.state, c.indexes),
     ...registerTrashView(c.indexes, c.tree, c.problems.report),
+    ...registerNoteDocuments(c.indexes, c.catalog, c.tree, c.view),
   ];
 }

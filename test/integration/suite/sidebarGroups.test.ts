@@ -1,0 +1,62 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { RunWriter } from '../../support/runWriter';
+import { eventually, labbookApi, workspaceDir } from './helpers';
+
+const logRoot = () => path.join(workspaceDir(), 'labbook');
+const experiment = (api: Awaited<ReturnType<typeof labbookApi>>, name: string) => api.snapshot().experiments.find((e) => e.name === name);
+
+describe('Sidebar: grouping runs by a tag or a param', function () {
+  this.timeout(90_000);
+
+  it('groups by a param and by a tag key, "(none)" last, with the filter, and back to no groups', async () => {
+    const api = await labbookApi();
+    const a = new RunWriter(logRoot(), { project: 'itest-group', name: 'g-a', tags: ['model:resnet'], params: { lr: 0.1 } }).finish();
+    const b = new RunWriter(logRoot(), { project: 'itest-group', name: 'g-b', tags: ['model:vit'], params: { lr: 0.01 } }).finish();
+    const c = new RunWriter(logRoot(), { project: 'itest-group', name: 'g-c', params: { lr: 0.1 } }).finish();
+    const d = new RunWriter(logRoot(), { project: 'itest-group', name: 'g-d' }).finish();
+    await eventually(api, 'four runs', () => experiment(api, 'itest-group')?.runs.length === 4);
+    const groups = () => experiment(api, 'itest-group')?.groups?.map((g) => `${g.label}:${g.count}:${[...g.runs].sort().join('+')}`).join(' | ');
+    const ids = (...w: RunWriter[]) => w.map((x) => x.runId).sort().join('+');
+    try {
+      await vscode.commands.executeCommand('labbook.groupRuns', 'param', 'lr');
+      await eventually(api, 'groups by lr', () => groups() === `0.01:1:${ids(b)} | 0.1:2:${ids(a, c)} | (none):1:${ids(d)}`);
+      await vscode.commands.executeCommand('labbook.groupRuns', 'tag', 'model');
+      await eventually(api, 'groups by the model tag', () => groups() === `resnet:1:${ids(a)} | vit:1:${ids(b)} | (none):2:${ids(c, d)}`);
+      await vscode.commands.executeCommand('labbook.filterRuns', 'g-a');
+      await eventually(api, 'only the filtered run, in its group', () => groups() === `resnet:1:${ids(a)}`);
+    } finally {
+      await vscode.commands.executeCommand('labbook.clearFilter');
+      await vscode.commands.executeCommand('labbook.groupRuns', 'none');
+    }
+    await eventually(api, 'no groups again', () => experiment(api, 'itest-group')?.groups === undefined && experiment(api, 'itest-group')?.runs.length === 4);
+    for (const w of [a, b, c, d]) fs.rmSync(w.dir, { recursive: true, force: true });
+    await vscode.commands.executeCommand('labbook.refresh');
+    await eventually(api, 'the group runs gone', () => !experiment(api, 'itest-group'));
+  });
+});
+
+describe('Sidebar: the Trash row', function () {
+  this.timeout(90_000);
+
+  it('lists a deleted run, restores it, and deletes another permanently; the row goes when the trash is empty', async () => {
+    const api = await labbookApi();
+    const trashed = () => (api.snapshot().trash ?? []).filter((t) => t.experiment === 'itest-trashrow').map((t) => t.id).sort().join();
+    const a = new RunWriter(logRoot(), { project: 'itest-trashrow', name: 'back' }).finish();
+    const b = new RunWriter(logRoot(), { project: 'itest-trashrow', name: 'gone' }).finish();
+    await eventually(api, 'both runs', () => experiment(api, 'itest-trashrow')?.runs.length === 2);
+    await vscode.commands.executeCommand('labbook.deleteRuns', [a.runId, b.runId], undefined, { confirmed: true });
+    await eventually(api, 'both in the Trash row', () => trashed() === [a.runId, b.runId].sort().join());
+    await vscode.commands.executeCommand('labbook.restoreFromTrash', [a.runId]);
+    await eventually(api, 'one back in the tree, one in the trash', () => experiment(api, 'itest-trashrow')?.runs.length === 1 && trashed() === b.runId);
+    const entry = api.snapshot().trash!.find((t) => t.id === b.runId)!.entry;
+    await vscode.commands.executeCommand('labbook.deleteFromTrash', [b.runId], undefined, { confirmed: true });
+    await eventually(api, 'the trash empty', () => trashed() === '');
+    assert.ok(!fs.existsSync(path.join(logRoot(), '_trash', entry)), 'the entry is erased');
+    assert.ok(fs.existsSync(a.file), 'the restored run is untouched');
+    fs.rmSync(a.dir, { recursive: true, force: true });
+    await vscode.commands.executeCommand('labbook.refresh');
+  });
+});
