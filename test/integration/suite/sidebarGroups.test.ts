@@ -60,3 +60,41 @@ describe('Sidebar: the Trash row', function () {
     await vscode.commands.executeCommand('labbook.refresh');
   });
 });
+
+describe('Sidebar: notes in an editor tab', function () {
+  this.timeout(90_000);
+
+  it('opens an experiment\'s and a run\'s note as Markdown, and saving writes them next to the runs', async () => {
+    const api = await labbookApi();
+    const w = new RunWriter(logRoot(), { project: 'itest-notes', name: 'noted' }).finish();
+    await eventually(api, 'the run', () => experiment(api, 'itest-notes')?.runs.length === 1);
+    await vscode.commands.executeCommand('labbook.editExperimentNote', 'itest-notes');
+    let editor = await waitForEditor('itest-notes (note).md');
+    assert.equal(editor.document.languageId, 'markdown');
+    await editor.edit((e) => e.insert(new vscode.Position(0, 0), '# Plan\n\n- try <b>a</b> lower lr\n'));
+    assert.ok(await editor.document.save(), 'the note document saves');
+    const files = fs.readdirSync(path.join(logRoot(), '_experiments')).map((f) => fs.readFileSync(path.join(logRoot(), '_experiments', f), 'utf8'));
+    assert.ok(files.some((t) => t.includes('"name": "itest-notes"') && t.includes('# Plan\\n\\n- try <b>a</b> lower lr')), 'the experiment file holds the note');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+
+    await vscode.commands.executeCommand('labbook.editRunNoteDocument', [w.runId]);
+    editor = await waitForEditor('noted (note).md');
+    await editor.edit((e) => e.insert(new vscode.Position(0, 0), 'line one\nline two'));
+    assert.ok(await editor.document.save());
+    assert.match(fs.readFileSync(path.join(w.dir, 'labbook.edits.jsonl'), 'utf8'), /"t":"note","text":"line one\\nline two"/);
+    await eventually(api, 'the index holds the note', () => api.snapshot().experiments.some((e) => e.name === 'itest-notes'));
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    fs.rmSync(w.dir, { recursive: true, force: true });
+    await vscode.commands.executeCommand('labbook.refresh');
+  });
+});
+
+async function waitForEditor(tab: string): Promise<vscode.TextEditor> {
+  const until = Date.now() + 20_000;
+  while (Date.now() < until) {
+    const editor = vscode.window.activeTextEditor;
+    if (editor && editor.document.uri.scheme === 'labbook-note' && path.posix.basename(editor.document.uri.path) === tab) return editor;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no editor for ${tab}; active: ${vscode.window.activeTextEditor?.document.uri.toString()}`);
+}
