@@ -43,9 +43,19 @@ class NoteFileSystem implements vscode.FileSystemProvider {
     return new vscode.Disposable(() => undefined);
   }
 
+  /** The note text each document last saw and when it changed: the editor tells a note changed elsewhere by its time. */
+  private readonly seen = new Map<string, { text: string; mtime: number }>();
+
+  private version(uri: vscode.Uri, text: string): { text: string; mtime: number } {
+    const key = uri.toString();
+    let v = this.seen.get(key);
+    if (!v || v.text !== text) this.seen.set(key, (v = { text, mtime: Math.max(Date.now(), (v?.mtime ?? 0) + 1) }));
+    return v;
+  }
+
   stat(uri: vscode.Uri): vscode.FileStat {
-    const size = Buffer.byteLength(this.current(uri), 'utf8');
-    return { type: vscode.FileType.File, ctime: 0, mtime: Date.now(), size };
+    const v = this.version(uri, this.current(uri));
+    return { type: vscode.FileType.File, ctime: 0, mtime: v.mtime, size: Buffer.byteLength(v.text, 'utf8') };
   }
 
   readFile(uri: vscode.Uri): Uint8Array {
@@ -62,6 +72,7 @@ class NoteFileSystem implements vscode.FileSystemProvider {
       await index.refresh();
     } else await this.catalog.change(index, target.id, { note: note.text });
     this.tree.reload();
+    this.version(uri, note.text);
     this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
   }
 

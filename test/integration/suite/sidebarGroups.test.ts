@@ -71,16 +71,16 @@ describe('Sidebar: notes in an editor tab', function () {
     await vscode.commands.executeCommand('labbook.editExperimentNote', 'itest-notes');
     let editor = await waitForEditor('itest-notes (note).md');
     assert.equal(editor.document.languageId, 'markdown');
-    await editor.edit((e) => e.insert(new vscode.Position(0, 0), '# Plan\n\n- try <b>a</b> lower lr\n'));
-    assert.ok(await editor.document.save(), 'the note document saves');
+    assert.ok(await editor.edit((e) => e.insert(new vscode.Position(0, 0), '# Plan\n\n- try <b>a</b> lower lr\n')), 'the note document takes the edit');
+    await saved(editor.document);
     const files = fs.readdirSync(path.join(logRoot(), '_experiments')).map((f) => fs.readFileSync(path.join(logRoot(), '_experiments', f), 'utf8'));
     assert.ok(files.some((t) => t.includes('"name": "itest-notes"') && t.includes('# Plan\\n\\n- try <b>a</b> lower lr')), 'the experiment file holds the note');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
 
     await vscode.commands.executeCommand('labbook.editRunNoteDocument', [w.runId]);
     editor = await waitForEditor('noted (note).md');
-    await editor.edit((e) => e.insert(new vscode.Position(0, 0), 'line one\nline two'));
-    assert.ok(await editor.document.save());
+    assert.ok(await editor.edit((e) => e.insert(new vscode.Position(0, 0), 'line one\nline two')));
+    await saved(editor.document);
     assert.match(fs.readFileSync(path.join(w.dir, 'labbook.edits.jsonl'), 'utf8'), /"t":"note","text":"line one\\nline two"/);
     await eventually(api, 'the index holds the note', () => api.snapshot().experiments.some((e) => e.name === 'itest-notes'));
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
@@ -97,4 +97,16 @@ async function waitForEditor(tab: string): Promise<vscode.TextEditor> {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`no editor for ${tab}; active: ${vscode.window.activeTextEditor?.document.uri.toString()}`);
+}
+
+/** Saves a document; when the editor does not, writes it through the file system to show why. */
+async function saved(doc: vscode.TextDocument): Promise<void> {
+  assert.ok(doc.isDirty, 'the edit made the document dirty');
+  if (await doc.save()) return;
+  try {
+    await vscode.workspace.fs.writeFile(doc.uri, Buffer.from(doc.getText(), 'utf8'));
+  } catch (e) {
+    assert.fail(`the note document did not save: ${(e as Error).message}`);
+  }
+  assert.fail('the note document did not save, though writing it through the file system works');
 }
