@@ -1,72 +1,20 @@
 // Query benchmark: the run query language on an index of 10,000 runs × 300 columns (50 metrics, 250
-// params), built with the real Store. Also measures how a metric's last value is best found.
+// params; see benchIndex.ts). Also measures how a metric's last value is best found.
 //   npm run bench                          10,000 runs
 //   BENCH_RUNS=2000 node out/bench/query.js
-import initSqlJs, { type Database } from 'sql.js';
-import { Store } from '../src/core/store/store';
 import { searchRuns } from '../src/core/query';
+import { METRICS, PARAMS, RUNS, STEPS, openBenchIndex, timed } from './benchIndex';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 10_000);
-const METRICS = 50;
-const PARAMS = 250;
-const STEPS = 3;
 const REPEAT = 9;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-/**
- * Median wall time and median CPU time of `fn` over REPEAT runs. The CPU time is what the query costs
- * on an idle machine (it is single-threaded); the wall time also counts waiting for a busy CPU.
- */
-function time(fn: () => unknown): { ms: number; cpu: number; result: unknown } {
-  let result: unknown;
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < REPEAT; i++) {
-    const c = process.cpuUsage();
-    const t = performance.now();
-    result = fn();
-    wall.push(performance.now() - t);
-    const used = process.cpuUsage(c);
-    cpu.push((used.user + used.system) / 1000);
-  }
-  return { ms: median(wall), cpu: median(cpu), result };
-}
+const time = <T>(fn: () => T) => timed(fn, REPEAT);
 
 function row(t: { ms: number; cpu: number }, runs: unknown, label: string): string {
   return `  ${t.ms.toFixed(1).padStart(7)} ms wall ${t.cpu.toFixed(1).padStart(7)} ms cpu  ${String(runs).padStart(6)} runs  ${label}`;
 }
 
-function build(store: Store): void {
-  let seed = 42;
-  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-  const statuses = ['finished', 'failed', 'killed', 'running'] as const;
-  store.transaction(() => {
-    for (let r = 0; r < RUNS; r++) {
-      const id = store.createRun(`run-${r}`, `exp-${r % 20}`, `run ${r}`, `labbook/run-${r}`);
-      store.updateRun(id, { status: statuses[r % 4], startTime: 1_700_000_000 + r * 60, endTime: 1_700_000_000 + r * 60 + 600 });
-      const params: Record<string, unknown> = {};
-      for (let p = 0; p < PARAMS; p++) params[`p${p}`] = p % 3 === 0 ? String(Math.round(random() * 100) / 100) : p % 3 === 1 ? random() : `v${r % 7}`;
-      store.setParams(id, params, true);
-      store.setTags(id, [r % 5 === 0 ? 'stage:final' : 'stage:draft', `group${r % 10}`], true);
-      for (let m = 0; m < METRICS; m++) {
-        const sid = store.seriesId(id, `m${m}`);
-        const steps = Array.from({ length: STEPS }, (_, i) => i);
-        store.insertPoints(sid, steps, steps.map(() => random()), steps.map((s) => 1_700_000_000 + s));
-      }
-    }
-  });
-}
-
 async function main(): Promise<void> {
-  const SQL = await initSqlJs({ locateFile: (f: string) => require.resolve(`sql.js/dist/${f}`) });
-  const { store } = await Store.open(SQL);
-  const t0 = performance.now();
-  build(store);
-  console.log(`query benchmark: ${RUNS.toLocaleString()} runs × ${METRICS + PARAMS} columns (${METRICS} metrics × ${STEPS} points, ${PARAMS} params), built in ${((performance.now() - t0) / 1000).toFixed(1)} s, node ${process.version}`);
+  const { store, db, seconds } = await openBenchIndex();
+  console.log(`query benchmark: ${RUNS.toLocaleString()} runs × ${METRICS + PARAMS} columns (${METRICS} metrics × ${STEPS} points, ${PARAMS} params), built in ${seconds.toFixed(1)} s, node ${process.version}`);
 
   const queries = [
     'metrics.m7 > 0.5',
@@ -78,7 +26,7 @@ async function main(): Promise<void> {
   ];
   for (const q of queries) {
     const t = time(() => searchRuns(store, { query: q }));
-    const r = t.result as ReturnType<typeof searchRuns>;
+    const r = t.result;
     if (r.error) throw r.error;
     console.log(row(t, r.uids.length, q));
   }
@@ -86,7 +34,6 @@ async function main(): Promise<void> {
   console.log(row(free, (free.result as { uids: string[] }).uids.length, 'free text "final run 12"'));
 
   // How to find a metric's last value: three ways, same answer.
-  const db = (store as unknown as { db: Database }).db;
   const count = (sql: string, params: (string | number)[]) => Number(db.exec(sql, params)[0].values[0][0]);
   const summary = 'SELECT COUNT(*) FROM runs r WHERE (SELECT value FROM metric_last m WHERE m.run_id = r.id AND m.key = ?) > ?';
   const column = 'SELECT COUNT(*) FROM runs r WHERE (SELECT s.last_value FROM series s WHERE s.run_id = r.id AND s.key = ?) > ?';

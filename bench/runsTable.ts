@@ -1,70 +1,20 @@
 // Runs table benchmark: what the host does to open the table and to run a query, on an index of
-// 10,000 runs × 300 columns (250 params, 50 metrics with 3 points each, 5 runs in 6 running).
+// 10,000 runs × 300 columns (250 params, 50 metrics with 3 points each; see benchIndex.ts).
 //   npm run bench                              10,000 runs
 //   BENCH_RUNS=2000 node out/bench/runsTable.js
-// The index is filled with SQL (the same tables the indexer writes), which takes seconds instead of minutes.
-import initSqlJs, { type Database } from 'sql.js';
-import { Store } from '../src/core/store/store';
 import { TableSession, tableCsv, type TableSource } from '../src/core/runsTable';
+import { METRICS, PARAMS, RUNS, STEPS, openBenchIndex, timed } from './benchIndex';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 10_000);
-const PARAMS = 250;
-const METRICS = 50;
-const STEPS = 3;
 const REPEAT = 7;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-/** Median wall and CPU milliseconds of `fn` over REPEAT calls (CPU time: what it costs on an idle machine). */
-function time<T>(fn: () => T, repeat = REPEAT): { ms: number; cpu: number; result: T } {
-  let result!: T;
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < repeat; i++) {
-    const c = process.cpuUsage();
-    const t = performance.now();
-    result = fn();
-    wall.push(performance.now() - t);
-    const used = process.cpuUsage(c);
-    cpu.push((used.user + used.system) / 1000);
-  }
-  return { ms: median(wall), cpu: median(cpu), result };
-}
+const time = <T>(fn: () => T, repeat = REPEAT) => timed(fn, repeat);
 
 function line(t: { ms: number; cpu: number }, label: string, extra = ''): string {
   return `  ${t.ms.toFixed(1).padStart(8)} ms wall ${t.cpu.toFixed(1).padStart(8)} ms cpu  ${label}${extra ? `  (${extra})` : ''}`;
 }
 
-function fill(db: Database): void {
-  db.exec(`BEGIN;
-    WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 19) INSERT INTO experiments(id, name) SELECT i + 1, 'exp-' || i FROM n;
-    WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${RUNS - 1})
-      INSERT INTO runs(id, uid, experiment_id, name, status, start_time, end_time, last_activity, folder, note)
-      SELECT i + 1, printf('run%06d', i), i % 20 + 1, 'run ' || i, CASE i % 4 WHEN 0 THEN 'finished' WHEN 1 THEN 'failed' WHEN 2 THEN 'killed' ELSE 'finished' END,
-        1700000000 + i * 60, 1700000000 + i * 60 + 600, 1700000000 + i * 60 + 600, 'labbook/run' || i, CASE WHEN i % 50 = 0 THEN 'looks promising' ELSE '' END FROM n;
-    WITH RECURSIVE p(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM p WHERE k < ${PARAMS - 1})
-      INSERT INTO params(run_id, key, value) SELECT r.id, 'p' || p.k,
-        CASE p.k % 3 WHEN 0 THEN json_quote(printf('%.2f', abs(random() % 100) / 100.0)) WHEN 1 THEN CAST(abs(random() % 1000000) / 1000000.0 AS TEXT) ELSE json_quote('v' || (r.id % 7)) END
-      FROM runs r, p;
-    INSERT INTO tags(run_id, tag, pos) SELECT id, CASE WHEN id % 5 = 0 THEN 'stage:final' ELSE 'stage:draft' END, 0 FROM runs;
-    INSERT INTO tags(run_id, tag, pos) SELECT id, 'group' || (id % 10), 1 FROM runs;
-    WITH RECURSIVE m(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM m WHERE k < ${METRICS - 1})
-      INSERT INTO series(run_id, key, count, last_step) SELECT r.id, 'm' || m.k, ${STEPS}, ${STEPS - 1} FROM runs r, m;
-    WITH RECURSIVE s(step) AS (SELECT 0 UNION ALL SELECT step + 1 FROM s WHERE step < ${STEPS - 1})
-      INSERT INTO points(series_id, step, value, time) SELECT x.id, s.step, abs(random() % 1000000) / 1000000.0, 1700000000 + s.step FROM series x, s;
-    INSERT INTO metric_last(run_id, key, value) SELECT x.run_id, x.key, p.value FROM series x JOIN points p ON p.series_id = x.id AND p.step = x.last_step;
-    COMMIT;`);
-}
-
 async function main(): Promise<void> {
-  const SQL = await initSqlJs({ locateFile: (f: string) => require.resolve(`sql.js/dist/${f}`) });
-  const { store } = await Store.open(SQL);
-  const t0 = performance.now();
-  fill((store as unknown as { db: Database }).db);
-  console.log(`runs table benchmark: ${RUNS.toLocaleString()} runs × ${PARAMS + METRICS} columns (${PARAMS} params, ${METRICS} metrics × ${STEPS} points), filled in ${((performance.now() - t0) / 1000).toFixed(1)} s, node ${process.version}`);
+  const { store, seconds } = await openBenchIndex();
+  console.log(`runs table benchmark: ${RUNS.toLocaleString()} runs × ${PARAMS + METRICS} columns (${PARAMS} params, ${METRICS} metrics × ${STEPS} points), filled in ${seconds.toFixed(1)} s, node ${process.version}`);
   const sources: TableSource[] = [{ store, folder: 'bench' }];
   const options = () => ({ nowSeconds: 1_700_000_000 + RUNS * 60 + 700 });
   const layout = { metricStats: [], onlyDiffering: false } as const;

@@ -1,14 +1,12 @@
 // Compare while a run is writing: the charts grow in place, so a tooltip the user reads stays up;
 // lines have the run's colour on dark and light themes; tags are shown as written.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { activeWebview, editorTab, expand, frameShowing, launchBrowser, openViewContainer, openWorkbench, runCommandFromPalette, screenshot, treeRow, treeView, until } from '../support/browser';
-import { startCodeServer, type CodeServer } from '../support/codeServer';
-import { resultsDir } from '../support/paths';
+import type { Locator, Page } from 'playwright-core';
+import { activeWebview, editorTab, expand, frameShowing, openViewContainer, runCommandFromPalette, screenshot, treeRow, treeView, until } from '../support/browser';
 import { RunWriter, trainingCurve } from '../support/runWriter';
-import { SEED, createTestWorkspace } from '../integration/workspace';
+import { workbenchSuite } from '../support/workbenchSuite';
+import { SEED } from '../integration/workspace';
 
 
 
@@ -37,45 +35,27 @@ async function lineColors(card: Locator): Promise<string[]> {
 
 describe('Compare with a live run (e2e)', function () {
   this.timeout(120_000);
-  let server: CodeServer;
-  let browser: Browser;
-  let page: Page;
-  let workspace: string;
   let live: RunWriter;
   let writer: NodeJS.Timeout | undefined;
   let step = 0;
-  let anyFailed = false;
-
-  before(async function () {
-    this.timeout(180_000);
-    workspace = createTestWorkspace('labbook-e2e-compare-');
-    live = new RunWriter(path.join(workspace, 'labbook'), { project: SEED.project, name: 'live-run', tags: ['ResNet-like', 'baseline'], params: { lr: 0.003, batch: 64 } });
-    live.series(0, 40, (s) => trainingCurve(s, 3));
-    step = 40;
-    // A training loop: a few steps and a heartbeat every 400 ms, as long as the tests run.
-    writer = setInterval(() => {
-      live.series(step, 3, (s) => trainingCurve(s, 3)).heartbeat();
-      step += 3;
-    }, 400);
-    server = await startCodeServer({ workspace, tag: 'e2e-compare-code-server' });
-    browser = await launchBrowser();
-    ({ page } = await openWorkbench(browser, server.url, 'e2e-compare'));
+  const wb = workbenchSuite({
+    name: 'compare',
+    seeded: true,
+    prepare(workspace) {
+      live = new RunWriter(path.join(workspace, 'labbook'), { project: SEED.project, name: 'live-run', tags: ['ResNet-like', 'baseline'], params: { lr: 0.003, batch: 64 } });
+      live.series(0, 40, (s) => trainingCurve(s, 3));
+      step = 40;
+      // A training loop: a few steps and a heartbeat every 400 ms, as long as the tests run.
+      writer = setInterval(() => {
+        live.series(step, 3, (s) => trainingCurve(s, 3)).heartbeat();
+        step += 3;
+      }, 400);
+    },
+    teardown: () => clearInterval(writer),
   });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      anyFailed = true;
-      const slug = (this.currentTest.title || 'test').replace(/[^a-z0-9]+/gi, '-').toLowerCase();
-      await screenshot(page, `failure-compare-${slug}`).catch(() => undefined);
-    }
-  });
-
-  after(async function () {
-    clearInterval(writer);
-    if (anyFailed) server?.collectLogs(path.join(resultsDir, 'logs', 'e2e-compare'));
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    if (workspace && process.env.LABBOOK_KEEP_TMP !== '1') fs.rmSync(workspace, { recursive: true, force: true });
+  let page: Page;
+  before(() => {
+    page = wb.page;
   });
 
   it('shows tags as written in the run panel, every chart in the run colour', async function () {

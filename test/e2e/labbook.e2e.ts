@@ -3,12 +3,12 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { activeWebview, editorTab, expand, frameShowing, launchBrowser, openViewContainer, openWorkbench, runCommandFromPalette, screenshot, treeRow, treeView, until } from '../support/browser';
-import { startCodeServer, type CodeServer } from '../support/codeServer';
-import { repoRoot, resultsDir } from '../support/paths';
+import type { FrameLocator, Page } from 'playwright-core';
+import { activeWebview, editorTab, expand, frameShowing, openViewContainer, openWorkbench, runCommandFromPalette, screenshot, treeRow, treeView, until } from '../support/browser';
+import { repoRoot } from '../support/paths';
 import { RunWriter, trainingCurve } from '../support/runWriter';
-import { SEED, createTestWorkspace } from '../integration/workspace';
+import { workbenchSuite } from '../support/workbenchSuite';
+import { SEED } from '../integration/workspace';
 import { png } from '../unit/support/png';
 import { event, fileVersionEvent, imageValue, simple, tfrecord } from '../unit/support/tfevents';
 
@@ -70,40 +70,23 @@ async function chartState(frame: Pick<FrameLocator, 'locator'>): Promise<ChartSt
 
 describe('Labbook in code-server (e2e)', function () {
   this.timeout(120_000);
-  let server: CodeServer;
-  let browser: Browser;
+  const wb = workbenchSuite({
+    name: 'labbook',
+    seeded: true,
+    prepare(workspace) {
+      // Other trackers' output, as real projects leave it: an MLflow file store and a Lightning TensorBoard log.
+      const fixtures = path.join(repoRoot, 'test', 'fixtures', 'trackers');
+      fs.cpSync(path.join(fixtures, 'mlflow-files', 'ultralytics-boat', 'runs', 'mlflow'), path.join(workspace, 'mlruns'), { recursive: true });
+      fs.cpSync(path.join(fixtures, 'tensorboard', 'lightning-lstm', 'lightning_logs'), path.join(workspace, 'lightning_logs'), { recursive: true });
+      writeVisionRun(path.join(workspace, 'vision', 'augmented'));
+    },
+  });
   let page: Page;
   let workspace: string;
   let live: RunWriter;
   let chart: FrameLocator;
-  let anyFailed = false;
-
-  before(async function () {
-    this.timeout(180_000);
-    workspace = createTestWorkspace('labbook-e2e-');
-    // Other trackers' output, as real projects leave it: an MLflow file store and a Lightning TensorBoard log.
-    const fixtures = path.join(repoRoot, 'test', 'fixtures', 'trackers');
-    fs.cpSync(path.join(fixtures, 'mlflow-files', 'ultralytics-boat', 'runs', 'mlflow'), path.join(workspace, 'mlruns'), { recursive: true });
-    fs.cpSync(path.join(fixtures, 'tensorboard', 'lightning-lstm', 'lightning_logs'), path.join(workspace, 'lightning_logs'), { recursive: true });
-    writeVisionRun(path.join(workspace, 'vision', 'augmented'));
-    server = await startCodeServer({ workspace, tag: 'e2e-code-server' });
-    browser = await launchBrowser();
-    ({ page } = await openWorkbench(browser, server.url, 'e2e'));
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      anyFailed = true;
-      const slug = (this.currentTest.title || 'test').replace(/[^a-z0-9]+/gi, '-').toLowerCase();
-      await screenshot(page, `failure-${slug}`).catch(() => undefined);
-    }
-  });
-
-  after(async function () {
-    if (anyFailed) server?.collectLogs(path.join(resultsDir, 'logs', 'e2e'));
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    if (workspace && process.env.LABBOOK_KEEP_TMP !== '1') fs.rmSync(workspace, { recursive: true, force: true });
+  before(() => {
+    ({ page, workspace } = wb);
   });
 
   it('shows the Labbook view with the run already in the workspace', async function () {
@@ -275,7 +258,7 @@ describe('Labbook in code-server (e2e)', function () {
 
   it('welcomes a new user in an empty folder and runs the quickstart from the welcome view', async function () {
     const empty = fs.mkdtempSync(path.join(path.dirname(workspace), 'labbook-e2e-empty-'));
-    const { page: fresh } = await openWorkbench(browser, `${server.baseUrl}/?folder=${encodeURIComponent(empty).replace(/%2F/g, '/')}`, 'e2e-welcome');
+    const { page: fresh } = await openWorkbench(wb.browser, `${wb.server.baseUrl}/?folder=${encodeURIComponent(empty).replace(/%2F/g, '/')}`, 'e2e-welcome');
     try {
       await openViewContainer(fresh, 'Labbook');
       const welcome = fresh.locator('.welcome-view-content');
@@ -309,7 +292,7 @@ describe('Labbook in code-server (e2e)', function () {
     new RunWriter(path.join(second, 'labbook'), { project: 'second-folder', name: 'second-run' }).series(0, 12, (s) => trainingCurve(s, 7)).finish();
     const file = path.join(second, 'both.code-workspace');
     fs.writeFileSync(file, JSON.stringify({ folders: [{ path: workspace }, { path: second }] }));
-    const { page: multi } = await openWorkbench(browser, `${server.baseUrl}/?workspace=${encodeURIComponent(file).replace(/%2F/g, '/')}`, 'e2e-multi-root');
+    const { page: multi } = await openWorkbench(wb.browser, `${wb.server.baseUrl}/?workspace=${encodeURIComponent(file).replace(/%2F/g, '/')}`, 'e2e-multi-root');
     try {
       await openViewContainer(multi, 'Labbook');
       const pane = treeView(multi, 'Experiments');

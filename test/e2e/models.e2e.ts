@@ -3,12 +3,10 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { activeWebview, editorTab, launchBrowser, openViewContainer, openWorkbench, screenshot, treeRow, treeView } from '../support/browser';
-import { startCodeServer, type CodeServer } from '../support/codeServer';
-import { repoRoot, resultsDir } from '../support/paths';
+import { activeWebview, editorTab, openViewContainer, screenshot, treeRow, treeView } from '../support/browser';
+import { repoRoot } from '../support/paths';
+import { workbenchSuite } from '../support/workbenchSuite';
 
 const TRAIN = `
 import os, labbook
@@ -28,43 +26,23 @@ labbook.register_model("mnist-cnn", run=best, artifact_path="model/weights.pt", 
 
 describe('Models view (e2e)', function () {
   this.timeout(120_000);
-  let server: CodeServer;
-  let browser: Browser;
-  let page: Page;
-  let workspace: string;
-  let failed = false;
-
-  before(async function () {
-    this.timeout(180_000);
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'labbook-e2e-models-'));
-    execFileSync('python3', ['-c', TRAIN], {
-      cwd: workspace,
-      env: { ...process.env, PYTHONPATH: path.join(repoRoot, 'sdk', 'python'), LABBOOK_DIR: path.join(workspace, 'labbook'), LABBOOK_CAPTURE_ENV: '0', LABBOOK_CAPTURE_CONSOLE: '0', LABBOOK_CAPTURE_SYSTEM: '0' },
-      timeout: 60_000,
-    });
-    // MLflow's registries beside them: a file store and a real mlflow.db, shown read-only.
-    fs.cpSync(path.join(repoRoot, 'test', 'fixtures', 'models', 'mlflow-file-registry', 'mlruns'), path.join(workspace, 'mlruns'), { recursive: true });
-    fs.copyFileSync(path.join(repoRoot, 'test', 'fixtures', 'trackers', 'mlflow-sqlite', 'zoomcamp-official', '02-experiment-tracking', 'mlflow.db'), path.join(workspace, 'mlflow.db'));
-    server = await startCodeServer({ workspace, tag: 'e2e-models-code-server' });
-    browser = await launchBrowser();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      failed = true;
-      if (page) await screenshot(page, 'failure-models').catch(() => undefined);
-    }
-  });
-
-  after(async function () {
-    if (failed) server?.collectLogs(path.join(resultsDir, 'logs', 'e2e-models'));
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    if (workspace && process.env.LABBOOK_KEEP_TMP !== '1') fs.rmSync(workspace, { recursive: true, force: true });
+  const wb = workbenchSuite({
+    name: 'models',
+    openFirst: false,
+    prepare(workspace) {
+      execFileSync('python3', ['-c', TRAIN], {
+        cwd: workspace,
+        env: { ...process.env, PYTHONPATH: path.join(repoRoot, 'sdk', 'python'), LABBOOK_DIR: path.join(workspace, 'labbook'), LABBOOK_CAPTURE_ENV: '0', LABBOOK_CAPTURE_CONSOLE: '0', LABBOOK_CAPTURE_SYSTEM: '0' },
+        timeout: 60_000,
+      });
+      // MLflow's registries beside them: a file store and a real mlflow.db, shown read-only.
+      fs.cpSync(path.join(repoRoot, 'test', 'fixtures', 'models', 'mlflow-file-registry', 'mlruns'), path.join(workspace, 'mlruns'), { recursive: true });
+      fs.copyFileSync(path.join(repoRoot, 'test', 'fixtures', 'trackers', 'mlflow-sqlite', 'zoomcamp-official', '02-experiment-tracking', 'mlflow.db'), path.join(workspace, 'mlflow.db'));
+    },
   });
 
   it('shows the registered model with its versions, the champion alias and metrics, MLflow’s models beside it, and opens a version’s run', async function () {
-    ({ page } = await openWorkbench(browser, server.url, 'e2e-models'));
+    const page = await wb.open();
     await openViewContainer(page, 'Labbook');
     const pane = treeView(page, 'Models');
     await treeRow(pane, 'mnist-cnn').waitFor({ state: 'visible', timeout: 60_000 });

@@ -3,14 +3,13 @@
 // run shows its environment as sections and previews its artifacts inline.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { activeWebview, editorTab, expand, launchBrowser, openViewContainer, openWorkbench, screenshot, treeRow, treeView, until } from '../support/browser';
-import { startCodeServer, type CodeServer } from '../support/codeServer';
-import { repoRoot, resultsDir } from '../support/paths';
+import type { FrameLocator, Page } from 'playwright-core';
+import { activeWebview, editorTab, expand, openViewContainer, screenshot, treeRow, treeView, until } from '../support/browser';
+import { repoRoot } from '../support/paths';
 import { RunWriter, trainingCurve } from '../support/runWriter';
 import { png } from '../unit/support/png';
+import { workbenchSuite } from '../support/workbenchSuite';
 
 /** A finished Labbook run with an environment and one artifact of each previewed kind. */
 function writeArtifactRun(logRoot: string): void {
@@ -48,36 +47,17 @@ function writeArtifactRun(logRoot: string): void {
 
 describe('Run page (e2e)', function () {
   this.timeout(120_000);
-  let server: CodeServer;
-  let browser: Browser;
+  const wb = workbenchSuite({
+    name: 'runpage',
+    prepare(workspace) {
+      const wandbRun = path.join(repoRoot, 'test', 'fixtures', 'trackers', 'wandb', 'reversal-gpt', 'wandb', 'run-20241113_040556-vxam6q8u');
+      fs.cpSync(wandbRun, path.join(workspace, 'wandb', path.basename(wandbRun)), { recursive: true });
+      writeArtifactRun(path.join(workspace, 'labbook'));
+    },
+  });
   let page: Page;
-  let workspace: string;
-  let failed = false;
-
-  before(async function () {
-    this.timeout(180_000);
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'labbook-e2e-runpage-'));
-    const wandbRun = path.join(repoRoot, 'test', 'fixtures', 'trackers', 'wandb', 'reversal-gpt', 'wandb', 'run-20241113_040556-vxam6q8u');
-    fs.cpSync(wandbRun, path.join(workspace, 'wandb', path.basename(wandbRun)), { recursive: true });
-    writeArtifactRun(path.join(workspace, 'labbook'));
-    server = await startCodeServer({ workspace, tag: 'e2e-runpage-code-server' });
-    browser = await launchBrowser();
-    ({ page } = await openWorkbench(browser, server.url, 'e2e-runpage'));
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      failed = true;
-      const slug = (this.currentTest.title || 'test').replace(/[^a-z0-9]+/gi, '-').toLowerCase();
-      await screenshot(page, `failure-runpage-${slug}`).catch(() => undefined);
-    }
-  });
-
-  after(async function () {
-    if (failed) server?.collectLogs(path.join(resultsDir, 'logs', 'e2e-runpage'));
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    if (workspace && process.env.LABBOOK_KEEP_TMP !== '1') fs.rmSync(workspace, { recursive: true, force: true });
+  before(() => {
+    page = wb.page;
   });
 
   async function openRun(experiment: string, name: string): Promise<FrameLocator> {

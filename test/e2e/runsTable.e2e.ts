@@ -1,14 +1,12 @@
 // The runs table as a user meets it: open it from the palette, query (a wrong query shows its error
 // under the box), sort by a metric, choose columns, select runs and compare them.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Frame, Page } from 'playwright-core';
-import { editorTab, frameShowing, launchBrowser, openViewContainer, openWorkbench, runCommandFromPalette, screenshot, treeView, until } from '../support/browser';
-import { startCodeServer, type CodeServer } from '../support/codeServer';
-import { resultsDir } from '../support/paths';
+import type { Frame, Page } from 'playwright-core';
+import { editorTab, frameShowing, openViewContainer, runCommandFromPalette, screenshot, treeView, until } from '../support/browser';
 import { RunWriter, trainingCurve } from '../support/runWriter';
-import { SEED, createTestWorkspace } from '../integration/workspace';
+import { workbenchSuite } from '../support/workbenchSuite';
+import { SEED } from '../integration/workspace';
 
 /** Names of the rows the grid shows, top to bottom. */
 async function rowNames(frame: Frame): Promise<string[]> {
@@ -19,41 +17,23 @@ async function rowNames(frame: Frame): Promise<string[]> {
 
 describe('Runs table (e2e)', function () {
   this.timeout(120_000);
-  let server: CodeServer;
-  let browser: Browser;
+  const wb = workbenchSuite({
+    name: 'table',
+    seeded: true,
+    prepare(workspace) {
+      const runs: Array<[string, number, number, string]> = [['sweep-a', 0.1, 2, 'finished'], ['sweep-b', 0.03, 3, 'finished'], ['sweep-c', 0.001, 4, 'failed'], ['sweep-d', 0.3, 5, 'finished']];
+      for (const [name, lr, seed, status] of runs) {
+        const w = new RunWriter(path.join(workspace, 'labbook'), { project: 'sweep', name, tags: [status === 'failed' ? 'stage:debug' : 'stage:final'], params: { lr, model: { hidden: seed * 32, act: 'relu' } } });
+        w.series(0, 20, (s) => trainingCurve(s, seed));
+        if (status === 'failed') w.status('failed', 'CUDA out of memory');
+        else w.finish();
+      }
+    },
+  });
   let page: Page;
-  let workspace: string;
   let frame: Frame;
-  let anyFailed = false;
-
-  before(async function () {
-    this.timeout(180_000);
-    workspace = createTestWorkspace('labbook-e2e-table-');
-    const runs: Array<[string, number, number, string]> = [['sweep-a', 0.1, 2, 'finished'], ['sweep-b', 0.03, 3, 'finished'], ['sweep-c', 0.001, 4, 'failed'], ['sweep-d', 0.3, 5, 'finished']];
-    for (const [name, lr, seed, status] of runs) {
-      const w = new RunWriter(path.join(workspace, 'labbook'), { project: 'sweep', name, tags: [status === 'failed' ? 'stage:debug' : 'stage:final'], params: { lr, model: { hidden: seed * 32, act: 'relu' } } });
-      w.series(0, 20, (s) => trainingCurve(s, seed));
-      if (status === 'failed') w.status('failed', 'CUDA out of memory');
-      else w.finish();
-    }
-    server = await startCodeServer({ workspace, tag: 'e2e-table-code-server' });
-    browser = await launchBrowser();
-    ({ page } = await openWorkbench(browser, server.url, 'e2e-table'));
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      anyFailed = true;
-      const slug = (this.currentTest.title || 'test').replace(/[^a-z0-9]+/gi, '-').toLowerCase();
-      await screenshot(page, `failure-table-${slug}`).catch(() => undefined);
-    }
-  });
-
-  after(async function () {
-    if (anyFailed) server?.collectLogs(path.join(resultsDir, 'logs', 'e2e-table'));
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    if (workspace && process.env.LABBOOK_KEEP_TMP !== '1') fs.rmSync(workspace, { recursive: true, force: true });
+  before(() => {
+    page = wb.page;
   });
 
   it('opens from the palette with every run, its params flattened and its metrics', async function () {

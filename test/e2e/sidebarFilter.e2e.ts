@@ -3,59 +3,37 @@
 // view's Filter button, the filter shown above it, then cleared.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openViewContainer, openWorkbench, screenshot, treeRow, treeView, until } from '../support/browser';
-import { startCodeServer, type CodeServer } from '../support/codeServer';
-import { resultsDir } from '../support/paths';
+import { openViewContainer, screenshot, treeRow, treeView, until } from '../support/browser';
 import { RunWriter, trainingCurve } from '../support/runWriter';
+import { workbenchSuite } from '../support/workbenchSuite';
 
 describe('Sidebar filter (e2e)', function () {
   this.timeout(120_000);
-  let server: CodeServer;
-  let browser: Browser;
-  let page: Page;
-  let workspace: string;
-  let failed = false;
-
-  before(async function () {
-    this.timeout(180_000);
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'labbook-e2e-sidebar-'));
-    const logRoot = path.join(workspace, 'labbook');
-    const start = Date.now() / 1000 - 3 * 3600;
-    const runs: Array<[string, string, string[], number]> = [
-      ['resnet', 'resnet-lr0.1', ['best', 'final'], 0.93], ['resnet', 'resnet-lr0.01', ['final'], 0.88], ['resnet', 'resnet-lr1', [], 0.41],
-      ['vit', 'vit-small', ['best'], 0.91], ['vit', 'vit-tiny', [], 0.83],
-    ];
-    runs.forEach(([project, name, tags, acc], i) => {
-      const w = new RunWriter(logRoot, { project, name, tags, time: start + i * 60, params: { lr: 0.1 / (i + 1), model: project } });
-      for (let s = 0; s < 10; s++) w.record({ t: 'metrics', step: s, time: start + i * 60 + s * 30, values: { ...trainingCurve(s, i), 'val/acc': acc * (s + 1) / 10 } });
-      w.record({ t: 'status', status: 'finished', time: start + i * 60 + 1800 });
-      fs.utimesSync(w.file, start + i * 60 + 1800, start + i * 60 + 1800);
-    });
-    fs.mkdirSync(path.join(logRoot, '_experiments'), { recursive: true });
-    fs.writeFileSync(path.join(logRoot, '_experiments', 'exp-5c1b0c6f3a1e.json'), JSON.stringify({ format: 'labbook-experiment', version: 1, id: 'exp-5c1b0c6f3a1e', name: 'distill', description: 'student models, next week', tags: [], created: start }));
-    server = await startCodeServer({ workspace, tag: 'e2e-sidebar-code-server', settings: { 'labbook.keyMetric': 'val/acc' } });
-    browser = await launchBrowser();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      failed = true;
-      if (page) await screenshot(page, 'failure-sidebar-filter').catch(() => undefined);
-    }
-  });
-
-  after(async function () {
-    if (failed) server?.collectLogs(path.join(resultsDir, 'logs', 'e2e-sidebar'));
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    if (workspace && process.env.LABBOOK_KEEP_TMP !== '1') fs.rmSync(workspace, { recursive: true, force: true });
+  const wb = workbenchSuite({
+    name: 'sidebar',
+    openFirst: false,
+    server: { settings: { 'labbook.keyMetric': 'val/acc' } },
+    prepare(workspace) {
+      const logRoot = path.join(workspace, 'labbook');
+      const start = Date.now() / 1000 - 3 * 3600;
+      const runs: Array<[string, string, string[], number]> = [
+        ['resnet', 'resnet-lr0.1', ['best', 'final'], 0.93], ['resnet', 'resnet-lr0.01', ['final'], 0.88], ['resnet', 'resnet-lr1', [], 0.41],
+        ['vit', 'vit-small', ['best'], 0.91], ['vit', 'vit-tiny', [], 0.83],
+      ];
+      runs.forEach(([project, name, tags, acc], i) => {
+        const w = new RunWriter(logRoot, { project, name, tags, time: start + i * 60, params: { lr: 0.1 / (i + 1), model: project } });
+        for (let s = 0; s < 10; s++) w.record({ t: 'metrics', step: s, time: start + i * 60 + s * 30, values: { ...trainingCurve(s, i), 'val/acc': acc * (s + 1) / 10 } });
+        w.record({ t: 'status', status: 'finished', time: start + i * 60 + 1800 });
+        fs.utimesSync(w.file, start + i * 60 + 1800, start + i * 60 + 1800);
+      });
+      fs.mkdirSync(path.join(logRoot, '_experiments'), { recursive: true });
+      fs.writeFileSync(path.join(logRoot, '_experiments', 'exp-5c1b0c6f3a1e.json'), JSON.stringify({ format: 'labbook-experiment', version: 1, id: 'exp-5c1b0c6f3a1e', name: 'distill', description: 'student models, next week', tags: [], created: start }));
+    },
   });
 
   it('shows the key metric and tags in rows, an SDK experiment with its description, and filters the tree', async function () {
-    ({ page } = await openWorkbench(browser, server.url, 'e2e-sidebar'));
+    const page = await wb.open();
     await openViewContainer(page, 'Labbook');
     const pane = treeView(page, 'Experiments');
     await treeRow(pane, 'resnet-lr0.1').waitFor({ state: 'visible', timeout: 60_000 });

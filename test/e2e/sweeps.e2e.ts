@@ -4,12 +4,10 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { activeWebview, editorTab, launchBrowser, openViewContainer, openWorkbench, runCommandFromPalette, screenshot, treeRow, treeView } from '../support/browser';
-import { startCodeServer, type CodeServer } from '../support/codeServer';
-import { repoRoot, resultsDir } from '../support/paths';
+import { activeWebview, editorTab, openViewContainer, runCommandFromPalette, screenshot, treeRow, treeView, until } from '../support/browser';
+import { repoRoot } from '../support/paths';
+import { workbenchSuite } from '../support/workbenchSuite';
 
 const TRAIN = `import time, labbook
 run = labbook.init(project="sweep-e2e")
@@ -21,58 +19,28 @@ for step in range(4):
 labbook.finish()
 `;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined && v !== false) return v as T;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
-
 describe('Sweeps (e2e)', function () {
   this.timeout(240_000);
-  let server: CodeServer;
-  let browser: Browser;
-  let page: Page;
-  let workspace: string;
   let sweepId: string;
-  let anyFailed = false;
-
-  before(async function () {
-    this.timeout(180_000);
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'labbook-e2e-sweep-'));
-    fs.writeFileSync(path.join(workspace, 'train.py'), TRAIN);
-    const r = spawnSync('python3', ['-c', `
+  const wb = workbenchSuite({
+    name: 'sweeps',
+    openFirst: false,
+    prepare(workspace) {
+      fs.writeFileSync(path.join(workspace, 'train.py'), TRAIN);
+      const r = spawnSync('python3', ['-c', `
 import labbook
 s = labbook.create_sweep(experiment="sweep-e2e", name="lr-opt-grid", strategy="grid",
                          parameters={"lr": {"values": [0.1, 0.03, 0.01]}, "opt": {"values": ["sgd", "adam"]}},
                          objective="val/acc", goal="maximize", max_trials=6, command=["python3", "train.py"])
 print(s.id)`], { cwd: workspace, encoding: 'utf8', env: { ...process.env, PYTHONPATH: path.join(repoRoot, 'sdk', 'python'), LABBOOK_DIR: path.join(workspace, 'labbook') } });
-    assert.equal(r.status, 0, r.stderr);
-    sweepId = r.stdout.trim();
-    server = await startCodeServer({ workspace, tag: 'e2e-sweep-code-server' });
-    browser = await launchBrowser();
+      assert.equal(r.status, 0, r.stderr);
+      sweepId = r.stdout.trim();
+    },
   });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      anyFailed = true;
-      if (page) await screenshot(page, 'failure-sweeps').catch(() => undefined);
-    }
-  });
-
-  after(async function () {
-    if (anyFailed) server?.collectLogs(path.join(resultsDir, 'logs', 'e2e-sweeps'));
-    // Agents stop with the sweep; anything left ends with the server.
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    if (workspace && process.env.LABBOOK_KEEP_TMP !== '1') fs.rmSync(workspace, { recursive: true, force: true });
-  });
+  // Agents stop with the sweep; anything left ends with the server when the suite stops it.
 
   it('shows the sweep under its experiment, runs two agents launched from the palette, and shows trials live in the tree and the panel', async function () {
-    ({ page } = await openWorkbench(browser, server.url, 'e2e-sweeps'));
+    const page = await wb.open();
     await openViewContainer(page, 'Labbook');
     const pane = treeView(page, 'Experiments');
     const sweepRow = treeRow(pane, 'lr-opt-grid');
@@ -112,7 +80,7 @@ print(s.id)`], { cwd: workspace, encoding: 'utf8', env: { ...process.env, PYTHON
     await screenshot(page, '41-sweep-panel');
     const pcp = web.locator('.pcp-box canvas.pcp');
     await pcp.scrollIntoViewIfNeeded();
-    await until('the trials in parallel coordinates', async () => Number(await pcp.getAttribute('data-runs')) >= 3);
+    await until('the trials in parallel coordinates', async () => Number(await pcp.getAttribute('data-runs')) >= 3, 60_000);
     assert.ok(Number(await pcp.getAttribute('data-axes')) >= 2, 'an axis per param and one for the objective');
     await screenshot(page, '44-sweep-parallel-coordinates');
     await web.locator('.trials-box').scrollIntoViewIfNeeded();
@@ -123,7 +91,7 @@ print(s.id)`], { cwd: workspace, encoding: 'utf8', env: { ...process.env, PYTHON
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'lr-opt-grid' }).first().waitFor({ state: 'visible', timeout: 10_000 });
     await page.keyboard.press('Enter');
     await until('the sweep row saying stopped', async () => /stopped/.test((await sweepRow.textContent()) ?? ''), 30_000);
-    const log = fs.readFileSync(path.join(workspace, 'labbook', '_sweeps', sweepId, 'trials.jsonl'), 'utf8');
+    const log = fs.readFileSync(path.join(wb.workspace, 'labbook', '_sweeps', sweepId, 'trials.jsonl'), 'utf8');
     assert.match(log, /"t":"stop"/);
     await until('every trial ended', async () => !/agents? running/.test((await sweepRow.textContent()) ?? ''), 60_000);
     await screenshot(page, '42-sweep-stopped');

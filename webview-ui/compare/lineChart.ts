@@ -1,6 +1,6 @@
 import { Chart, Filler, Interaction, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, Tooltip, type ActiveElement, type ChartConfiguration, type ChartDataset, type InteractionItem, type Plugin } from 'chart.js';
 import zoomPlugin from 'chartjs-plugin-zoom';
-import type { Point } from '../shared/charts';
+import { FAST_LINE_OPTIONS, restyleAxes, type Point } from '../shared/charts';
 import { themeColors } from '../shared/theme';
 import { formatX, type XAxisKind } from '../shared/xAxis';
 
@@ -131,11 +131,7 @@ export class LineChart {
       type: 'line',
       data: { datasets: [] },
       options: {
-        animation: false,
-        parsing: false,
-        normalized: true,
-        responsive: true,
-        maintainAspectRatio: false,
+        ...FAST_LINE_OPTIONS,
         interaction: { mode: 'eachLine' as 'nearest', intersect: false },
         plugins: {
           legend: { display: false },
@@ -301,14 +297,7 @@ export class LineChart {
   }
 
   restyle(): void {
-    const theme = themeColors();
-    const { x, y } = this.chart.options.scales as Record<'x' | 'y', { ticks: { color: string }; grid: { color: string }; title?: { color: string } }>;
-    for (const axis of [x, y]) {
-      axis.ticks.color = theme.muted;
-      axis.grid.color = theme.grid;
-      if (axis.title) axis.title.color = theme.muted;
-    }
-    this.chart.update('none');
+    restyleAxes(this.chart);
   }
 
   toPng(): string {

@@ -1,20 +1,9 @@
 import type { RunSummary } from '../../src/protocol/runPanel';
 import { el } from '../shared/dom';
 import { box } from './pageState';
+import { formatBytes } from './previewRender';
 
 /** Sections below the run's title: everything about the run except its charts. */
-
-function formatBytes(n: number | null): string {
-  if (n === null) return '';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
-}
 
 function keyValueTable(rows: Array<[string, string]>): HTMLTableElement {
   const table = el('table', { className: 'kv' });

@@ -94,16 +94,8 @@ export class TrialLog {
   }
 }
 
-export interface SweepSummary {
-  readonly id: string;
-  readonly name: string;
-  readonly experiment: string;
-  readonly strategy: string;
-  readonly metric: string;
-  readonly goal: Goal;
-  readonly maxTrials: number | null;
-  readonly parameters: readonly string[];
-  readonly command: readonly string[];
+/** A sweep as the tree and its panel show it: its definition (less what only the reader needs) and its trials at a moment. */
+export interface SweepSummary extends Omit<SweepDefinition, 'heartbeatTimeout' | 'created'> {
   /** Workspace-relative folder of the sweep. */
   readonly folder: string;
   readonly counts: Readonly<Record<TrialStatus, number>>;

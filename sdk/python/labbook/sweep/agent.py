@@ -74,6 +74,17 @@ def _settle(trial, folder, run_id, result=None, failure=None):
         trial.complete(value=value)
 
 
+def _trials(sweep, count):
+    """The trials the sweep suggests, until it is done or stopped, or ``count`` were given."""
+    given = 0
+    while count is None or given < count:
+        trial = sweep.suggest()
+        if trial is None:
+            return
+        given += 1
+        yield trial
+
+
 def sweep_agent(sweep, function, count=None, logdir=None):
     """Runs ``function`` once per trial (``function()`` or ``function(trial)``) until the sweep is
     done or stopped, or ``count`` trials ran. Returns how many ran."""
@@ -84,10 +95,7 @@ def sweep_agent(sweep, function, count=None, logdir=None):
     except (TypeError, ValueError):
         pass
     ran = 0
-    while count is None or ran < count:
-        trial = sweep.suggest()
-        if trial is None:
-            break
+    for trial in _trials(sweep, count):
         ran += 1
         started = []
         with env.trial_environment(trial, on_run=started.append):
@@ -108,10 +116,7 @@ def command_agent(sweep, command, count=None, logdir=None, pass_args=True):
     """The command-line agent: runs ``command`` once per trial. Returns how many ran."""
     sweep = get_sweep(sweep, logdir)
     ran = 0
-    while count is None or ran < count:
-        trial = sweep.suggest()
-        if trial is None:
-            break
+    for trial in _trials(sweep, count):
         ran += 1
         args = list(command)
         if pass_args:
