@@ -5,12 +5,10 @@
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openViewContainer, openWorkbench, screenshot, treeRow, treeView, until } from '../support/browser';
-import { startCodeServer, type CodeServer } from '../support/codeServer';
-import { repoRoot, resultsDir } from '../support/paths';
+import { openViewContainer, screenshot, treeRow, treeView, until } from '../support/browser';
+import { repoRoot } from '../support/paths';
+import { workbenchSuite } from '../support/workbenchSuite';
 
 const TRAIN = `import sys, time
 import labbook
@@ -26,45 +24,25 @@ while True:
 
 describe('Stop and rerun from the tree (e2e)', function () {
   this.timeout(120_000);
-  let server: CodeServer;
-  let browser: Browser;
-  let page: Page;
-  let workspace: string;
   let training: ChildProcess | undefined;
-  let failed = false;
-
-  before(async function () {
-    this.timeout(180_000);
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'labbook-e2e-stop-'));
-    fs.writeFileSync(path.join(workspace, 'train.py'), TRAIN);
+  const wb = workbenchSuite({
+    name: 'stop-rerun',
+    openFirst: false,
     // The DOM renderer: the terminal's text can be read from the page.
-    server = await startCodeServer({ workspace, tag: 'e2e-stop-code-server', settings: { 'terminal.integrated.gpuAcceleration': 'off' } });
-    browser = await launchBrowser();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      failed = true;
-      if (page) await screenshot(page, 'failure-stop-rerun').catch(() => undefined);
-    }
-  });
-
-  after(async function () {
-    training?.kill('SIGKILL');
-    if (failed) server?.collectLogs(path.join(resultsDir, 'logs', 'e2e-stop'));
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    if (workspace && process.env.LABBOOK_KEEP_TMP !== '1') fs.rmSync(workspace, { recursive: true, force: true });
+    server: { settings: { 'terminal.integrated.gpuAcceleration': 'off' } },
+    prepare: (workspace) => fs.writeFileSync(path.join(workspace, 'train.py'), TRAIN),
+    teardown: () => training?.kill('SIGKILL'),
   });
 
   it('stops a running training script from the context menu; the run ends killed; Rerun types its command in a terminal', async function () {
+    const workspace = wb.workspace;
     training = spawn('python3', ['train.py', '--lr', '0.05'], {
       cwd: workspace,
       stdio: 'ignore',
       env: { ...process.env, PYTHONPATH: path.join(repoRoot, 'sdk', 'python'), LABBOOK_DIR: path.join(workspace, 'labbook'), LABBOOK_CAPTURE_CONSOLE: '0', LABBOOK_CAPTURE_SYSTEM: '0' },
     });
     const exited = new Promise<number | null>((resolve) => training!.on('exit', (code) => resolve(code)));
-    ({ page } = await openWorkbench(browser, server.url, 'e2e-stop'));
+    const page = await wb.open();
     await openViewContainer(page, 'Labbook');
     const pane = treeView(page, 'Experiments');
     const row = treeRow(pane, 'looping');
