@@ -7,7 +7,7 @@ import type { ExperimentCatalog } from './experimentCatalog';
 import { editRun } from '../runEdits';
 import { notify } from '../notifications';
 import { trustedOrExplain } from '../workspaceTrust';
-import { NOTE_SCHEME, noteFromBytes, notePath, parseNotePath, type NoteTarget } from '../core/organise/noteDocs';
+import { isNoteFolder, NOTE_SCHEME, noteFromBytes, notePath, parseNotePath, type NoteTarget } from '../core/organise/noteDocs';
 import { experimentTarget, runTargets } from './runTargets';
 
 /**
@@ -54,6 +54,7 @@ class NoteFileSystem implements vscode.FileSystemProvider {
   }
 
   stat(uri: vscode.Uri): vscode.FileStat {
+    if (isNoteFolder(uri.path)) return { type: vscode.FileType.Directory, ctime: 0, mtime: 0, size: 0 };
     const v = this.version(uri, this.current(uri));
     return { type: vscode.FileType.File, ctime: 0, mtime: v.mtime, size: Buffer.byteLength(v.text, 'utf8') };
   }

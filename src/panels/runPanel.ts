@@ -88,6 +88,8 @@ export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
       if (this.runWithArtifact(message.path)) void this.artifacts.reveal(message.path);
     } else if (message.type === 'saveArtifactAs') {
       if (this.runWithArtifact(message.path)) void this.artifacts.saveAs(message.path);
+    } else if (message.type === 'openArtifactExternally') {
+      if (this.runWithArtifact(message.path)) void this.artifacts.openExternally(message.path);
     } else if (message.type === 'runAction') {
       void runAction(message.action, this.uid);
     } else if (message.type === 'openDataset') {

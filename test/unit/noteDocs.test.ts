@@ -1,6 +1,6 @@
 // Notes opened as Markdown documents: the document path says which note, and saving gives its text.
 import * as assert from 'assert';
-import { MAX_NOTE_BYTES, noteFromBytes, notePath, parseNotePath } from '../../src/core/organise/noteDocs';
+import { isNoteFolder, MAX_NOTE_BYTES, noteFromBytes, notePath, parseNotePath } from '../../src/core/organise/noteDocs';
 
 describe('sidebar: notes as documents', () => {
   it('names the note of a run or an experiment in the path, and reads it back', () => {
@@ -19,6 +19,11 @@ describe('sidebar: notes as documents', () => {
   it('gives a tab name without path characters', () => {
     const p = notePath({ folder: 0, kind: 'experiment', id: 'x' }, '../<script>/..\\evil');
     assert.ok(!p.split('/')[4].includes('\\') && !p.split('/')[4].includes('<'), p);
+  });
+
+  it('tells the folders above notes (the editor looks at them before saving) from notes', () => {
+    for (const p of ['/', '/0', '/0/run', '/3/experiment/mnist%20a', '/0/run/abc/']) assert.ok(isNoteFolder(p), p);
+    for (const p of ['/0/run/abc/n (note).md', '/x', '/0/other', '/0/run/a/b']) assert.ok(!isNoteFolder(p), p);
   });
 
   it('is no note for any other path', () => {

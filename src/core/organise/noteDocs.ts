@@ -41,6 +41,11 @@ export function parseNotePath(p: string): NoteTarget | undefined {
   return { folder: Number(m[1]), kind: m[2] as NoteTarget['kind'], id };
 }
 
+/** Whether a path is one of the folders above note documents (`/`, `/0`, `/0/run`, `/0/run/<id>`): the editor looks at them before it saves. */
+export function isNoteFolder(p: string): boolean {
+  return /^\/(\d{1,4}(\/(run|experiment)(\/[^/]+)?)?)?\/?$/.test(p);
+}
+
 /** The note text of a saved document: UTF-8, at most MAX_NOTE_BYTES, with Windows line ends made plain. */
 export function noteFromBytes(content: Uint8Array): { text: string } | { problem: string } {
   if (content.byteLength > MAX_NOTE_BYTES) return { problem: `the note is ${(content.byteLength / 1024 / 1024).toFixed(1)} MB; a note can hold at most ${MAX_NOTE_BYTES / 1024 / 1024} MB` };
