@@ -15,7 +15,6 @@ const GROUPING_KEY = 'labbook.tree.grouping';
 export function registerGroupCommand(tree: ExperimentsTree, state: vscode.Memento | undefined, indexes: WorkspaceIndexes): vscode.Disposable[] {
   const apply = (grouping: TreeGrouping | undefined) => {
     tree.setGrouping(grouping);
-    void vscode.commands.executeCommand('setContext', 'labbook.grouped', grouping !== undefined);
     void state?.update(GROUPING_KEY, grouping);
   };
   const remembered = parseGrouping(state?.get<unknown>(GROUPING_KEY));
