@@ -1,5 +1,6 @@
 /** SwanLab's metric keys and values: system metrics, Python's bare NaN / Infinity, numbered folders. */
 import type { ImportedSeries } from '../contract';
+import { parsePythonJson } from '../../codecs/pythonJson';
 
 export function metricKey(key: string): string {
   return key.startsWith('__swanlab__.') ? `system/${key.slice('__swanlab__.'.length)}` : key;
@@ -23,35 +24,7 @@ const NEG_INF_TOKEN = '\u0000-Infinity';
 
 /** JSON.parse that also takes the bare NaN / Infinity / -Infinity Python's json writes (as sentinel strings). */
 export function parseJsonLenient(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    if (!/NaN|Infinity/.test(text)) throw e;
-    let out = '';
-    let i = 0;
-    while (i < text.length) {
-      const c = text[i];
-      if (c === '"') {
-        let j = i + 1;
-        while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-        out += text.slice(i, j + 1);
-        i = j + 1;
-      } else if (text.startsWith('NaN', i)) {
-        out += JSON.stringify(NAN_TOKEN);
-        i += 3;
-      } else if (text.startsWith('-Infinity', i)) {
-        out += JSON.stringify(NEG_INF_TOKEN);
-        i += 9;
-      } else if (text.startsWith('Infinity', i)) {
-        out += JSON.stringify(INF_TOKEN);
-        i += 8;
-      } else {
-        out += c;
-        i++;
-      }
-    }
-    return JSON.parse(out);
-  }
+  return parsePythonJson(text, (token) => (token === 'NaN' ? NAN_TOKEN : token === 'Infinity' ? INF_TOKEN : NEG_INF_TOKEN));
 }
 
 /** A metric value: a number, or a NaN / ±Infinity token or string. */

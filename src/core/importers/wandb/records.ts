@@ -1,4 +1,5 @@
 /** Decodes the protobuf `wandb_internal.Record`s of a `.wandb` log into what they say of the run. */
+import { parsePythonJson } from '../../codecs/pythonJson';
 import { fieldKey, ProtoError, ProtoReader, WireType } from '../../codecs/protobuf';
 import type { Problems } from '../../problems';
 
@@ -73,13 +74,10 @@ export function parseJsonValue(text: string): unknown {
       return -Infinity;
   }
   try {
-    return JSON.parse(text);
+    // Bare tokens nested in objects or lists become null; only a value that is itself NaN or ±Infinity stays a number.
+    return parsePythonJson(text, () => null);
   } catch {
-    try {
-      return JSON.parse(text.replace(/-?\b(NaN|Infinity)\b/g, 'null'));
-    } catch {
-      return undefined;
-    }
+    return undefined;
   }
 }
 
