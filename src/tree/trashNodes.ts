@@ -1,8 +1,10 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { Disposable } from '../disposable';
 import type { IndexService } from '../indexService';
 import type { WorkspaceIndexes } from '../workspaceIndexes';
-import type { TrashEntry } from '../core/organise/trash';
+import { TRASH_DIR, type TrashEntry } from '../core/organise/trash';
 import { listTrash } from '../organise/trashService';
 
 /** The "Trash" row at the end of a workspace folder's experiments, listing its trashed runs (hidden when empty). */
@@ -24,6 +26,8 @@ export class TrashNodes extends Disposable {
   private readonly nodes = new Map<IndexService, TrashNode>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private listing: Promise<void> = Promise.resolve();
+  /** When each folder's trash folder last changed (an entry added or removed), as last listed. */
+  private readonly changedAt = new Map<IndexService, number>();
 
   constructor(private readonly indexes: WorkspaceIndexes, private readonly report: (message: string) => void) {
     super();
@@ -34,7 +38,7 @@ export class TrashNodes extends Disposable {
 
   private soon(): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.refresh(), RELIST_MS);
+    this.timer = setTimeout(() => void this.refresh(false), RELIST_MS);
   }
 
   /** The trash row of a folder, or undefined when its trash is empty. */
@@ -43,22 +47,31 @@ export class TrashNodes extends Disposable {
     return node && node.entries.length ? node : undefined;
   }
 
-  /** Lists every folder's trash again (one listing at a time); resolves once the tree was told. */
-  refresh(): Promise<void> {
-    this.listing = this.listing.then(() => this.list(), () => this.list());
+  /**
+   * Lists every folder's trash again (one listing at a time); resolves once the tree was told.
+   * Unless `all`, a folder whose trash folder did not change since it was listed is skipped: runs
+   * that log change the index every second, and a trash of hundreds need not be read each time.
+   */
+  refresh(all = true): Promise<void> {
+    this.listing = this.listing.then(() => this.list(all), () => this.list(all));
     return this.listing;
   }
 
-  private async list(): Promise<void> {
+  private async list(all: boolean): Promise<void> {
     let changed = false;
-    const all = this.indexes.all();
+    const indexes = this.indexes.all();
     for (const index of [...this.nodes.keys()]) {
-      if (!all.includes(index)) {
+      if (!indexes.includes(index)) {
         this.nodes.delete(index);
+        this.changedAt.delete(index);
         changed = true;
       }
     }
-    for (const index of all) {
+    for (const index of indexes) {
+      const dir = path.join(index.folder.uri.fsPath, ...index.logRoot.split('/'), TRASH_DIR);
+      const stamp = await fs.promises.stat(dir).then((st) => st.mtimeMs, () => -1);
+      if (!all && this.changedAt.get(index) === stamp && this.nodes.has(index)) continue;
+      this.changedAt.set(index, stamp);
       const entries = await listTrash(index, this.report).catch(() => []);
       const node = this.nodes.get(index);
       const same = node && node.entries.length === entries.length && node.entries.every((e, i) => sameEntry(e.entry, entries[i]));
