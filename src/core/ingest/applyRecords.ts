@@ -1,9 +1,11 @@
 import * as path from 'path';
 import { FORMAT_VERSION, parseLine, type RunRecord } from '../format/records';
+import { MetricsLineScanner, type MetricsLine } from '../format/metricsLine';
 import { quote } from '../format/bounds';
 import type { Problems } from '../problems';
 import type { Store } from '../store/store';
 import type { IngestChanges } from './changes';
+import { rawLineText, type RawLines } from './tailer';
 
 /** Most messages reported for one file in one sync; the rest are counted. */
 const MAX_MESSAGES_PER_FILE = 20;
@@ -12,10 +14,19 @@ const MAX_UNKNOWN_TYPES = 100;
 /** Longest message about one line (the reason may quote the line). */
 const MAX_MESSAGE_CHARS = 500;
 
-interface PendingPoints { readonly key: string; readonly steps: number[]; readonly values: number[]; readonly times: (number | null)[] }
+/** Points of one series gathered from a chunk; a time is NaN where the record had none. */
+interface PendingPoints { readonly key: string; readonly steps: number[]; readonly values: number[]; readonly times: number[] }
 
-/** Points gathered from the lines of one chunk, inserted series by series (sequential B-tree writes are much faster than interleaved ones). */
-interface Batch { readonly pending: Map<number, PendingPoints>; maxTime: number; firstLine: number }
+/** Points gathered from the lines of one chunk, inserted series by series (appends of one series at a time). */
+interface Batch {
+  readonly pending: Map<number, PendingPoints>;
+  maxTime: number;
+  firstLine: number;
+  /** Bumped whenever `pending` is emptied. */
+  epoch: number;
+  /** Where the points of the last keys read by the fast path go (valid for that run, keys array and epoch). */
+  slots?: { readonly keys: readonly string[]; readonly runId: number; readonly epoch: number; readonly pending: readonly PendingPoints[] };
+}
 
 export interface FileContext {
   readonly rel: string;
@@ -34,6 +45,7 @@ export interface FileContext {
 export class RecordApplier {
   private readonly unknownTypes = new Set<string>();
   private readonly newerVersionWarned = new Set<string>();
+  private readonly scanner = new MetricsLineScanner();
 
   constructor(private readonly store: Store, private readonly problems: Problems) {}
 
@@ -52,17 +64,39 @@ export class RecordApplier {
   }
 
   applyLines(ctx: FileContext, lines: readonly string[], firstLine: number, changes: IngestChanges): void {
-    const batch: Batch = { pending: new Map(), maxTime: 0, firstLine };
-    for (let i = 0; i < lines.length; i++) {
+    this.applyChunk(ctx, lines, undefined, firstLine, changes);
+  }
+
+  /**
+   * Applies `decoded`, with the lines of `raw.lines` in place at index `raw.at`: those are read as
+   * bytes by the metrics fast path, and decoded only when it cannot read them.
+   */
+  applyChunk(ctx: FileContext, decoded: readonly string[], raw: { readonly at: number; readonly lines: RawLines } | undefined, firstLine: number, changes: IngestChanges): void {
+    const batch: Batch = { pending: new Map(), maxTime: 0, firstLine, epoch: 0 };
+    const rawAt = raw?.at ?? decoded.length;
+    const rawCount = raw ? raw.lines.bounds.length - 1 : 0;
+    const total = decoded.length + rawCount;
+    for (let i = 0; i < total; i++) {
       const lineNo = firstLine + i;
       // A line that fails is reported and skipped alone; the rest of the chunk goes on.
       try {
-        this.applyLine(ctx, lines[i], lineNo, batch, changes);
+        if (i < rawAt) {
+          this.applyLine(ctx, decoded[i], lineNo, batch, changes);
+        } else if (i >= rawAt + rawCount) {
+          this.applyLine(ctx, decoded[i - rawCount], lineNo, batch, changes);
+        } else {
+          // Most lines are metrics as the SDKs write them: read from the bytes, the same record parseLine would give.
+          const { buf, bounds } = raw!.lines;
+          const k = i - rawAt;
+          const metrics = this.scanner.scan(buf, bounds[k], bounds[k + 1] - 1);
+          if (metrics !== undefined) this.applyMetricsLine(ctx, metrics, lineNo, batch, changes);
+          else this.applyLine(ctx, rawLineText(raw!.lines, k), lineNo, batch, changes);
+        }
       } catch (e) {
         this.report(ctx, lineNo, `skipped: ${(e as Error)?.message ?? String(e)}`);
       }
     }
-    this.flushPoints(ctx, batch, firstLine + lines.length - 1, changes);
+    this.flushPoints(ctx, batch, firstLine + total - 1, changes);
     if (ctx.runId !== undefined && batch.maxTime > 0) this.store.touchRun(ctx.runId, batch.maxTime);
   }
 
@@ -97,7 +131,7 @@ export class RecordApplier {
         }
         sids.push(sid);
       }
-      const time = record.time ?? null;
+      const time = record.time ?? NaN;
       let k = 0;
       for (const key in record.values) {
         if (key === '') continue;
@@ -120,6 +154,43 @@ export class RecordApplier {
       }
     });
     changes.runs.add(ctx.uid!);
+  }
+
+  /** A metrics line read by the fast path: what the metrics branch of `applyLine` does with the same record. */
+  private applyMetricsLine(ctx: FileContext, m: MetricsLine, lineNo: number, batch: Batch, changes: IngestChanges): void {
+    if (m.time !== undefined && m.time > batch.maxTime) batch.maxTime = m.time;
+    if (ctx.runId === undefined) this.undoably(ctx, () => this.runBeforeHeader(ctx, lineNo));
+    changes.runs.add(ctx.uid!);
+    let slots = batch.slots;
+    if (slots === undefined || slots.keys !== m.keys || slots.runId !== ctx.runId || slots.epoch !== batch.epoch) {
+      slots = batch.slots = { keys: m.keys, runId: ctx.runId!, epoch: batch.epoch, pending: this.pendingFor(ctx, batch, m.keys) };
+    }
+    const { pending } = slots;
+    const { step, values } = m;
+    const time = m.time ?? NaN;
+    for (let k = 0; k < pending.length; k++) {
+      const p = pending[k];
+      p.steps.push(step);
+      p.values.push(values[k]);
+      p.times.push(time);
+    }
+  }
+
+  /** The pending points of each key, in order: every series first, then the pending entries (as `applyLine` makes them). */
+  private pendingFor(ctx: FileContext, batch: Batch, keys: readonly string[]): PendingPoints[] {
+    const sids = keys.map((key) => {
+      let sid = ctx.series.get(key);
+      if (sid === undefined) {
+        sid = this.store.seriesId(ctx.runId!, key);
+        ctx.series.set(key, sid);
+      }
+      return sid;
+    });
+    return sids.map((sid, k) => {
+      let p = batch.pending.get(sid);
+      if (!p) batch.pending.set(sid, (p = { key: keys[k], steps: [], values: [], times: [] }));
+      return p;
+    });
   }
 
   /** Runs `fn` in a savepoint; if it throws, its writes and the run it may have created are forgotten. */
@@ -150,6 +221,7 @@ export class RecordApplier {
       this.report(ctx, lastLine, `the points of lines ${batch.firstLine}–${lastLine} could not be stored: ${(e as Error)?.message ?? String(e)}`);
     }
     pending.clear();
+    batch.epoch++;
     batch.firstLine = lastLine + 1;
   }
 

@@ -77,6 +77,8 @@ export class ImportIndex {
 
   private async syncNow(rediscover: boolean): Promise<IngestChanges> {
     const changes = emptyChanges();
+    // Runs whose series files went missing since the index was saved are read again (checked once, before the first read).
+    this.store.checkSeriesFiles();
     if (rediscover || Date.now() - this.discoveredAt >= this.rediscoverMs) {
       this.units = await this.discover();
       this.discoveredAt = Date.now();

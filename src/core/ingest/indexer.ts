@@ -71,6 +71,8 @@ export class Indexer {
 
   private async syncNow(files: readonly string[] | undefined): Promise<IngestChanges> {
     const changes = emptyChanges();
+    // Runs whose series files went missing since the index was saved are read again (checked once, here rather than at open).
+    if (this.store.checkSeriesFiles() && files) files = undefined;
     let targets: string[];
     if (files) {
       // A file in the trash is not a run's (core/organise/trash.ts), even when a watcher reports it.
@@ -247,7 +249,7 @@ export class Indexer {
             ctx.series.clear();
           }
           for (const issue of chunk.issues) this.applier.report(ctx, issue.line, issue.message);
-          this.applier.applyLines(ctx, chunk.lines, chunk.firstLine, changes);
+          this.applier.applyChunk(ctx, chunk.decoded, chunk.raw, chunk.firstLine, changes);
           if (ctx.runId !== undefined) this.store.touchRun(ctx.runId, chunk.mtimeMs / 1000);
           // Size -1: read again at the next sync even if the file looks unchanged.
           const size = chunk.more || chunk.waiting ? -1 : chunk.size;

@@ -42,9 +42,26 @@ export interface TailOptions {
 /** Something wrong with one line, for a `file:line` message. */
 export interface LineIssue { readonly line: number; readonly message: string }
 
+/**
+ * Lines still as bytes, all valid UTF-8: line `k` is `buf[bounds[k], bounds[k + 1] - 1)` (without its
+ * newline), for `k` below `bounds.length - 1`. Decoding them gives the same text as the file's.
+ */
+export interface RawLines { readonly buf: Buffer; readonly bounds: readonly number[] }
+
+/** The text of line `k` of `raw`. */
+export function rawLineText(raw: RawLines, k: number): string {
+  return raw.buf.toString('utf8', raw.bounds[k], raw.bounds[k + 1] - 1);
+}
+
 export interface TailChunk {
-  /** Lines without their `\n`; a line that was skipped (too long) is an empty string here. */
+  /** Lines without their `\n`; a line that was skipped (too long) is an empty string here. Decoded when first asked for. */
   readonly lines: string[];
+  /**
+   * The same lines for a reader that can use bytes: `decoded`, with the lines of `raw.lines` (not
+   * decoded) in place at index `raw.at`.
+   */
+  readonly decoded: readonly string[];
+  readonly raw?: { readonly at: number; readonly lines: RawLines };
   /** Number of the first line in `lines` (1-based). */
   readonly firstLine: number;
   readonly issues: LineIssue[];
@@ -123,6 +140,7 @@ async function readFrom(handle: fs.promises.FileHandle, state: TailState, option
   let lineNo = restarted ? 1 : within === '-' ? state.line + 1 : state.line; // number of the line that starts (or goes on) at `pos`
   const firstLine = lineNo;
   const lines: string[] = [];
+  let raw: { at: number; lines: RawLines } | undefined;
   const issues: LineIssue[] = [];
   let more = false;
   let waiting = false;
@@ -159,7 +177,13 @@ async function readFrom(handle: fs.promises.FileHandle, state: TailState, option
       if (bytesRead === 0) break; // truncated while being read: the next sync starts over
       const lastNewline = buf.lastIndexOf(0x0a, bytesRead - 1);
       if (lastNewline >= 0) {
-        lineNo = splitLines(buf, lastNewline, maxLine, lineNo, lines, issues);
+        const whole = rawLines(buf, lastNewline, maxLine);
+        if (whole) {
+          raw = { at: lines.length, lines: whole };
+          lineNo += whole.bounds.length - 1;
+        } else {
+          lineNo = splitLines(buf, lastNewline, maxLine, lineNo, lines, issues);
+        }
         pos += lastNewline + 1;
         within = '-';
         if (pos + (bytesRead - lastNewline - 1) < size) {
@@ -215,7 +239,29 @@ async function readFrom(handle: fs.promises.FileHandle, state: TailState, option
   const line = within === '-' ? lineNo - 1 : lineNo;
   const sum = pos === state.offset && !restarted && mark ? mark.sum : await checksum(handle, pos);
   const next: TailState = { offset: pos, line, mark: encodeMark({ dev: stat.dev, ino: stat.ino, sum, within }) };
-  return { lines, firstLine, issues, next, restarted, more, waiting, size, mtimeMs: stat.mtimeMs };
+  let all: string[] | undefined;
+  const decoded = lines;
+  const rawPart = raw;
+  return {
+    get lines(): string[] {
+      if (all) return all;
+      if (!rawPart) return (all = decoded);
+      const middle = Array.from({ length: rawPart.lines.bounds.length - 1 }, (_, k) => rawLineText(rawPart.lines, k));
+      return (all = [...decoded.slice(0, rawPart.at), ...middle, ...decoded.slice(rawPart.at)]);
+    },
+    decoded, raw, firstLine, issues, next, restarted, more, waiting, size, mtimeMs: stat.mtimeMs,
+  };
+}
+
+/**
+ * The lines of `buf[0, end)` (`end` is a newline) as bytes, when none can be over the limit and all
+ * are valid UTF-8 (the common case); else undefined, for `splitLines` to decode them one by one.
+ */
+function rawLines(buf: Buffer, end: number, maxLine: number): RawLines | undefined {
+  if (end > maxLine || !isUtf8(buf.subarray(0, end))) return undefined;
+  const bounds = [0];
+  for (let nl = buf.indexOf(0x0a, 0); nl >= 0 && nl <= end; nl = buf.indexOf(0x0a, nl + 1)) bounds.push(nl + 1);
+  return { buf, bounds };
 }
 
 const NOT_UTF8 = 'has bytes that are not UTF-8: they are read as \ufffd';
@@ -225,15 +271,6 @@ const NOT_UTF8 = 'has bytes that are not UTF-8: they are read as \ufffd';
  * Returns the number of the line after them.
  */
 function splitLines(buf: Buffer, end: number, maxLine: number, lineNo: number, lines: string[], issues: LineIssue[]): number {
-  if (end <= maxLine) {
-    // Common case: no line can be over the limit, decode all at once.
-    const text = buf.toString('utf8', 0, end);
-    if (!text.includes('\ufffd') || isUtf8(buf.subarray(0, end))) {
-      const parts = text.split('\n');
-      for (const part of parts) lines.push(part);
-      return lineNo + parts.length;
-    }
-  }
   let start = 0;
   for (;;) {
     const nl = buf.indexOf(0x0a, start);

@@ -106,6 +106,11 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE series ADD COLUMN file_gen INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE points RENAME TO legacy_points;
   `,
+  // 8: the points of a run are summed from this index alone (one lookup per run, not one per series
+  // row): listing 10,000 runs for the tree at start-up.
+  `
+  CREATE INDEX series_run_count ON series(run_id, count);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

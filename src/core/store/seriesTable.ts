@@ -109,9 +109,9 @@ export class SeriesTable {
     const present = new Set(this.files.blobs.list());
     const damaged = new Set<number>();
     const named = new Set<string>();
-    for (const [id, gen, count, lastStep, runId] of this.rows('SELECT id, file_gen, count, last_step, run_id FROM series')) {
+    for (const [id, gen, count, lastStep, runId] of this.rows(`SELECT id, file_gen, count, last_step, run_id FROM series${thorough ? '' : ' WHERE count > 0'}`)) {
       const meta: SeriesMeta = { id: id as number, gen: gen as number, count: count as number, lastStep: lastStep as number | null };
-      named.add(`${meta.id}-${meta.gen}`);
+      if (thorough) named.add(`${meta.id}-${meta.gen}`);
       if (meta.count === 0) continue;
       if (!present.has(pointsFile(meta.id, meta.gen)) || (thorough && !this.files.isWhole(meta))) damaged.add(runId as number);
     }

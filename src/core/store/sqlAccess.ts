@@ -66,11 +66,19 @@ export class SqlAccess {
     s.reset();
   }
 
+  /** Rows as objects keyed by column name (what `getAsObject` gives, with the names read once, not once per row). */
   protected all(sql: string, params: SqlValue[] = []): Array<Record<string, SqlValue>> {
     const s = this.stmt(sql);
     s.bind(params);
     const rows: Array<Record<string, SqlValue>> = [];
-    while (s.step()) rows.push(s.getAsObject());
+    let names: string[] | undefined;
+    while (s.step()) {
+      const values = s.get();
+      names ??= s.getColumnNames();
+      const row: Record<string, SqlValue> = {};
+      for (let i = 0; i < names.length; i++) row[names[i]] = values[i];
+      rows.push(row);
+    }
     s.reset();
     return rows;
   }

@@ -43,6 +43,8 @@ export class Store extends RunQueries {
 
   /** The checksum of the index file as this store last read or wrote it. */
   private onDisk: IndexChecksum | undefined;
+  /** The series files of an index opened after a clean shutdown are checked before the first sync, not while the tree waits. */
+  private seriesCheckPending = false;
 
   private constructor(db: Database, file: string | undefined, private readonly workspaceRoot?: string) {
     super(db, file);
@@ -95,7 +97,10 @@ export class Store extends RunQueries {
   /**
    * Brings the series files in line with an index just read: points an older index kept inside are
    * moved out, and runs whose series files are missing (or, after an unclean shutdown, short) are
-   * forgotten so that the next sync reads them again from their logs.
+   * forgotten so that the next sync reads them again from their logs. After a clean shutdown that
+   * check (a listing of the series folder: tens of thousands of files with 10,000 runs) waits for
+   * `checkSeriesFiles`, which the indexers call before they read anything, so that the runs of the
+   * index are listed at once.
    */
   private adoptSeriesFiles(thorough: boolean): void {
     if (this.transaction(() => this.series.migrateLegacy())) {
@@ -103,8 +108,21 @@ export class Store extends RunQueries {
       this.db.exec('VACUUM');
       return;
     }
+    if (thorough) this.checkNow(true);
+    else this.seriesCheckPending = true;
+  }
+
+  /** Runs the check of the series files deferred by `open` (once; nothing when there is none). Returns whether runs were forgotten. */
+  checkSeriesFiles(): boolean {
+    if (!this.seriesCheckPending || this.closed) return false;
+    this.seriesCheckPending = false;
+    return this.checkNow(false);
+  }
+
+  private checkNow(thorough: boolean): boolean {
     const damaged = this.series.check(thorough);
     if (damaged.length) this.forgetRunsForRebuild(damaged);
+    return damaged.length > 0;
   }
 
   /**
