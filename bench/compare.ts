@@ -7,6 +7,7 @@ import initSqlJs from 'sql.js';
 import { CompareFeed, type CompareSource } from '../src/core/compare';
 import { compareRange } from '../src/core/compareRange';
 import { Store } from '../src/core/store/store';
+import { storeReads } from '../src/core/worker/indexReads';
 
 const RUNS = Number(process.env.BENCH_COMPARE_RUNS ?? 20);
 const POINTS = 100_000;
@@ -19,12 +20,12 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-function time<T>(fn: () => T): { ms: number; result: T } {
+async function time<T>(fn: () => Promise<T> | T): Promise<{ ms: number; result: T }> {
   let result!: T;
   const wall: number[] = [];
   for (let i = 0; i < REPEAT; i++) {
     const t = performance.now();
-    result = fn();
+    result = await fn();
     wall.push(performance.now() - t);
   }
   return { ms: median(wall), result };
@@ -52,17 +53,18 @@ async function main(): Promise<void> {
     addSeries(store, long, 'train/loss', LONG, 0);
   });
   console.log(`compare: built ${RUNS} runs × ${POINTS.toLocaleString('en')} points and one of ${LONG.toLocaleString('en')} in ${(performance.now() - t0).toFixed(0)} ms`);
-  const sources: CompareSource[] = Array.from({ length: RUNS }, (_, r) => ({ store, uid: `run-${r}`, folder: 'ws' }));
+  const reads = storeReads(() => store);
+  const sources: CompareSource[] = Array.from({ length: RUNS }, (_, r) => ({ reads, uid: `run-${r}`, folder: 'ws' }));
   const feed = new CompareFeed(sources);
-  const full = time(() => feed.full(options)!);
+  const full = await time(async () => (await feed.full(options))!);
   const bytes = Buffer.byteLength(JSON.stringify({ type: 'init', ...full.result }));
   const drawn = full.result.series.reduce((n, s) => n + s.lines.reduce((k, l) => k + l.steps.length, 0), 0);
   console.log(`  ${full.ms.toFixed(1).padStart(8)} ms  open: ${RUNS} runs × ${POINTS.toLocaleString('en')} points → ${drawn.toLocaleString('en')} points sent, payload ${(bytes / 1024).toFixed(0)} KiB (target < 100 ms)`);
-  const idle = time(() => feed.next(options));
+  const idle = await time(() => feed.next(options));
   console.log(`  ${idle.ms.toFixed(1).padStart(8)} ms  live update with nothing new (no point read)`);
-  const pair: CompareSource[] = [{ store, uid: 'long', folder: 'ws' }, { store, uid: 'run-0', folder: 'ws' }];
+  const pair: CompareSource[] = [{ reads, uid: 'long', folder: 'ws' }, { reads, uid: 'run-0', folder: 'ws' }];
   for (const [lo, hi] of [[0, LONG - 1], [400_000, 600_000], [500_000, 501_000]] as const) {
-    const r = time(() => compareRange(pair, 'train/loss', lo, hi, 2000));
+    const r = await time(() => compareRange(pair, 'train/loss', lo, hi, 2000));
     const line = r.result.find((l) => l.run === 0)!;
     console.log(`  ${r.ms.toFixed(1).padStart(8)} ms  zoom to steps ${lo.toLocaleString('en')}–${hi.toLocaleString('en')} of a ${LONG.toLocaleString('en')}-point series: ${line.steps.length} points${line.steps.length === hi - lo + 3 || line.steps.length === hi - lo + 2 ? ' (raw)' : ''}`);
   }

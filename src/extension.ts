@@ -41,7 +41,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
     return { whenIdle: async () => undefined, snapshot: () => ({ experiments: [] }), notifications: shownNotifications, onDidChangeTree: () => ({ dispose: () => undefined }), models: async () => [], restorePanel: async (_viewType, panel) => panel.dispose() };
   }
   const SQL = await initSqlJs({ locateFile: (file: string) => path.join(context.extensionPath, 'dist', file) });
-  const all = new WorkspaceIndexes(SQL, problems);
+  const dist = path.join(context.extensionPath, 'dist');
+  const all = new WorkspaceIndexes(SQL, problems, { script: path.join(dist, 'indexWorker.js'), wasmDir: dist });
   indexes = all;
   context.subscriptions.push(all);
 
@@ -82,6 +83,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
       await started;
       await all.whenIdle();
       await sweeps.refresh();
+      await tree.whenReloaded();
     },
     snapshot: () => tree.snapshot(),
     notifications: shownNotifications,

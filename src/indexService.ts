@@ -1,24 +1,21 @@
-import * as path from 'path';
 import * as vscode from 'vscode';
 import type { SqlJsStatic } from 'sql.js';
 import { Disposable } from './disposable';
-import { emptyChanges, hasChanges, Indexer, mergeChanges, type IngestChanges } from './core/ingest/indexer';
-import { ImportIndex } from './core/ingest/importIndex';
-import { rebuildInBatches, type RebuildProgress } from './core/ingest/batchedRebuild';
-import { importFinders } from './core/importers/finders';
-import { Store } from './core/store/store';
-import { openWorkspaceIndex } from './core/store/openIndex';
+import { hasChanges, type IngestChanges } from './core/ingest/indexer';
+import type { RebuildProgress } from './core/ingest/batchedRebuild';
 import { indexSizeStatus, type IndexSizeLevel } from './core/store/indexLimits';
 import type { Problems } from './core/problems';
+import type { RunRow } from './core/store/store';
+import type { TriggeredAlert } from './core/alerts';
+import type { IndexReads } from './core/worker/indexReads';
+import type { OpenParams } from './core/worker/messages';
+import { openInProcess, openInWorker, type Drained, type IndexConnection } from './core/worker/indexConnection';
 import { importSettings, ingestOptions, settings } from './settings';
-import { evaluateAlerts, type TriggeredAlert } from './core/alerts';
 import { notify } from './notifications';
 
 export { INDEX_DIR, INDEX_FILE } from './core/store/openIndex';
 
 const EVENT_DEBOUNCE_MS = 30;
-/** How often the workspace is searched for new runs of other trackers (known ones are checked at every poll). */
-const IMPORT_DISCOVERY_MS = 15_000;
 /**
  * How often other trackers' known runs are checked for changes. Their files are not watched, and
  * checking means a stat of every file of every unit: at most this often, whatever the poll interval.
@@ -29,9 +26,19 @@ const SAVE_MAX_DELAY_MS = 5000;
 /** After an unclean shutdown, SQLite's integrity check runs this long after start-up, never during activation. */
 const DEFERRED_CHECK_MS = 30_000;
 
+/** Where the index worker's script and sql.js's WebAssembly are (the extension's dist folder). */
+export interface WorkerPlace {
+  readonly script: string;
+  readonly wasmDir: string;
+}
+
+/** Said once per window: the index worker stopped and was started again. */
+let restartNoticeShown = false;
+
 /**
- * Host adapter around the core indexer for one workspace folder: file system watcher plus a
- * periodic poll as a safety net, serialized syncs, debounced atomic saves of the index.
+ * Host adapter for one workspace folder's index: file system watcher plus a periodic poll as a
+ * safety net, serialized syncs, debounced saves. The index itself, its tailer and importers run in
+ * the index worker (off the extension host's main thread), or in this thread when no worker starts.
  */
 export class IndexService extends Disposable {
   private readonly changeEmitter = this.register(new vscode.EventEmitter<IngestChanges>());
@@ -49,50 +56,87 @@ export class IndexService extends Disposable {
   private saveTimer: NodeJS.Timeout | undefined;
   private firstUnsavedAt = 0;
   private work: Promise<void> = Promise.resolve();
-
-  private imports: ImportIndex;
-
-  private constructor(readonly folder: vscode.WorkspaceFolder, private current: Store, private indexer: Indexer, private readonly problems: Problems, private readonly SQL: SqlJsStatic, private readOnly: boolean) {
-    super();
-    this.imports = this.newImportIndex();
-  }
-
-  private newImportIndex(): ImportIndex {
-    const root = this.folder.uri.fsPath;
-    const s = importSettings();
-    for (const r of s.refused) this.problems.report(`labbook.import.folders: "${r}" is not a folder inside ${this.folder.name}; ignored`);
-    const folders = s.folders.map((f) => (f === '.' ? root : path.join(root, ...f.split('/'))));
-    return new ImportIndex(this.store, root, importFinders(this.SQL, { sources: s.sources, searchWorkspace: s.searchWorkspace, folders, report: (m) => this.problems.report(m) }), this.problems, IMPORT_DISCOVERY_MS);
-  }
-
-  /** Native logs, then other trackers' output. */
   private importsCheckedAt = -Infinity;
+  private runRows: readonly RunRow[] = [];
+  private runsByUid = new Map<string, RunRow>();
 
-  private async syncAll(force: boolean): Promise<IngestChanges> {
-    const changes = await this.indexer.sync();
-    if (!force && Date.now() - this.importsCheckedAt < IMPORT_CHECK_MS) return changes;
-    this.importsCheckedAt = Date.now();
-    return mergeChanges(changes, await this.imports.sync(force));
+  private constructor(readonly folder: vscode.WorkspaceFolder, private readonly index: IndexConnection, private readonly problems: Problems, private readOnly: boolean) {
+    super();
+  }
+
+  /** Every read of the index, answered asynchronously (by the index worker when it runs one). */
+  get reads(): IndexReads {
+    return this.index.reads;
+  }
+
+  /** True when the index runs in a worker thread (false: in the extension host's thread, as a fallback). */
+  get inWorker(): boolean {
+    return this.index.inWorker;
+  }
+
+  /** The runs as last read: in step with the index whenever `onDidChange` fires. */
+  get runs(): readonly RunRow[] {
+    return this.runRows;
+  }
+
+  /** A run as last read (see `runs`). */
+  run(uid: string): RunRow | undefined {
+    return this.runsByUid.get(uid);
+  }
+
+  /** Reads the run list again (after every change, before listeners hear of it). */
+  private async readRuns(): Promise<void> {
+    this.runRows = await this.index.reads.listRuns();
+    this.runsByUid = new Map(this.runRows.map((r) => [r.uid, r]));
+  }
+
+  /** What the index needs to know of the folder and its settings. */
+  private static params(folder: vscode.WorkspaceFolder, persistent: boolean, problems: Problems): OpenParams {
+    const s = importSettings();
+    for (const r of s.refused) problems.report(`labbook.import.folders: "${r}" is not a folder inside ${folder.name}; ignored`);
+    return { root: folder.uri.fsPath, logRoot: settings().logRoot, persistent, ...ingestOptions(), imports: { sources: [...s.sources], searchWorkspace: s.searchWorkspace, folders: s.folders } };
   }
 
   /**
    * Opens the folder's index (in memory when the folder cannot hold it; never fails) and starts
    * watching. `readOnly` (Restricted Mode): an index in memory, built from the logs, and nothing
-   * written to the folder, until `enableWrites()`.
+   * written to the folder, until `enableWrites()`. With `worker`, the index runs in a worker thread;
+   * if that cannot start, here, and the user is told.
    */
-  static async create(folder: vscode.WorkspaceFolder, SQL: SqlJsStatic, problems: Problems, options: { readOnly?: boolean } = {}): Promise<IndexService> {
+  static async create(folder: vscode.WorkspaceFolder, SQL: SqlJsStatic, problems: Problems, options: { readOnly?: boolean; worker?: WorkerPlace } = {}): Promise<IndexService> {
     const readOnly = options.readOnly === true;
-    const root = folder.uri.fsPath;
-    const { store, uncleanShutdown } = readOnly ? { store: (await Store.open(SQL)).store, uncleanShutdown: false } : await openWorkspaceIndex(SQL, root, problems);
-    const service = new IndexService(folder, store, new Indexer(store, root, settings().logRoot, problems, ingestOptions()), problems, SQL, readOnly);
+    const params = IndexService.params(folder, !readOnly, problems);
+    const made: { service?: IndexService } = {};
+    let index: IndexConnection | undefined;
+    if (options.worker) {
+      index = await openInWorker({ ...options.worker, onRestart: () => made.service?.restarted() }, params, problems).catch((e: Error) => {
+        const message = `The index worker could not start (${e.message}); Labbook indexes in the editor's own thread instead, which may slow the editor during big imports.`;
+        problems.report(message);
+        void notify('warning', `Labbook: ${message}`);
+        return undefined;
+      });
+    }
+    index ??= await openInProcess(SQL, params, problems);
+    const service = new IndexService(folder, index, problems, readOnly);
+    made.service = service;
+    await service.readRuns();
     service.startWatching();
-    if (uncleanShutdown) service.deferIntegrityCheck();
+    if (index.uncleanShutdown) service.deferIntegrityCheck();
     return service;
   }
 
-  /** The index (in memory while read-only). */
-  get store(): Store {
-    return this.current;
+  /** A crashed worker was replaced and read on from the saved index: show what it found. */
+  private restarted(): void {
+    if (!restartNoticeShown) {
+      restartNoticeShown = true;
+      void notify('warning', 'Labbook: the index worker stopped unexpectedly and was restarted; the Labbook output has the details.');
+    }
+    void this.enqueue(async () => {
+      const drained = this.index.drain();
+      // Whatever the panels show may be older than the new worker's index: they read it all again.
+      for (const run of await this.index.reads.listRuns()) drained.changes.reset.add(run.uid);
+      return drained;
+    });
   }
 
   /** True while the workspace is untrusted: nothing is written to the folder. */
@@ -107,27 +151,21 @@ export class IndexService extends Disposable {
   enableWrites(): Promise<void> {
     if (!this.readOnly) return Promise.resolve();
     return this.enqueue(async () => {
-      if (!this.readOnly) return emptyChanges();
-      const before = this.current;
-      const { store: stored } = await openWorkspaceIndex(this.SQL, this.folder.uri.fsPath, this.problems);
-      this.current = stored;
+      if (!this.readOnly) return undefined;
+      const p = IndexService.params(this.folder, true, this.problems);
+      await this.index.configure({ logRoot: p.logRoot, maxLineBytes: p.maxLineBytes, quietMs: p.quietMs, imports: p.imports });
+      const drained = await this.index.persist();
       this.readOnly = false;
-      before.close();
-      this.indexer = new Indexer(stored, this.folder.uri.fsPath, settings().logRoot, this.problems, ingestOptions());
-      this.imports = this.newImportIndex();
-      const changes = mergeChanges(await this.indexer.sync(), await this.imports.sync(true));
-      // Everything shown so far came from the other index: views and panels take it all again.
-      for (const run of stored.listRuns()) changes.reset.add(run.uid);
-      return changes;
+      return drained;
     });
   }
 
   /** Labbook was not closed cleanly last time: check the index's structure a while after start-up and rebuild it if damaged. */
   private deferIntegrityCheck(): void {
     const timer = setTimeout(() => {
-      this.work = this.work.then(() => {
+      this.work = this.work.then(async () => {
         if (this.isDisposed) return;
-        const damage = this.store.quickCheck();
+        const damage = await this.index.reads.quickCheck();
         if (!damage) return;
         this.problems.report(`The index failed its integrity check after an unclean shutdown (${damage}); it is rebuilt from the run logs.`);
         void this.rebuild();
@@ -139,8 +177,8 @@ export class IndexService extends Disposable {
   private sizeLevel: IndexSizeLevel = 'ok';
 
   /** Warns as the index grows and stops indexing before sql.js's limit; true when growth is stopped. */
-  private checkSize(): boolean {
-    const { level, message } = indexSizeStatus(this.store.sizeBytes());
+  private async checkSize(): Promise<boolean> {
+    const { level, message } = indexSizeStatus(await this.index.reads.sizeBytes());
     if (level !== this.sizeLevel && message) {
       this.problems.report(message);
       void notify(level === 'stop' ? 'error' : 'warning', message.replace(/`/g, ''));
@@ -166,16 +204,10 @@ export class IndexService extends Disposable {
       if (e.affectsConfiguration('labbook.logRoot')) void this.rebuild();
       else if (e.affectsConfiguration('labbook.maxLineBytes') || e.affectsConfiguration('labbook.heartbeatTimeoutSeconds')) {
         // Lines read from now on follow the new limits (lines skipped before are read again by a rebuild).
-        void this.enqueue(async () => {
-          this.indexer = this.newIndexer();
-          return emptyChanges();
-        });
+        void this.enqueue(() => this.index.configure(ingestOptions()));
       } else if (e.affectsConfiguration('labbook.import')) {
         // Other trackers' runs read again with the new choice; what is switched off leaves the tree.
-        void this.enqueue(() => {
-          this.imports = this.newImportIndex();
-          return this.imports.sync(true);
-        });
+        void this.enqueue(() => this.index.configure({ imports: IndexService.params(this.folder, !this.readOnly, this.problems).imports }));
       }
     }));
     this.register({ dispose: () => {
@@ -197,27 +229,36 @@ export class IndexService extends Disposable {
     if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), EVENT_DEBOUNCE_MS);
   }
 
+  /** Native logs, then other trackers' output (checked at most every IMPORT_CHECK_MS unless forced). */
+  private syncAll(force: boolean): Promise<Drained> {
+    const imports = force || Date.now() - this.importsCheckedAt >= IMPORT_CHECK_MS;
+    if (imports) this.importsCheckedAt = Date.now();
+    return this.index.sync(undefined, { imports, force });
+  }
+
   private flush(): void {
     this.flushTimer = undefined;
     const full = this.pendingFull;
     const files = [...this.pendingFiles];
     this.pendingFull = false;
     this.pendingFiles.clear();
-    this.enqueue(() => (full ? this.syncAll(false) : this.indexer.sync(files)));
+    void this.enqueue(() => (full ? this.syncAll(false) : this.index.sync(files, { imports: false, force: false })));
   }
 
-  private enqueue(job: () => Promise<IngestChanges>, opts: { evenWhenFull?: boolean } = {}): Promise<void> {
+  private enqueue(job: () => Promise<Drained | undefined>, opts: { evenWhenFull?: boolean } = {}): Promise<void> {
     const next = this.work.then(async () => {
       if (this.isDisposed) return;
       if (!opts.evenWhenFull && this.sizeLevel === 'stop') return;
-      const changes = await job();
+      const drained = await job();
+      if (!drained || this.isDisposed) return;
+      const { changes, alerts } = drained;
       if (hasChanges(changes)) {
-        this.checkSize();
-        const alerts = evaluateAlerts(this.store, changes);
+        await this.checkSize();
+        await this.readRuns();
         this.scheduleSave();
         this.changeEmitter.fire(changes);
-        if (alerts.length) this.alertEmitter.fire(alerts);
       }
+      if (alerts.length) this.alertEmitter.fire(alerts);
     }).catch((e) => this.problems.report(`indexing failed: ${(e as Error).stack ?? e}`));
     this.work = next;
     return next;
@@ -225,17 +266,13 @@ export class IndexService extends Disposable {
 
   /** Full sync now: the run logs first (their runs show as soon as they are read), then other trackers' output. */
   refresh(): Promise<void> {
-    void this.enqueue(() => this.indexer.sync());
+    void this.enqueue(() => this.index.sync(undefined, { imports: false, force: false }));
     return this.enqueue(() => this.syncAll(true));
   }
 
   /** Reads these run log files (absolute paths) now, in one sync. */
   syncFiles(files: readonly string[]): Promise<void> {
-    return this.enqueue(() => this.indexer.sync(files));
-  }
-
-  private newIndexer(): Indexer {
-    return new Indexer(this.store, this.folder.uri.fsPath, settings().logRoot, this.problems, ingestOptions());
+    return this.enqueue(() => this.index.sync(files, { imports: false, force: false }));
   }
 
   /**
@@ -243,12 +280,10 @@ export class IndexService extends Disposable {
    * came, and `isCancelled` stops it between batches (what was read stays; later syncs read the rest).
    */
   rebuild(opts: { onProgress?: (p: RebuildProgress) => void; isCancelled?: () => boolean } = {}): Promise<void> {
-    this.indexer = this.newIndexer();
-    this.imports = this.newImportIndex();
     return this.enqueue(async () => {
-      const outcome = await rebuildInBatches(this.store, this.indexer, path.join(this.folder.uri.fsPath, settings().logRoot), opts);
-      if (this.checkSize() || outcome.cancelled) return outcome.changes;
-      return mergeChanges(outcome.changes, await this.imports.sync(true));
+      // The log root may have changed; the rebuild starts a new tailer and new importers.
+      await this.index.configure({ logRoot: settings().logRoot });
+      return this.index.rebuild(opts);
     }, { evenWhenFull: true });
   }
 
@@ -281,7 +316,7 @@ export class IndexService extends Disposable {
     clearTimeout(this.saveTimer);
     if (this.readOnly) return this.work;
     this.firstUnsavedAt = 0;
-    const next = this.work.then(() => this.store.save()).then(() => {
+    const next = this.work.then(() => this.index.save()).then(() => {
       this.lastSaveError = undefined;
     }, (e) => {
       // A folder that became read-only fails every save the same way: say it once.
@@ -297,6 +332,6 @@ export class IndexService extends Disposable {
   async close(): Promise<void> {
     await this.save();
     this.dispose();
-    this.store.close();
+    await this.index.close().catch((e: Error) => this.problems.report(`closing the index failed: ${e.message}`));
   }
 }

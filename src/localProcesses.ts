@@ -1,15 +1,2 @@
 // The processes of this machine, for core/status.ts: a running run whose process is gone is killed.
-import * as os from 'os';
-import type { LocalProcesses } from './core/status';
-
-/** Signal 0 checks that a process exists without touching it; EPERM means it exists (another user's). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
-
-export const localProcesses: LocalProcesses = { host: os.hostname(), isAlive };
+export { localProcesses } from './core/localProcesses';

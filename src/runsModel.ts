@@ -60,7 +60,7 @@ export class RunsModel {
   /** The run a reference names, when its index still has it. */
   entry(ref: RunRef, rules = this.statusRules()): RunEntry | undefined {
     const index = this.indexOf(ref);
-    const run = index?.store.getRun(ref.uid);
+    const run = index?.run(ref.uid);
     return index && run ? { ref, index, run, status: this.status(run, rules) } : undefined;
   }
 
@@ -71,7 +71,7 @@ export class RunsModel {
   runs(includeArchived = false): RunEntry[] {
     const rules = this.statusRules();
     return this.indexes.all().flatMap((index) => {
-      const rows = index.store.listRuns();
+      const rows = index.runs;
       const ordered = includeArchived ? rows : groupByExperiment(rows.filter((r) => !r.archived));
       return ordered.map((run) => ({ ref: this.refOf(index, run.uid), index, run, status: this.status(run, rules) }));
     });

@@ -4,7 +4,7 @@ import { Disposable } from './disposable';
 import type { IngestChanges } from './core/ingest/indexer';
 import type { TriggeredAlert } from './core/alerts';
 import type { Problems } from './core/problems';
-import { IndexService } from './indexService';
+import { IndexService, type WorkerPlace } from './indexService';
 
 /** One index per workspace folder (multi-root workspaces), kept in step with the folders. */
 export class WorkspaceIndexes extends Disposable {
@@ -15,7 +15,8 @@ export class WorkspaceIndexes extends Disposable {
   readonly onDidTriggerAlerts = this.alertEmitter.event;
   private readonly listeners = new Map<string, vscode.Disposable[]>();
 
-  constructor(private readonly SQL: SqlJsStatic, private readonly problems: Problems) {
+  /** `worker`: where the index worker is; without it every index runs in this thread. */
+  constructor(private readonly SQL: SqlJsStatic, private readonly problems: Problems, private readonly worker?: WorkerPlace) {
     super();
     this.register(vscode.workspace.onDidChangeWorkspaceFolders((e) => {
       for (const f of e.removed) void this.remove(f);
@@ -45,7 +46,7 @@ export class WorkspaceIndexes extends Disposable {
     const prefix = (vscode.workspace.workspaceFolders?.length ?? 1) > 1 ? `${folder.name}: ` : '';
     let service: IndexService;
     try {
-      service = await IndexService.create(folder, this.SQL, { report: (m) => this.problems.report(prefix + m) }, { readOnly: !vscode.workspace.isTrusted });
+      service = await IndexService.create(folder, this.SQL, { report: (m) => this.problems.report(prefix + m) }, { readOnly: !vscode.workspace.isTrusted, worker: this.worker });
     } catch (e) {
       this.problems.report(`${prefix}could not open the index: ${(e as Error).stack ?? e}`);
       return undefined;
@@ -76,7 +77,7 @@ export class WorkspaceIndexes extends Disposable {
 
   /** The index that holds run `uid` (the first, if two folders have the same id). */
   find(uid: string): IndexService | undefined {
-    return this.all().find((s) => s.store.getRun(uid) !== undefined);
+    return this.all().find((s) => s.run(uid) !== undefined);
   }
 
   async whenIdle(): Promise<void> {

@@ -21,13 +21,13 @@ export function registerEditCommands(runs: RunsModel, resolveRun: (arg: unknown)
   };
   return [
     vscode.commands.registerCommand(COMMANDS.renameRun, run(async (index, uid, value) => {
-      const current = index.store.getRun(uid)!;
+      const current = index.run(uid)!;
       const name = typeof value === 'string' ? value : await vscode.window.showInputBox({ title: 'Rename run', value: current.name, validateInput: (v) => (v.trim() ? undefined : 'A name is needed') });
       if (name !== undefined && name.trim() !== current.name) await editRun(index, uid, { t: 'set', name: name.trim() });
     })),
     vscode.commands.registerCommand(COMMANDS.editTags, run(async (index, uid, given) => {
-      const current = index.store.getRun(uid)!;
-      const tags = index.store.getTags(current.id);
+      const current = index.run(uid)!;
+      const tags = await index.reads.getTags(current.id);
       // Tags given by a script are strings; a context menu on a multi-selection passes tree nodes there.
       const value = Array.isArray(given) && given.every((t) => typeof t === 'string')
         ? given.join(',')

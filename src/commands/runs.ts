@@ -28,8 +28,8 @@ export function registerRunCommands(c: CommandContext): vscode.Disposable[] {
       const entry = ref && c.runs.entry(ref);
       if (!entry) return;
       const { index, run } = entry;
-      const store = index.store;
-      const csv = metricsCsv(store.listSeries(run.id).map((s) => ({ key: s.key, ...store.getPoints(s.id) })));
+      const series = await index.reads.listSeries(run.id);
+      const csv = metricsCsv(await Promise.all(series.map(async (s) => ({ key: s.key, ...(await index.reads.getPoints(s.id, 0)) }))));
       const safeName = run.name.replace(/[^A-Za-z0-9._-]+/g, '_') || 'run';
       // A target path (absolute, or a Uri) comes from scripts and tests; users pick a file.
       // A context menu on a multi-selection passes the selected nodes there: not a target.

@@ -3,16 +3,18 @@
  * table, each metric's last value and range per run, and one chart per metric with a line per run
  * reduced to a drawing budget.
  */
-import { readChartLine } from './chartLine';
 import { compareContext, type CompareContext } from './compareContext';
 import { paramDiff } from './diff';
 import type { RunStatusValue } from './format/records';
 import { runStatus, type LocalProcesses } from './status';
-import type { Store } from './store/store';
+import type { IndexReads } from './worker/indexReads';
+
+/** What the compare view reads of an index (in this thread or in the index worker). */
+export type CompareReads = Pick<IndexReads, 'getRun' | 'getParams' | 'listSeries' | 'getPoints' | 'chartLine' | 'getTags' | 'getEnv' | 'getDatasets'>;
 
 /** A run to compare: the index that holds it, its uid and the workspace folder it belongs to. */
 export interface CompareSource {
-  readonly store: Pick<Store, 'getRun' | 'getParams' | 'listSeries' | 'getPoints' | 'getRange' | 'getTags' | 'getEnv' | 'getDatasets'>;
+  readonly reads: CompareReads;
   readonly uid: string;
   /** Workspace folder name (shown only when the runs come from several folders). */
   readonly folder: string;
@@ -113,9 +115,9 @@ export class CompareFeed {
   constructor(private readonly sources: readonly CompareSource[]) {}
 
   /** Everything; undefined when fewer than two of the runs are left in their index. */
-  full(options: CompareOptions): ComparePayload | undefined {
+  async full(options: CompareOptions): Promise<ComparePayload | undefined> {
     this.sent.clear();
-    const u = this.collect(options, false);
+    const u = await this.collect(options, false);
     if (!u) return undefined;
     const byKey = new Map<string, ComparedLine[]>(u.keys.map((k) => [k, []]));
     for (const l of u.lines) byKey.get(l.key)!.push({ run: l.run, steps: l.steps, values: l.values, times: l.times, total: l.total });
@@ -126,16 +128,17 @@ export class CompareFeed {
    * What changed since the last call, or `{ full }` when the view must start over (a run gone,
    * a line shorter than before); undefined when fewer than two runs are left.
    */
-  next(options: CompareOptions): { update: CompareUpdate } | { full: ComparePayload } | undefined {
-    const update = this.collect(options, true);
+  async next(options: CompareOptions): Promise<{ update: CompareUpdate } | { full: ComparePayload } | undefined> {
+    const update = await this.collect(options, true);
     if (update) return { update };
-    const full = this.full(options);
+    const full = await this.full(options);
     return full && { full };
   }
 
-  private collect(options: CompareOptions, incremental: boolean): CompareUpdate | undefined {
+  private async collect(options: CompareOptions, incremental: boolean): Promise<CompareUpdate | undefined> {
+    const rows = await Promise.all(this.sources.map((source) => source.reads.getRun(source.uid)));
     const present = this.sources.flatMap((source, color) => {
-      const row = source.store.getRun(source.uid);
+      const row = rows[color];
       return row ? [{ source, color, row }] : [];
     });
     if (present.length < 2) return undefined;
@@ -144,7 +147,12 @@ export class CompareFeed {
     if (incremental && shape !== this.shape) return undefined;
     this.shape = shape;
     const multiRoot = new Set(present.map((p) => p.source.folder)).size > 1;
-    const runs: ComparedRun[] = present.map(({ source, row, color }) => ({
+    const [tags, allParams, allSeries] = await Promise.all([
+      Promise.all(present.map(({ source, row }) => source.reads.getTags(row.id))),
+      Promise.all(present.map(({ source, row }) => source.reads.getParams(row.id))),
+      Promise.all(present.map(({ source, row }) => source.reads.listSeries(row.id))),
+    ]);
+    const runs: ComparedRun[] = present.map(({ source, row, color }, i) => ({
       id: source.uid,
       name: row.name,
       project: row.experiment,
@@ -152,28 +160,28 @@ export class CompareFeed {
       folder: multiRoot ? source.folder : '',
       color,
       startTime: row.startTime,
-      tags: source.store.getTags(row.id),
+      tags: tags[i],
     }));
-    const params = paramDiff(present.map(({ source, row }) => source.store.getParams(row.id))).map((p) => ({ key: p.key, values: p.values.map(display), differs: p.differs }));
+    const params = paramDiff(allParams).map((p) => ({ key: p.key, values: p.values.map(display), differs: p.differs }));
     const lines: ComparedLineChange[] = [];
     const stats = new Map<string, { last: Array<number | null>; min: Array<number | null>; max: Array<number | null> }>();
     const seen = new Set<string>();
-    for (const [i, { source, row }] of present.entries()) {
-      for (const s of source.store.listSeries(row.id)) {
+    for (const [i, { source }] of present.entries()) {
+      for (const s of allSeries[i]) {
         const id = `${source.uid}\n${s.key}`;
         seen.add(id);
         const before = this.sent.get(id);
         let now: SentLine;
         if (before && before.count === s.count && before.lastStep === s.lastStep) now = before;
         else {
-          const grown = before && !before.reduced && before.lastStep !== null && s.count <= budget ? pointsAfter(source.store.getPoints(s.id, before.lastStep), before.lastStep) : undefined;
+          const grown = before && !before.reduced && before.lastStep !== null && s.count <= budget ? pointsAfter(await source.reads.getPoints(s.id, before.lastStep), before.lastStep) : undefined;
           if (before && grown && grown.steps.length === s.count - before.count) {
             now = { count: s.count, lastStep: s.lastStep, reduced: false, last: s.last ?? null, min: s.min ?? null, max: s.max ?? null };
             lines.push({ key: s.key, run: i, steps: grown.steps, values: grown.values, times: grown.times, total: s.count, append: true });
           } else {
             if (before && incremental && s.count < before.count) return undefined;
             // Read through the pyramid at the line's budget: never the whole series.
-            const drawn = readChartLine(source.store, s.id, -Infinity, Infinity, budget);
+            const drawn = await source.reads.chartLine(s.id, -Infinity, Infinity, budget, false);
             now = { count: s.count, lastStep: s.lastStep, reduced: drawn.reduced, last: s.last ?? null, min: s.min ?? null, max: s.max ?? null };
             lines.push({ key: s.key, run: i, steps: drawn.steps, values: drawn.values, times: drawn.times, total: s.count, append: false });
           }
@@ -194,7 +202,7 @@ export class CompareFeed {
     }
     const keys = [...stats.keys()].sort((a, b) => a.localeCompare(b));
     const metrics = keys.map((key) => ({ key, ...stats.get(key)! }));
-    const context = compareContext(present.map(({ source, row }) => ({ env: source.store.getEnv(row.id), datasets: source.store.getDatasets(row.id), params: source.store.getParams(row.id) })));
+    const context = compareContext(await Promise.all(present.map(async ({ source, row }, i) => ({ env: await source.reads.getEnv(row.id), datasets: await source.reads.getDatasets(row.id), params: allParams[i] }))));
     return { runs, params, metrics, keys, lines, context };
   }
 }
@@ -203,6 +211,6 @@ export class CompareFeed {
  * The payload for the runs of `sources` still in their index; undefined when fewer than two are
  * left (nothing to compare). Metrics and charts are sorted by key.
  */
-export function buildComparePayload(sources: readonly CompareSource[], options: CompareOptions): ComparePayload | undefined {
+export function buildComparePayload(sources: readonly CompareSource[], options: CompareOptions): Promise<ComparePayload | undefined> {
   return new CompareFeed(sources).full(options);
 }

@@ -4,21 +4,20 @@
  * again, so zooming into a million-point series ends at the raw points.
  */
 import type { CompareSource, ComparedLine } from './compare';
-import { readChartLine } from './chartLine';
 
 /** The lines of metric `key` between steps `lo` and `hi` (one neighbour past each end), for each run present. */
-export function compareRange(sources: readonly CompareSource[], key: string, lo: number, hi: number, maxPoints: number): ComparedLine[] {
+export async function compareRange(sources: readonly CompareSource[], key: string, lo: number, hi: number, maxPoints: number): Promise<ComparedLine[]> {
   const lines: ComparedLine[] = [];
   // `run` counts the runs present, as the compare payload does.
   let run = -1;
   for (const source of sources) {
-    const row = source.store.getRun(source.uid);
+    const row = await source.reads.getRun(source.uid);
     if (!row) continue;
     run++;
-    const series = source.store.listSeries(row.id).find((s) => s.key === key);
+    const series = (await source.reads.listSeries(row.id)).find((s) => s.key === key);
     if (!series) continue;
     // Through the pyramid, with one neighbour past each end so the line reaches the view's sides.
-    const drawn = readChartLine(source.store, series.id, lo, hi, maxPoints, true);
+    const drawn = await source.reads.chartLine(series.id, lo, hi, maxPoints, true);
     lines.push({ run, steps: drawn.steps, values: drawn.values, times: drawn.times, total: series.count });
   }
   return lines;

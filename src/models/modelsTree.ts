@@ -111,7 +111,7 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelNode>, vscode.Di
     const item = new vscode.TreeItem(`v${v.version}`, vscode.TreeItemCollapsibleState.None);
     item.id = `${node.index.folder.uri.toString()}|${m.source}|${m.location}|${m.name}|${v.version}`;
     const metrics = Object.entries(v.metrics).slice(0, 3).map(([k, x]) => `${k} ${fmt(x)}`);
-    const run = v.runUid !== undefined ? node.index.store.getRun(v.runUid) : undefined;
+    const run = v.runUid !== undefined ? node.index.run(v.runUid) : undefined;
     item.description = [
       ...v.aliases.map((a) => `@${a}`),
       v.stage,

@@ -121,7 +121,7 @@ export function registerModelsView(context: vscode.ExtensionContext, indexes: Wo
       const node = await resolveVersion(arg, false, 'Open the run of which model version?');
       if (!node) return;
       const uid = node.version.runUid;
-      if (!uid || !node.index.store.getRun(uid)) {
+      if (!uid || !node.index.run(uid)) {
         void notify('warning', `Labbook: the run of ${node.model.name} v${node.version.version} (${node.version.runId ?? 'unknown'}) is not in this workspace.`);
         return;
       }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../commands/ids';
 import type { ExperimentsTree } from '../tree/experimentsTree';
 import type { WorkspaceIndexes } from '../workspaceIndexes';
-import { allTagLists, groupingChoices, paramKeys, parseGrouping, type TreeGrouping } from '../core/organise/runGroups';
+import { allTagListsQuery, groupingChoices, PARAM_KEYS_QUERY, parseGrouping, tagListRows, type TreeGrouping } from '../core/organise/runGroups';
 
 /** Where the grouping of the Experiments view is remembered (per workspace). */
 const GROUPING_KEY = 'labbook.tree.grouping';
@@ -24,8 +24,12 @@ export function registerGroupCommand(tree: ExperimentsTree, state: vscode.Mement
       if (kind === 'none') return apply(undefined);
       const given = parseGrouping({ kind, key });
       if (given) return apply(given);
-      const stores = indexes.all().map((i) => i.store);
-      const choices = groupingChoices(stores.flatMap((s) => allTagLists(s)), stores.flatMap((s) => paramKeys(s)));
+      const tagQuery = allTagListsQuery();
+      const read = await Promise.all(indexes.all().map(async (i) => ({
+        tags: tagListRows(await i.reads.selectRows(tagQuery.text, tagQuery.params)),
+        params: (await i.reads.selectRows(PARAM_KEYS_QUERY, [])).map(([k]) => String(k)),
+      })));
+      const choices = groupingChoices(read.flatMap((r) => r.tags), read.flatMap((r) => r.params));
       const current = tree.grouping;
       type Item = vscode.QuickPickItem & { grouping?: TreeGrouping };
       const items: Item[] = [

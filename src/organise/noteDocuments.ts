@@ -29,10 +29,10 @@ class NoteFileSystem implements vscode.FileSystemProvider {
     return { target, index };
   }
 
-  private current(uri: vscode.Uri): string {
+  private async current(uri: vscode.Uri): Promise<string> {
     const { target, index } = this.resolve(uri);
     if (target.kind === 'run') {
-      const run = index.store.getRun(target.id);
+      const run = await index.reads.getRun(target.id);
       if (!run) throw vscode.FileSystemError.FileNotFound(uri);
       return run.note;
     }
@@ -53,14 +53,14 @@ class NoteFileSystem implements vscode.FileSystemProvider {
     return v;
   }
 
-  stat(uri: vscode.Uri): vscode.FileStat {
+  async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
     if (isNoteFolder(uri.path)) return { type: vscode.FileType.Directory, ctime: 0, mtime: 0, size: 0 };
-    const v = this.version(uri, this.current(uri));
+    const v = this.version(uri, await this.current(uri));
     return { type: vscode.FileType.File, ctime: 0, mtime: v.mtime, size: Buffer.byteLength(v.text, 'utf8') };
   }
 
-  readFile(uri: vscode.Uri): Uint8Array {
-    return Buffer.from(this.current(uri), 'utf8');
+  async readFile(uri: vscode.Uri): Promise<Uint8Array> {
+    return Buffer.from(await this.current(uri), 'utf8');
   }
 
   async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
@@ -108,7 +108,7 @@ export function registerNoteDocuments(indexes: WorkspaceIndexes, catalog: Experi
     vscode.commands.registerCommand(COMMANDS.editRunNoteDocument, async (arg?: unknown) => {
       if (!trustedOrExplain('Editing a note')) return;
       const [ref] = runTargets(arg, undefined, indexes, arg === undefined ? view as vscode.TreeView<never> : undefined);
-      const run = ref && ref.index.store.getRun(ref.uid);
+      const run = ref && await ref.index.reads.getRun(ref.uid);
       if (!ref || !run) {
         void notify('info', 'Labbook: select a run to edit its note.');
         return;

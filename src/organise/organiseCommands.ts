@@ -46,7 +46,7 @@ export function registerOrganiseCommands(c: OrganiseContext): vscode.Disposable[
   const deleteRuns = guarded('Deleting runs', async (arg, selected, options) => {
     const refs = targets(arg, selected);
     const runs = refs.flatMap((r) => {
-      const run = r.index.store.getRun(r.uid);
+      const run = r.index.run(r.uid);
       return run ? [{ ref: r, run }] : [];
     });
     if (!runs.length) return;
@@ -124,9 +124,9 @@ export function registerOrganiseCommands(c: OrganiseContext): vscode.Disposable[
       const added = text.split(',').map((t) => t.trim()).filter(Boolean);
       if (!added.length) return;
       for (const ref of refs) {
-        const run = ref.index.store.getRun(ref.uid);
+        const run = ref.index.run(ref.uid);
         if (!run) continue;
-        const tags = [...new Set([...ref.index.store.getTags(run.id), ...added])];
+        const tags = [...new Set([...(await ref.index.reads.getTags(run.id)), ...added])];
         await editRun(ref.index, ref.uid, { t: 'tags', tags, reset: true });
       }
       c.tree.reload();
@@ -167,7 +167,7 @@ export function registerOrganiseCommands(c: OrganiseContext): vscode.Disposable[
       const problem = experimentNameProblem(name);
       if (problem) throw new Error(`"${name}" cannot be an experiment name: ${problem}.`);
       // Its runs move (an edit each, archived ones too); its file's description and note go with the name.
-      const runs = target.index.store.listRuns().filter((r) => r.experiment === target.name);
+      const runs = target.index.runs.filter((r) => r.experiment === target.name);
       for (const run of runs) await editRun(target.index, run.uid, { t: 'move', experiment: name });
       const old = c.catalog.of(target.index).get(target.name);
       if (old) {

@@ -42,7 +42,7 @@ export function registerRunActions(indexes: WorkspaceIndexes, tree: ExperimentsT
 
   /** The pid to signal now, or undefined after saying why not: checked again before every signal. */
   const signalTarget = async (ref: OrganiseRef): Promise<{ pid: number } | { reason: string }> => {
-    const run = ref.index.store.getRun(ref.uid);
+    const run = ref.index.run(ref.uid);
     if (!run) return { reason: 'it is no longer in the index' };
     const status = runStatus(run, Date.now() / 1000, settings().heartbeatTimeoutSeconds, localProcesses);
     const decision = canSignal({ ...run, status }, os.hostname(), run.pid ? await processStartTime(run.pid) : undefined);
@@ -53,7 +53,7 @@ export function registerRunActions(indexes: WorkspaceIndexes, tree: ExperimentsT
     await ref.index.refresh();
     await ref.index.whenIdle();
     // The run's own log says how it ended when its process could write it (the SDKs do on SIGTERM).
-    if (ref.index.store.getRun(ref.uid)?.status === 'running') await editRun(ref.index, ref.uid, { t: 'end', status: 'killed', message: KILLED_MESSAGE });
+    if (ref.index.run(ref.uid)?.status === 'running') await editRun(ref.index, ref.uid, { t: 'end', status: 'killed', message: KILLED_MESSAGE });
     tree.reload();
   };
 
@@ -62,7 +62,7 @@ export function registerRunActions(indexes: WorkspaceIndexes, tree: ExperimentsT
     const opts = (typeof options === 'object' && options !== null ? options : {}) as StopOptions;
     const ref = await pick(arg, 'Stop which run?', true);
     if (!ref) return;
-    const name = ref.index.store.getRun(ref.uid)?.name ?? ref.uid;
+    const name = ref.index.run(ref.uid)?.name ?? ref.uid;
     try {
       const first = await signalTarget(ref);
       if ('reason' in first) {
@@ -103,9 +103,9 @@ export function registerRunActions(indexes: WorkspaceIndexes, tree: ExperimentsT
   const rerun = async (arg?: unknown) => {
     if (!trustedOrExplain('Rerunning a run')) return;
     const ref = await pick(arg, 'Rerun which run?', false);
-    const run = ref && ref.index.store.getRun(ref.uid);
+    const run = ref && ref.index.run(ref.uid);
     if (!ref || !run) return;
-    const plan = rerunPlan(ref.index.store.getEnv(run.id), ref.index.folder.uri.fsPath);
+    const plan = rerunPlan(await ref.index.reads.getEnv(run.id), ref.index.folder.uri.fsPath);
     if (!plan.ok) {
       void notify('warning', `Labbook: ${run.name} cannot be rerun: ${plan.reason}.`);
       return;

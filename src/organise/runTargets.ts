@@ -25,7 +25,7 @@ export function runTargets(arg: unknown, selected: unknown, indexes: WorkspaceIn
   const fromNodes = (nodes: readonly unknown[]) => nodes.filter((n): n is Extract<TreeNode, { kind: 'run' }> => (n as TreeNode | undefined)?.kind === 'run').map((n) => ({ index: n.index, uid: n.run.uid }));
   const fromRefs = (refs: readonly RunRef[]) => refs.flatMap((ref) => {
     const index = indexes.all().find((i) => i.folder.uri.toString() === ref.folder);
-    if (!index?.store.getRun(ref.uid)) void notify('warning', `Labbook: no run with id ${ref.uid} in this workspace.`);
+    if (!index?.run(ref.uid)) void notify('warning', `Labbook: no run with id ${ref.uid} in this workspace.`);
     return index ? [{ index, uid: ref.uid }] : [];
   });
   if (typeof arg === 'string') return fromIds([arg]);

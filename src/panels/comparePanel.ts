@@ -42,14 +42,14 @@ export class ComparePanel extends PanelHost<HostToComparePanel, ComparePanelToHo
       const index = env.runs.indexOf(ref);
       return index ? [{ ref, index }] : [];
     });
-    this.sources = located.map((r) => ({ store: r.index.store, uid: r.ref.uid, folder: r.index.folder.name }));
+    this.sources = located.map((r) => ({ reads: r.index.reads, uid: r.ref.uid, folder: r.index.folder.name }));
     this.feed = new CompareFeed(this.sources);
     for (const index of new Set(located.map((r) => r.index))) {
       const mine = located.filter((r) => r.index === index).map((r) => r.ref.uid);
       this.register(index.onDidChange((c) => {
         // A run read again from scratch: its lines may differ anywhere, send everything.
         if (mine.some((uid) => c.reset.has(uid))) this.sentOnce = false;
-        if (this.isReady && mine.some((uid) => c.runs.has(uid) || c.removed.has(uid) || c.reset.has(uid))) this.throttle('send', () => this.send());
+        if (this.isReady && mine.some((uid) => c.runs.has(uid) || c.removed.has(uid) || c.reset.has(uid))) this.throttle('send', () => void this.serial(() => this.send()));
       }));
     }
   }
@@ -63,13 +63,21 @@ export class ComparePanel extends PanelHost<HostToComparePanel, ComparePanelToHo
   /** A (re)loaded view has nothing yet: send everything. */
   protected onReady(): void {
     this.sentOnce = false;
-    this.send();
+    void this.serial(() => this.send());
+  }
+
+  private work: Promise<void> = Promise.resolve();
+
+  /** Reads of the index one after another: the feed remembers what it sent, in order. */
+  private serial(job: () => Promise<void>): Promise<void> {
+    this.work = this.work.then(job).catch((e: unknown) => this.problems.report(`compare panel: ${(e as Error).stack ?? e}`));
+    return this.work;
   }
 
   protected onMessage(message: Exclude<ComparePanelToHost, { readonly type: 'ready' | 'error' }>): void {
     if (message.type === 'range') {
       // A zoomed chart: that range's points, finer.
-      this.post(answerRange(this.sources, message, settings().maxChartPoints));
+      void answerRange(this.sources, message, settings().maxChartPoints).then((m) => this.post(m), (e: Error) => this.problems.report(`compare panel: ${e.message}`));
     } else if (message.type === 'save') {
       saveChart(message).catch((e: unknown) => void notify('error', `Labbook: could not save the chart: ${(e as Error).message}`));
     } else {
@@ -79,14 +87,15 @@ export class ComparePanel extends PanelHost<HostToComparePanel, ComparePanelToHo
   }
 
   /** Everything after `ready`; afterwards only what changed. */
-  private send(): void {
+  private async send(): Promise<void> {
     const options = { ...this.env.runs.statusRules(), maxChartPoints: settings().maxChartPoints };
-    let next: ReturnType<CompareFeed['next']>;
-    if (this.sentOnce) next = this.feed.next(options);
+    let next: Awaited<ReturnType<CompareFeed['next']>>;
+    if (this.sentOnce) next = await this.feed.next(options);
     else {
-      const full = this.feed.full(options);
+      const full = await this.feed.full(options);
       next = full && { full };
     }
+    if (this.isDisposed) return;
     if (!next) {
       // Runs were deleted: nothing left to compare.
       this.panel.dispose();

@@ -8,11 +8,11 @@ type RangeRequest = Extract<ComparePanelToHost, { type: 'range' }>;
 type SaveRequest = Extract<ComparePanelToHost, { type: 'save' }>;
 
 /** A zoomed chart's points within its step range, finer: a whole chart's budget per line, as the run panel draws one line. */
-export function answerRange(sources: readonly CompareSource[], m: RangeRequest, maxChartPoints: number): HostToComparePanel {
+export async function answerRange(sources: readonly CompareSource[], m: RangeRequest, maxChartPoints: number): Promise<HostToComparePanel> {
   const lo = Math.min(m.lo, m.hi);
   const hi = Math.max(m.lo, m.hi);
   const perLine = Math.max(200, Math.floor(maxChartPoints / Math.min(Math.max(sources.length, 1), 4)));
-  return { type: 'range', key: m.key, request: m.request, lines: compareRange(sources, m.key, lo, hi, perLine) };
+  return { type: 'range', key: m.key, request: m.request, lines: await compareRange(sources, m.key, lo, hi, perLine) };
 }
 
 const PNG_PREFIX = 'data:image/png;base64,';

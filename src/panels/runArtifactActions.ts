@@ -45,7 +45,7 @@ export class RunArtifactActions {
   constructor(private readonly index: IndexService, private readonly uid: string) {}
 
   private run() {
-    const run = this.index.store.getRun(this.uid);
+    const run = this.index.run(this.uid);
     if (!run) throw new Error('the run is gone');
     return run;
   }

@@ -1,18 +1,19 @@
-import type { Store } from '../core/store/store';
+import type { IndexReads } from '../core/worker/indexReads';
 import type { RunSummary } from '../protocol/runPanel';
 
 /**
  * A run's datasets for its page, each with the other runs that used the same data (the same
  * SHA-256), newest first. Only runs with datasets pay for the lookup.
  */
-export function datasetsForPage(store: Store, runId: number): RunSummary['datasets'] {
-  const own = store.getDatasets(runId);
+export async function datasetsForPage(reads: IndexReads, runId: number): Promise<RunSummary['datasets']> {
+  const own = await reads.getDatasets(runId);
   const hashes = new Set(own.flatMap((d) => (d.sha256 ? [d.sha256] : [])));
   const users = new Map<string, Array<{ id: string; name: string; experiment: string }>>();
   if (hashes.size) {
-    for (const r of store.listRuns()) {
-      if (r.id === runId) continue;
-      for (const d of store.getDatasets(r.id)) {
+    const others = (await reads.listRuns()).filter((r) => r.id !== runId);
+    const datasets = await Promise.all(others.map((r) => reads.getDatasets(r.id)));
+    for (const [i, r] of others.entries()) {
+      for (const d of datasets[i]) {
         if (!d.sha256 || !hashes.has(d.sha256)) continue;
         const list = users.get(d.sha256) ?? [];
         if (!list.some((u) => u.id === r.uid)) list.push({ id: r.uid, name: r.name, experiment: r.experiment });

@@ -4,7 +4,6 @@ import * as vscode from 'vscode';
 import { INDEX_DIR, type IndexService } from '../indexService';
 import type { IngestChanges } from '../core/ingest/indexer';
 import { readConsole } from '../core/ingest/console';
-import { readChartLine } from '../core/chartLine';
 import { artifactRealPath, locateArtifact, readArtifactImage } from '../core/artifacts';
 import { writeFileInside } from '../core/safePath';
 import { type EmbeddedRef, readEmbedded } from '../core/importers/embedded';
@@ -57,7 +56,15 @@ export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
     });
     this.uid = ref.uid;
     this.artifacts = new RunArtifactActions(index, ref.uid);
-    this.register(index.onDidChange((c) => this.onIndexChange(c)));
+    this.register(index.onDidChange((c) => void this.serial(() => this.onIndexChange(c))));
+  }
+
+  private work: Promise<void> = Promise.resolve();
+
+  /** Runs reads of the index one after another, so what is sent keeps the order of the changes. */
+  private serial(job: () => Promise<void>): Promise<void> {
+    this.work = this.work.then(job).catch((e: unknown) => this.problems.report(`run panel: ${(e as Error).stack ?? e}`));
+    return this.work;
   }
 
   /** Opens the note editor in the panel (now, or once the webview is ready). */
@@ -74,7 +81,7 @@ export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
   }
 
   protected onReady(): void {
-    this.sendInit();
+    void this.serial(() => this.sendInit());
     void availableRunActions().then((m) => this.post(m));
   }
 
@@ -83,19 +90,19 @@ export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
       void this.openArtifact(message.path);
     } else if (message.type === 'getArtifactPreview') {
       const { requestId, path: artifact } = message;
-      this.respond(message, async () => (this.runWithArtifact(artifact) ? this.artifacts.preview(requestId, artifact) : { type: 'artifactPreview' as const, requestId, path: artifact, error: 'not an artifact of this run' }));
+      this.respond(message, async () => ((await this.runWithArtifact(artifact)) ? this.artifacts.preview(requestId, artifact) : { type: 'artifactPreview' as const, requestId, path: artifact, error: 'not an artifact of this run' }));
     } else if (message.type === 'revealArtifact') {
-      if (this.runWithArtifact(message.path)) void this.artifacts.reveal(message.path);
+      void this.runWithArtifact(message.path).then((run) => run && this.artifacts.reveal(message.path));
     } else if (message.type === 'saveArtifactAs') {
-      if (this.runWithArtifact(message.path)) void this.artifacts.saveAs(message.path);
+      void this.runWithArtifact(message.path).then((run) => run && this.artifacts.saveAs(message.path));
     } else if (message.type === 'openArtifactExternally') {
-      if (this.runWithArtifact(message.path)) void this.artifacts.openExternally(message.path);
+      void this.runWithArtifact(message.path).then((run) => run && this.artifacts.openExternally(message.path));
     } else if (message.type === 'runAction') {
       void runAction(message.action, this.uid);
     } else if (message.type === 'openDataset') {
       void this.openDataset(message.index);
     } else if (message.type === 'openRun') {
-      if (this.index.store.getRun(message.id)) void vscode.commands.executeCommand(COMMANDS.openRun, message.id);
+      if (this.index.run(message.id)) void vscode.commands.executeCommand(COMMANDS.openRun, message.id);
     } else if (message.type === 'openGitDiff') {
       void this.openGitDiff();
     } else if (message.type === 'getImage') {
@@ -107,9 +114,9 @@ export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
   }
 
   /** The run, when it recorded `requested` as an artifact; otherwise reported and undefined. */
-  private runWithArtifact(requested: string) {
-    const run = this.index.store.getRun(this.uid);
-    if (run && this.index.store.getArtifacts(run.id).some((a) => a.path === requested)) return run;
+  private async runWithArtifact(requested: string) {
+    const run = this.index.run(this.uid);
+    if (run && (await this.index.reads.getArtifacts(run.id)).some((a) => a.path === requested)) return run;
     this.problems.report(`run panel asked for an artifact that the run did not record: ${requested}`);
     return undefined;
   }
@@ -119,7 +126,7 @@ export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
    * An image inside a TensorBoard event file is copied out to `.labbook/images/` to be shown.
    */
   private async openArtifact(requested: string): Promise<void> {
-    const run = this.runWithArtifact(requested);
+    const run = await this.runWithArtifact(requested);
     if (!run) return;
     try {
       const where = locateArtifact(this.index.folder.uri.fsPath, run, requested);
@@ -136,10 +143,10 @@ export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
 
   /** Opens a dataset the run recorded: a file in an editor, a folder in the Explorer, a web address in the browser. */
   private async openDataset(i: number): Promise<void> {
-    const run = this.index.store.getRun(this.uid);
-    const d = run && this.index.store.getDatasets(run.id)[i];
+    const run = this.index.run(this.uid);
+    const d = run && (await this.index.reads.getDatasets(run.id))[i];
     if (!run || !d) return;
-    const target = await datasetTarget(this.index.folder.uri.fsPath, run.folder, this.index.store.getEnv(run.id).cwd, d);
+    const target = await datasetTarget(this.index.folder.uri.fsPath, run.folder, (await this.index.reads.getEnv(run.id)).cwd, d);
     if (target.kind === 'web') await vscode.env.openExternal(vscode.Uri.parse(target.uri, true));
     else if (target.kind === 'file') {
       const uri = vscode.Uri.file(target.path);
@@ -153,10 +160,10 @@ export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
 
   /** Opens the diff of uncommitted changes the run recorded beside its log (never a file outside its folder). */
   private async openGitDiff(): Promise<void> {
-    const run = this.index.store.getRun(this.uid);
+    const run = this.index.run(this.uid);
     if (!run) return;
     try {
-      const file = await gitDiffPath(this.index.folder.uri.fsPath, run, this.index.store.getEnv(run.id));
+      const file = await gitDiffPath(this.index.folder.uri.fsPath, run, await this.index.reads.getEnv(run.id));
       await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file), { preview: true, viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
     } catch (e) {
       void notify('warning', `Labbook: cannot open the run's git diff: ${(e as Error).message}`);
@@ -167,7 +174,7 @@ export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
     requireTrust('Copying an image out of an event file to .labbook/images/');
     const root = this.index.folder.uri.fsPath;
     const bytes = await readEmbedded(root, ref, runFolder);
-    const name = this.index.store.getArtifacts(this.index.store.getRun(this.uid)!.id).find((a) => a.path === key)?.name ?? `image.${ref.ext}`;
+    const name = (await this.index.reads.getArtifacts(this.index.run(this.uid)!.id)).find((a) => a.path === key)?.name ?? `image.${ref.ext}`;
     const readable = name.replace(/^images\//, '').replace(/[^A-Za-z0-9._-]+/g, '_').slice(-120);
     const dir = path.join(root, INDEX_DIR, 'images', createHash('sha256').update(key).digest('hex').slice(0, 16));
     const file = path.join(dir, readable);
@@ -177,7 +184,7 @@ export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
 
   /** The reply to the webview's request for an image artifact: a data: URL (the webview reads no files), or why not. */
   private async image(requestId: number, requested: string): Promise<Extract<HostToRunPanel, { type: 'image' }>> {
-    const run = this.runWithArtifact(requested);
+    const run = await this.runWithArtifact(requested);
     if (!run) return { type: 'image', requestId, path: requested, error: 'not an artifact of this run' };
     try {
       const { mime, bytes } = await readArtifactImage(this.index.folder.uri.fsPath, run, requested);
@@ -188,7 +195,7 @@ export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
   }
 
   private async sendConsole(): Promise<void> {
-    const run = this.index.store.getRun(this.uid);
+    const run = this.index.run(this.uid);
     if (!run) return;
     const { text, skipped, problem } = await readConsole(this.index.folder.uri.fsPath, run.folder);
     if (problem && problem !== this.consoleProblem) this.problems.report(problem);
@@ -196,23 +203,25 @@ export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
     if (!this.isDisposed) this.post({ type: 'console', text, skipped });
   }
 
-  private summary(): RunSummary | undefined {
-    const run = this.index.store.getRun(this.uid);
+  private async summary(): Promise<RunSummary | undefined> {
+    const run = this.index.run(this.uid);
     if (!run) return undefined;
-    const store = this.index.store;
+    const reads = this.index.reads;
+    const [artifacts, datasets, env, alerts, tags, params] = await Promise.all([reads.getArtifacts(run.id), datasetsForPage(reads, run.id),
+      reads.getEnv(run.id), reads.getAlertStates(run.id), reads.getTags(run.id), reads.getParams(run.id)]);
     return {
       statusMessage: run.statusMessage ?? '',
-      artifacts: store.getArtifacts(run.id).map((a) => ({ path: a.path, name: a.name, size: a.size, ...(a.caption ? { caption: a.caption } : {}) })),
-      datasets: datasetsForPage(store, run.id),
-      env: store.getEnv(run.id),
-      alerts: store.getAlertStates(run.id).map((a) => ({ condition: a.condition, message: a.message, level: a.level, triggeredStep: a.triggeredStep, triggeredValue: a.triggeredValue })),
+      artifacts: artifacts.map((a) => ({ path: a.path, name: a.name, size: a.size, ...(a.caption ? { caption: a.caption } : {}) })),
+      datasets,
+      env,
+      alerts: alerts.map((a) => ({ condition: a.condition, message: a.message, level: a.level, triggeredStep: a.triggeredStep, triggeredValue: a.triggeredValue })),
       id: run.uid,
       name: run.name,
       project: run.experiment,
       description: run.description,
       status: this.env.runs.status(run),
-      tags: this.index.store.getTags(run.id),
-      params: this.index.store.getParams(run.id),
+      tags,
+      params,
       startTime: run.startTime ?? 0,
       lastActivity: run.lastActivity ?? 0,
       note: run.note,
@@ -220,19 +229,23 @@ export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
     };
   }
 
-  private sendInit(): void {
-    const run = this.summary();
+  private async sendInit(): Promise<void> {
+    const run = await this.summary();
+    if (this.isDisposed) return;
     if (!run) {
       this.panel.dispose();
       return;
     }
     this.panel.title = run.name;
-    const runRow = this.index.store.getRun(this.uid)!;
+    const runRow = this.index.run(this.uid)!;
     const max = settings().maxChartPoints;
+    const list = await this.index.reads.listSeries(runRow.id);
+    // Through the series' min/max pyramid at the chart's budget: a few reads whatever its length.
+    const lines = await Promise.all(list.map((s) => this.index.reads.chartLine(s.id, -Infinity, Infinity, max, false)));
+    if (this.isDisposed) return;
     this.sent.clear();
-    const series: SeriesData[] = this.index.store.listSeries(runRow.id).map((s) => {
-      // Through the series' min/max pyramid at the chart's budget: a few reads whatever its length.
-      const pts = readChartLine(this.index.store, s.id, -Infinity, Infinity, max);
+    const series: SeriesData[] = list.map((s, i) => {
+      const pts = lines[i];
       const { data, reduced } = seriesForPage(s.key, pts, s.count, max);
       this.sent.set(s.key, { lastStep: pts.steps.length ? pts.steps[pts.steps.length - 1] : -1, reduced });
       return data;
@@ -245,19 +258,19 @@ export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
   /** The console problem last reported, so that a live run does not repeat it. */
   private consoleProblem: string | undefined;
 
-  private onIndexChange(changes: IngestChanges): void {
-    if (!this.isReady) return;
+  private async onIndexChange(changes: IngestChanges): Promise<void> {
+    if (!this.isReady || this.isDisposed) return;
     if (changes.removed.has(this.uid)) {
       this.panel.dispose();
       return;
     }
     if (changes.reset.has(this.uid)) {
-      this.sendInit();
+      await this.sendInit();
       return;
     }
     if (!changes.runs.has(this.uid)) return;
-    const run = this.summary();
-    if (!run) return;
+    const run = await this.summary();
+    if (!run || this.isDisposed) return;
     this.panel.title = run.name;
     // Only when something a user sees changed: a live run changes (lastActivity) on every write.
     const shown = JSON.stringify({ ...run, lastActivity: 0 });
@@ -269,8 +282,8 @@ export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
     this.throttle('console', () => void this.sendConsole());
     const points = changes.points.get(this.uid);
     if (!points || points.size === 0) return;
-    const runRow = this.index.store.getRun(this.uid)!;
-    const seriesByKey = new Map(this.index.store.listSeries(runRow.id).map((s) => [s.key, s]));
+    const runRow = this.index.run(this.uid)!;
+    const seriesByKey = new Map((await this.index.reads.listSeries(runRow.id)).map((s) => [s.key, s]));
     const max = settings().maxChartPoints;
     const append: SeriesData[] = [];
     for (const [key, fromStep] of points) {
@@ -279,10 +292,10 @@ export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
       // Points inside what was already drawn, or a series that grew past the drawing budget: send it all again.
       if (!s || (sent && (fromStep <= sent.lastStep || sent.reduced || s.count > max))) {
         // At most about once a second: a big live run would otherwise resend on every write.
-        this.throttle('init', () => this.sendInit());
+        this.throttle('init', () => void this.serial(() => this.sendInit()));
         return;
       }
-      const pts = this.index.store.getPoints(s.id, fromStep);
+      const pts = await this.index.reads.getPoints(s.id, fromStep);
       if (pts.steps.length === 0) continue;
       this.sent.set(key, { lastStep: pts.steps[pts.steps.length - 1], reduced: false });
       append.push(seriesForPage(key, pts, s.count, Infinity).data);

@@ -10,7 +10,6 @@ import {
 } from '../protocol/runsTable';
 import { COMMANDS } from '../commands/ids';
 import { settings } from '../settings';
-import { localProcesses } from '../localProcesses';
 import { notify } from '../notifications';
 import { editRun } from '../runEdits';
 import { PanelHost, PanelKind, type PanelEnv } from './panelHost';
@@ -91,13 +90,22 @@ export class RunsTablePanel extends PanelHost<HostToRunsTable, RunsTableToHost> 
     this.context = env.context;
     this.indexes = env.indexes;
     this.session = new TableSession(
-      () => env.indexes.all().map((i): TableSource => ({ store: i.store, folder: i.folder.name })),
-      () => ({ nowSeconds: Date.now() / 1000, heartbeatTimeoutSeconds: settings().heartbeatTimeoutSeconds, local: localProcesses }),
+      () => env.indexes.all().map((i): TableSource => ({ reads: i.reads, folder: i.folder.name })),
+      () => ({ nowSeconds: Date.now() / 1000, heartbeatTimeoutSeconds: settings().heartbeatTimeoutSeconds, checkProcesses: true }),
     );
     this.register(env.indexes.onDidChange(({ changes }) => {
       for (const uid of [...changes.runs, ...changes.removed, ...changes.reset]) this.changed.add(uid);
-      if (this.isReady) this.throttle('refresh', () => this.refresh());
+      if (this.isReady) this.throttle('refresh', () => void this.serial(() => this.refresh()));
     }));
+  }
+
+  private work: Promise<unknown> = Promise.resolve();
+
+  /** The session's reads one after another (a filter, a window of rows, a refresh), as the view asked. */
+  private serial<T>(job: () => Promise<T>): Promise<T> {
+    const next = this.work.then(job);
+    this.work = next.catch(() => undefined);
+    return next;
   }
 
   /** What the table shows now: the runs in order (tests read it). */
@@ -134,11 +142,11 @@ export class RunsTablePanel extends PanelHost<HostToRunsTable, RunsTableToHost> 
       switch (m.type) {
         case 'filter': {
           const parsed = parseFilterMessage(m.json);
-          if (parsed) this.apply(m.seq, parsed);
+          if (parsed) await this.serial(() => this.apply(m.seq, parsed));
           else this.problems.report('runs table: a malformed filter was refused');
           return;
         }
-        case 'rows': return this.post({ type: 'rows', rows: this.session.rows(m.from, m.to) });
+        case 'rows': return this.post({ type: 'rows', rows: await this.serial(() => this.session.rows(m.from, m.to)) });
         case 'openRun': return void vscode.commands.executeCommand(COMMANDS.openRun, m.id);
         case 'selection': this.selection = parseUidList(m.json) ?? []; return;
         case 'action': return await this.action(m.action, parseUidList(m.json) ?? []);
@@ -161,12 +169,12 @@ export class RunsTablePanel extends PanelHost<HostToRunsTable, RunsTableToHost> 
     this.post({ type: 'init', scope: this.experiment ?? 'all runs', filter, layout: this.layout, views: await this.readViews(), recent: this.recent(), viewsFile: this.viewsUri()?.fsPath ?? '' });
   }
 
-  private apply(seq: number, { filter, layout }: FilterMessage): void {
+  private async apply(seq: number, { filter, layout }: FilterMessage): Promise<void> {
     const started = performance.now();
     // An experiment's table stays on that experiment.
     const scoped: TableFilter = { ...filter, experiment: this.experiment ?? filter.experiment };
     this.layout = layout;
-    const outcome = this.session.tryApply(scoped, layout);
+    const outcome = await this.session.tryApply(scoped, layout);
     if ('error' in outcome) {
       this.post({ type: 'queryError', seq, error: { message: outcome.error.message, start: outcome.error.start, end: outcome.error.end } });
       return;
@@ -177,10 +185,10 @@ export class RunsTablePanel extends PanelHost<HostToRunsTable, RunsTableToHost> 
   }
 
   /** After the indexes changed: changed rows in view in place, or the whole result when runs came or went. */
-  private refresh(): void {
+  private async refresh(): Promise<void> {
     const changed = new Set(this.changed);
     this.changed.clear();
-    const next = this.session.refresh(changed);
+    const next = await this.session.refresh(changed);
     if (!next) return;
     if ('rows' in next) this.post({ type: 'rows', rows: next.rows });
     else {
@@ -205,7 +213,7 @@ export class RunsTablePanel extends PanelHost<HostToRunsTable, RunsTableToHost> 
     // Archived runs leave the default table and deleted ones leave it for good: show it at once,
     // without waiting for the index's change to come round.
     for (const uid of asked.uids) this.changed.add(uid);
-    this.refresh();
+    await this.serial(() => this.refresh());
   }
 
   private async tag(uids: string[]): Promise<void> {
@@ -218,20 +226,20 @@ export class RunsTablePanel extends PanelHost<HostToRunsTable, RunsTableToHost> 
     if (add.length === 0) return;
     for (const uid of uids) {
       const index = this.indexOf(uid);
-      const run = index?.store.getRun(uid);
+      const run = index?.run(uid);
       if (!index || !run) continue;
-      const tags = index.store.getTags(run.id);
+      const tags = await index.reads.getTags(run.id);
       await editRun(index, uid, { t: 'tags', tags: [...new Set([...tags, ...add])], reset: true });
     }
   }
 
   /** The matching runs with the columns shown, as CSV (to a file) or Markdown (to the clipboard). */
   private async export(format: string, columnIds: string[]): Promise<void> {
-    const r = this.session.tryApply(this.session.currentFilter, this.layout);
+    const r = await this.serial(() => this.session.tryApply(this.session.currentFilter, this.layout));
     if ('error' in r) return;
     const byId = new Map(r.result.columns.map((c) => [c.id, c]));
     const columns = columnIds.flatMap((id) => byId.get(id) ?? []);
-    const rows = this.session.read(this.session.uids);
+    const rows = await this.serial(() => this.session.read(this.session.uids));
     if (format === 'markdown') {
       await vscode.env.clipboard.writeText(tableMarkdown(columns, rows));
       void notify('info', `Labbook: ${rows.length} run${rows.length === 1 ? '' : 's'} copied as a Markdown table.`);

@@ -69,7 +69,7 @@ export class SweepPanel extends PanelHost<HostToSweepPanel, SweepPanelToHost> {
 
   private data(): SweepPanelData | undefined {
     const ref = this.env.sweeps.find(this.id);
-    return ref && sweepPanelData(ref.summary, (runId) => ref.index.store.getRun(runId) !== undefined);
+    return ref && sweepPanelData(ref.summary, (runId) => ref.index.run(runId) !== undefined);
   }
 
   protected onReady(): void {

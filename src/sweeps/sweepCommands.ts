@@ -132,7 +132,7 @@ export function registerSweepCommands(c: SweepCommandContext): vscode.Disposable
     // 1. The experiment: one of the workspace's, or a new name.
     let experiment = given.experiment;
     if (!experiment) {
-      const names = [...new Set(index.store.listRuns().map((r) => r.experiment))].sort();
+      const names = [...new Set(index.runs.map((r) => r.experiment))].sort();
       const NEW = '$(add) New experiment…';
       const picked = await vscode.window.showQuickPick([...names, NEW], { placeHolder: 'Sweep in which experiment?' });
       if (!picked) return undefined;
@@ -152,10 +152,10 @@ export function registerSweepCommands(c: SweepCommandContext): vscode.Disposable
       if (!script) return undefined;
     }
     // 3. The objective: a metric the experiment's runs log, or one typed in.
-    const runs = index.store.listRuns().filter((r) => r.experiment === experiment).sort((a, b) => (b.startTime ?? 0) - (a.startTime ?? 0));
+    const runs = index.runs.filter((r) => r.experiment === experiment).sort((a, b) => (b.startTime ?? 0) - (a.startTime ?? 0));
     let metric = given.metric;
     if (!metric) {
-      const keys = [...new Set(runs.slice(0, 20).flatMap((r) => index.store.listSeries(r.id).map((s) => s.key)))].sort();
+      const keys = [...new Set((await Promise.all(runs.slice(0, 20).map((r) => index.reads.listSeries(r.id)))).flat().map((s) => s.key))].sort();
       const OTHER = '$(edit) Another metric…';
       const picked = keys.length ? await vscode.window.showQuickPick([...keys, OTHER], { placeHolder: 'Objective: which metric should the sweep optimise?' }) : OTHER;
       if (!picked) return undefined;
@@ -169,7 +169,7 @@ export function registerSweepCommands(c: SweepCommandContext): vscode.Disposable
       if (!picked) return undefined;
       goal = picked as 'maximize' | 'minimize';
     }
-    const params = runs.length ? index.store.getParams(runs[0].id) : {};
+    const params = runs.length ? await index.reads.getParams(runs[0].id) : {};
     const definition = sweepTemplate({ experiment, script, python: pythonCommand(), metric, goal, params });
     let name = `labbook-sweep-${fileSlug(experiment)}.json`;
     for (let n = 2; fs.existsSync(path.join(root, name)); n++) name = `labbook-sweep-${fileSlug(experiment)}-${n}.json`;

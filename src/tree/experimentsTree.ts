@@ -11,7 +11,7 @@ import { experimentItem, experimentTooltip, folderItem, runItem, sweepItem, tria
 import type { SweepService } from '../sweeps/sweepService';
 import type { SweepView, TrialView } from '../core/sweeps/sweepRows';
 import type { ExperimentCatalog } from '../organise/experimentCatalog';
-import { filterRuns, lastMetricByRun, tagsByRun } from '../core/organise/treeFilter';
+import type { TreeFacts } from '../core/worker/indexReads';
 import { DEFAULT_SORT, RUN_PAGE, type TreeSort } from '../core/organise/runOrder';
 import { moreItem, runTooltipDetails, startLabel, treeSnapshot } from './treeDetails';
 import { importerOf } from '../core/importers/registry';
@@ -95,20 +95,54 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     this.register({ dispose: () => clearInterval(timer) });
   }
 
-  /** Re-reads runs from the indexes and re-renders the rows that changed (nothing when none did). */
-  reload(): void {
+  private reloaded: Promise<void> = Promise.resolve();
+  private queuedReload: Promise<void> | undefined;
+
+  /**
+   * Re-reads runs from the indexes and re-renders the rows that changed (nothing when none did).
+   * Reloads asked for while one runs are done once, after it; resolves when the tree shows them.
+   */
+  reload(): Promise<void> {
+    if (this.queuedReload) return this.queuedReload;
+    const next = this.reloaded.then(() => {
+      this.queuedReload = undefined;
+      return this.reloadNow();
+    }).catch((e: unknown) => console.error(`Labbook: the tree could not be read: ${(e as Error).stack ?? e}`));
+    this.queuedReload = next;
+    this.reloaded = next;
+    return next;
+  }
+
+  /** Resolves once every reload asked for so far is shown. */
+  whenReloaded(): Promise<void> {
+    return this.reloaded;
+  }
+
+  private async reloadNow(): Promise<void> {
+    if (this.isDisposed) return;
     const keyMetric = vscode.workspace.getConfiguration('labbook').get<unknown>('keyMetric');
     const keyName = typeof keyMetric === 'string' && keyMetric.trim() ? keyMetric.trim() : undefined;
-    this.filterProblem = undefined;
     const rules = this.runs.statusRules();
+    const sortMetricName = this.sortOrder?.key === 'metric' ? this.sortOrder.metric : undefined;
+    const metrics = [...new Set([keyName, sortMetricName].filter((m): m is string => !!m))];
+    const filterText = this.filterText;
+    const factsOf = new Map<IndexService, TreeFacts>();
+    const grouping = this.groupingBy;
+    const groupsOf = new Map<IndexService, (uid: string) => string | undefined>();
+    await Promise.all(this.indexes.all().map(async (index) => {
+      const facts = await index.reads.treeFacts({ filter: filterText || undefined, options: { nowSeconds: rules.now, heartbeatTimeoutSeconds: rules.heartbeatTimeoutSeconds }, metrics });
+      factsOf.set(index, facts);
+      if (grouping) groupsOf.set(index, await groupValues(index.reads, grouping, facts.tags));
+    }));
+    if (this.isDisposed) return;
+    this.filterProblem = undefined;
     const perIndex = (index: IndexService) => {
-      const store = index.store;
-      const found = this.filterText ? filterRuns(store, this.filterText, { nowSeconds: rules.now, heartbeatTimeoutSeconds: rules.heartbeatTimeoutSeconds }) : undefined;
+      const facts = factsOf.get(index) ?? { tags: new Map<string, string[]>(), metrics: new Map<string, ReadonlyMap<string, number>>() };
+      const found = facts.found;
       if (found && 'error' in found) this.filterProblem = found.error;
-      const tags = tagsByRun(store);
-      const key = keyName ? lastMetricByRun(store, keyName) : undefined;
-      const sort = this.sortOrder;
-      const sortMetric = sort?.key === 'metric' && sort.metric ? (sort.metric === keyName ? key : lastMetricByRun(store, sort.metric)) : undefined;
+      const tags = facts.tags;
+      const key = keyName ? facts.metrics.get(keyName) : undefined;
+      const sortMetric = sortMetricName ? facts.metrics.get(sortMetricName) : undefined;
       return {
         experimentMeta: this.catalog?.of(index),
         filter: found && 'uids' in found ? found.uids : found ? new Set<string>() : undefined,
@@ -117,7 +151,7 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
         keyMetric: key && keyName ? { name: keyName, value: (uid: string) => key.get(uid) } : undefined,
         sortMetric: sortMetric && ((uid: string) => sortMetric.get(uid)),
         pageOf: (experiment: string) => this.pages.get(`${index.folder.index}:${experiment}`) ?? RUN_PAGE,
-        groupOf: this.groupingBy && groupValues(store, this.groupingBy, tags),
+        groupOf: groupsOf.get(index),
         groupPageOf: (experiment: string, group: string) => this.pages.get(`${index.folder.index}:${groupId(experiment, group)}`) ?? RUN_PAGE,
       };
     };
@@ -136,7 +170,7 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     if ((this.states.length > 1) !== wasMulti) whole = true;
     const fired = new Set<TreeNode>();
     for (const state of this.states) {
-      const rows = state.node.index.store.listRuns();
+      const rows = state.node.index.runs;
       const model = treeModel(rows, { ...options, ...perIndex(state.node.index), sweeps: sweepsOf(state.node.index) });
       const diff = diffTreeModels(state.model, model);
       const runCount = state.node.runCount;
@@ -309,8 +343,8 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
   }
 
   /** A run row's tooltip with its top params and metrics, built when the row is hovered. */
-  resolveTreeItem(item: vscode.TreeItem, element: TreeNode): vscode.TreeItem {
-    if (element.kind === 'run' && item.tooltip instanceof vscode.MarkdownString) item.tooltip = runTooltipDetails(item.tooltip, element.index.store, element.run.id);
+  async resolveTreeItem(item: vscode.TreeItem, element: TreeNode): Promise<vscode.TreeItem> {
+    if (element.kind === 'run' && item.tooltip instanceof vscode.MarkdownString) item.tooltip = await runTooltipDetails(item.tooltip, element.index.reads, element.run.id);
     return item;
   }
 

@@ -34,7 +34,7 @@ export async function firstSync(indexes: WorkspaceIndexes, tree: ExperimentsTree
       // Many runs and an index without them yet: read a batch at a time, each batch shown as soon as it is in.
       let done = 0;
       for (const [i, index] of indexes.all().entries()) {
-        const files = index.store.listRuns().length === 0 ? logs[i] ?? [] : [];
+        const files = index.runs.length === 0 ? logs[i] ?? [] : [];
         for (let start = 0; files.length > BATCH && start < files.length; start += BATCH) {
           const batch = files.slice(start, start + BATCH);
           await index.syncFiles(batch);

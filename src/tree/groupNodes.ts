@@ -1,8 +1,13 @@
 import * as vscode from 'vscode';
 import type { IndexService } from '../indexService';
 import type { ExperimentView } from '../core/treeRows';
-import { groupKey, paramByRun, tagGroupValue, type GroupView, type TreeGrouping } from '../core/organise/runGroups';
-import type { SelectRunner } from '../core/query';
+import type { SqlValue } from 'sql.js';
+import { groupKey, paramByRunQuery, paramRows, tagGroupValue, type GroupView, type TreeGrouping } from '../core/organise/runGroups';
+
+/** The index reads grouping needs (IndexReads has them). */
+export interface GroupReads {
+  selectRows(sql: string, params: SqlValue[]): Promise<SqlValue[][]>;
+}
 
 /**
  * The group rows of the Experiments tree when runs are grouped ("Group By…"): one collapsible row
@@ -45,10 +50,11 @@ export function syncGroups<R>(nodes: Map<string, GroupNode<R>>, index: IndexServ
   });
 }
 
-/** Each run's group value under a grouping, read from the store once per reload. */
-export function groupValues(store: SelectRunner, grouping: TreeGrouping, tags: ReadonlyMap<string, readonly string[]>): (uid: string) => string | undefined {
+/** Each run's group value under a grouping, read from the index once per reload. */
+export async function groupValues(reads: GroupReads, grouping: TreeGrouping, tags: ReadonlyMap<string, readonly string[]>): Promise<(uid: string) => string | undefined> {
   if (grouping.kind === 'param') {
-    const values = paramByRun(store, grouping.key);
+    const q = paramByRunQuery(grouping.key);
+    const values = paramRows(await reads.selectRows(q.text, q.params));
     return (uid) => values.get(uid);
   }
   return (uid) => tagGroupValue(tags.get(uid) ?? [], grouping.key);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../commands/ids';
-import type { Store } from '../core/store/store';
+import type { IndexReads } from '../core/worker/indexReads';
 import { metricLabel } from '../core/organise/runOrder';
 import type { ExperimentNode, MoreNode } from './experimentsTree';
 import type { TreeSnapshot } from '../api';
@@ -10,13 +10,13 @@ import type { TrashEntryNode } from './trashNodes';
 const TOOLTIP_ROWS = 8;
 
 /** A run's tooltip with its first params and the last value of its first metrics (text only, never Markdown from a file). */
-export function runTooltipDetails(base: vscode.MarkdownString, store: Store, runId: number): vscode.MarkdownString {
+export async function runTooltipDetails(base: vscode.MarkdownString, reads: IndexReads, runId: number): Promise<vscode.MarkdownString> {
+  const [allParams, last] = await Promise.all([reads.getParams(runId), reads.lastMetrics(runId)]);
   const md = new vscode.MarkdownString(base.value, true);
   md.supportHtml = false;
   md.isTrusted = false;
-  const params = Object.entries(store.getParams(runId)).sort(([a], [b]) => a.localeCompare(b));
-  const metrics = store.selectRows('SELECT key, value FROM metric_last WHERE run_id = ? ORDER BY key', [runId])
-    .filter(([key]) => !String(key).startsWith('system/'));
+  const params = Object.entries(allParams).sort(([a], [b]) => a.localeCompare(b));
+  const metrics = last.filter(([key]) => !key.startsWith('system/'));
   const list = (title: string, rows: Array<[string, string]>, total: number) => {
     if (!rows.length) return;
     md.appendMarkdown(`\n\n**${title}**`);
@@ -24,7 +24,7 @@ export function runTooltipDetails(base: vscode.MarkdownString, store: Store, run
     if (total > rows.length) md.appendMarkdown(`  \n… ${total - rows.length} more`);
   };
   list('Params', params.slice(0, TOOLTIP_ROWS).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]), params.length);
-  list('Metrics (last)', metrics.slice(0, TOOLTIP_ROWS).map(([k, v]) => [String(k), typeof v === 'number' ? metricLabel(v) : 'NaN']), metrics.length);
+  list('Metrics (last)', metrics.slice(0, TOOLTIP_ROWS).map(([k, v]) => [k, Number.isNaN(v) ? 'NaN' : metricLabel(v)]), metrics.length);
   return md;
 }
 

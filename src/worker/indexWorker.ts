@@ -19,6 +19,7 @@ const ready = initSqlJs({ locateFile: (file: string) => path.join(wasmDir, file)
 }, {
   changes: (changes) => post({ kind: 'changes', changes: toChangesMessage(changes) }),
   progress: (progress) => post({ kind: 'progress', progress }),
+  alerts: (alerts) => post({ kind: 'alerts', alerts }),
 }));
 
 port.on('message', (data: unknown) => {

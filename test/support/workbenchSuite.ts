@@ -15,6 +15,8 @@ export interface WorkbenchSuiteOptions {
   name: string;
   /** Start from the seeded test workspace (one finished run) rather than an empty folder. */
   seeded?: boolean;
+  /** An existing folder to open instead of a new temp one; it is kept at the end. */
+  folder?: string;
   /** Writes what the spec needs into the workspace before code-server starts. */
   prepare?: (workspace: string) => void | Promise<void>;
   /** Workbench settings and extensions beside Labbook. */
@@ -69,7 +71,7 @@ export function workbenchSuite(options: WorkbenchSuiteOptions): WorkbenchSuite {
 
   before(async function () {
     this.timeout(180_000);
-    workspace = options.seeded ? createTestWorkspace(`labbook-e2e-${options.name}-`) : fs.mkdtempSync(path.join(os.tmpdir(), `labbook-e2e-${options.name}-`));
+    workspace = options.folder ?? (options.seeded ? createTestWorkspace(`labbook-e2e-${options.name}-`) : fs.mkdtempSync(path.join(os.tmpdir(), `labbook-e2e-${options.name}-`)));
     await options.prepare?.(workspace);
     server = await startCodeServer({ workspace, tag: `${tag}-code-server`, ...options.server });
     browser = await launchBrowser();
@@ -89,7 +91,7 @@ export function workbenchSuite(options: WorkbenchSuiteOptions): WorkbenchSuite {
     if (failed || !ready) server?.collectLogs(path.join(resultsDir, 'logs', tag));
     await browser?.close().catch(() => undefined);
     await server?.stop();
-    if (workspace && process.env.LABBOOK_KEEP_TMP !== '1') fs.rmSync(workspace, { recursive: true, force: true });
+    if (workspace && !options.folder && process.env.LABBOOK_KEEP_TMP !== '1') fs.rmSync(workspace, { recursive: true, force: true });
   });
 
   return suite;

@@ -3,6 +3,8 @@ import { CompareFeed, buildComparePayload, type ComparePayload, type CompareSour
 import { Store } from '../../src/core/store/store';
 import { assertEnvelopeKept } from './support/envelope';
 import { loadSql } from './support/helpers';
+import { storeReads } from '../../src/core/worker/indexReads';
+import { countingReads } from './support/countingReads';
 
 const NOW = 1_700_000_000;
 const options = { now: NOW, heartbeatTimeoutSeconds: 120, maxChartPoints: 4000 };
@@ -29,13 +31,14 @@ async function twoRuns(): Promise<{ store: Store; sources: CompareSource[]; loss
   store.updateRun(short, { status: 'finished', startTime: NOW - 50 });
   store.setParams(short, { lr: 0.01, batch: 32 }, false);
   addSeries(store, short, 'train/loss', [0, 1, 2], [3, 2, 1]);
-  return { store, sources: [{ store, uid: 'long', folder: 'ws' }, { store, uid: 'short', folder: 'ws' }], loss: { steps, values } };
+  const reads = storeReads(() => store);
+  return { store, sources: [{ reads, uid: 'long', folder: 'ws' }, { reads, uid: 'short', folder: 'ws' }], loss: { steps, values } };
 }
 
 describe('compare payload', () => {
   it('reduces a 100k-point series to the drawing budget, keeping every bucket minimum and maximum', async () => {
     const { sources, loss } = await twoRuns();
-    const payload = buildComparePayload(sources, options)!;
+    const payload = (await buildComparePayload(sources, options))!;
     const line = payload.series.find((s) => s.key === 'train/loss')!.lines.find((l) => l.run === 0)!;
     // Two runs share 4000 points: 2000 per line.
     assert.ok(line.steps.length <= 2000, `sent ${line.steps.length} of 100000 points, budget 2000`);
@@ -47,7 +50,7 @@ describe('compare payload', () => {
 
   it('sends a short series whole', async () => {
     const { sources } = await twoRuns();
-    const payload = buildComparePayload(sources, options)!;
+    const payload = (await buildComparePayload(sources, options))!;
     const epoch = payload.series.find((s) => s.key === 'epoch')!;
     assert.strictEqual(epoch.lines.length, 1);
     assert.deepStrictEqual(epoch.lines[0].values, Array.from({ length: 60 }, (_, i) => i));
@@ -56,7 +59,7 @@ describe('compare payload', () => {
 
   it('gives each metric its last value and range per run, and the parameter differences', async () => {
     const { sources } = await twoRuns();
-    const payload = buildComparePayload(sources, options)!;
+    const payload = (await buildComparePayload(sources, options))!;
     assert.deepStrictEqual(payload.series.map((s) => s.key), ['epoch', 'train/loss']);
     const loss = payload.metrics.find((m) => m.key === 'train/loss')!;
     assert.deepStrictEqual([loss.min, loss.max, loss.last[1]], [[-1, 1], [9, 3], 1]);
@@ -71,10 +74,10 @@ describe('compare payload', () => {
   it('keeps each run its colour when another run is gone, and gives up below two runs', async () => {
     const { store, sources } = await twoRuns();
     const third = store.createRun('third', 'proj', 'third run', 'labbook/third');
-    const withThird = [sources[0], { store, uid: 'gone', folder: 'ws' }, sources[1], { store, uid: 'third', folder: 'ws' }];
-    assert.deepStrictEqual(buildComparePayload(withThird, options)!.runs.map((r) => [r.id, r.color]), [['long', 0], ['short', 2], ['third', 3]]);
+    const withThird = [sources[0], { reads: storeReads(() => store), uid: 'gone', folder: 'ws' }, sources[1], { reads: storeReads(() => store), uid: 'third', folder: 'ws' }];
+    assert.deepStrictEqual((await buildComparePayload(withThird, options))!.runs.map((r) => [r.id, r.color]), [['long', 0], ['short', 2], ['third', 3]]);
     assert.ok(third > 0);
-    assert.strictEqual(buildComparePayload([sources[0], { store, uid: 'gone', folder: 'ws' }], options), undefined);
+    assert.strictEqual(await buildComparePayload([sources[0], { reads: storeReads(() => store), uid: 'gone', folder: 'ws' }], options), undefined);
   });
 
   describe('live updates', () => {
@@ -92,40 +95,19 @@ describe('compare payload', () => {
       return { runs: u.runs, params: u.params, metrics: u.metrics, series, context: u.context };
     }
 
-    /** Counts the points read from the index. */
-    function counting(sources: CompareSource[]): { sources: CompareSource[]; read: () => number } {
-      let read = 0;
-      const wrapped = sources.map((src) => ({
-        ...src,
-        store: {
-          getRun: (uid: string) => src.store.getRun(uid),
-          getParams: (id: number) => src.store.getParams(id),
-          getTags: (id: number) => src.store.getTags(id),
-          getEnv: (id: number) => src.store.getEnv(id),
-          getDatasets: (id: number) => src.store.getDatasets(id),
-          listSeries: (id: number) => src.store.listSeries(id),
-          getPoints: (id: number, from?: number) => {
-            const p = src.store.getPoints(id, from);
-            read += p.steps.length;
-            return p;
-          },
-          getRange: (id: number, x0: number, x1: number, width: number, edges?: boolean) => {
-            const r = src.store.getRange(id, x0, x1, width, edges);
-            read += r.steps.length;
-            return r;
-          },
-        },
-      }));
-      return { sources: wrapped, read: () => read };
+    /** Counts the points read from the index (whole, or drawn through the pyramid). */
+    function counting(store: Store, sources: CompareSource[]): { sources: CompareSource[]; read: () => number } {
+      const c = countingReads(store, { chartLines: true });
+      return { sources: sources.map((src) => ({ ...src, reads: c.reads })), read: c.read };
     }
 
     it('sends nothing for runs that did not change, and reads none of their points', async () => {
-      const { sources } = await twoRuns();
-      const c = counting(sources);
+      const { store, sources } = await twoRuns();
+      const c = counting(store, sources);
       const feed = new CompareFeed(c.sources);
-      const first = feed.full(options)!;
+      const first = (await feed.full(options))!;
       const readFirst = c.read();
-      const next = feed.next(options)!;
+      const next = (await feed.next(options))!;
       assert.ok('update' in next);
       assert.deepStrictEqual(next.update.lines, []);
       assert.strictEqual(c.read(), readFirst, 'no point read again');
@@ -134,49 +116,49 @@ describe('compare payload', () => {
 
     it('sends only the new points of a growing line, and its new last value and range', async () => {
       const { store, sources } = await twoRuns();
-      const c = counting(sources);
+      const c = counting(store, sources);
       const feed = new CompareFeed(c.sources);
-      const first = feed.full(options)!;
+      const first = (await feed.full(options))!;
       const short = store.getRun('short')!;
       addSeries(store, short.id, 'train/loss', [3, 4, 5], [0.5, -2, 0.25]);
       const before = c.read();
-      const next = feed.next(options)!;
+      const next = (await feed.next(options))!;
       assert.ok('update' in next);
       assert.deepStrictEqual(next.update.lines, [{ key: 'train/loss', run: 1, steps: [3, 4, 5], values: [0.5, -2, 0.25], times: [NaN, NaN, NaN], total: 6, append: true }]);
       assert.ok(c.read() - before <= 4, `read ${c.read() - before} points for 3 new ones`);
       const loss = next.update.metrics.find((m) => m.key === 'train/loss')!;
       assert.deepStrictEqual([loss.last[1], loss.min[1], loss.max[1]], [0.25, -2, 3]);
-      assert.deepStrictEqual(apply(first, next.update), buildComparePayload(sources, options));
+      assert.deepStrictEqual(apply(first, next.update), await buildComparePayload(sources, options));
     });
 
     it('sends a line whole, reduced anew, once it outgrows the budget; new metrics whole', async () => {
       const { store, sources } = await twoRuns();
       const feed = new CompareFeed(sources);
-      const first = feed.full(options)!;
+      const first = (await feed.full(options))!;
       const short = store.getRun('short')!;
       const steps = Array.from({ length: 5000 }, (_, i) => i + 3);
       addSeries(store, short.id, 'train/loss', steps, steps.map((x) => Math.cos(x)));
       addSeries(store, short.id, 'val/acc', [0, 1], [0.5, 0.6]);
-      const next = feed.next(options)!;
+      const next = (await feed.next(options))!;
       assert.ok('update' in next);
       const line = next.update.lines.find((l) => l.key === 'train/loss')!;
       assert.strictEqual(line.append, false);
       assert.ok(line.steps.length <= 2000 && line.total === 5003);
       assert.deepStrictEqual(next.update.keys, ['epoch', 'train/loss', 'val/acc']);
-      assert.deepStrictEqual(apply(first, next.update), buildComparePayload(sources, options));
+      assert.deepStrictEqual(apply(first, next.update), await buildComparePayload(sources, options));
     });
 
     it('starts over when a compared run is gone', async () => {
       const { store, sources } = await twoRuns();
       const third = store.createRun('third', 'proj', 'third run', 'labbook/third');
       addSeries(store, third, 'epoch', [0], [0]);
-      const all = [...sources, { store, uid: 'third', folder: 'ws' }];
+      const all = [...sources, { reads: storeReads(() => store), uid: 'third', folder: 'ws' }];
       const feed = new CompareFeed(all);
-      feed.full(options);
+      await feed.full(options);
       store.deleteRun(third);
-      const next = feed.next(options)!;
+      const next = (await feed.next(options))!;
       assert.ok('full' in next);
-      assert.deepStrictEqual(next.full, buildComparePayload(all, options));
+      assert.deepStrictEqual(next.full, await buildComparePayload(all, options));
     });
   });
 });

@@ -3,32 +3,7 @@ import { buildComparePayload, type CompareSource } from '../../src/core/compare'
 import { compareRange } from '../../src/core/compareRange';
 import { Store } from '../../src/core/store/store';
 import { loadSql } from './support/helpers';
-
-/** The store of each source behind a wrapper that counts the points `getPoints` returns. */
-function countingPoints(sources: CompareSource[]): { sources: CompareSource[]; read: () => number } {
-  let read = 0;
-  const wrapped = sources.map((src) => {
-    const store = src.store as Store;
-    return {
-      ...src,
-      store: {
-        getRun: (uid: string) => store.getRun(uid),
-        getParams: (id: number) => store.getParams(id),
-        getTags: (id: number) => store.getTags(id),
-        getEnv: (id: number) => store.getEnv(id),
-        getDatasets: (id: number) => store.getDatasets(id),
-        listSeries: (id: number) => store.listSeries(id),
-        getRange: (id: number, x0: number, x1: number, width: number, edges?: boolean) => store.getRange(id, x0, x1, width, edges),
-        getPoints: (id: number, from?: number) => {
-          const p = store.getPoints(id, from);
-          read += p.steps.length;
-          return p;
-        },
-      },
-    };
-  });
-  return { sources: wrapped, read: () => read };
-}
+import { countingReads } from './support/countingReads';
 
 describe('compare view reads through the level-of-detail pyramid', () => {
   it('builds the payload of a 1 M-point series without reading its points whole, keeping every spike', async function () {
@@ -44,8 +19,9 @@ describe('compare view reads through the level-of-detail pyramid', () => {
       const id = store.seriesId(run, 'loss');
       store.insertPoints(id, steps, values, steps.map((s) => 1000 + 2 * s));
     }
-    const c = countingPoints([{ store, uid: 'a', folder: 'ws' }, { store, uid: 'b', folder: 'ws' }]);
-    const payload = buildComparePayload(c.sources, { now: 0, heartbeatTimeoutSeconds: 120, maxChartPoints: 4000 })!;
+    const c = countingReads(store, { chartLines: false });
+    const sources: CompareSource[] = [{ reads: c.reads, uid: 'a', folder: 'ws' }, { reads: c.reads, uid: 'b', folder: 'ws' }];
+    const payload = (await buildComparePayload(sources, { now: 0, heartbeatTimeoutSeconds: 120, maxChartPoints: 4000 }))!;
     assert.strictEqual(c.read(), 0, `getPoints read ${c.read()} points`);
     for (const line of payload.series[0].lines) {
       assert.ok(line.steps.length <= 2000 && line.steps.length >= 1000, `sent ${line.steps.length} points of a 2000 budget`);
@@ -57,7 +33,7 @@ describe('compare view reads through the level-of-detail pyramid', () => {
     }
     assert.deepStrictEqual(payload.metrics[0].max, [50, 50]);
     assert.deepStrictEqual(payload.metrics[0].min, [-50, -50]);
-    const zoomed = compareRange(c.sources, 'loss', 500_000, 500_100, 2000);
+    const zoomed = await compareRange(sources, 'loss', 500_000, 500_100, 2000);
     assert.deepStrictEqual(zoomed[0].steps, Array.from({ length: 103 }, (_, i) => 499_999 + i), 'raw points with a neighbour on each side');
     assert.strictEqual(c.read(), 0, 'zooming reads no whole series either');
   });

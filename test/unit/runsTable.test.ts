@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { Store } from '../../src/core/store/store';
+import { storeReads } from '../../src/core/worker/indexReads';
 import {
   csvField, flattenParam, matchingRuns, parseColumnId, parseViews, pushRecent, runColorIndex, serializeViews, tableColumns, tableCsv, matchingWithFacets,
   tableMarkdown, tableRows, TableSession, upsertView, type TableColumn, type TableRow,
@@ -130,9 +131,9 @@ describe('runs table: rows and columns from the index', () => {
     assert.deepStrictEqual(archived.statuses, { failed: 1, finished: 2 });
   });
 
-  it('a session sends changed rows in place, and the whole result when runs come or go', () => {
-    const session = new TableSession(() => [{ store, folder: 'ws' }], () => opts);
-    const first = session.apply({}, { metricStats: [], onlyDiffering: false });
+  it('a session sends changed rows in place, and the whole result when runs come or go', async () => {
+    const session = new TableSession(() => [{ reads: storeReads(() => store), folder: 'ws' }], () => opts);
+    const first = await session.apply({}, { metricStats: [], onlyDiffering: false });
     assert.deepStrictEqual(first.order, ['c', 'b', 'a']);
     assert.strictEqual(first.rows.length, 3);
     store.transaction(() => {
@@ -140,7 +141,7 @@ describe('runs table: rows and columns from the index', () => {
       const sid = store.seriesId(id, 'val_acc');
       store.insertPoints(sid, [2], [0.93], [T0 + 2]);
     });
-    const inPlace = session.refresh(new Set(['a']));
+    const inPlace = await session.refresh(new Set(['a']));
     assert.ok(inPlace && 'rows' in inPlace);
     assert.deepStrictEqual(inPlace.rows.map((r) => [r.uid, r.cells['metric:val_acc']]), [['a', 0.93]]);
     store.transaction(() => {
@@ -149,7 +150,7 @@ describe('runs table: rows and columns from the index', () => {
       store.touchRun(id, NOW - 1);
       store.setParams(id, { dropout: 0.2 }, true);
     });
-    const grown = session.refresh(new Set(['e']));
+    const grown = await session.refresh(new Set(['e']));
     assert.ok(grown && 'result' in grown);
     assert.deepStrictEqual(grown.result.order, ['e', 'c', 'b', 'a']);
     assert.ok(grown.result.columns.some((c) => c.id === 'param:dropout'), 'the new run\'s param became a column');

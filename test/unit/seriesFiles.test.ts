@@ -106,12 +106,21 @@ function assertRangeEqualsBrute(h: Harness, x0: number, x1: number, width: numbe
   }
   assert.strictEqual(got.bucket, bucketFor(n, width).bucket, label);
   const want = bruteBuckets(pts, i0, i1, got.bucket);
+  // The range's first and last points are drawn too, so that the line spans it.
+  if (want.steps[0] !== pts[i0].x) {
+    want.steps.unshift(pts[i0].x);
+    want.values.unshift(pts[i0].y);
+  }
+  if (want.steps[want.steps.length - 1] !== pts[i1 - 1].x) {
+    want.steps.push(pts[i1 - 1].x);
+    want.values.push(pts[i1 - 1].y);
+  }
   assert.deepStrictEqual([...got.steps], want.steps, `${label}: steps`);
   assert.deepStrictEqual([...got.values], want.values, `${label}: values`);
-  // The budget: at most `width` buckets, so at most 2 × width drawn extremes (plus one NaN mark per bucket with a gap).
+  // The budget: at most `width` buckets, so at most 2 × width drawn extremes and the two ends (plus one NaN mark per bucket with a gap).
   const buckets = Math.ceil(i1 / got.bucket) - Math.floor(i0 / got.bucket);
   assert.ok(buckets <= width, `${label}: ${buckets} buckets`);
-  assert.ok(got.values.filter((v) => !Number.isNaN(v)).length <= 2 * width, `${label}: within budget`);
+  assert.ok(got.values.filter((v) => !Number.isNaN(v)).length <= 2 * width + 2, `${label}: within budget`);
 }
 
 for (const [label, make] of [['in memory', () => new MemoryBlobs()], ['on disk', () => new FileBlobs(path.join(tempDir('labbook-series-'), 's'))]] as const) {
@@ -199,6 +208,22 @@ for (const [label, make] of [['in memory', () => new MemoryBlobs()], ['on disk',
       insert(h, [3, 4], [4, 5], false);
       assertStoredEqualsModel(h);
       assert.strictEqual(h.files.blobs.size(levelFile(7, 0, 1)), 0, 'no block from the rolled-back points');
+    });
+
+    it('draws a reduced range from its first point to its last, so a long run\'s chart spans all of its steps', () => {
+      const h = harness(make());
+      // A sine without spikes: the extremes of the first and last buckets lie inside them, not at their ends.
+      const steps = Array.from({ length: 100_000 }, (_, i) => i);
+      insert(h, steps, steps.map((i) => Math.sin(i / 37)), false);
+      for (const [x0, x1] of [[-Infinity, Infinity], [1234.5, 87_654], [10, 99_999]]) {
+        const r = h.files.range(h.meta, x0, x1, 400);
+        assert.ok(r.bucket > 1, 'reduced');
+        const first = steps.find((s) => s >= x0)!;
+        const last = [...steps].reverse().find((s) => s <= x1)!;
+        assert.deepStrictEqual([r.steps[0], r.values[0]], [first, Math.sin(first / 37)], `[${x0}, ${x1}] starts at its first point`);
+        assert.deepStrictEqual([r.steps[r.steps.length - 1], r.values[r.values.length - 1]], [last, Math.sin(last / 37)], `[${x0}, ${x1}] ends at its last point`);
+        assert.strictEqual(r.times[0], 1000 + first, 'the first point keeps its own time');
+      }
     });
 
     it('never makes up points when a file was cut short behind its back (it gives the points it holds)', () => {

@@ -105,6 +105,7 @@ export class ChartCards {
         c.count.textContent = spec.count;
         c.card.dataset.points = String(c.chart.pointCount);
         c.card.dataset.lines = String(c.chart.lineCount);
+        c.card.dataset.drawn = JSON.stringify(c.chart.drawn);
         c.card.dataset.rawLines = String(c.chart.rawCount);
       });
     });

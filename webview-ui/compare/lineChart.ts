@@ -1,6 +1,7 @@
 import { Chart, Filler, Interaction, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, Tooltip, type ActiveElement, type ChartConfiguration, type ChartDataset, type InteractionItem, type Plugin } from 'chart.js';
 import zoomPlugin from 'chartjs-plugin-zoom';
 import { FAST_LINE_OPTIONS, restyleAxes, type Point } from '../shared/charts';
+import { lineDrawn, type LineDrawn } from '../shared/lineDrawn';
 import { themeColors } from '../shared/theme';
 import { formatX, type XAxisKind } from '../shared/xAxis';
 
@@ -92,7 +93,7 @@ const crosshair: Plugin<'line'> = {
   },
 };
 
-/** Canvas attributes that tell a test what is shown (the tooltip's title, the x range). */
+/** Canvas attributes that tell a test what is shown (the tooltip's title, the x range, the plot's place). */
 const state: Plugin<'line'> = {
   id: 'labbookState',
   afterDraw(chart) {
@@ -100,6 +101,9 @@ const state: Plugin<'line'> = {
     if ((chart.canvas.dataset.tooltip ?? '') !== shown) chart.canvas.dataset.tooltip = shown;
     chart.canvas.dataset.xmin = String(chart.scales.x.min);
     chart.canvas.dataset.xmax = String(chart.scales.x.max);
+    // Where the plot lies in the canvas (CSS pixels), so that a step can be found on screen.
+    const a = chart.chartArea;
+    chart.canvas.dataset.area = `${a.left} ${a.top} ${a.right} ${a.bottom}`;
   },
 };
 
@@ -294,6 +298,11 @@ export class LineChart {
 
   get pointCount(): number {
     return this.chart.data.datasets.reduce((n, d) => n + ((d as Dataset).role === 'line' ? d.data.length : 0), 0);
+  }
+
+  /** Each run's (or group's) line as drawn, without bands and faint raw lines. */
+  get drawn(): LineDrawn[] {
+    return this.chart.data.datasets.filter((d) => (d as Dataset).role === 'line').map((d) => lineDrawn(d.label ?? '', d.data));
   }
 
   restyle(): void {

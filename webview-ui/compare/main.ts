@@ -332,7 +332,9 @@ function range(m: Extract<HostToComparePanel, { type: 'range' }>): void {
   z.lines = new Map(m.lines.map((l) => [l.run, { steps: l.steps, values: l.values, times: l.times, total: l.total }]));
   renderCharts(new Set([m.key]));
   const chart = charts.get(m.key);
-  if (chart) chart.canvas.dataset.rangePoints = String(chart.pointCount);
+  if (!chart) return;
+  chart.canvas.dataset.rangeDrawn = JSON.stringify(chart.drawn);
+  chart.canvas.dataset.rangePoints = String(chart.pointCount);
 }
 
 onHostMessage<HostToComparePanel>((m) => {

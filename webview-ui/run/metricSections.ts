@@ -184,6 +184,7 @@ export class MetricSections {
     const drawn = c.chart?.pointCount ?? 0;
     const all = c.plan.keys.reduce((n, k) => n + (this.data.get(k)?.total ?? 0), 0);
     c.card.setAttribute('data-points', String(drawn));
+    c.card.setAttribute('data-drawn', JSON.stringify(c.chart?.drawn ?? []));
     const points = (n: number) => `${n.toLocaleString()} point${n === 1 ? '' : 's'}`;
     c.count.textContent = drawn < all ? `${drawn.toLocaleString()} of ${points(all)}` : points(all);
   }

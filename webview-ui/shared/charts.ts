@@ -1,5 +1,6 @@
 import { Chart, LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, type ChartConfiguration, type ChartDataset, type Plugin } from 'chart.js';
 import { themeColors } from '../shared/theme';
+import { lineDrawn, type LineDrawn } from './lineDrawn';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip);
 
@@ -105,6 +106,11 @@ export class MetricChart {
 
   get lineCount(): number {
     return this.chart.data.datasets.length;
+  }
+
+  /** Each line as drawn (told to tests and tools through the card's `data-drawn`). */
+  get drawn(): LineDrawn[] {
+    return this.chart.data.datasets.map((d) => lineDrawn(d.label ?? '', d.data));
   }
 
   /**

@@ -4,6 +4,7 @@
  * tag by whether a run carries it. Runs without the tag or param go to a "(none)" group, last. Each
  * group pages its runs on its own (RUN_PAGE at a time), so grouping works with hundreds of runs.
  */
+import type { SqlValue } from 'sql.js';
 import type { SelectRunner } from '../query';
 import { RUN_FROM, RUN_TAGS, paramText, sql, val } from '../query/sql';
 
@@ -74,23 +75,44 @@ export function groupingChoices(tags: Iterable<readonly string[]>, params: Itera
   return { tags: [...tagKeys].filter(Boolean).sort(natural), params: [...new Set(params)].sort(natural) };
 }
 
-/** Every run's value of one param, as text (strings without their quotes), by uid, in one query. */
-export function paramByRun(store: SelectRunner, key: string): Map<string, string> {
+/** The query of every run's value of one param, as text (strings without their quotes); rows for paramRows. */
+export function paramByRunQuery(key: string): { text: string; params: SqlValue[] } {
   const q = sql`SELECT r.uid, ${paramText(sql`p.value`)} FROM ${RUN_FROM} JOIN params p ON p.run_id = r.id AND p.key = ${val(key)}`;
+  return { text: q.text, params: [...q.params] };
+}
+
+export function paramRows(rows: readonly SqlValue[][]): Map<string, string> {
   const out = new Map<string, string>();
-  for (const [uid, value] of store.selectRows(q.text, q.params)) if (value !== null) out.set(String(uid), String(value));
+  for (const [uid, value] of rows) if (value !== null) out.set(String(uid), String(value));
   return out;
 }
 
-/** The names of the params any run has. */
-export function paramKeys(store: SelectRunner): string[] {
-  return store.selectRows('SELECT DISTINCT key FROM params ORDER BY key LIMIT 5000', []).map(([k]) => String(k));
+/** Every run's value of one param, by uid, in one query. */
+export function paramByRun(store: SelectRunner, key: string): Map<string, string> {
+  const q = paramByRunQuery(key);
+  return paramRows(store.selectRows(q.text, q.params));
 }
 
-/** Every run's tags (edited lists replace logged ones) for the choices, in one query. */
-export function allTagLists(store: SelectRunner): string[][] {
+/** The names of the params any run has (the query; rows are `[key]`). */
+export const PARAM_KEYS_QUERY = 'SELECT DISTINCT key FROM params ORDER BY key LIMIT 5000';
+
+export function paramKeys(store: SelectRunner): string[] {
+  return store.selectRows(PARAM_KEYS_QUERY, []).map(([k]) => String(k));
+}
+
+/** Every run's tags (edited lists replace logged ones) for the choices, in one query; rows for tagListRows. */
+export function allTagListsQuery(): { text: string; params: SqlValue[] } {
   const q = sql`SELECT (SELECT json_group_array(x.tag) FROM (${RUN_TAGS}) x) FROM ${RUN_FROM}`;
-  return store.selectRows(q.text, q.params).map(([json]) => (JSON.parse(String(json ?? '[]')) as unknown[]).filter((t): t is string => typeof t === 'string'));
+  return { text: q.text, params: [...q.params] };
+}
+
+export function tagListRows(rows: readonly SqlValue[][]): string[][] {
+  return rows.map(([json]) => (JSON.parse(String(json ?? '[]')) as unknown[]).filter((t): t is string => typeof t === 'string'));
+}
+
+export function allTagLists(store: SelectRunner): string[][] {
+  const q = allTagListsQuery();
+  return tagListRows(store.selectRows(q.text, q.params));
 }
 
 /**

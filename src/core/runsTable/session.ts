@@ -6,10 +6,14 @@
 import { QueryError } from '../query/tokens';
 import type { TableColumn } from './columns';
 import type { TableFilter } from './filter';
-import { columnsOfRuns, type SelectRunner, matchingWithFacets, mergeColumns, tableColumns, tableRows, type Facets, type TableOptions, type TableRow } from './table';
+import { mergeColumns, type Facets, type TableOptions, type TableRow } from './table';
+import type { IndexReads, OrQueryError, PlainTableOptions } from '../worker/indexReads';
+
+/** What a table reads of one index (wherever the index is: in this thread or in the index worker). */
+export type TableReads = Pick<IndexReads, 'tableMatching' | 'tableColumns' | 'columnsOfRuns' | 'tableRows'>;
 
 export interface TableSource {
-  readonly store: SelectRunner;
+  readonly reads: TableReads;
   /** Shown in errors of a multi-root workspace. */
   readonly folder: string;
 }
@@ -36,7 +40,13 @@ export const MAX_WINDOW = 1000;
  * Each index's columns over a scope (experiment, archived runs, metric stats), shared by every open
  * table and grown as runs change: finding which keys exist reads every param row, once.
  */
-const catalogs = new WeakMap<SelectRunner, Map<string, TableColumn[]>>();
+const catalogs = new WeakMap<TableReads, Map<string, TableColumn[]>>();
+
+/** The answer, or the query error thrown again as a QueryError. */
+function orThrow<T>(r: OrQueryError<T>): T {
+  if ('queryError' in r) throw new QueryError(r.queryError.message, r.queryError.start, r.queryError.end);
+  return r.ok;
+}
 
 export class TableSession {
   private order: string[] = [];
@@ -46,7 +56,7 @@ export class TableSession {
   private window = { from: 0, to: FIRST_WINDOW };
   private columnIds: string[] = [];
 
-  constructor(private readonly sources: () => readonly TableSource[], private readonly options: () => TableOptions) {}
+  constructor(private readonly sources: () => readonly TableSource[], private readonly options: () => PlainTableOptions) {}
 
   get uids(): readonly string[] {
     return this.order;
@@ -61,13 +71,15 @@ export class TableSession {
   }
 
   /** Applies a filter and layout. Throws QueryError when the query is wrong (the session keeps its last good state). */
-  apply(filter: TableFilter, layout: TableLayoutOptions): TableResult {
+  async apply(filter: TableFilter, layout: TableLayoutOptions): Promise<TableResult> {
     const opts = { ...this.options(), metricStats: layout.metricStats };
     const order: string[] = [];
     const sourceOf = new Map<string, TableSource>();
     const perSource: Array<{ source: TableSource; uids: string[]; facets: Facets }> = [];
-    for (const source of this.sources()) {
-      const { uids, ...facets } = matchingWithFacets(source.store, filter, opts);
+    const sources = this.sources();
+    const matched = await Promise.all(sources.map(async (source) => orThrow(await source.reads.tableMatching(filter, opts))));
+    for (const [i, source] of sources.entries()) {
+      const { uids, ...facets } = matched[i];
       perSource.push({ source, uids, facets });
       for (const uid of uids) {
         if (sourceOf.has(uid)) continue;
@@ -79,7 +91,7 @@ export class TableSession {
     const statuses: Record<string, number> = {};
     const tags = new Map<string, number>();
     for (const { source, uids, facets } of perSource) {
-      for (const c of this.columnsOf(source, filter, layout, uids.length, opts)) {
+      for (const c of await this.columnsOf(source, filter, layout, uids.length, opts)) {
         const seen = columns.get(c.id);
         // A column differs across folders unless each says it is the same (values could still differ between folders).
         columns.set(c.id, seen ? { ...c, differs: seen.differs || c.differs || perSource.length > 1 } : c);
@@ -93,7 +105,7 @@ export class TableSession {
     this.filter = filter;
     this.layout = layout;
     this.columnIds = [...columns.keys()];
-    const rows = this.rows(this.window.from, this.window.to);
+    const rows = await this.rows(this.window.from, this.window.to);
     return {
       order, columns: [...columns.values()], statuses,
       tags: [...tags].map(([tag, count]) => ({ tag, count })).sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag)).slice(0, 30),
@@ -105,23 +117,23 @@ export class TableSession {
    * The columns of one index. Which keys exist is read once per scope and grown as runs change (the read
    * goes over every param row); whether values differ is read for the matching runs when asked for.
    */
-  private columnsOf(source: TableSource, filter: TableFilter, layout: TableLayoutOptions, total: number, opts: TableOptions): TableColumn[] {
-    if (layout.onlyDiffering) return tableColumns(source.store, filter, total, opts, true);
+  private async columnsOf(source: TableSource, filter: TableFilter, layout: TableLayoutOptions, total: number, opts: PlainTableOptions): Promise<TableColumn[]> {
+    if (layout.onlyDiffering) return orThrow(await source.reads.tableColumns(filter, total, opts, true));
     const key = JSON.stringify([filter.experiment, filter.includeArchived === true, layout.metricStats]);
-    const known = catalogs.get(source.store) ?? new Map<string, TableColumn[]>();
-    catalogs.set(source.store, known);
+    const known = catalogs.get(source.reads) ?? new Map<string, TableColumn[]>();
+    catalogs.set(source.reads, known);
     const cached = known.get(key);
     if (cached) return cached;
     const scope: TableFilter = { experiment: filter.experiment, includeArchived: filter.includeArchived };
-    const columns = tableColumns(source.store, scope, Number.MAX_SAFE_INTEGER, opts, false);
+    const columns = orThrow(await source.reads.tableColumns(scope, Number.MAX_SAFE_INTEGER, opts, false));
     known.set(key, columns);
     return columns;
   }
 
   /** Applies the filter, or gives its error. */
-  tryApply(filter: TableFilter, layout: TableLayoutOptions): { result: TableResult } | { error: QueryError } {
+  async tryApply(filter: TableFilter, layout: TableLayoutOptions): Promise<{ result: TableResult } | { error: QueryError }> {
     try {
-      return { result: this.apply(filter, layout) };
+      return { result: await this.apply(filter, layout) };
     } catch (e) {
       if (e instanceof QueryError) return { error: e };
       throw e;
@@ -129,7 +141,7 @@ export class TableSession {
   }
 
   /** The cells of rows `from` to `to` (exclusive) of the current order; remembered as the window the view shows. */
-  rows(from: number, to: number): TableRow[] {
+  rows(from: number, to: number): Promise<TableRow[]> {
     const start = Math.max(0, Math.min(from, this.order.length));
     const end = Math.max(start, Math.min(to, start + MAX_WINDOW, this.order.length));
     this.window = { from: start, to: Math.max(end, start + Math.min(FIRST_WINDOW, to - from)) };
@@ -137,7 +149,7 @@ export class TableSession {
   }
 
   /** The cells of these runs (in this order), from whichever index holds each. */
-  read(uids: readonly string[]): TableRow[] {
+  async read(uids: readonly string[]): Promise<TableRow[]> {
     const opts = { ...this.options(), metricStats: this.layout.metricStats };
     const bySource = new Map<TableSource, string[]>();
     for (const uid of uids) {
@@ -146,7 +158,8 @@ export class TableSession {
       bySource.set(s, [...(bySource.get(s) ?? []), uid]);
     }
     const byUid = new Map<string, TableRow>();
-    for (const [source, list] of bySource) for (const r of tableRows(source.store, list, opts, this.columnIds)) byUid.set(r.uid, r);
+    const answers = await Promise.all([...bySource].map(([source, list]) => source.reads.tableRows(list, opts, this.columnIds)));
+    for (const rows of answers) for (const r of rows) byUid.set(r.uid, r);
     return uids.flatMap((u) => byUid.get(u) ?? []);
   }
 
@@ -154,19 +167,19 @@ export class TableSession {
    * After the indexes changed (`changed`: uids written to): the whole result again when the runs that
    * match, or their order, changed; else only the changed rows inside the window the view shows.
    */
-  refresh(changed: ReadonlySet<string>): { result: TableResult } | { rows: TableRow[] } | undefined {
+  async refresh(changed: ReadonlySet<string>): Promise<{ result: TableResult } | { rows: TableRow[] } | undefined> {
     const before = this.order;
     const opts = { ...this.options(), metricStats: this.layout.metricStats };
     for (const source of this.sources()) {
-      const known = catalogs.get(source.store);
-      const mine = [...changed].filter((u) => this.sourceOf.get(u)?.store === source.store || !this.sourceOf.has(u));
+      const known = catalogs.get(source.reads);
+      const mine = [...changed].filter((u) => this.sourceOf.get(u)?.reads === source.reads || !this.sourceOf.has(u));
       if (!known || mine.length === 0) continue;
-      const grown = columnsOfRuns(source.store, mine, opts);
+      const grown = await source.reads.columnsOfRuns(mine, opts);
       for (const [key, columns] of known) known.set(key, mergeColumns(columns, grown));
     }
     let result: TableResult;
     try {
-      result = this.apply(this.filter, this.layout);
+      result = await this.apply(this.filter, this.layout);
     } catch (e) {
       if (e instanceof QueryError) return undefined;
       throw e;
@@ -174,6 +187,6 @@ export class TableSession {
     const same = before.length === result.order.length && before.every((u, i) => u === result.order[i]);
     if (!same) return { result };
     const shown = this.order.slice(this.window.from, this.window.to).filter((u) => changed.has(u));
-    return shown.length ? { rows: this.read(shown) } : undefined;
+    return shown.length ? { rows: await this.read(shown) } : undefined;
   }
 }

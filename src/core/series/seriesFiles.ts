@@ -147,8 +147,29 @@ export class SeriesFiles {
       return { steps, values, times, bucket: 1 };
     }
     const { bucket, level } = bucketFor(n, width);
-    const reduced = readBuckets(this.source(meta), i0, i1, bucket, level);
+    const reduced = this.withEnds(meta, i0, i1, readBuckets(this.source(meta), i0, i1, bucket, level));
     return { ...reduced, times: this.timesAt(meta, i0, i1, reduced.steps), bucket };
+  }
+
+  /**
+   * Buckets with the range's first and last stored points added where the buckets' extremes are not
+   * already them, so that a reduced line spans its range (two positioned reads).
+   */
+  private withEnds(meta: SeriesMeta, i0: number, i1: number, r: { steps: Float64Array; values: Float64Array }): { steps: Float64Array; values: Float64Array } {
+    const head = this.read(meta, i0, i0 + 1);
+    const tail = this.read(meta, i1 - 1, i1);
+    const addHead = head.length === POINT_F64 && !(r.steps.length && r.steps[0] === head[0]);
+    const addTail = tail.length === POINT_F64 && !(r.steps.length && r.steps[r.steps.length - 1] === tail[0]);
+    if (!addHead && !addTail) return r;
+    const n = r.steps.length + Number(addHead) + Number(addTail);
+    const steps = new Float64Array(n);
+    const values = new Float64Array(n);
+    const at = Number(addHead);
+    steps.set(r.steps, at);
+    values.set(r.values, at);
+    if (addHead) [steps[0], values[0]] = [head[0], head[1]];
+    if (addTail) [steps[n - 1], values[n - 1]] = [tail[0], tail[1]];
+    return { steps, values };
   }
 
   /**

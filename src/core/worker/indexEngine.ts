@@ -1,6 +1,6 @@
 import * as path from 'path';
 import type { SqlJsStatic } from 'sql.js';
-import { hasChanges, Indexer, mergeChanges, type IngestChanges } from '../ingest/indexer';
+import { emptyChanges, hasChanges, Indexer, mergeChanges, type IngestChanges } from '../ingest/indexer';
 import { indexedPoints, rebuildInBatches } from '../ingest/batchedRebuild';
 import { ImportIndex } from '../ingest/importIndex';
 import { importFinders } from '../importers/finders';
@@ -8,14 +8,18 @@ import type { ImportSource } from '../importers/contract';
 import { Store } from '../store/store';
 import { openWorkspaceIndex } from '../store/openIndex';
 import type { Problems } from '../problems';
-import type { OpenParams, PointColumns, ProgressMessage, WorkerRequest } from './messages';
+import type { ConfigureParams, OpenParams, PointColumns, ProgressMessage, WorkerRequest } from './messages';
+import { evaluateAlerts, type TriggeredAlert } from '../alerts';
+import { answerRead } from './indexReads';
 
 const IMPORT_DISCOVERY_MS = 15_000;
 
 export interface EngineEvents {
   readonly changes: (changes: IngestChanges) => void;
   readonly progress: (progress: ProgressMessage) => void;
+  readonly alerts: (alerts: TriggeredAlert[]) => void;
 }
+
 
 /** What a request answers: a plain value, or point columns whose buffers are moved to the host. */
 export interface EngineReply {
@@ -55,7 +59,49 @@ export class IndexEngine {
         return Promise.resolve({ result: run ? this.opened().listSeries(run.id) : [] });
       }
       case 'getPoints': return Promise.resolve(this.points(request.uid, request.key, request.fromStep));
+      // Copied, not moved: an answer may share its buffers with what the index keeps.
+      case 'read': return Promise.resolve({ result: answerRead(this.opened(), request.name, request.args as never) });
+      case 'persist': return this.serial(() => this.persist());
+      case 'configure': return this.serial(() => this.configure(request.params));
     }
+  }
+
+  /** Changes heard by the host, with the alerts their new points meet. */
+  private changed(changes: IngestChanges): void {
+    if (!hasChanges(changes)) return;
+    const alerts = evaluateAlerts(this.opened(), changes);
+    this.events.changes(changes);
+    if (alerts.length) this.events.alerts(alerts);
+  }
+
+  /** The index moves from memory to its file in the folder; what the logs hold is read into it. */
+  private async persist(): Promise<EngineReply> {
+    const p = this.params;
+    if (!p || p.persistent) return { result: null };
+    const before = this.opened();
+    const { store } = await openWorkspaceIndex(this.SQL, p.root, this.problems);
+    this.store = store;
+    this.params = { ...p, persistent: true };
+    before.close();
+    this.indexer = this.newIndexer();
+    this.imports = this.newImports();
+    const changes = mergeChanges(await this.indexer.sync(), this.imports ? await this.imports.sync(true) : emptyChanges());
+    // Everything shown so far came from the other index: views and panels take it all again.
+    for (const run of store.listRuns()) changes.reset.add(run.uid);
+    this.changed(changes);
+    return { result: null };
+  }
+
+  private async configure(c: ConfigureParams): Promise<EngineReply> {
+    const p = this.params!;
+    const { imports, ...rest } = c;
+    this.params = { ...p, ...rest, imports: imports === null ? undefined : imports ?? p.imports };
+    this.indexer = this.newIndexer();
+    if (imports !== undefined) {
+      this.imports = this.newImports();
+      if (this.imports) this.changed(await this.imports.sync(true));
+    }
+    return { result: null };
   }
 
   private serial(job: () => Promise<EngineReply>): Promise<EngineReply> {
@@ -98,7 +144,7 @@ export class IndexEngine {
     this.opened();
     let changes = await this.indexer!.sync(files);
     if (!files && imports && this.imports) changes = mergeChanges(changes, await this.imports.sync(force));
-    if (hasChanges(changes)) this.events.changes(changes);
+    this.changed(changes);
     return { result: hasChanges(changes) };
   }
 
@@ -111,12 +157,11 @@ export class IndexEngine {
     this.imports = this.newImports();
     const outcome = await rebuildInBatches(store, this.indexer, path.join(p.root, p.logRoot), {
       onProgress: (progress) => this.events.progress(progress),
-      onBatch: (changes) => hasChanges(changes) && this.events.changes(changes),
+      onBatch: (changes) => this.changed(changes),
       isCancelled: () => this.cancelled,
     });
     if (!outcome.cancelled && this.imports) {
-      const imported = await this.imports.sync(true);
-      if (hasChanges(imported)) this.events.changes(imported);
+      this.changed(await this.imports.sync(true));
     }
     this.cancelled = false;
     return { result: { files: outcome.files, totalFiles: outcome.totalFiles, runs: store.listRuns().length, points: indexedPoints(store), elapsedMs: outcome.elapsedMs, cancelled: outcome.cancelled } };
@@ -134,7 +179,7 @@ export class IndexEngine {
   private async close(): Promise<EngineReply> {
     const store = this.store;
     if (!store) return { result: null };
-    await store.save();
+    if (this.params?.persistent) await store.save();
     store.close();
     this.store = undefined;
     return { result: null };

@@ -1,7 +1,9 @@
 import { Worker } from 'worker_threads';
 import type { RunRow, SeriesRow } from '../store/store';
 import type { IngestChanges } from '../ingest/changes';
-import { isPointColumns, parseWorkerMessage, type OpenParams, type PointColumns, type ProgressMessage, type WorkerRequest } from './messages';
+import { isPointColumns, parseWorkerMessage, type ConfigureParams, type OpenParams, type PointColumns, type ProgressMessage, type WorkerRequest } from './messages';
+import { readsVia, type IndexReads, type ReadArgs, type ReadName, type ReadResult } from './indexReads';
+import type { TriggeredAlert } from '../alerts';
 import { fromChangesMessage } from './changesMessage';
 
 /** Restarts allowed within RESTART_WINDOW_MS before the client gives up (a worker that dies at once, again and again). */
@@ -16,10 +18,13 @@ export interface IndexWorkerOptions {
   readonly params: OpenParams;
   readonly onChanges?: (changes: IngestChanges) => void;
   readonly onProgress?: (progress: ProgressMessage) => void;
+  readonly onAlerts?: (alerts: TriggeredAlert[]) => void;
   /** Messages for the user's log (bad lines, unreadable files, worker crashes). */
   readonly onProblem: (message: string) => void;
   /** After a crash, once the new worker has reopened the index. */
   readonly onRestart?: () => void;
+  /** What opening the index found (each time a worker opens it). */
+  readonly onOpened?: (result: { uncleanShutdown: boolean; runs: number }) => void;
 }
 
 export interface RebuildResult { files: number; totalFiles: number; runs: number; points: number; elapsedMs: number; cancelled: boolean }
@@ -39,8 +44,12 @@ export class IndexWorkerClient {
   private closing = false;
   private restarts: number[] = [];
   private starting: Promise<void> | undefined;
+  /** What a new worker opens: the options' params, as `persist` and `configure` changed them since. */
+  private params: OpenParams;
 
-  constructor(private readonly options: IndexWorkerOptions) {}
+  constructor(private readonly options: IndexWorkerOptions) {
+    this.params = options.params;
+  }
 
   /** Starts the worker and opens the index. */
   start(): Promise<void> {
@@ -54,7 +63,8 @@ export class IndexWorkerClient {
     worker.on('message', (data: unknown) => this.receive(data));
     worker.on('error', (e) => this.options.onProblem(`index worker failed: ${e.stack ?? e.message}`));
     worker.on('exit', (code) => this.exited(worker, code));
-    await this.send({ op: 'open', params: this.options.params }, worker);
+    const opened = (await this.send({ op: 'open', params: this.params }, worker)) as { uncleanShutdown: boolean; runs: number };
+    this.options.onOpened?.(opened);
   }
 
   /** Whether a worker is running now. */
@@ -103,6 +113,7 @@ export class IndexWorkerClient {
       case 'changes': return this.options.onChanges?.(fromChangesMessage(message.changes));
       case 'problem': return this.options.onProblem(message.message);
       case 'progress': return this.options.onProgress?.(message.progress);
+      case 'alerts': return this.options.onAlerts?.(message.alerts);
     }
   }
 
@@ -122,8 +133,8 @@ export class IndexWorkerClient {
   }
 
   /** Reads what changed: everything (and other trackers' output), or just these absolute paths. True when the index changed. */
-  async sync(files?: readonly string[], opts: { force?: boolean } = {}): Promise<boolean> {
-    return (await this.request({ op: 'sync', files, force: opts.force })) === true;
+  async sync(files?: readonly string[], opts: { force?: boolean; imports?: boolean } = {}): Promise<boolean> {
+    return (await this.request({ op: 'sync', files, force: opts.force, imports: opts.imports })) === true;
   }
 
   async rebuild(): Promise<RebuildResult> {
@@ -155,6 +166,22 @@ export class IndexWorkerClient {
 
   async save(): Promise<void> {
     await this.request({ op: 'save' });
+  }
+
+  /** Every read of the index, answered by the worker. */
+  readonly reads: IndexReads = readsVia(<K extends ReadName>(name: K, args: ReadArgs<K>) => this.request({ op: 'read', name, args: args as unknown[] }) as Promise<ReadResult<K>>);
+
+  /** The workspace became trusted: the worker moves the index to its file and reads the logs into it. */
+  async persist(): Promise<void> {
+    await this.request({ op: 'persist' });
+    this.params = { ...this.params, persistent: true };
+  }
+
+  /** New settings: limits for lines read from now on, the log root, or which other trackers are read. */
+  async configure(params: ConfigureParams): Promise<void> {
+    await this.request({ op: 'configure', params });
+    const { imports, ...rest } = params;
+    this.params = { ...this.params, ...rest, imports: imports === null ? undefined : imports ?? this.params.imports };
   }
 
   /** Stops the worker at once, as a crash would: pending requests fail and a new worker takes over. */

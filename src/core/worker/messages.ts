@@ -1,6 +1,9 @@
 // Messages between the extension host and the index worker (a worker thread that owns one
 // workspace folder's tailer, importers, index and queries). Both sides validate what they receive:
 // a malformed message is answered with an error (or dropped, when it has no id), never acted on.
+import type { TriggeredAlert } from '../alerts';
+import { READ_ARGS, validReadArgs } from './readArgs';
+import type { ReadName } from './indexReads';
 
 /** What the worker needs to open a folder's index. */
 export interface OpenParams {
@@ -27,7 +30,22 @@ export type WorkerRequest =
   | { readonly id: number; readonly op: 'listSeries'; readonly uid: string }
   | { readonly id: number; readonly op: 'getPoints'; readonly uid: string; readonly key: string; readonly fromStep: number }
   | { readonly id: number; readonly op: 'save' }
-  | { readonly id: number; readonly op: 'close' };
+  | { readonly id: number; readonly op: 'close' }
+  /** One of the named reads of indexReads.ts. */
+  | { readonly id: number; readonly op: 'read'; readonly name: ReadName; readonly args: unknown[] }
+  /** The workspace became trusted: the index moves from memory to its file in the folder, read again. */
+  | { readonly id: number; readonly op: 'persist' }
+  /** Settings changed: new limits for lines read from now on, or other trackers read again with a new choice. */
+  | { readonly id: number; readonly op: 'configure'; readonly params: ConfigureParams };
+
+/** What `configure` changes (absent: unchanged). */
+export interface ConfigureParams {
+  readonly logRoot?: string;
+  readonly maxLineBytes?: number;
+  readonly quietMs?: number;
+  /** null: no other trackers. */
+  readonly imports?: OpenParams['imports'] | null;
+}
 
 export type WorkerOp = WorkerRequest['op'];
 
@@ -60,9 +78,11 @@ export type WorkerMessage =
   | { readonly kind: 'reply'; readonly id: number; readonly ok: false; readonly error: string }
   | { readonly kind: 'changes'; readonly changes: ChangesMessage }
   | { readonly kind: 'problem'; readonly message: string }
-  | { readonly kind: 'progress'; readonly progress: ProgressMessage };
+  | { readonly kind: 'progress'; readonly progress: ProgressMessage }
+  /** Alerts newly met by points just read (each once). */
+  | { readonly kind: 'alerts'; readonly alerts: TriggeredAlert[] };
 
-const OPS: ReadonlySet<string> = new Set(['open', 'sync', 'rebuild', 'cancelRebuild', 'listRuns', 'getRun', 'listSeries', 'getPoints', 'save', 'close']);
+const OPS: ReadonlySet<string> = new Set(['open', 'sync', 'rebuild', 'cancelRebuild', 'listRuns', 'getRun', 'listSeries', 'getPoints', 'save', 'close', 'read', 'persist', 'configure']);
 const MAX_STRING = 4096;
 const MAX_FILES = 100_000;
 
@@ -73,12 +93,19 @@ const isId = (v: unknown): v is number => Number.isSafeInteger(v) && (v as numbe
 const isStrList = (v: unknown, max: number): v is string[] => Array.isArray(v) && v.length <= max && v.every(isStr);
 const optPositive = (v: unknown): boolean => v === undefined || (typeof v === 'number' && Number.isFinite(v) && v > 0);
 
+function validImports(i: unknown): boolean {
+  return isObj(i) && isStrList(i.sources, 16) && typeof i.searchWorkspace === 'boolean' && isStrList(i.folders, 1000);
+}
+
 function validOpen(p: unknown): p is OpenParams {
   if (!isObj(p) || !isStr(p.root) || !isStr(p.logRoot) || typeof p.persistent !== 'boolean') return false;
   if (!optPositive(p.maxLineBytes) || !optPositive(p.quietMs)) return false;
-  if (p.imports === undefined) return true;
-  const i = p.imports;
-  return isObj(i) && isStrList(i.sources, 16) && typeof i.searchWorkspace === 'boolean' && isStrList(i.folders, 1000);
+  return p.imports === undefined || validImports(p.imports);
+}
+
+function validConfigure(p: unknown): p is ConfigureParams {
+  if (!isObj(p) || (p.logRoot !== undefined && !isStr(p.logRoot)) || !optPositive(p.maxLineBytes) || !optPositive(p.quietMs)) return false;
+  return p.imports === undefined || p.imports === null || validImports(p.imports);
 }
 
 /** The request in `data`, or why it is not one. */
@@ -102,6 +129,13 @@ export function parseRequest(data: unknown): { request: WorkerRequest } | { erro
     case 'getPoints':
       if (!isStr(data.uid) || !isStr(data.key)) return fail('getPoints: bad uid or key');
       if (typeof data.fromStep !== 'number' || Number.isNaN(data.fromStep)) return fail('getPoints: bad fromStep');
+      break;
+    case 'read':
+      if (typeof data.name !== 'string' || !Object.hasOwn(READ_ARGS, data.name)) return fail(`read: unknown read ${JSON.stringify(String(data.name)).slice(0, 40)}`);
+      if (!validReadArgs(data.name as ReadName, data.args)) return fail(`read ${data.name}: bad arguments`);
+      break;
+    case 'configure':
+      if (!validConfigure(data.params)) return fail('configure: bad params');
       break;
   }
   return { request: data as unknown as WorkerRequest };
@@ -132,6 +166,8 @@ export function parseWorkerMessage(data: unknown): WorkerMessage | undefined {
       return typeof data.message === 'string' ? (data as unknown as WorkerMessage) : undefined;
     case 'progress':
       return validProgress(data.progress) ? (data as unknown as WorkerMessage) : undefined;
+    case 'alerts':
+      return Array.isArray(data.alerts) && data.alerts.every((a) => isObj(a) && typeof a.runUid === 'string' && typeof a.condition === 'string') ? (data as unknown as WorkerMessage) : undefined;
     default:
       return undefined;
   }

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { datasetTarget } from '../../../src/core/datasetLocation';
 import { Store } from '../../../src/core/store/store';
 import { datasetsForPage } from '../../../src/panels/runDatasets';
+import { storeReads } from '../../../src/core/worker/indexReads';
 import { loadSql, tempDir } from '../support/helpers';
 
 describe('run page datasets', () => {
@@ -16,7 +17,7 @@ describe('run page datasets', () => {
     store.addDataset(a, { name: 'web', uri: 'https://example.org/d' });
     store.addDataset(b, { name: 'train-copy', path: 'x.csv', sha256: 'h1' });
     store.addDataset(c, { name: 'train', path: 'data/train.csv', sha256: 'h2' });
-    const shown = datasetsForPage(store, a);
+    const shown = await datasetsForPage(storeReads(() => store), a);
     assert.deepStrictEqual(shown.map((d) => [d.name, d.location, (d.sameData ?? []).map((u) => u.id)]), [['train', 'data/train.csv', ['b']], ['web', 'https://example.org/d', []]]);
   });
 

@@ -1,0 +1,23 @@
+// Reads of an in-process index that count the points they hand back (to show what a view reads).
+import type { Store } from '../../../src/core/store/store';
+import { storeReads, type IndexReads } from '../../../src/core/worker/indexReads';
+
+/** `storeReads` of `store`, counting points read whole (`getPoints`) and, with `chartLines`, points drawn through the pyramid. */
+export function countingReads(store: Store, opts: { chartLines: boolean }): { reads: IndexReads; read: () => number } {
+  const inner = storeReads(() => store);
+  let read = 0;
+  const reads: IndexReads = {
+    ...inner,
+    getPoints: async (id, from) => {
+      const p = await inner.getPoints(id, from);
+      read += p.steps.length;
+      return p;
+    },
+    chartLine: async (...args) => {
+      const line = await inner.chartLine(...args);
+      if (opts.chartLines) read += line.steps.length;
+      return line;
+    },
+  };
+  return { reads, read: () => read };
+}
