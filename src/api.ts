@@ -48,6 +48,8 @@ export interface TreeChange {
 }
 
 export interface TreeSnapshot {
+  /** The runs the Trash row lists (every workspace folder's `_trash/`). */
+  readonly trash?: ReadonlyArray<{ readonly entry: string; readonly id: string; readonly name: string; readonly experiment: string }>;
   readonly experiments: ReadonlyArray<{
     readonly name: string;
     /** The row's description (run counts, the experiment's own description). */
@@ -62,5 +64,7 @@ export interface TreeSnapshot {
       readonly description: string;
       readonly trials: ReadonlyArray<{ readonly number: number; readonly status: string; readonly runId: string | null; readonly description: string }>;
     }>;
+    /** With "Group By…": its groups in order, each with its shown runs' ids and how many more it has. */
+    readonly groups?: ReadonlyArray<{ readonly label: string; readonly count: number; readonly more: number; readonly runs: readonly string[] }>;
   }>;
 }

@@ -73,7 +73,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
   const sweepPanels = new SweepPanels({ ...env, sweeps, openRun: (runId) => void vscode.commands.executeCommand(COMMANDS.openRun, runId) }, () => started.then(() => sweeps.refresh()));
   context.subscriptions.push(runPanels, comparePanels, sweepPanels);
   context.subscriptions.push(...registerCommands({ context, indexes: all, runs, tree, problems, output, view, runPanels, comparePanels }));
-  context.subscriptions.push(...registerSidebar({ indexes: all, tree, catalog, problems, view }));
+  context.subscriptions.push(...registerSidebar({ indexes: all, tree, catalog, problems, view, state: context.workspaceState }));
   const models = registerModelsView(context, all, SQL, problems);
   context.subscriptions.push(...registerSweepCommands({ context, indexes: all, tree, sweeps, problems, sweepPanels }));
   const runsTable = registerRunsTable({ ...env, context, indexes: all }, () => started);
