@@ -2,8 +2,17 @@
  * A zoomed chart's finer data: each compared run's points of one metric within a step range,
  * read as every zoomed chart is (see zoomRange.ts).
  */
-import type { CompareSource, ComparedLine } from './compare';
-import { zoomedLine } from './zoomRange';
+import { lineBudget, type CompareSource, type ComparedLine } from './compare';
+import { zoomedLine, zoomWindow } from './zoomRange';
+import type { ComparePanelToHost, HostToComparePanel } from '../protocol/comparePanel';
+
+type RangeRequest = Extract<ComparePanelToHost, { type: 'range' }>;
+
+/** A zoomed chart's points within its step range, finer: a whole chart's budget per line, as the run panel draws one line. */
+export async function answerRange(sources: readonly CompareSource[], m: RangeRequest, maxChartPoints: number): Promise<HostToComparePanel> {
+  const w = zoomWindow(m.lo, m.hi, lineBudget(maxChartPoints, sources.length, 4), maxChartPoints);
+  return { type: 'range', key: m.key, request: m.request, lines: w ? await compareRange(sources, m.key, w.lo, w.hi, w.maxPoints) : [] };
+}
 
 /** The lines of metric `key` between steps `lo` and `hi` (one neighbour past each end), for each run present. */
 export async function compareRange(sources: readonly CompareSource[], key: string, lo: number, hi: number, maxPoints: number): Promise<ComparedLine[]> {

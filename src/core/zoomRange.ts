@@ -5,10 +5,11 @@
  * so zooming into a million-point series ends at its raw points.
  */
 import type { ChartLine } from './chartLine';
+import { MIN_LINE_POINTS } from './compare';
 import type { IndexReads } from './worker/indexReads';
 
-/** Fewest points a zoomed line is read with, whatever the view says. */
-export const MIN_ZOOM_POINTS = 200;
+/** Fewest points a zoomed line is read with, whatever the view says (as few as a compared line gets). */
+export const MIN_ZOOM_POINTS = MIN_LINE_POINTS;
 
 /** A step range to read and how many points at most; both ends finite, `lo <= hi`. */
 export interface ZoomWindow { readonly lo: number; readonly hi: number; readonly maxPoints: number }

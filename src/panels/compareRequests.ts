@@ -1,18 +1,10 @@
 import * as vscode from 'vscode';
-import type { CompareSource } from '../core/compare';
-import { compareRange } from '../core/compareRange';
-import { zoomWindow } from '../core/zoomRange';
-import type { ComparePanelToHost, HostToComparePanel } from '../protocol/comparePanel';
+import type { ComparePanelToHost } from '../protocol/comparePanel';
 import { notify } from '../notifications';
 
-type RangeRequest = Extract<ComparePanelToHost, { type: 'range' }>;
-type SaveRequest = Extract<ComparePanelToHost, { type: 'save' }>;
+export { answerRange } from '../core/compareRange';
 
-/** A zoomed chart's points within its step range, finer: a whole chart's budget per line, as the run panel draws one line. */
-export async function answerRange(sources: readonly CompareSource[], m: RangeRequest, maxChartPoints: number): Promise<HostToComparePanel> {
-  const w = zoomWindow(m.lo, m.hi, maxChartPoints / Math.min(Math.max(sources.length, 1), 4), maxChartPoints);
-  return { type: 'range', key: m.key, request: m.request, lines: w ? await compareRange(sources, m.key, w.lo, w.hi, w.maxPoints) : [] };
-}
+type SaveRequest = Extract<ComparePanelToHost, { type: 'save' }>;
 
 const PNG_PREFIX = 'data:image/png;base64,';
 
