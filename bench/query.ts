@@ -8,8 +8,12 @@ import { METRICS, PARAMS, RUNS, STEPS, openBenchIndex, timed } from './benchInde
 const REPEAT = 9;
 const time = <T>(fn: () => T) => timed(fn, REPEAT);
 
-function row(t: { ms: number; cpu: number }, runs: unknown, label: string): string {
-  return `  ${t.ms.toFixed(1).padStart(7)} ms wall ${t.cpu.toFixed(1).padStart(7)} ms cpu  ${String(runs).padStart(6)} runs  ${label}`;
+/** A query's target (the issue's "query < 50 ms"), judged on CPU time: the wall time of an idle machine. */
+const QUERY_TARGET_MS = 50;
+
+function row(t: { ms: number; cpu: number }, runs: unknown, label: string, target: number | undefined = QUERY_TARGET_MS): string {
+  const goal = target === undefined ? '' : `  [target < ${target} ms: ${t.cpu < target ? 'met' : 'MISSED'}]`;
+  return `  ${t.ms.toFixed(1).padStart(7)} ms wall ${t.cpu.toFixed(1).padStart(7)} ms cpu  ${String(runs).padStart(6)} runs  ${label}${goal}`;
 }
 
 async function main(): Promise<void> {
@@ -44,7 +48,7 @@ async function main(): Promise<void> {
   ] as const;
   for (const [label, sql] of ways) {
     const t = time(() => count(sql, ['m7', 0.5]));
-    console.log(row(t, t.result, label));
+    console.log(row(t, t.result, label, undefined));
   }
   store.close();
 }

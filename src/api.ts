@@ -18,8 +18,18 @@ export interface LabbookApi {
    * webview saved to the serializer of `viewType` (`labbook.run`, `labbook.compare`, `labbook.sweep`).
    */
   restorePanel(viewType: string, panel: vscode.WebviewPanel, state: unknown): Promise<void>;
-  /** The open runs tables: the experiment each shows (null: every run), its runs in order and the runs selected in it. */
-  runsTables?(): ReadonlyArray<{ readonly experiment: string | null; readonly uids: readonly string[]; readonly selection: readonly string[] }>;
+  /**
+   * The open runs tables: the experiment each shows (null: every run), its runs in order and the runs
+   * selected in it; `select` does what selecting those rows in the table does.
+   */
+  runsTables?(): ReadonlyArray<{ readonly experiment: string | null; readonly uids: readonly string[]; readonly selection: readonly string[]; select(uids: readonly string[]): void }>;
+  /** The app's run selection (the tree, the runs tables and Compare share it) and the runs VS Code shows selected in the Experiments view. */
+  selection?(): { readonly runs: readonly string[]; readonly tree: readonly string[] };
+  /**
+   * The open compare panels: the runs each compares, the last messages its view was sent (newest last;
+   * see src/protocol/comparePanel.ts), and `zoom`, which does what zooming a chart in the view does.
+   */
+  compares?(): ReadonlyArray<{ readonly runs: readonly string[]; readonly messages: readonly unknown[]; zoom(key: string, lo: number, hi: number, request: number): void }>;
 }
 
 export type ModelsSnapshot = ReadonlyArray<{
@@ -38,6 +48,8 @@ export interface TreeChange {
 }
 
 export interface TreeSnapshot {
+  /** The runs the Trash row lists (every workspace folder's `_trash/`). */
+  readonly trash?: ReadonlyArray<{ readonly entry: string; readonly id: string; readonly name: string; readonly experiment: string }>;
   readonly experiments: ReadonlyArray<{
     readonly name: string;
     /** The row's description (run counts, the experiment's own description). */
@@ -52,5 +64,7 @@ export interface TreeSnapshot {
       readonly description: string;
       readonly trials: ReadonlyArray<{ readonly number: number; readonly status: string; readonly runId: string | null; readonly description: string }>;
     }>;
+    /** With "Group By…": its groups in order, each with its shown runs' ids and how many more it has. */
+    readonly groups?: ReadonlyArray<{ readonly label: string; readonly count: number; readonly more: number; readonly runs: readonly string[] }>;
   }>;
 }

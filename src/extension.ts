@@ -20,6 +20,7 @@ import { registerModelsView } from './models/modelsView';
 import { registerRunsTable } from './panels/runsTableCommand';
 import { registerSidebar } from './organise/sidebar';
 import { ExperimentCatalog } from './organise/experimentCatalog';
+import { syncTreeSelection, treeSelectedUids } from './tree/treeSelection';
 
 let indexes: WorkspaceIndexes | undefined;
 
@@ -48,6 +49,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
 
   // The view first, filled as the indexes open and the logs are read (see firstSync).
   const runs = new RunsModel(all);
+  context.subscriptions.push(runs.selection);
   const sweeps = new SweepService(all, problems);
   context.subscriptions.push(sweeps);
   const catalog = new ExperimentCatalog(all, problems);
@@ -55,7 +57,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
   const tree = new ExperimentsTree(all, runs, context.extensionUri, sweeps, catalog);
   context.subscriptions.push(tree);
   const view = vscode.window.createTreeView<TreeNode>('labbook.experiments', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
-  context.subscriptions.push(view);
+  context.subscriptions.push(view, syncTreeSelection(view, tree, runs));
   const updateBadge = () => {
     const running = runs.runningCount();
     const badge = running ? { value: running, tooltip: `${running} running` } : undefined;
@@ -71,7 +73,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
   const sweepPanels = new SweepPanels({ ...env, sweeps, openRun: (runId) => void vscode.commands.executeCommand(COMMANDS.openRun, runId) }, () => started.then(() => sweeps.refresh()));
   context.subscriptions.push(runPanels, comparePanels, sweepPanels);
   context.subscriptions.push(...registerCommands({ context, indexes: all, runs, tree, problems, output, view, runPanels, comparePanels }));
-  context.subscriptions.push(...registerSidebar({ indexes: all, tree, catalog, problems, view }));
+  context.subscriptions.push(...registerSidebar({ indexes: all, tree, catalog, problems, view, state: context.workspaceState }));
   const models = registerModelsView(context, all, SQL, problems);
   context.subscriptions.push(...registerSweepCommands({ context, indexes: all, tree, sweeps, problems, sweepPanels }));
   const runsTable = registerRunsTable({ ...env, context, indexes: all }, () => started);
@@ -97,7 +99,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Labboo
       if (serializer) await serializer.deserializeWebviewPanel(panel, state);
       else panel.dispose();
     },
-    runsTables: () => runsTable.panels.all().map((p) => ({ experiment: p.experimentShown ?? null, uids: p.shownUids, selection: p.selectedUids })),
+    runsTables: () => runsTable.panels.all().map((p) => ({ experiment: p.experimentShown ?? null, uids: p.shownUids, selection: p.selectedUids, select: (uids) => p.selectRows(uids) })),
+    selection: () => ({ runs: runs.selection.uids, tree: treeSelectedUids(view) }),
+    compares: () => comparePanels.all().map((p) => ({ runs: p.runRefs.map((r) => r.uid), messages: p.sentMessages, zoom: (key, lo, hi, request) => p.zoom(key, lo, hi, request) })),
   };
 }
 

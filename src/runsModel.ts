@@ -6,6 +6,7 @@ import type { RunRef } from './protocol/runRef';
 import type { RunStatus } from './protocol/runStatus';
 import { localProcesses } from './localProcesses';
 import { settings } from './settings';
+import { RunSelection } from './runSelection';
 
 /** What decides a run's effective status at one moment (the core's `runStatus` takes it apart). */
 export interface StatusRules {
@@ -29,6 +30,9 @@ export interface RunEntry {
  * The tree, the quick picks, the view's badge and the panels all ask it.
  */
 export class RunsModel {
+  /** The runs the user selected, in the tree or a runs table: one selection that Compare uses too. */
+  readonly selection = new RunSelection();
+
   constructor(private readonly indexes: WorkspaceIndexes) {}
 
   /** The rules for "now": `core/status.ts` applies them to a run row. */

@@ -39,6 +39,9 @@ export const COMMANDS = {
   // Sidebar: organising, finding, stopping and rerunning runs
   deleteRuns: 'labbook.deleteRuns',
   restoreFromTrash: 'labbook.restoreFromTrash',
+  deleteFromTrash: 'labbook.deleteFromTrash',
+  refreshTrash: 'labbook.refreshTrash',
+  editRunNoteDocument: 'labbook.editRunNoteDocument',
   archiveRuns: 'labbook.archiveRuns',
   unarchiveRuns: 'labbook.unarchiveRuns',
   starRuns: 'labbook.starRuns',
@@ -60,6 +63,7 @@ export const COMMANDS = {
   sortRuns: 'labbook.sortRuns',
   showMoreRuns: 'labbook.showMoreRuns',
   showRunningRuns: 'labbook.showRunningRuns',
+  groupRuns: 'labbook.groupRuns',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

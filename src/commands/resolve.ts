@@ -28,7 +28,8 @@ export async function resolveRun(c: CommandContext, arg: unknown, placeHolder = 
 
 /**
  * The runs to compare: run ids (an array), the tree's multi-selection (a context-menu click passes
- * the clicked node and the selection), the view's selection (from the palette), else a pick.
+ * the clicked node and the selection), the app's run selection (made in the tree or a runs table;
+ * from the palette or the view's title bar), else a pick.
  */
 export async function resolveRuns(c: CommandContext, arg: unknown, selected: unknown): Promise<RunRef[] | undefined> {
   const fromNodes = (nodes: readonly TreeNode[]) => nodes.filter((n): n is RunNode => n?.kind === 'run').map((n) => c.runs.refOf(n.index, n.run.uid));
@@ -45,8 +46,10 @@ export async function resolveRuns(c: CommandContext, arg: unknown, selected: unk
   const node = arg as TreeNode | undefined;
   if (node?.kind === 'experiment' && node.runs.length >= 2) return fromNodes(node.runs);
   const inView = fromNodes(c.view?.selection ?? []);
+  const shared = c.runs.selection.refs;
+  if (arg === undefined && shared.length >= 2) return [...shared];
   if (arg === undefined && inView.length >= 2) return inView;
-  const preselected = new Set([...inView, ...fromNodes(arg ? [arg as TreeNode] : [])].map((r) => r.uid));
+  const preselected = new Set([...inView, ...shared, ...fromNodes(arg ? [arg as TreeNode] : [])].map((r) => r.uid));
   const picked = await vscode.window.showQuickPick(
     c.runs.runs().map((r) => ({ label: r.run.name, description: c.runs.describe(r), detail: r.run.uid, picked: preselected.has(r.run.uid), ref: r.ref })),
     { placeHolder: 'Compare which runs? (two or more)', canPickMany: true, matchOnDescription: true, matchOnDetail: true },

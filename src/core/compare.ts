@@ -8,6 +8,7 @@ import { paramDiff } from './diff';
 import type { RunStatusValue } from './format/records';
 import { runStatus, type LocalProcesses } from './status';
 import type { IndexReads } from './worker/indexReads';
+import { distinctRunColors } from './runsTable/columns';
 
 /** What the compare view reads of an index (in this thread or in the index worker). */
 export type CompareReads = Pick<IndexReads, 'getRun' | 'getParams' | 'listSeries' | 'getPoints' | 'chartLine' | 'getTags' | 'getEnv' | 'getDatasets'>;
@@ -36,7 +37,10 @@ export interface ComparedRun {
   readonly project: string;
   readonly status: RunStatusValue;
   readonly folder: string;
-  /** Position of the run in the list asked for: its colour, stable while other runs come and go. */
+  /**
+   * The run's colour (an index into the chart palette): its colour in the runs table, unless a run
+   * before it in the list has that one (see distinctRunColors); stable while other runs come and go.
+   */
   readonly color: number;
   /** Unix seconds, for the "time since start" axis; null when unknown. */
   readonly startTime: number | null;
@@ -63,12 +67,21 @@ function display(v: unknown): string | null {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
+/** Most points one chart of many lines sends, in chart budgets (`labbook.maxChartPoints`). */
+export const CHART_BUDGETS_PER_CHART = 4;
+/** Fewest points a line is cut to (a zoom asks for finer ones). */
+export const MIN_LINE_POINTS = 100;
+
 /**
- * Points each line of a chart may draw: the chart's budget shared by its lines (counting at most
- * eight, so that many runs do not cut every line to a few points), never below 200.
+ * Points each line of a chart may draw: the chart's budget shared by its lines, counting at most
+ * `countAtMost` lines so that a few runs do not cut every line to a few points; with many runs
+ * (over 32 by default) the chart's points stay within CHART_BUDGETS_PER_CHART budgets, so that
+ * 100 runs × 10 metrics stays a message the view takes in at once. Never below MIN_LINE_POINTS.
  */
-export function lineBudget(maxChartPoints: number, lines: number): number {
-  return Math.max(200, Math.floor(maxChartPoints / Math.min(Math.max(lines, 1), 8)));
+export function lineBudget(maxChartPoints: number, lines: number, countAtMost = 8): number {
+  const n = Math.max(lines, 1);
+  const share = Math.floor(maxChartPoints / Math.min(n, countAtMost));
+  return Math.max(MIN_LINE_POINTS, Math.min(share, Math.floor((CHART_BUDGETS_PER_CHART * maxChartPoints) / n)));
 }
 
 /** What the view already has of one line (a run's metric), to send only what is new. */
@@ -111,8 +124,11 @@ function pointsAfter(pts: { steps: number[]; values: number[]; times: number[] }
 export class CompareFeed {
   private readonly sent = new Map<string, SentLine>();
   private shape = '';
+  private readonly colors: number[];
 
-  constructor(private readonly sources: readonly CompareSource[]) {}
+  constructor(private readonly sources: readonly CompareSource[]) {
+    this.colors = distinctRunColors(sources.map((s) => s.uid));
+  }
 
   /** Everything; undefined when fewer than two of the runs are left in their index. */
   async full(options: CompareOptions): Promise<ComparePayload | undefined> {
@@ -137,13 +153,13 @@ export class CompareFeed {
 
   private async collect(options: CompareOptions, incremental: boolean): Promise<CompareUpdate | undefined> {
     const rows = await Promise.all(this.sources.map((source) => source.reads.getRun(source.uid)));
-    const present = this.sources.flatMap((source, color) => {
-      const row = rows[color];
-      return row ? [{ source, color, row }] : [];
+    const present = this.sources.flatMap((source, i) => {
+      const row = rows[i];
+      return row ? [{ source, i, color: this.colors[i], row }] : [];
     });
     if (present.length < 2) return undefined;
     const budget = lineBudget(options.maxChartPoints, present.length);
-    const shape = JSON.stringify([present.map((p) => p.color), budget]);
+    const shape = JSON.stringify([present.map((p) => p.i), budget]);
     if (incremental && shape !== this.shape) return undefined;
     this.shape = shape;
     const multiRoot = new Set(present.map((p) => p.source.folder)).size > 1;

@@ -5,6 +5,7 @@ import type { SweepSummary } from './sweeps/sweepState';
 import { sameSweepRow, sameTrial, sweepView, type SweepView } from './sweeps/sweepRows';
 import { trialRuns } from './sweeps/trialRuns';
 import type { ExperimentMeta } from './organise/experimentFiles';
+import { groupRuns, sameGroups, type GroupView } from './organise/runGroups';
 import { DEFAULT_SORT, durationLabel, metricLabel, orderExperiments, orderRuns, RUN_PAGE, runningForLabel, type TreeSort } from './organise/runOrder';
 
 /**
@@ -54,6 +55,8 @@ export interface ExperimentView {
   readonly sweeps: readonly string[];
   /** Runs not shown yet (a page at a time): a "Show more" row follows the runs. */
   readonly more: number;
+  /** With a grouping ("Group By…"): its runs in groups, each paged on its own (`runs` then holds every shown run). */
+  readonly groups?: readonly GroupView[];
   /** From its experiment file: what it is about, and whether it is archived. */
   readonly about: string;
   readonly archived: boolean;
@@ -95,6 +98,10 @@ export interface TreeModelOptions {
   readonly tags?: (uid: string) => readonly string[];
   /** Runs shown per experiment (more with "Show more"); default RUN_PAGE. */
   readonly pageOf?: (experiment: string) => number;
+  /** When set, runs are grouped by this value (undefined: the "(none)" group); see organise/runGroups.ts. */
+  readonly groupOf?: (uid: string) => string | undefined;
+  /** Runs shown per group (by experiment and group key); default RUN_PAGE. */
+  readonly groupPageOf?: (experiment: string, key: string) => number;
 }
 
 /** "just now", "5 min ago", "3 h ago", a date: coarse enough to change rarely (minutes step 1, 2, 5, 10, 15, 20, 30, 45). */
@@ -198,8 +205,12 @@ export function treeModel(rows: readonly RunRow[], options: TreeModelOptions): T
     // The count above is every run of the experiment, trials included; the list holds the others.
     const listed = list.filter((r) => !trials.underSweep.has(r.uid));
     const metricValues = list.map((r) => options.sortMetric?.(r.uid)).filter((v): v is number => v !== undefined && !Number.isNaN(v));
+    const groupOf = options.groupOf;
+    const groups = groupOf && groupRuns(listed.map((r) => r.uid), groupOf, (key) => options.groupPageOf?.(name, key) ?? RUN_PAGE);
     drafts.push({
-      name, description, source, runs: listed.slice(0, page).map((r) => r.uid), sweeps: ownSweeps, more: Math.max(0, listed.length - page),
+      name, description, source, sweeps: ownSweeps, groups,
+      runs: groups ? groups.flatMap((g) => g.runs) : listed.slice(0, page).map((r) => r.uid),
+      more: groups ? 0 : Math.max(0, listed.length - page),
       about: m?.description ?? '', archived: m?.archived === true, contextValue: `experiment${m?.archived ? '.archived' : ''}`,
       latest: Math.max(0, ...list.map((r) => r.startTime ?? 0), m?.created ?? 0), running,
       best: metricValues.length ? (sort.descending ? Math.max(...metricValues) : Math.min(...metricValues)) : undefined,
@@ -210,7 +221,8 @@ export function treeModel(rows: readonly RunRow[], options: TreeModelOptions): T
     .map(({ latest: _l, best: _b, running: _r, ...view }) => view);
   // Hidden (archived, filtered out, on a later page) runs still get a view: commands and pickers list them.
   for (const run of rows) if (!runs.has(run.uid)) place(run, false, undefined);
-  return { experiments, runs, shownRuns: experiments.reduce((n, e) => n + e.runs.length + e.more, 0), sweeps };
+  const hiddenInGroups = (e: ExperimentView) => e.groups?.reduce((n, g) => n + g.more, 0) ?? 0;
+  return { experiments, runs, shownRuns: experiments.reduce((n, e) => n + e.runs.length + e.more + hiddenInGroups(e), 0), sweeps };
 }
 
 /** How long a finished run took, or how long a running one has been going. */
@@ -263,7 +275,7 @@ export function diffTreeModels(before: TreeModel | undefined, after: TreeModel):
   for (const e of after.experiments) {
     const o = old.get(e.name);
     if (o && (o.description !== e.description || o.source !== e.source || o.more !== e.more || o.about !== e.about || o.contextValue !== e.contextValue
-      || !sameList(o.runs, e.runs) || !sameList(o.sweeps, e.sweeps))) experiments.add(e.name);
+      || !sameList(o.runs, e.runs) || !sameList(o.sweeps, e.sweeps) || !sameGroups(o.groups, e.groups))) experiments.add(e.name);
   }
   for (const [id, view] of after.sweeps) {
     const o = before.sweeps.get(id);

@@ -10,6 +10,7 @@ import type { ExperimentCatalog } from './experimentCatalog';
 import { experimentTarget, runTargets, type OrganiseRef } from './runTargets';
 import { listTrash, moveToTrash, restoreFromTrash, trashProblem } from './trashService';
 import { trustedOrExplain } from '../workspaceTrust';
+import { trashEntryNodes } from './trashCommands';
 
 export interface OrganiseContext {
   readonly indexes: WorkspaceIndexes;
@@ -74,10 +75,11 @@ export function registerOrganiseCommands(c: OrganiseContext): vscode.Disposable[
     }
   });
 
-  const restore = guarded('Restoring runs', async (arg) => {
+  const restore = guarded('Restoring runs', async (arg, selected) => {
     const entries = (await Promise.all(c.indexes.all().map(async (index) => (await listTrash(index, c.problems.report)).map((entry) => ({ index, entry }))))).flat();
     let chosen: typeof entries;
-    const ids = typeof arg === 'string' ? [arg] : Array.isArray(arg) ? arg.filter((a): a is string => typeof a === 'string') : undefined;
+    const rows = trashEntryNodes(arg, selected);
+    const ids = rows.length ? rows.map((r) => r.entry.entry) : typeof arg === 'string' ? [arg] : Array.isArray(arg) ? arg.filter((a): a is string => typeof a === 'string') : undefined;
     if (ids) chosen = entries.filter((e) => ids.includes(e.entry.uid) || ids.includes(e.entry.entry));
     else {
       if (!entries.length) {
@@ -181,15 +183,6 @@ export function registerOrganiseCommands(c: OrganiseContext): vscode.Disposable[
       const text = typeof given === 'string' ? given : await vscode.window.showInputBox({ title: `Describe ${target.name}`, value: current?.description ?? '', prompt: 'What is this experiment about?' });
       if (text === undefined) return;
       await c.catalog.change(target.index, target.name, { description: text });
-      c.tree.reload();
-    })),
-    vscode.commands.registerCommand(COMMANDS.editExperimentNote, guarded('Editing a note', async (arg, given) => {
-      const target = experimentTarget(arg, c.tree, c.indexes);
-      if (!target) return;
-      const current = c.catalog.of(target.index).get(target.name);
-      const text = typeof given === 'string' ? given : await vscode.window.showInputBox({ title: `Note on ${target.name}`, value: current?.note ?? '', prompt: 'Markdown; shown in the experiment\'s tooltip' });
-      if (text === undefined) return;
-      await c.catalog.change(target.index, target.name, { note: text });
       c.tree.reload();
     })),
     vscode.commands.registerCommand(COMMANDS.archiveExperiment, guarded('Archiving an experiment', async (arg) => {

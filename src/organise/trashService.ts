@@ -21,3 +21,8 @@ export function restoreFromTrash(index: IndexService, entry: TrashEntry): Promis
   requireTrust('Restoring a run');
   return files.restoreFromTrash(place(index), entry);
 }
+
+export function deleteFromTrash(index: IndexService, entry: TrashEntry): Promise<void> {
+  requireTrust('Deleting a run permanently');
+  return files.deleteFromTrash(place(index), entry);
+}

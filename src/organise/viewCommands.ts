@@ -3,6 +3,7 @@ import { COMMANDS } from '../commands/ids';
 import type { ExperimentsTree, MoreNode, TreeNode } from '../tree/experimentsTree';
 import { MAX_FILTER_LENGTH } from '../core/organise/treeFilter';
 import { SORT_KEYS, type SortKey } from '../core/organise/runOrder';
+import { groupingLabel } from '../core/organise/runGroups';
 
 /**
  * Finding runs in the Experiments view: a filter line (title-bar Filter, shown in the view's
@@ -14,7 +15,8 @@ export function registerViewCommands(tree: ExperimentsTree, view: vscode.TreeVie
     const { text, problem } = tree.filter;
     const shown = tree.allRuns().length;
     const sort = tree.sort;
-    const sortText = sort.key === 'date' && sort.descending ? '' : ` · sorted by ${sort.key === 'metric' ? sort.metric : sort.key}${sort.descending ? ' ↓' : ' ↑'}`;
+    const sortText = (sort.key === 'date' && sort.descending ? '' : ` · sorted by ${sort.key === 'metric' ? sort.metric : sort.key}${sort.descending ? ' ↓' : ' ↑'}`)
+      + (tree.grouping ? ` · grouped by ${groupingLabel(tree.grouping)}` : '');
     view.message = text ? `Filter: ${text}${problem ? ` (not a valid query: ${problem})` : ` · ${shown} run${shown === 1 ? '' : 's'}`}${sortText}` : sortText ? sortText.slice(3) : undefined;
     view.description = text ? `filtered: ${text.length > 30 ? `${text.slice(0, 29)}…` : text}` : undefined;
   };

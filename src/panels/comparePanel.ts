@@ -35,6 +35,8 @@ export class ComparePanel extends PanelHost<HostToComparePanel, ComparePanelToHo
   private readonly sources: CompareSource[];
   /** Whether the view has had everything once (then it gets only changes). */
   private sentOnce = false;
+  /** The last messages sent to the view, newest last (tests read what the view was given). */
+  private readonly recent: HostToComparePanel[] = [];
 
   constructor(panel: vscode.WebviewPanel, private readonly env: ComparePanelEnv, private readonly refs: readonly RunRef[], private readonly onClose: (p: ComparePanel) => void) {
     super(panel, { ...env, app: 'compare', label: 'compare panel', validate: isComparePanelToHost, state: { runs: refs } satisfies CompareState });
@@ -52,6 +54,27 @@ export class ComparePanel extends PanelHost<HostToComparePanel, ComparePanelToHo
         if (this.isReady && mine.some((uid) => c.runs.has(uid) || c.removed.has(uid) || c.reset.has(uid))) this.throttle('send', () => void this.serial(() => this.send()));
       }));
     }
+  }
+
+  /** The runs compared, as asked for. */
+  get runRefs(): readonly RunRef[] {
+    return this.refs;
+  }
+
+  /** The last messages the view was sent (up to 20), newest last. */
+  get sentMessages(): readonly HostToComparePanel[] {
+    return this.recent;
+  }
+
+  /** What the view's `range` message does when a chart is zoomed: the answer is sent to the view. */
+  zoom(key: string, lo: number, hi: number, request: number): void {
+    this.onMessage({ type: 'range', key, lo, hi, request });
+  }
+
+  protected override post(message: HostToComparePanel): void {
+    this.recent.push(message);
+    if (this.recent.length > 20) this.recent.shift();
+    super.post(message);
   }
 
   override dispose(): void {
@@ -124,6 +147,11 @@ export class ComparePanels extends PanelKind<ComparePanel, CompareState> {
     const refs = this.unique(state.runs);
     if (refs.length < 2 || this.registry.get(this.key(refs))) panel.dispose();
     else this.open(panel, refs);
+  }
+
+  /** The open compare panels. */
+  all(): ComparePanel[] {
+    return this.registry.all();
   }
 
   /** Opens (or shows) the panel comparing these runs (at least two different ones). */

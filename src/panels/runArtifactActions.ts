@@ -77,6 +77,16 @@ export class RunArtifactActions {
     }
   }
 
+  /** A PDF (only) opened by the operating system's viewer, after the user asked for it on the page. */
+  async openExternally(artifactPath: string): Promise<void> {
+    try {
+      if (!/\.pdf$/i.test(artifactPath)) throw new Error('only PDFs are opened outside VS Code');
+      await vscode.env.openExternal(vscode.Uri.file(await this.realPath(artifactPath)));
+    } catch (e) {
+      void notify('warning', `Labbook: cannot open ${artifactPath}: ${(e as Error).message}`);
+    }
+  }
+
   async saveAs(artifactPath: string): Promise<void> {
     try {
       const source = vscode.Uri.file(await this.realPath(artifactPath));

@@ -95,6 +95,8 @@ export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
       void this.runWithArtifact(message.path).then((run) => run && this.artifacts.reveal(message.path));
     } else if (message.type === 'saveArtifactAs') {
       void this.runWithArtifact(message.path).then((run) => run && this.artifacts.saveAs(message.path));
+    } else if (message.type === 'openArtifactExternally') {
+      void this.runWithArtifact(message.path).then((run) => run && this.artifacts.openExternally(message.path));
     } else if (message.type === 'runAction') {
       void runAction(message.action, this.uid);
     } else if (message.type === 'openDataset') {

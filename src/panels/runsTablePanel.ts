@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { IndexService } from '../indexService';
 import type { WorkspaceIndexes } from '../workspaceIndexes';
+import type { RunsModel } from '../runsModel';
 import { TableSession, type TableSource } from '../core/runsTable/session';
 import { tableCsv, tableMarkdown } from '../core/runsTable/export';
 import type { TableFilter } from '../core/runsTable/filter';
@@ -32,6 +33,8 @@ function isTableState(value: unknown): value is TableState {
 export interface RunsTableEnv extends PanelEnv {
   readonly context: vscode.ExtensionContext;
   readonly indexes: WorkspaceIndexes;
+  /** The app's runs, with the one run selection the table shares with the tree and Compare. */
+  readonly runs: RunsModel;
 }
 
 /** The open runs tables (one for all runs, one per experiment) and their return after a window reload. */
@@ -84,11 +87,19 @@ export class RunsTablePanel extends PanelHost<HostToRunsTable, RunsTableToHost> 
   private selection: string[] = [];
   private readonly context: vscode.ExtensionContext;
   private readonly indexes: WorkspaceIndexes;
+  private readonly runs: RunsModel;
+  /** The view (re)loaded: its first result is followed by the app's selection. */
+  private selectionShown = false;
 
   constructor(panel: vscode.WebviewPanel, env: RunsTableEnv, private readonly experiment: string | undefined, private readonly onClose: (p: RunsTablePanel) => void) {
     super(panel, { ...env, app: 'table', label: 'runs table', validate: isRunsTableToHost, state: { experiment: experiment ?? null } satisfies TableState });
     this.context = env.context;
     this.indexes = env.indexes;
+    this.runs = env.runs;
+    // Runs selected in the tree (or another table) are highlighted here.
+    this.register(env.runs.selection.onDidChange((c) => {
+      if (c.from !== this) this.showSelection();
+    }));
     this.session = new TableSession(
       () => env.indexes.all().map((i): TableSource => ({ reads: i.reads, folder: i.folder.name })),
       () => ({ nowSeconds: Date.now() / 1000, heartbeatTimeoutSeconds: settings().heartbeatTimeoutSeconds, checkProcesses: true }),
@@ -124,12 +135,30 @@ export class RunsTablePanel extends PanelHost<HostToRunsTable, RunsTableToHost> 
     return this.experiment;
   }
 
-  /** The selection the user made in the table (run uids). */
+  /** The runs selected in the table (run uids): chosen there, or the app's selection shown there. */
   get selectedUids(): readonly string[] {
     return this.selection;
   }
 
+  /** The user selected these rows (the view's `selection` message): they become the app's selection. */
+  selectRows(uids: readonly string[]): void {
+    this.selection = [...uids];
+    this.runs.selection.set(uids.flatMap((uid) => this.runs.find(uid) ?? []), 'table', this);
+  }
+
+  /** Highlights the app's selection among the rows the table has (a `select` message), once it changed. */
+  private showSelection(): void {
+    const shown = new Set(this.session.uids);
+    const uids = this.runs.selection.uids.filter((uid) => shown.has(uid));
+    if (this.selectionShown && uids.length === this.selection.length && uids.every((u, i) => u === this.selection[i])) return;
+    this.selection = uids;
+    if (!this.isReady) return;
+    this.selectionShown = true;
+    this.post({ type: 'select', uids });
+  }
+
   protected onReady(): void {
+    this.selectionShown = false;
     void this.init();
   }
 
@@ -148,7 +177,7 @@ export class RunsTablePanel extends PanelHost<HostToRunsTable, RunsTableToHost> 
         }
         case 'rows': return this.post({ type: 'rows', rows: await this.serial(() => this.session.rows(m.from, m.to)) });
         case 'openRun': return void vscode.commands.executeCommand(COMMANDS.openRun, m.id);
-        case 'selection': this.selection = parseUidList(m.json) ?? []; return;
+        case 'selection': return this.selectRows(parseUidList(m.json) ?? []);
         case 'action': return await this.action(m.action, parseUidList(m.json) ?? []);
         case 'export': return await this.export(m.format, parseUidList(m.json) ?? []);
         case 'saveView': {
@@ -182,6 +211,7 @@ export class RunsTablePanel extends PanelHost<HostToRunsTable, RunsTableToHost> 
     const r = outcome.result;
     if (filter.query?.trim()) void this.context.workspaceState.update(RECENT_KEY, pushRecent(this.recent(), filter.query));
     this.post({ type: 'result', seq, order: r.order, columns: r.columns, statuses: r.statuses, tags: r.tags, rows: r.rows, ms: Math.round(performance.now() - started), total: r.order.length });
+    if (!this.selectionShown) this.showSelection();
   }
 
   /** After the indexes changed: changed rows in view in place, or the whole result when runs came or went. */

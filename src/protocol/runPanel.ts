@@ -86,6 +86,8 @@ export type RunPanelToHost =
   | { readonly type: 'revealArtifact'; readonly path: string }
   /** Copy an artifact to a place the user picks. */
   | { readonly type: 'saveArtifactAs'; readonly path: string }
+  /** Open an artifact (a PDF) with the operating system's viewer. */
+  | { readonly type: 'openArtifactExternally'; readonly path: string }
   /** Stop this run (the `labbook.stopRun` command) or run its command again (`labbook.rerunRun`). */
   | { readonly type: 'runAction'; readonly action: string }
   /** Open the run's `index`-th dataset (in the order of `datasets`): its file, folder or web address. */
@@ -108,6 +110,7 @@ export const RUN_PANEL_MESSAGES: MessageRules = {
   getArtifactPreview: { requestId: 'integer', path: { string: FIELD_LIMITS.path } },
   revealArtifact: { path: { string: FIELD_LIMITS.path } },
   saveArtifactAs: { path: { string: FIELD_LIMITS.path } },
+  openArtifactExternally: { path: { string: FIELD_LIMITS.path } },
   runAction: { action: { string: 16 } },
 };
 

@@ -114,7 +114,7 @@ export type RunsTableToHost =
   /** Save the current filter and layout as a view (JSON of {@link FilterMessage}); the host asks for its name. */
   | { readonly type: 'saveView'; readonly json: string }
   | { readonly type: 'deleteView'; readonly name: string }
-  /** The selection changed (JSON list of uids): the tree reveals the first one. */
+  /** The user selected rows (JSON list of uids): they become the app's run selection, which the tree and Compare use. */
   | { readonly type: 'selection'; readonly json: string };
 
 export interface FilterMessage {

@@ -7,19 +7,24 @@ import { diffTreeModels, treeModel, type ExperimentView, type RunView, type Tree
 import type { RunStatus } from '../protocol/runStatus';
 import type { TreeChange, TreeSnapshot } from '../api';
 import type { RunsModel } from '../runsModel';
-import { experimentItem, runItem, sweepItem, trialItem } from './treeItems';
+import { experimentItem, experimentTooltip, folderItem, runItem, sweepItem, trialItem } from './treeItems';
 import type { SweepService } from '../sweeps/sweepService';
 import type { SweepView, TrialView } from '../core/sweeps/sweepRows';
 import type { ExperimentCatalog } from '../organise/experimentCatalog';
 import type { TreeFacts } from '../core/worker/indexReads';
 import { DEFAULT_SORT, RUN_PAGE, type TreeSort } from '../core/organise/runOrder';
-import { moreItem, runTooltipDetails } from './treeDetails';
+import { moreItem, runTooltipDetails, startLabel, treeSnapshot } from './treeDetails';
 import { importerOf } from '../core/importers/registry';
+import type { TreeGrouping } from '../core/organise/runGroups';
+import { groupId, groupItem, groupValues, syncGroups, type GroupNode } from './groupNodes';
+import type { TrashNodes, TrashTreeNode } from './trashNodes';
 
 // Nodes are kept per id and updated in place: VS Code knows a tree element by identity, so a node
 // that is fired alone re-renders only its row, and a context menu opened on it keeps its target.
 export interface FolderNode { readonly kind: 'folder'; readonly index: IndexService; experiments: ExperimentNode[]; runCount: number }
-export interface ExperimentNode { readonly kind: 'experiment'; readonly index: IndexService; readonly name: string; runs: RunNode[]; sweeps: SweepNode[]; view: ExperimentView }
+export interface ExperimentNode { readonly kind: 'experiment'; readonly index: IndexService; readonly name: string; runs: RunNode[]; sweeps: SweepNode[]; view: ExperimentView; groups?: RunGroupNode[] }
+/** Runs of an experiment with one tag or param value ("Group By…"). */
+export type RunGroupNode = GroupNode<RunNode>;
 export interface SweepNode { readonly kind: 'sweep'; readonly index: IndexService; readonly id: string; experiment: string; trials: TrialNode[]; view: SweepView }
 export interface TrialNode { readonly kind: 'trial'; readonly index: IndexService; readonly sweep: string; readonly key: string; view: TrialView }
 export interface RunNode {
@@ -30,9 +35,9 @@ export interface RunNode {
   status: RunStatus;
   view: RunView;
 }
-/** "Show more" after the first page of an experiment's runs. */
-export interface MoreNode { readonly kind: 'more'; readonly index: IndexService; readonly experiment: string; hidden: number }
-export type TreeNode = FolderNode | ExperimentNode | RunNode | SweepNode | TrialNode | MoreNode;
+/** "Show more" after the first page of an experiment's (or a group's: `group` is its key) runs. */
+export interface MoreNode { readonly kind: 'more'; readonly index: IndexService; readonly experiment: string; readonly group?: string; hidden: number }
+export type TreeNode = FolderNode | ExperimentNode | RunNode | SweepNode | TrialNode | MoreNode | RunGroupNode | TrashTreeNode;
 
 /** What the tree holds of one workspace folder: the last model and the node of every experiment and run. */
 interface FolderState {
@@ -43,13 +48,9 @@ interface FolderState {
   readonly sweeps: Map<string, SweepNode>;
   readonly trials: Map<string, TrialNode>;
   readonly more: Map<string, MoreNode>;
-}
-
-/** When a run started, short: the time of day today, else the day and time. */
-function startLabel(seconds: number): string {
-  const date = new Date(seconds * 1000);
-  const time = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
-  return date.toDateString() === new Date().toDateString() ? time : `${date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })} ${time}`;
+  /** Group nodes and their "Show more" rows, by groupId(experiment, key). */
+  readonly groups: Map<string, RunGroupNode>;
+  readonly groupMore: Map<string, MoreNode>;
 }
 
 /** How often a running run is looked at again: it turns into a killed one by silence alone. */
@@ -71,6 +72,8 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
   /** Why the filter could not be used (a query error), shown with it. */
   private filterProblem: string | undefined;
   private sortOrder: TreeSort | undefined;
+  private groupingBy: TreeGrouping | undefined;
+  private trash: TrashNodes | undefined;
   /** Runs shown per experiment beyond the first page ("Show more"), by folder and experiment. */
   private readonly pages = new Map<string, number>();
   private readonly viewStateEmitter = this.register(new vscode.EventEmitter<void>());
@@ -124,8 +127,12 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     const metrics = [...new Set([keyName, sortMetricName].filter((m): m is string => !!m))];
     const filterText = this.filterText;
     const factsOf = new Map<IndexService, TreeFacts>();
+    const grouping = this.groupingBy;
+    const groupsOf = new Map<IndexService, (uid: string) => string | undefined>();
     await Promise.all(this.indexes.all().map(async (index) => {
-      factsOf.set(index, await index.reads.treeFacts({ filter: filterText || undefined, options: { nowSeconds: rules.now, heartbeatTimeoutSeconds: rules.heartbeatTimeoutSeconds }, metrics }));
+      const facts = await index.reads.treeFacts({ filter: filterText || undefined, options: { nowSeconds: rules.now, heartbeatTimeoutSeconds: rules.heartbeatTimeoutSeconds }, metrics });
+      factsOf.set(index, facts);
+      if (grouping) groupsOf.set(index, await groupValues(index.reads, grouping, facts.tags));
     }));
     if (this.isDisposed) return;
     this.filterProblem = undefined;
@@ -144,6 +151,8 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
         keyMetric: key && keyName ? { name: keyName, value: (uid: string) => key.get(uid) } : undefined,
         sortMetric: sortMetric && ((uid: string) => sortMetric.get(uid)),
         pageOf: (experiment: string) => this.pages.get(`${index.folder.index}:${experiment}`) ?? RUN_PAGE,
+        groupOf: groupsOf.get(index),
+        groupPageOf: (experiment: string, group: string) => this.pages.get(`${index.folder.index}:${groupId(experiment, group)}`) ?? RUN_PAGE,
       };
     };
     const options = {
@@ -157,7 +166,7 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     const wasMulti = this.states.length > 1;
     let whole = indexes.length !== this.states.length || indexes.some((index, i) => this.states[i].node.index !== index);
     const previous = new Map(this.states.map((s) => [s.node.index, s]));
-    this.states = indexes.map((index) => previous.get(index) ?? { node: { kind: 'folder', index, experiments: [], runCount: 0 }, model: undefined, experiments: new Map(), runs: new Map(), sweeps: new Map(), trials: new Map(), more: new Map() });
+    this.states = indexes.map((index) => previous.get(index) ?? { node: { kind: 'folder', index, experiments: [], runCount: 0 }, model: undefined, experiments: new Map(), runs: new Map(), sweeps: new Map(), trials: new Map(), more: new Map(), groups: new Map(), groupMore: new Map() });
     if ((this.states.length > 1) !== wasMulti) whole = true;
     const fired = new Set<TreeNode>();
     for (const state of this.states) {
@@ -234,6 +243,7 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
       if (node) Object.assign(node, { view, trials, experiment: view.experiment });
       else state.sweeps.set(id, { kind: 'sweep', index, id, experiment: view.experiment, trials, view });
     }
+    const seenGroups = new Set<string>();
     const names = new Set(model.experiments.map((e) => e.name));
     for (const name of [...state.experiments.keys()]) if (!names.has(name)) state.experiments.delete(name);
     state.node.experiments = model.experiments.map((view) => {
@@ -244,17 +254,28 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
         if (more) more.hidden = view.more;
         else state.more.set(view.name, (more = { kind: 'more', index, experiment: view.name, hidden: view.more }));
       } else state.more.delete(view.name);
+      const groups = syncGroups(state.groups, index, view, (uid) => state.runs.get(uid), seenGroups);
+      for (const g of groups ?? []) {
+        const id = groupId(view.name, g.key);
+        const gm = state.groupMore.get(id);
+        if (g.view.more <= 0) state.groupMore.delete(id);
+        else if (gm) gm.hidden = g.view.more;
+        else state.groupMore.set(id, { kind: 'more', index, experiment: view.name, group: g.key, hidden: g.view.more });
+      }
       const node = state.experiments.get(view.name);
       if (node) {
         node.view = view;
         node.runs = runs;
         node.sweeps = sweeps;
+        node.groups = groups;
         return node;
       }
-      const created: ExperimentNode = { kind: 'experiment', index, name: view.name, runs, sweeps, view };
+      const created: ExperimentNode = { kind: 'experiment', index, name: view.name, runs, sweeps, view, groups };
       state.experiments.set(view.name, created);
       return created;
     });
+    for (const id of [...state.groups.keys()]) if (!seenGroups.has(id)) state.groups.delete(id);
+    for (const id of [...state.groupMore.keys()]) if (!seenGroups.has(id)) state.groupMore.delete(id);
     state.node.runCount = model.shownRuns;
     state.model = model;
   }
@@ -269,20 +290,7 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
   }
 
   snapshot(): TreeSnapshot {
-    return {
-      experiments: this.experiments.map((e) => ({
-        name: e.name,
-        description: e.view.description,
-        more: e.view.more,
-        runs: e.runs.map((r) => ({ id: r.run.uid, name: r.run.name, status: r.status, pointCount: r.run.pointCount, description: r.view.description })),
-        sweeps: e.sweeps.map((s) => ({
-          id: s.id,
-          label: s.view.label,
-          description: s.view.description,
-          trials: s.trials.map((t) => ({ number: t.view.number, status: t.view.status, runId: t.view.runId, description: t.view.description })),
-        })),
-      })),
-    };
+    return treeSnapshot(this.experiments, this.trash?.entries() ?? []);
   }
 
   /** A tracker's icon as its importer names it (core/importers/registry.ts). */
@@ -305,24 +313,33 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     this.reload();
   }
 
+  /** Shows each folder's trashed runs in a "Trash" row after its experiments. */
+  attachTrash(trash: TrashNodes): void {
+    this.trash = trash;
+    this.register(trash.onDidChange(() => this.changeEmitter.fire(undefined)));
+  }
+
   getChildren(element?: TreeNode): TreeNode[] {
-    // One folder: experiments at the top. Several (multi-root): a node per folder first.
-    if (!element) return this.states.length === 1 ? [...this.states[0].node.experiments] : this.states.map((s) => s.node);
-    if (element.kind === 'folder') return [...element.experiments];
+    // One folder: experiments at the top. Several (multi-root): a node per folder first. The trash last.
+    const withTrash = (f: FolderNode): TreeNode[] => [...f.experiments, ...[this.trash?.of(f.index)].flatMap((t) => t ?? [])];
+    if (!element) return this.states.length === 1 ? withTrash(this.states[0].node) : this.states.map((s) => s.node);
+    if (element.kind === 'folder') return withTrash(element);
+    if (element.kind === 'trash' || element.kind === 'trashEntry') return this.trash?.children(element) ?? [];
     if (element.kind === 'experiment') {
+      if (element.groups) return [...element.sweeps, ...element.groups];
       const more = this.states.find((s) => s.node.index === element.index)?.more.get(element.name);
       return [...element.sweeps, ...element.runs, ...(more ? [more] : [])];
+    }
+    if (element.kind === 'group') {
+      const more = this.states.find((s) => s.node.index === element.index)?.groupMore.get(groupId(element.experiment, element.key));
+      return [...element.runs, ...(more ? [more] : [])];
     }
     return element.kind === 'sweep' ? [...element.trials] : [];
   }
 
   /** The sweep node of an id (for commands run on a sweep row). */
   sweepNode(id: string): SweepNode | undefined {
-    for (const state of this.states) {
-      const node = state.sweeps.get(id);
-      if (node) return node;
-    }
-    return undefined;
+    return this.states.find((state) => state.sweeps.has(id))?.sweeps.get(id);
   }
 
   /** A run row's tooltip with its top params and metrics, built when the row is hovered. */
@@ -354,9 +371,20 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     this.viewStateEmitter.fire();
   }
 
-  /** Shows the next page of an experiment's runs. */
+  get grouping(): TreeGrouping | undefined {
+    return this.groupingBy;
+  }
+
+  /** Groups each experiment's runs by a tag or param value, or not (undefined). */
+  setGrouping(grouping: TreeGrouping | undefined): void {
+    this.groupingBy = grouping;
+    this.reload();
+    this.viewStateEmitter.fire();
+  }
+
+  /** Shows the next page of an experiment's (or a group's) runs. */
   showMore(node: MoreNode): void {
-    const key = `${node.index.folder.index}:${node.experiment}`;
+    const key = `${node.index.folder.index}:${node.group === undefined ? node.experiment : groupId(node.experiment, node.group)}`;
     this.pages.set(key, (this.pages.get(key) ?? RUN_PAGE) + RUN_PAGE);
     this.reload();
   }
@@ -372,40 +400,31 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
 
   getParent(element: TreeNode): TreeNode | undefined {
     const state = this.states.find((s) => s.node.index === element.index);
-    if (element.kind === 'run' || element.kind === 'sweep' || element.kind === 'more') return state?.experiments.get(element.experiment);
+    if (element.kind === 'more' && element.group !== undefined) return state?.groups.get(groupId(element.experiment, element.group));
+    if (element.kind === 'run') {
+      const group = state?.experiments.get(element.experiment)?.groups?.find((g) => g.runs.includes(element));
+      if (group) return group;
+    }
+    if (element.kind === 'run' || element.kind === 'sweep' || element.kind === 'more' || element.kind === 'group') return state?.experiments.get(element.experiment);
     if (element.kind === 'trial') return state?.sweeps.get(element.sweep);
-    if (element.kind === 'experiment' && this.states.length > 1) return state?.node;
-    return undefined;
+    if ((element.kind === 'experiment' || element.kind === 'trash') && this.states.length > 1) return state?.node;
+    return element.kind === 'trashEntry' ? this.trash?.parent(element) : undefined;
   }
 
   getTreeItem(element: TreeNode): vscode.TreeItem {
     const folderKey = element.index.folder.index;
-    if (element.kind === 'folder') {
-      const item = new vscode.TreeItem(element.index.folder.name, vscode.TreeItemCollapsibleState.Expanded);
-      item.id = `folder:${element.index.folder.uri.toString()}`;
-      item.description = `${element.runCount} run${element.runCount === 1 ? '' : 's'}`;
-      item.iconPath = vscode.ThemeIcon.Folder;
-      item.contextValue = 'folder';
-      return item;
-    }
+    if (element.kind === 'folder') return folderItem(element.index.folder, element.runCount);
+    if (element.kind === 'trash' || element.kind === 'trashEntry') return this.trash!.item(element);
     if (element.kind === 'experiment') {
       const item = experimentItem(element.view, `experiment:${folderKey}:${element.name}`, (s) => this.sourceIcon(s));
       const meta = this.catalog?.of(element.index).get(element.name);
-      if (meta && (meta.description || meta.note || meta.tags.length)) {
-        const md = new vscode.MarkdownString(undefined, true);
-        md.supportHtml = false;
-        md.isTrusted = false;
-        md.appendMarkdown('**').appendText(element.name).appendMarkdown('**\n\n');
-        if (meta.description) md.appendText(meta.description).appendMarkdown('\n\n');
-        if (meta.tags.length) md.appendMarkdown('Tags: ').appendText(meta.tags.join(', ')).appendMarkdown('\n\n');
-        if (meta.note) md.appendMarkdown('---\n\n').appendText(meta.note);
-        item.tooltip = md;
-      }
+      if (meta) item.tooltip = experimentTooltip(element.name, meta);
       return item;
     }
     if (element.kind === 'sweep') return sweepItem(element.view, `sweep:${folderKey}:${element.id}`);
     if (element.kind === 'trial') return trialItem(element.view, `trial:${folderKey}:${element.key}`);
-    if (element.kind === 'more') return moreItem(element, `more:${folderKey}:${element.experiment}`);
+    if (element.kind === 'group') return groupItem(element, `group:${folderKey}:${groupId(element.experiment, element.key)}`, this.groupingBy);
+    if (element.kind === 'more') return moreItem(element, `more:${folderKey}:${element.group === undefined ? element.experiment : groupId(element.experiment, element.group)}`);
     return runItem(element.view, `run:${folderKey}:${element.run.uid}`);
   }
 }

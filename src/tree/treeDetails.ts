@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../commands/ids';
 import type { IndexReads } from '../core/worker/indexReads';
 import { metricLabel } from '../core/organise/runOrder';
-import type { MoreNode } from './experimentsTree';
+import type { ExperimentNode, MoreNode } from './experimentsTree';
+import type { TreeSnapshot } from '../api';
+import type { TrashEntryNode } from './trashNodes';
 
 /** Params and metrics listed in a run's tooltip (the first ones, by name). */
 const TOOLTIP_ROWS = 8;
@@ -33,4 +35,31 @@ export function moreItem(node: MoreNode, id: string): vscode.TreeItem {
   item.contextValue = 'more';
   item.command = { command: COMMANDS.showMoreRuns, title: 'Show More', arguments: [node] };
   return item;
+}
+
+/** What the tree shows, as data (the extension's API, for scripts and tests). */
+export function treeSnapshot(experiments: readonly ExperimentNode[], trash: readonly TrashEntryNode[]): TreeSnapshot {
+  return {
+    trash: trash.map((t) => ({ entry: t.entry.entry, id: t.entry.uid, name: t.entry.name, experiment: t.entry.experiment })),
+    experiments: experiments.map((e) => ({
+      name: e.name,
+      description: e.view.description,
+      more: e.view.more,
+      runs: e.runs.map((r) => ({ id: r.run.uid, name: r.run.name, status: r.status, pointCount: r.run.pointCount, description: r.view.description })),
+      sweeps: e.sweeps.map((s) => ({
+        id: s.id,
+        label: s.view.label,
+        description: s.view.description,
+        trials: s.trials.map((t) => ({ number: t.view.number, status: t.view.status, runId: t.view.runId, description: t.view.description })),
+      })),
+      groups: e.groups?.map((g) => ({ label: g.view.label, count: g.view.count, more: g.view.more, runs: g.runs.map((r) => r.run.uid) })),
+    })),
+  };
+}
+
+/** When a run started, short: the time of day today, else the day and time. */
+export function startLabel(seconds: number): string {
+  const date = new Date(seconds * 1000);
+  const time = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return date.toDateString() === new Date().toDateString() ? time : `${date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })} ${time}`;
 }

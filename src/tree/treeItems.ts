@@ -3,6 +3,7 @@ import type { ExperimentView, RunTooltip, RunView } from '../core/treeRows';
 import { sourceLabel } from '../core/status';
 import type { SweepView, TrialView } from '../core/sweeps/sweepRows';
 import { COMMANDS } from '../commands/ids';
+import type { ExperimentMeta } from '../core/organise/experimentFiles';
 
 /** Icons of run rows by RunView.icon. Killed is a warning colour: visible on dark and light themes. */
 const RUN_ICONS: Record<string, vscode.ThemeIcon> = {
@@ -35,6 +36,28 @@ export function experimentItem(view: ExperimentView, id: string, sourceIcon: (so
   item.iconPath = view.source ? sourceIcon(view.source) : new vscode.ThemeIcon('beaker');
   item.contextValue = view.contextValue;
   return item;
+}
+
+export function folderItem(folder: vscode.WorkspaceFolder, runCount: number): vscode.TreeItem {
+  const item = new vscode.TreeItem(folder.name, vscode.TreeItemCollapsibleState.Expanded);
+  item.id = `folder:${folder.uri.toString()}`;
+  item.description = `${runCount} run${runCount === 1 ? '' : 's'}`;
+  item.iconPath = vscode.ThemeIcon.Folder;
+  item.contextValue = 'folder';
+  return item;
+}
+
+/** An experiment's tooltip: its description, tags and note as text (never Markdown from a file). */
+export function experimentTooltip(name: string, meta: ExperimentMeta): vscode.MarkdownString | undefined {
+  if (!meta.description && !meta.note && !meta.tags.length) return undefined;
+  const md = new vscode.MarkdownString(undefined, true);
+  md.supportHtml = false;
+  md.isTrusted = false;
+  md.appendMarkdown('**').appendText(name).appendMarkdown('**\n\n');
+  if (meta.description) md.appendText(meta.description).appendMarkdown('\n\n');
+  if (meta.tags.length) md.appendMarkdown('Tags: ').appendText(meta.tags.join(', ')).appendMarkdown('\n\n');
+  if (meta.note) md.appendMarkdown('---\n\n').appendText(meta.note);
+  return md;
 }
 
 function tooltip(t: RunTooltip): vscode.MarkdownString {

@@ -7,6 +7,8 @@ import { activeWebview, editorTab, expand, frameShowing, openViewContainer, runC
 import { RunWriter, trainingCurve } from '../support/runWriter';
 import { workbenchSuite } from '../support/workbenchSuite';
 import { SEED } from '../integration/workspace';
+import { runColorIndex } from '../../src/core/runsTable/columns';
+import { SERIES_PALETTE } from '../../webview-ui/shared/palette';
 
 
 
@@ -125,10 +127,15 @@ describe('Compare with a live run (e2e)', function () {
     console.log(`      tooltip up through ${samples} checks in 5 s; chart ${first.points} -> ${last.points} points`);
     await screenshot(page, 'compare-03-tooltip-after-5s');
 
+    // Each run in its runs-table colour (two runs that would share one get different ones).
     const colors = await lineColors(card);
-    assert.ok(colors.includes('#4e79a7') && colors.includes('#c87422'), `the two runs in the first two palette colours, got ${colors.join(' ')}`);
+    const own = [live.runId, SEED.runId].map((id) => SERIES_PALETTE[runColorIndex(id)]);
+    const expected = own[0] === own[1] ? colors.filter((c) => SERIES_PALETTE.includes(c)) : own;
+    assert.equal(new Set(expected).size, 2, `two palette colours, got ${colors.join(' ')}`);
+    assert.ok(expected.every((c) => colors.includes(c)), `the two runs in their colours ${expected.join(' ')}, got ${colors.join(' ')}`);
     const swatches = await frame.locator('.legend .swatch').evaluateAll((els) => els.map((e) => getComputedStyle(e).backgroundColor));
-    assert.deepEqual(swatches, ['rgb(78, 121, 167)', 'rgb(200, 116, 34)'], 'the legend shows the same colours');
+    const rgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
+    assert.deepEqual([...swatches].sort(), expected.map(rgb).sort(), 'the legend shows the same colours');
   });
 
   it('restyles the charts in place for a light theme', async function () {

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { editorTab, frameShowing, openViewContainer, runCommandFromPalette, screenshot, treeView, until } from '../support/browser';
+import { editorTab, frameShowing, openViewContainer, runCommandFromPalette, screenshot, treeRow, treeView, until } from '../support/browser';
 import { RunWriter, trainingCurve } from '../support/runWriter';
 import { workbenchSuite } from '../support/workbenchSuite';
 import { SEED } from '../integration/workspace';
@@ -118,5 +118,20 @@ describe('Runs table (e2e)', function () {
     await editorTab(page, 'Compare: ').waitFor({ state: 'visible', timeout: 30_000 });
     await frameShowing(page, '.chart[data-lines="3"]');
     await screenshot(page, 'table-05-compare-selection');
+  });
+
+  it('shares its selection with the Experiments tree, both ways', async function () {
+    const pane = treeView(page, 'Experiments');
+    // The table's selection (sweep-a, sweep-b and the seed run) is revealed in the tree, its first run selected there.
+    await until('sweep-a selected in the tree', async () => (await treeRow(pane, 'sweep-a').getAttribute('aria-selected')) === 'true', 15_000);
+    await screenshot(page, 'table-06-selection-in-tree');
+    // Runs selected in the tree are highlighted in the table.
+    await treeRow(pane, 'sweep-c').click();
+    await treeRow(pane, 'sweep-d').click({ modifiers: ['ControlOrMeta'] });
+    await editorTab(page, 'Runs').click();
+    const table = await frameShowing(page, '.grid .row .name');
+    const selected = async () => (await table.locator('.grid .row.selected .name').allInnerTexts()).sort().join(',');
+    await until('the tree\'s runs highlighted in the table', async () => (await selected()) === 'sweep-c,sweep-d', 15_000);
+    await screenshot(page, 'table-07-tree-selection-in-table');
   });
 });

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { openViewContainer, screenshot, treeRow, treeView, until } from '../support/browser';
+import { expand, openViewContainer, runCommandFromPalette, screenshot, treeRow, treeView, until } from '../support/browser';
 import { RunWriter, trainingCurve } from '../support/runWriter';
 import { workbenchSuite } from '../support/workbenchSuite';
 
@@ -59,5 +59,42 @@ describe('Sidebar filter (e2e)', function () {
     await pane.hover();
     await page.locator('.pane-header .actions a.action-label[aria-label^="Clear Filter"]').first().click();
     await treeRow(pane, 'vit-tiny').waitFor({ state: 'visible', timeout: 20_000 });
+  });
+
+  it('groups runs by a param, and lists a deleted run in the Trash row', async function () {
+    const page = await wb.open();
+    const pane = treeView(page, 'Experiments');
+    await runCommandFromPalette(page, 'Labbook: Group By');
+    const input = page.locator('.quick-input-widget input.input');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'model' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill('model');
+    await page.keyboard.press('Enter');
+    // Each experiment's runs under a row per value of the param, with its count.
+    const groupRow = (label: string) => pane.locator('.monaco-list-row[role="treeitem"][aria-level="2"]', { has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${label}\\s*$`) }) });
+    await until('a group row per model value', async () => /3 runs/.test((await groupRow('resnet').first().textContent().catch(() => '')) ?? ''), 20_000);
+    await page.getByText(/grouped by param model/).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await screenshot(page, '42-tree-grouped');
+    await runCommandFromPalette(page, 'Labbook: Group By');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'None' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill('None');
+    await page.keyboard.press('Enter');
+    await until('no group rows', async () => (await groupRow('resnet').count()) === 0, 20_000);
+
+    const row = treeRow(pane, 'vit-tiny');
+    await row.click({ button: 'right' });
+    const del = page.getByRole('menuitem', { name: /^Delete Runs/ });
+    await del.waitFor({ state: 'visible', timeout: 10_000 });
+    await new Promise((r) => setTimeout(r, 300));
+    await del.click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 10_000 });
+    await dialog.getByRole('button', { name: 'Move to Trash' }).click();
+    const trash = treeRow(pane, 'Trash');
+    await trash.waitFor({ state: 'visible', timeout: 20_000 });
+    assert.match((await trash.textContent()) ?? '', /1 run/);
+    await expand(trash);
+    await treeRow(pane, 'vit-tiny').waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match((await treeRow(pane, 'vit-tiny').textContent()) ?? '', /vit · deleted/);
+    await screenshot(page, '43-tree-trash');
   });
 });

@@ -46,7 +46,7 @@ describe('store: cold start from a saved index', () => {
   it('checks the series files before the first sync of runs from logs or from other trackers, once', async () => {
     const { root, indexFile } = await savedIndex(2);
     const dir = `${indexFile}.series`;
-    fs.rmSync(path.join(dir, fs.readdirSync(dir).filter((n) => n.endsWith('.pts'))[0]));
+    fs.rmSync(path.join(dir, fs.readdirSync(dir).filter((n) => n.endsWith('.points'))[0]));
 
     // Other trackers' sync comes first here: it runs the check, and the run from the log is read again by the indexer.
     let ws = await workspace({ root, indexFile });
@@ -60,7 +60,7 @@ describe('store: cold start from a saved index', () => {
     ws.store.close();
 
     // A sync of named files (a watcher's) after the check forgot runs reads every log, so those runs come back.
-    fs.rmSync(path.join(dir, fs.readdirSync(dir).filter((n) => n.endsWith('.pts'))[0]));
+    fs.rmSync(path.join(dir, fs.readdirSync(dir).filter((n) => n.endsWith('.points'))[0]));
     ws = await workspace({ root, indexFile });
     await ws.indexer.sync([ws.eventsFile('r0')]);
     assert.deepStrictEqual(ws.store.listRuns().map((r) => r.pointCount), [10, 10]);

@@ -1,6 +1,7 @@
 import * as assert from 'assert';
-import { CompareFeed, buildComparePayload, type ComparePayload, type CompareSource, type CompareUpdate } from '../../src/core/compare';
+import { CompareFeed, buildComparePayload, lineBudget, type ComparePayload, type CompareSource, type CompareUpdate } from '../../src/core/compare';
 import { Store } from '../../src/core/store/store';
+import { distinctRunColors, runColorIndex } from '../../src/core/runsTable/columns';
 import { assertEnvelopeKept } from './support/envelope';
 import { loadSql } from './support/helpers';
 import { storeReads } from '../../src/core/worker/indexReads';
@@ -68,16 +69,40 @@ describe('compare payload', () => {
       { key: 'batch', values: ['32', '32'], differs: false },
       { key: 'lr', values: ['0.1', '0.01'], differs: true },
     ]);
-    assert.deepStrictEqual(payload.runs.map((r) => [r.id, r.name, r.status, r.folder, r.color]), [['long', 'long run', 'finished', '', 0], ['short', 'short run', 'finished', '', 1]]);
+    const [long, short] = distinctRunColors(['long', 'short']);
+    assert.deepStrictEqual(payload.runs.map((r) => [r.id, r.name, r.status, r.folder, r.color]), [['long', 'long run', 'finished', '', long], ['short', 'short run', 'finished', '', short]]);
+  });
+
+  it('colours each run as the runs table does, and never gives two of up to ten runs the same colour', async () => {
+    const { sources } = await twoRuns();
+    const payload = (await buildComparePayload(sources, options))!;
+    // 'long' and 'short' have different table colours: the comparison keeps them.
+    assert.notStrictEqual(runColorIndex('long'), runColorIndex('short'));
+    assert.deepStrictEqual(payload.runs.map((r) => r.color), [runColorIndex('long'), runColorIndex('short')]);
+    const uids = Array.from({ length: 10 }, (_, i) => `run-${i}`);
+    const colors = distinctRunColors(uids);
+    assert.strictEqual(new Set(colors).size, 10);
+    assert.strictEqual(colors[0], runColorIndex('run-0'));
+    // The same runs give the same colours wherever they are compared.
+    assert.deepStrictEqual(distinctRunColors(uids), colors);
   });
 
   it('keeps each run its colour when another run is gone, and gives up below two runs', async () => {
     const { store, sources } = await twoRuns();
     const third = store.createRun('third', 'proj', 'third run', 'labbook/third');
     const withThird = [sources[0], { reads: storeReads(() => store), uid: 'gone', folder: 'ws' }, sources[1], { reads: storeReads(() => store), uid: 'third', folder: 'ws' }];
-    assert.deepStrictEqual((await buildComparePayload(withThird, options))!.runs.map((r) => [r.id, r.color]), [['long', 0], ['short', 2], ['third', 3]]);
+    const colors = distinctRunColors(withThird.map((s) => s.uid));
+    assert.deepStrictEqual((await buildComparePayload(withThird, options))!.runs.map((r) => [r.id, r.color]), [['long', colors[0]], ['short', colors[2]], ['third', colors[3]]]);
     assert.ok(third > 0);
     assert.strictEqual(await buildComparePayload([sources[0], { reads: storeReads(() => store), uid: 'gone', folder: 'ws' }], options), undefined);
+  });
+
+  it('keeps a chart of many runs within four chart budgets (100 runs × 10 metrics is a message the view takes in at once)', () => {
+    // A few runs share one budget, each line at least 200 points and never cut below a budget / 8.
+    assert.deepStrictEqual([1, 2, 8, 20].map((n) => lineBudget(4000, n)), [4000, 2000, 500, 500]);
+    // Many runs: the chart's points stay within 4 × 4,000, each line at least 100 points.
+    assert.deepStrictEqual([40, 100, 1000].map((n) => lineBudget(4000, n)), [400, 160, 100]);
+    for (const n of [33, 64, 100, 160]) assert.ok(n * lineBudget(4000, n) <= 4 * 4000, `${n} lines`);
   });
 
   describe('live updates', () => {

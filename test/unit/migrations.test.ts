@@ -62,7 +62,11 @@ describe('store: points kept inside an older index', () => {
     assert.strictEqual(acc.last, 0.75);
     assert.deepStrictEqual(store.selectRows("SELECT name FROM sqlite_master WHERE name LIKE '%points%'", []), [], 'no points table left');
     const pages = store.selectRows('SELECT * FROM pragma_page_count()', [])[0][0] as number;
-    assert.ok(pages <= 20, `the points' pages are given back (${pages} pages)`);
+    const { store: fresh } = await Store.open(SQL);
+    const schemaPages = fresh.selectRows('SELECT * FROM pragma_page_count()', [])[0][0] as number;
+    fresh.close();
+    // The 20,000 points took over 100 pages; what is left is the schema's tables and indexes and a few rows.
+    assert.ok(pages <= schemaPages + 4, `the points' pages are given back (${pages} pages, an empty index has ${schemaPages})`);
     await store.save();
     store.close();
     assert.ok(fs.readdirSync(`${file}.series`).length > 0, 'series files beside the index');

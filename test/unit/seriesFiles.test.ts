@@ -3,6 +3,7 @@ import * as path from 'path';
 import { FileBlobs, MemoryBlobs, type Blobs } from '../../src/core/series/blobs';
 import { BLOCK_F64, blockSize, bucketFor, completeBlocks, MAX_LEVEL } from '../../src/core/series/pyramid';
 import { levelFile, pointsFile, SeriesFiles, type SeriesMeta } from '../../src/core/series/seriesFiles';
+import { SeriesDamage } from '../../src/core/series/recordFile';
 import { tempDir } from './support/helpers';
 
 /** A small deterministic PRNG (mulberry32), so a failure can be replayed. */
@@ -160,10 +161,9 @@ for (const [label, make] of [['in memory', () => new MemoryBlobs()], ['on disk',
       const pts = h.model.points;
       for (let k = 1; k <= MAX_LEVEL && completeBlocks(h.meta.count, k) > 0; k++) {
         const blocks = completeBlocks(h.meta.count, k);
-        const bytes = new Uint8Array(blocks * BLOCK_F64 * 8);
-        h.files.blobs.read(levelFile(h.meta.id, h.meta.gen, k), 0, bytes);
-        const stored = new Float64Array(bytes.buffer);
-        assert.strictEqual(h.files.blobs.size(levelFile(h.meta.id, h.meta.gen, k)), bytes.length, `level ${k} holds exactly its complete blocks`);
+        const file = h.files.levelOf(h.meta.id, h.meta.gen, k);
+        const stored = file.read(0, blocks, blocks);
+        assert.strictEqual(h.files.blobs.size(levelFile(h.meta.id, h.meta.gen, k)), file.bytesFor(blocks), `level ${k} holds exactly its complete blocks`);
         for (let j = 0; j < blocks; j++) {
           const under = pts.slice(j * blockSize(k), (j + 1) * blockSize(k));
           const real = under.filter((p) => !Number.isNaN(p.y));
@@ -226,16 +226,15 @@ for (const [label, make] of [['in memory', () => new MemoryBlobs()], ['on disk',
       }
     });
 
-    it('never makes up points when a file was cut short behind its back (it gives the points it holds)', () => {
-      const h = harness(make());
-      const steps = Array.from({ length: 100 }, (_, i) => i);
-      insert(h, steps, steps.map((i) => i + 1), false);
-      h.files.blobs.truncate(pointsFile(7, 0), 24 * 10);
-      h.files.blobs.truncate(levelFile(7, 0, 1), 40 * 2);
-      assert.deepStrictEqual([...h.files.read(h.meta, 0, 100)].filter((_, i) => i % 3 === 1), steps.slice(0, 10).map((i) => i + 1));
-      for (const width of [3, 20, 1000]) {
-        const r = h.files.range(h.meta, -Infinity, Infinity, width);
-        assert.ok([...r.values].every((v) => v >= 1 && v <= 100), `width ${width}: ${[...r.values].join(',')}`);
+    it('never makes up points when a file was cut short behind its back: every read of it fails, naming the file', () => {
+      for (const [file, cut] of [[pointsFile(7, 0), 24 * 10], [levelFile(7, 0, 1), 40 * 2]] as const) {
+        const h = harness(make());
+        const steps = Array.from({ length: 300 }, (_, i) => i);
+        insert(h, steps, steps.map((i) => i + 1), false);
+        h.files.blobs.truncate(file, cut);
+        const damaged = (e: unknown) => e instanceof SeriesDamage && e.file === file && /cut short/.test(e.detail);
+        if (file.endsWith('.points')) assert.throws(() => h.files.read(h.meta, 0, 300), damaged);
+        for (const width of [3, 20]) assert.throws(() => h.files.range(h.meta, -Infinity, Infinity, width), damaged, `${file} at ${width} px`);
       }
     });
   });

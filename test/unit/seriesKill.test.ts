@@ -72,6 +72,68 @@ describe('store: series files survive SIGKILL', () => {
     fresh.store.close();
   });
 
+  it('loses, duplicates or changes no point when killed part-way through a point append or a pyramid update, and finds no damage', async function () {
+    this.timeout(300_000);
+    const root = tempDir();
+    const f = path.join(root, 'labbook', 'r', 'events.jsonl');
+    const indexFile = path.join(root, '.labbook', 'index.sqlite');
+    const worker = path.join(__dirname, 'support', 'seriesKillWorker.js');
+    appendEvents(f, [header('r')]);
+    // Where each round's kill lands: the points files, the first pyramid level, the higher levels (updated more rarely), any series file.
+    const targets = ['\\.points$', '\\.level1$', '\\.level[2-7]$', '\\.level[3-7]$', '.'];
+    let seed = 12345;
+    const random = () => (seed = (seed * 16_807) % 2_147_483_647);
+    let step = 0;
+    const killedAt: string[] = [];
+    const problems: string[] = [];
+    for (let round = 0; round < 10; round++) {
+      const lines: object[] = [];
+      for (let i = 0; i < 12_000; i++, step++) {
+        lines.push({ t: 'metrics', step, time: 1_700_000_000 + step, values: { loss: step % 997 === 0 ? 'NaN' : 1 / (step + 1), acc: Math.sin(step / 100) } });
+        if (i % 50 === 0) lines.push({ t: 'metrics', step: 1_000_000 - step, values: { back: step } });
+      }
+      appendEvents(f, lines);
+      const target = targets[round % targets.length];
+      // Odd rounds read the log in big chunks and kill during a write of records crossing page boundaries (torn part-way);
+      // even rounds kill during any write (records, chunk trailers, headers).
+      const big = round % 2 === 1;
+      const env = {
+        ...process.env, LABBOOK_KILL_FILES: target, LABBOOK_KILL_AT: String(1 + (random() % (big ? 3 : target.includes('[3') ? 4 : 24))),
+        LABBOOK_KILL_SEED: String(random()), LABBOOK_CHUNK_BYTES: big ? '1048576' : '65536', LABBOOK_KILL_MIN_BYTES: big ? '8192' : '0',
+      };
+      const child = spawn(process.execPath, [worker, root, indexFile], { stdio: ['ignore', 'pipe', 'inherit'], env });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      const exited = new Promise((r) => child.once('exit', r));
+      // A kill that did not land (fewer such writes this round) is made after a few saves.
+      const timer = setInterval(() => (out.split('saved').length > 3 ? child.kill('SIGKILL') : undefined), 50);
+      await exited;
+      clearInterval(timer);
+      killedAt.push(...out.split('\n').filter((l) => l.startsWith('killed writing')));
+      problems.push(...out.split('\n').filter((l) => l.startsWith('problem:')));
+    }
+    const landed = (re: RegExp) => killedAt.filter((l) => re.test(l.split(' ')[2])).length;
+    assert.ok(landed(/\.points$/) >= 2, `kills during point appends: ${killedAt.join('; ')}`);
+    assert.ok(landed(/\.level1$/) >= 2, `kills during first-level pyramid updates: ${killedAt.join('; ')}`);
+    assert.ok(landed(/\.level[2-7]$/) >= 2, `kills during higher-level pyramid updates: ${killedAt.join('; ')}`);
+    assert.ok(killedAt.some((l) => !/: 0 of/.test(l) && !/: (\d+) of \1 bytes/.test(l)), `some writes torn part-way: ${killedAt.join('; ')}`);
+    const list = new ProblemList();
+    const ws = await workspace({ root, indexFile });
+    ws.store.onSeriesDamage(list);
+    await new Indexer(ws.store, root, 'labbook', list).sync();
+    const run = ws.store.getRun('r')!;
+    const byKey = new Map(ws.store.listSeries(run.id).map((s) => [s.key, s]));
+    assert.strictEqual(byKey.get('loss')!.count, step);
+    assert.strictEqual(byKey.get('back')!.count, step / 50);
+    assert.ok(ws.store.getPoints(byKey.get('acc')!.id).steps.every((s, i) => s === i), 'every step once, in order');
+    const fresh = await workspace({ root });
+    await fresh.indexer.sync();
+    assert.deepStrictEqual(snapshot(ws.store), snapshot(fresh.store));
+    assert.deepStrictEqual([...problems, ...list.messages], [], 'a kill never leaves a file that looks damaged');
+    ws.store.close();
+    fresh.store.close();
+  });
+
   it('reads a run again from its log when its series file is missing or cut short', async () => {
     const root = tempDir();
     const indexFile = path.join(root, '.labbook', 'index.sqlite');
@@ -82,7 +144,7 @@ describe('store: series files survive SIGKILL', () => {
     const want = snapshot(ws.store);
     ws.store.close();
     const dir = `${indexFile}.series`;
-    const [first, second] = fs.readdirSync(dir).filter((n) => n.endsWith('.pts'));
+    const [first, second] = fs.readdirSync(dir).filter((n) => n.endsWith('.points'));
 
     fs.rmSync(path.join(dir, first));
     let again = await workspace({ root, indexFile });
@@ -92,7 +154,7 @@ describe('store: series files survive SIGKILL', () => {
     again.store.close();
 
     // Cut short: noticed by the thorough check after an unclean shutdown (the open mark is left).
-    const pts = fs.readdirSync(dir).filter((n) => n.endsWith('.pts')).find((n) => n !== first) ?? second;
+    const pts = fs.readdirSync(dir).filter((n) => n.endsWith('.points')).find((n) => n !== first) ?? second;
     fs.truncateSync(path.join(dir, pts), 24 * 100);
     fs.writeFileSync(`${indexFile}.open`, '999999999\n');
     again = await workspace({ root, indexFile });

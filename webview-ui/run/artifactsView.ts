@@ -13,6 +13,8 @@ export interface ArtifactRequests {
   open(path: string): void;
   reveal(path: string): void;
   saveAs(path: string): void;
+  /** Opens the file with the operating system's viewer (PDFs: VS Code's webviews have no PDF viewer). */
+  openExternally(path: string): void;
 }
 
 /** Images of one series shown side by side at most. */
@@ -116,6 +118,8 @@ export class ArtifactsView {
       button('Reveal', () => this.requests.reveal(path)),
       button('Save As…', () => this.requests.saveAs(path)),
     ]);
+    // The page cannot show a PDF (no PDF viewer runs in a webview): its own viewer opens it, on request.
+    if (/\.pdf$/i.test(artifact.name)) header.append(button('Open in System Viewer', () => this.requests.openExternally(path)));
     const content = el('div', { className: 'preview-content', attrs: { 'data-path': path } }, [el('p', { className: 'muted', text: 'loading…' })]);
     this.preview.replaceChildren(header, content);
     this.request(path, (m) => {

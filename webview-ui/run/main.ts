@@ -45,6 +45,7 @@ const artifactsView = new ArtifactsView({
   open: (path) => send({ type: 'openArtifact', path }),
   reveal: (path) => send({ type: 'revealArtifact', path }),
   saveAs: (path) => send({ type: 'saveArtifactAs', path }),
+  openExternally: (path) => send({ type: 'openArtifactExternally', path }),
 });
 const sections = new MetricSections(chartsRoot, systemRoot, pageState, savePageState, pageState.logScale);
 sections.onPin = (id) => {

@@ -244,6 +244,7 @@ document.addEventListener('keydown', (e) => {
     grid.selected = new Set(grid.runOrder);
     grid.schedule();
     updateActions();
+    send({ type: 'selection', json: JSON.stringify([...grid.selected]) });
   }
 });
 

@@ -71,6 +71,9 @@ export class Indexer {
 
   private async syncNow(files: readonly string[] | undefined): Promise<IngestChanges> {
     const changes = emptyChanges();
+    // Runs whose series files were found damaged since the last sync are read again from their start.
+    const repaired = this.store.repairDamagedSeries(this.problems);
+    for (const uid of repaired.uids) changes.reset.add(uid);
     // Runs whose series files went missing since the index was saved are read again (checked once, here rather than at open).
     if (this.store.checkSeriesFiles() && files) files = undefined;
     let targets: string[];
@@ -78,6 +81,7 @@ export class Indexer {
       // A file in the trash is not a run's (core/organise/trash.ts), even when a watcher reports it.
       const trash = `${this.logRoot}/${TRASH_DIR}/`;
       targets = files.map((f) => this.relative(f)).filter((f): f is string => f !== undefined && !f.startsWith(trash));
+      targets.push(...repaired.files.filter((f) => !targets.includes(f)));
     } else {
       const known = this.knownFiles();
       const found = (await this.logRootInside()) ? (await findEventFiles(path.join(this.root, this.logRoot))).map((f) => this.relative(f)!) : [];

@@ -99,3 +99,25 @@ export async function restoreFromTrash(index: TrashPlace, entry: TrashEntry): Pr
   await fs.promises.rmdir(entryDir).catch(() => undefined);
   return target;
 }
+
+/**
+ * Erases a trash entry for good (the one place Labbook erases a run, after the user confirmed).
+ * The entry must be a real folder directly in the real trash folder, which must be inside the
+ * workspace: a link on the way (the trash, the entry) refuses, and links inside the entry are
+ * removed as links, never followed.
+ */
+export async function deleteFromTrash(index: TrashPlace, entry: Pick<TrashEntry, 'entry' | 'name'>): Promise<void> {
+  const root = index.root;
+  const name = entry.entry;
+  if (!name || name.includes('/') || name.includes('\\') || name.includes('\0') || name.startsWith('.')) throw new Error(`${name} is not a trash entry`);
+  const dir = trashDir(index);
+  const tst = await fs.promises.lstat(dir);
+  if (tst.isSymbolicLink() || !tst.isDirectory()) throw new OutsideError(`${index.logRoot}/${TRASH_DIR} is not a plain folder (a link?); nothing is erased`);
+  const entryDir = path.join(dir, name);
+  const st = await fs.promises.lstat(entryDir);
+  if (st.isSymbolicLink() || !st.isDirectory()) throw new OutsideError(`${TRASH_DIR}/${name} is not a plain folder (a link?); nothing is erased`);
+  const real = await containedRealPath(root, entryDir, dir);
+  if (path.dirname(real) !== await fs.promises.realpath(dir)) throw new OutsideError(`${TRASH_DIR}/${name} leads elsewhere; nothing is erased`);
+  // Removes links as links: nothing they point at is touched.
+  await fs.promises.rm(real, { recursive: true, force: false });
+}

@@ -57,7 +57,7 @@ export class Compiler {
     const name = (suffix: string) => new Sql(`${alias}${suffix}`, []);
     const term = (suffix: string) => new Sql(`${alias}${suffix} ${dir} NULLS LAST`, []);
     if (f.kind === 'param') {
-      const rows = paramRows(f.key);
+      const rows = paramRows(f.key, sql`p.run_id = r.id AND `);
       const select = sql`(SELECT ${paramNumber(sql`x.raw`)} FROM (${rows}) x LIMIT 1) AS ${name('n')}, (SELECT ${paramText(sql`x.raw`)} FROM (${rows}) x LIMIT 1) AS ${name('t')}`;
       return { select, orderBy: sql`${term('n')}, ${term('t')}` };
     }
@@ -83,21 +83,24 @@ export class Compiler {
     return sql`(SELECT m.value FROM metric_last m WHERE m.run_id = r.id AND m.key = ${val(key)})`;
   }
 
+  /**
+   * The runs whose metric `key` passes `pred` (on `m.value`): one range of the index on (key, value)
+   * instead of a lookup per run. A run without the metric, or whose value is NaN (NULL), is not among them.
+   */
   private metricCondition(c: Condition, key: string): Sql {
-    if (c.type === 'null') {
-      return sql`${c.negated ? sql`` : sql`NOT `}EXISTS (SELECT 1 FROM metric_last m WHERE m.run_id = r.id AND m.key = ${val(key)})`;
-    }
+    const runs = (pred: Sql) => sql`r.id IN (SELECT m.run_id FROM metric_last m WHERE m.key = ${val(key)}${pred})`;
+    if (c.type === 'null') return sql`r.id ${c.negated ? sql`IN` : sql`NOT IN`} (SELECT m.run_id FROM metric_last m WHERE m.key = ${val(key)})`;
     if (c.type === 'like') throw new QueryError('metrics compare with numbers: LIKE works on params, tags and text attributes', c.start, c.end);
-    const v = this.metricValue(key);
-    if (c.type === 'in') return sql`${v} ${c.negated ? sql`NOT IN` : sql`IN`} ${list(c.values.map(metricNumber))}`;
-    return sql`${v} ${SQL_OPS[c.op]} ${val(metricNumber(c.value))}`;
+    if (c.type === 'in') return runs(sql` AND m.value ${c.negated ? sql`NOT IN` : sql`IN`} ${list(c.values.map(metricNumber))}`);
+    return runs(sql` AND m.value ${SQL_OPS[c.op]} ${val(metricNumber(c.value))}`);
   }
 
   // ---- params: numbers when both sides are numbers, text otherwise ----
 
+  /** The runs with a value of param `key` that passes the condition: read from the index on (key, value). */
   private paramCondition(c: Condition, key: string): Sql {
     const rows = paramRows(key);
-    if (c.type === 'null') return sql`${c.negated ? sql`` : sql`NOT `}EXISTS (${rows})`;
+    if (c.type === 'null') return sql`r.id ${c.negated ? sql`IN` : sql`NOT IN`} (SELECT x.run_id FROM (${rows}) x)`;
     const text = paramText(sql`x.raw`);
     const num = paramNumber(sql`x.raw`);
     let pred: Sql;
@@ -115,15 +118,25 @@ export class Compiler {
       pred = n === undefined ? sql`${text} ${op} ${val(c.value.value)}`
         : sql`(CASE WHEN ${num} IS NOT NULL THEN ${num} ${op} ${val(n)} ELSE ${text} ${op} ${val(textValue(c.value))} END)`;
     }
-    return sql`EXISTS (SELECT 1 FROM (${rows}) x WHERE ${pred})`;
+    return sql`r.id IN (SELECT x.run_id FROM (${rows}) x WHERE ${pred})`;
   }
 
   // ---- tags: `key:value` strings (as MLflow tags are imported), `key` alone has the value '' ----
 
+  /**
+   * A run's tags are its edited list when it has one (run_edits), else its stored tags, read through
+   * the index on tags(tag) over the range of `key` and `key:…` only; MLflow's system tags come from params.
+   */
   private tagCondition(c: Condition, key: string): Sql {
-    const values = sql`SELECT y.v FROM (${tagValues(key)}) y WHERE y.v IS NOT NULL`;
-    if (c.type === 'null') return sql`${c.negated ? sql`` : sql`NOT `}EXISTS (${values})`;
-    return sql`EXISTS (${values} AND ${this.textPredicate(c, sql`y.v`, 'tags')})`;
+    const test = (v: Sql) => (c.type === 'null' ? sql`${v} IS NOT NULL` : sql`${v} IS NOT NULL AND ${this.textPredicate(c, v, 'tags')}`);
+    const stored = sql`SELECT t.run_id FROM tags t WHERE (t.tag = ${val(key)} OR (t.tag >= ${val(`${key}:`)} AND t.tag < ${val(`${key};`)}))
+      AND ${test(tagValue(key, sql`t.tag`))}`;
+    const edited = sql`EXISTS (SELECT 1 FROM json_each(ed.tags) j WHERE j.type = 'text' AND ${test(tagValue(key, sql`j.value`))})`;
+    const system = key.startsWith('mlflow.')
+      ? sql` OR r.id IN (SELECT p.run_id FROM params p WHERE p.key = ${val(`tag.${key}`)} AND ${test(paramText(sql`p.value`))})`
+      : sql``;
+    const has = sql`((ed.tags IS NULL AND r.id IN (${stored})) OR (ed.tags IS NOT NULL AND ${edited})${system})`;
+    return c.type === 'null' && !c.negated ? sql`NOT ${has}` : has;
   }
 
   /** A condition on a text column, `IS NULL` excepted. */
@@ -194,31 +207,37 @@ export class Compiler {
 const MAX_NESTED_PARTS = 8;
 
 /**
- * The run's param `key` as JSON, column `raw`: the param stored under that key, or, for a dotted key such
- * as `model.hidden`, the nested value inside a param stored as an object (`model` = {"hidden": 64}).
+ * Param `key` as JSON, column `raw`, with its run (`run_id`): the param stored under that key, or, for a
+ * dotted key such as `model.hidden`, the nested value inside a param stored as an object (`model` =
+ * {"hidden": 64}). Of every run, or of one run when `of` is `p.run_id = r.id AND `.
  */
-function paramRows(key: string): Sql {
-  const exact = sql`SELECT p.value AS raw FROM params p WHERE p.run_id = r.id AND p.key = ${val(key)}`;
+function paramRows(key: string, of: Sql = sql``): Sql {
+  const exact = sql`SELECT p.run_id AS run_id, p.value AS raw FROM params p WHERE ${of}p.key = ${val(key)}`;
   const parts = key.split('.');
   if (parts.length < 2 || parts.length > MAX_NESTED_PARTS || parts.some((x) => x === '' || x.includes('"'))) return exact;
   const nested: Sql[] = [];
   for (let i = 1; i < parts.length; i++) {
     const path = `$.${parts.slice(i).map((x) => `"${x}"`).join('.')}`;
-    nested.push(sql` UNION ALL SELECT (CASE WHEN json_valid(p.value) THEN p.value -> ${val(path)} END) FROM params p
-      WHERE p.run_id = r.id AND p.key = ${val(parts.slice(0, i).join('.'))}`);
+    nested.push(sql` UNION ALL SELECT p.run_id, (CASE WHEN json_valid(p.value) THEN p.value -> ${val(path)} END) FROM params p
+      WHERE ${of}p.key = ${val(parts.slice(0, i).join('.'))}`);
   }
-  return sql`SELECT raw FROM (${exact}${join(nested, '')}) WHERE raw IS NOT NULL`;
+  return sql`SELECT run_id, raw FROM (${exact}${join(nested, '')}) WHERE raw IS NOT NULL`;
 }
 
-/** Tag values of the run for `key`, column `v` (NULL for the run's other tags). */
-function tagValues(key: string): Sql {
+/** The value of tag `key` in a tag string (`key` → '', `key:v` → 'v'; NULL for another key's tag). */
+function tagValue(key: string, tag: Sql): Sql {
   const prefix = `${key}:`;
+  return sql`(CASE WHEN ${tag} = ${val(key)} THEN '' WHEN substr(${tag}, 1, length(${val(prefix)})) = ${val(prefix)}
+    THEN substr(${tag}, length(${val(prefix)}) + 1) END)`;
+}
+
+/** Tag values of the run for `key`, column `v` (NULL for the run's other tags), to sort by. */
+function tagValues(key: string): Sql {
   // MLflow's system tags (`mlflow.*`) are imported as params `tag.<key>`, not as tags.
   const system = key.startsWith('mlflow.')
-    ? sql` UNION ALL SELECT ${val(prefix)} || ${paramText(sql`p.value`)} FROM params p WHERE p.run_id = r.id AND p.key = ${val(`tag.${key}`)}`
+    ? sql` UNION ALL SELECT ${val(`${key}:`)} || ${paramText(sql`p.value`)} FROM params p WHERE p.run_id = r.id AND p.key = ${val(`tag.${key}`)}`
     : sql``;
-  return sql`SELECT CASE WHEN x.tag = ${val(key)} THEN '' WHEN substr(x.tag, 1, length(${val(prefix)})) = ${val(prefix)}
-    THEN substr(x.tag, length(${val(prefix)}) + 1) END AS v FROM (${RUN_TAGS}${system}) x`;
+  return sql`SELECT ${tagValue(key, sql`x.tag`)} AS v FROM (${RUN_TAGS}${system}) x`;
 }
 
 function likePredicate(column: Sql, pattern: Value, caseInsensitive: boolean, negated: boolean): Sql {

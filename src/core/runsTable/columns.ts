@@ -130,6 +130,22 @@ export function noteExcerpt(note: string): string {
   return flat.length > NOTE_EXCERPT_CHARS ? `${flat.slice(0, NOTE_EXCERPT_CHARS - 1)}\u2026` : flat;
 }
 
+/**
+ * Colours of runs shown together (a comparison): each run keeps its own colour ({@link runColorIndex},
+ * the table's swatch) unless an earlier run in the list has it; then it takes the next free one, so that
+ * up to `paletteSize` runs never share a colour.
+ */
+export function distinctRunColors(uids: readonly string[], paletteSize = 10): number[] {
+  const used = new Set<number>();
+  return uids.map((uid) => {
+    let c = runColorIndex(uid, paletteSize);
+    for (let k = 0; k < paletteSize && used.has(c); k++) c = (c + 1) % paletteSize;
+    if (used.size >= paletteSize) used.clear();
+    used.add(c);
+    return c;
+  });
+}
+
 /** A colour index into the chart palette that stays the same for a run wherever it is shown (FNV-1a of its id). */
 export function runColorIndex(uid: string, paletteSize = 10): number {
   let h = 0x811c9dc5;

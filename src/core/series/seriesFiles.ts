@@ -2,11 +2,14 @@ import type { Blobs } from './blobs';
 import {
   BLOCK_F64, MAX_LEVEL, POINT_F64, bucketFor, buildBlocks, completeBlocks, readBuckets, type LevelSource, type RangePoints,
 } from './pyramid';
+import { RecordCache, RecordFile, windowed } from './recordFile';
 
 /**
  * The points of every series, out of the sql.js index: per series one append-only file of points
- * (`<id>-<gen>.pts`: step, value, wall time as three Float64 per point, in step order) and one file
- * per pyramid level (`<id>-<gen>.l<k>`, see pyramid.ts), kept up to date as points arrive.
+ * (`<id>-<gen>.points`: step, value, wall time as three Float64 per point, in step order) and one
+ * file per pyramid level (`<id>-<gen>.level<k>`, see pyramid.ts), kept up to date as points arrive.
+ * Each is a checksummed record file (recordFile.ts): a read that meets a damaged file throws
+ * `SeriesDamage` naming it, and never returns what the file holds instead of the points.
  *
  * The index row of a series says how many points are committed (`count`) and which generation of
  * files holds them (`gen`). A file may hold more than that (points appended after the last save of
@@ -39,29 +42,58 @@ export interface Inserted {
   readonly minAddedStep: number;
 }
 
-const POINT_BYTES = POINT_F64 * 8;
-const BLOCK_BYTES = BLOCK_F64 * 8;
+/** Records per checksummed chunk: 1.5 KB of points (single points are read a chunk at a time), 2.5 KB of pyramid blocks. */
+export const POINTS_PER_CHUNK = 64;
+export const BLOCKS_PER_CHUNK = 64;
 
-export const pointsFile = (id: number, gen: number): string => `${id}-${gen}.pts`;
-export const levelFile = (id: number, gen: number, level: number): string => `${id}-${gen}.l${level}`;
+export const pointsFile = (id: number, gen: number): string => `${id}-${gen}.points`;
+export const levelFile = (id: number, gen: number, level: number): string => `${id}-${gen}.level${level}`;
 
 /** `{id, gen}` of a file name written by this module, or undefined. */
 export function parseSeriesFile(name: string): { id: number; gen: number } | undefined {
-  const m = /^(\d{1,15})-(\d{1,9})\.(?:pts|l\d)$/.exec(name);
+  const m = /^(\d{1,15})-(\d{1,9})\.(?:points|level\d)$/.exec(name);
   return m ? { id: Number(m[1]), gen: Number(m[2]) } : undefined;
 }
+
+/** Whether `name` is a series file of the first format (no checksums: `<id>-<gen>.pts`, `.l<k>`), which is never read. */
+export const isFirstFormatFile = (name: string): boolean => /^\d{1,15}-\d{1,9}\.(?:pts|l\d)$/.test(name);
 
 export class SeriesFiles {
   /** Files written since the last `syncDirty`. */
   private readonly dirty = new Set<string>();
   /** Points known to be in the files of `<id>-<gen>` with nothing after them (skips the cut before writing). */
   private readonly exact = new Map<string, number>();
+  private readonly cache = new RecordCache();
+  /** Record files used lately (their header and checksum seed made once), least recently used first. */
+  private readonly recent = new Map<string, RecordFile>();
 
   constructor(readonly blobs: Blobs) {}
 
+  /** The points file of `<id>-<gen>`. */
+  pointsOf(id: number, gen: number): RecordFile {
+    return this.recordFile(pointsFile(id, gen), id, gen, 0);
+  }
+
+  /** The file of pyramid level `level` of `<id>-<gen>`. */
+  levelOf(id: number, gen: number, level: number): RecordFile {
+    return this.recordFile(levelFile(id, gen, level), id, gen, level);
+  }
+
+  private recordFile(name: string, id: number, gen: number, kind: number): RecordFile {
+    let f = this.recent.get(name);
+    if (f) {
+      this.recent.delete(name);
+    } else {
+      f = new RecordFile(this.blobs, { name, id, gen, kind, recordF64: kind ? BLOCK_F64 : POINT_F64, perChunk: kind ? BLOCKS_PER_CHUNK : POINTS_PER_CHUNK }, this.cache);
+      if (this.recent.size >= 512) this.recent.delete(this.recent.keys().next().value as string);
+    }
+    this.recent.set(name, f);
+    return f;
+  }
+
   /** Stored points of a series the index says hold `count`: whether its points file is long enough. */
   isWhole(meta: SeriesMeta): boolean {
-    return meta.count === 0 || this.blobs.size(pointsFile(meta.id, meta.gen)) >= meta.count * POINT_BYTES;
+    return meta.count === 0 || this.blobs.size(pointsFile(meta.id, meta.gen)) >= this.pointsOf(meta.id, meta.gen).bytesFor(meta.count);
   }
 
   /**
@@ -90,29 +122,34 @@ export class SeriesFiles {
   }
 
   /**
-   * Points `[from, to)` of a series, interleaved (step, value, time). A file shorter than the index
-   * says (damaged since it was opened) gives only the points it holds, never made-up ones.
+   * Points `[from, to)` of a series, interleaved (step, value, time), every chunk read checked.
+   * Throws `SeriesDamage` when its file is damaged (cut short, changed, or another series' file).
    */
   read(meta: SeriesMeta, from: number, to: number): Float64Array {
     from = Math.max(0, from);
     to = Math.min(meta.count, to);
-    const out = new Float64Array(Math.max(0, to - from) * POINT_F64);
-    if (to <= from) return out;
-    const got = this.blobs.read(pointsFile(meta.id, meta.gen), from * POINT_BYTES, new Uint8Array(out.buffer));
-    return got === out.byteLength ? out : out.subarray(0, Math.floor(got / POINT_BYTES) * POINT_F64);
+    return this.pointsOf(meta.id, meta.gen).read(from, to, meta.count);
   }
 
-  /** Index of the first stored point whose step is ≥ `x` (or > `x` with `after`). */
+  /** Index of the first stored point whose step is ≥ `x` (or > `x` with `after`): a binary search reading one chunk per probe. */
   search(meta: SeriesMeta, x: number, after = false): number {
-    const name = pointsFile(meta.id, meta.gen);
-    const cell = new Float64Array(1);
-    const bytes = new Uint8Array(cell.buffer);
+    const file = this.pointsOf(meta.id, meta.gen);
+    let chunk = -1;
+    let pts: Float64Array = new Float64Array(0);
+    const stepAt = (i: number): number => {
+      const c = Math.floor(i / POINTS_PER_CHUNK);
+      if (c !== chunk) {
+        pts = file.read(c * POINTS_PER_CHUNK, Math.min(meta.count, (c + 1) * POINTS_PER_CHUNK), meta.count);
+        chunk = c;
+      }
+      return pts[(i - c * POINTS_PER_CHUNK) * POINT_F64];
+    };
     let lo = 0;
     let hi = meta.count;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      this.blobs.read(name, mid * POINT_BYTES, bytes);
-      if (after ? cell[0] <= x : cell[0] < x) lo = mid + 1;
+      const step = stepAt(mid);
+      if (after ? step <= x : step < x) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -206,8 +243,11 @@ export class SeriesFiles {
 
   /** Forgets the files of a series (every level). */
   remove(id: number, gen: number): void {
-    this.blobs.remove(pointsFile(id, gen));
-    for (let k = 1; k <= MAX_LEVEL; k++) this.blobs.remove(levelFile(id, gen, k));
+    for (const name of [pointsFile(id, gen), ...Array.from({ length: MAX_LEVEL }, (_, k) => levelFile(id, gen, k + 1))]) {
+      this.blobs.remove(name);
+      this.recent.delete(name);
+      this.cache.forget(name);
+    }
     this.exact.delete(`${id}-${gen}`);
   }
 
@@ -222,45 +262,40 @@ export class SeriesFiles {
     this.blobs.clear();
     this.dirty.clear();
     this.exact.clear();
+    this.cache.clear();
   }
 
   // ---- internals ----
 
+  /** Reads through the checked files of `<id>-<gen>` holding `count` points (the pyramid's view of them). */
   private source(meta: { id: number; gen: number; count: number }): LevelSource {
-    const blobs = this.blobs;
+    const levels: Array<(from: number, to: number) => Float64Array> = [];
+    const reader = (level: number) => (levels[level] ??= level === 0
+      ? windowed(this.pointsOf(meta.id, meta.gen), meta.count)
+      : windowed(this.levelOf(meta.id, meta.gen, level), completeBlocks(meta.count, level)));
     return {
       count: meta.count,
-      // Whatever a damaged file lacks reads as empty (no point), so the pyramid never shows made-up values.
-      points: (from, to) => {
-        const pts = this.read(meta as SeriesMeta, from, to);
-        if (pts.length === (to - from) * POINT_F64) return pts;
-        const full = new Float64Array((to - from) * POINT_F64);
-        full.set(pts);
-        for (let i = pts.length; i < full.length; i += POINT_F64) full.fill(NaN, i, i + POINT_F64);
-        return full;
-      },
-      blocks(level, from, to) {
-        const out = new Float64Array(Math.max(0, to - from) * BLOCK_F64);
-        if (to <= from) return out;
-        const got = blobs.read(levelFile(meta.id, meta.gen, level), from * BLOCK_BYTES, new Uint8Array(out.buffer));
-        if (got < out.byteLength) out.fill(NaN, Math.floor(got / BLOCK_BYTES) * BLOCK_F64);
-        return out;
-      },
+      points: (from, to) => reader(0)(from, to),
+      blocks: (level, from, to) => reader(level)(from, to),
     };
   }
 
-  /** Cuts anything after the committed points (and their complete blocks) from the files of `meta`. */
+  /**
+   * Makes the files of `meta` hold exactly the committed points and their complete blocks (what a
+   * rolled-back write or a killed process left after them is cut), checking the last chunk of each.
+   */
   private cut(meta: SeriesMeta): void {
     const key = `${meta.id}-${meta.gen}`;
     if (this.exact.get(key) === meta.count) return;
-    this.blobs.truncate(pointsFile(meta.id, meta.gen), meta.count * POINT_BYTES);
-    for (let k = 1; k <= MAX_LEVEL; k++) this.blobs.truncate(levelFile(meta.id, meta.gen, k), completeBlocks(meta.count, k) * BLOCK_BYTES);
+    this.exact.delete(key);
+    this.pointsOf(meta.id, meta.gen).cut(meta.count);
+    for (let k = 1; k <= MAX_LEVEL; k++) this.levelOf(meta.id, meta.gen, k).cut(completeBlocks(meta.count, k));
     this.exact.set(key, meta.count);
   }
 
-  private write(name: string, pos: number, data: Float64Array): void {
-    this.blobs.write(name, pos, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-    this.dirty.add(name);
+  private append(file: RecordFile, count: number, data: Float64Array): void {
+    file.append(count, data);
+    this.dirty.add(file.name);
   }
 
   /** Appends points already in order after the stored ones, then the pyramid blocks they complete. */
@@ -268,10 +303,13 @@ export class SeriesFiles {
     const n = pts.length / POINT_F64;
     if (n === 0) return this.unchanged(meta);
     this.cut(meta);
-    this.write(pointsFile(meta.id, meta.gen), meta.count * POINT_BYTES, pts);
+    const key = `${meta.id}-${meta.gen}`;
+    // Until the pyramid is extended too, the files are not exactly these points: a failure in between cuts again.
+    this.exact.delete(key);
+    this.append(this.pointsOf(meta.id, meta.gen), meta.count, pts);
     const count = meta.count + n;
     this.extendLevels(meta.id, meta.gen, meta.count, count);
-    this.exact.set(`${meta.id}-${meta.gen}`, count);
+    this.exact.set(key, count);
     let min = NaN;
     let max = NaN;
     let minAt = NaN;
@@ -300,7 +338,7 @@ export class SeriesFiles {
       const have = completeBlocks(from, k);
       const need = completeBlocks(to, k);
       if (need === have) break;
-      this.write(levelFile(id, gen, k), have * BLOCK_BYTES, buildBlocks(src, k, have, need));
+      this.append(this.levelOf(id, gen, k), have, buildBlocks(src, k, have, need));
     }
   }
 
@@ -362,8 +400,10 @@ export class SeriesFiles {
     const gen = meta.gen + 1;
     this.remove(meta.id, gen);
     const head = this.read(meta, 0, p);
-    this.write(pointsFile(meta.id, gen), 0, head);
-    this.write(pointsFile(meta.id, gen), head.byteLength, out.subarray(0, o * 3));
+    const all = new Float64Array(head.length + o * 3);
+    all.set(head);
+    all.set(out.subarray(0, o * 3), head.length);
+    this.append(this.pointsOf(meta.id, gen), 0, all);
     const count = p + o;
     this.extendLevels(meta.id, gen, 0, count);
     this.exact.set(`${meta.id}-${gen}`, count);

@@ -31,6 +31,7 @@ export async function openWorkspaceIndex(SQL: SqlJsStatic, root: string, problem
     try {
       const { store, problem, uncleanShutdown } = await Store.open(SQL, path.join(dir, INDEX_FILE), { workspaceRoot: root });
       if (problem) problems.report(problem);
+      store.onSeriesDamage(problems);
       return { store, persistent: store.file !== undefined, uncleanShutdown: uncleanShutdown ?? false };
     } catch (e) {
       return inMemory(SQL, dir, (e as Error).message, problems);

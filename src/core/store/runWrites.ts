@@ -3,7 +3,9 @@
  * tags, artifacts, datasets, environment, alerts, points of series, import units, edits and the
  * files read so far.
  */
+import * as path from 'path';
 import type { Database, SqlValue } from 'sql.js';
+import type { Problems } from '../problems';
 import type { RunStatusValue } from '../format/records';
 import type { RunEdits } from '../edits';
 import { FileBlobs, MemoryBlobs } from '../series/blobs';
@@ -19,7 +21,31 @@ export abstract class RunWrites extends SqlAccess {
   protected constructor(db: Database, readonly file: string | undefined) {
     super(db);
     const blobs = file ? new FileBlobs(seriesFolder(file)) : new MemoryBlobs();
-    this.series = new SeriesTable({ db, stmt: (sql) => this.stmt(sql) }, new SeriesFiles(blobs));
+    const where = (name: string) => (file ? path.join(path.basename(path.dirname(file)), path.basename(seriesFolder(file)), name) : name);
+    this.series = new SeriesTable({ db, stmt: (sql) => this.stmt(sql) }, new SeriesFiles(blobs), where);
+  }
+
+  /**
+   * Where damage found in series files is reported (when it is found), and who is told so that it
+   * syncs soon (the sync reads the damaged runs again: see `repairDamagedSeries`).
+   */
+  onSeriesDamage(problems: Problems, listener?: () => void): void {
+    this.series.problems = problems;
+    this.series.onDamage = listener;
+  }
+
+  /**
+   * Forgets the runs whose series files were found damaged since the last call, so that this sync
+   * reads them again from their logs (a Labbook run) or imports them again (another tracker's).
+   * Damage not reported yet goes to `problems`. Returns their uids and their log files (relative paths).
+   */
+  repairDamagedSeries(problems: Problems): { uids: string[]; files: string[] } {
+    if (!this.series.hasDamage) return { uids: [], files: [] };
+    const runIds = this.series.takeDamaged(problems);
+    const uids = runIds.map((id) => this.runUid(id)).filter((u): u is string => u !== undefined);
+    const files = runIds.flatMap((id) => this.all('SELECT path FROM files WHERE run_id = ?', [id]).map((r) => r.path as string));
+    this.forgetRunsForRebuild(runIds);
+    return { uids, files };
   }
 
   /** The run's environment (read before merging into it). */

@@ -111,6 +111,14 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX series_run_count ON series(run_id, count);
   `,
+  // 9: indexes for the run query language (core/query/compile.ts): a condition on a metric's last value,
+  // a param or a tag reads the index range of that key instead of looking the key up in every run.
+  // Each index holds the primary key too, so the lookups never touch the table.
+  `
+  CREATE INDEX metric_last_key_value ON metric_last(key, value);
+  CREATE INDEX params_key_value ON params(key, value);
+  CREATE INDEX tags_tag ON tags(tag);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

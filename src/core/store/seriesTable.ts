@@ -1,6 +1,8 @@
 import type { Database, SqlValue, Statement } from 'sql.js';
-import { parseSeriesFile, pointsFile, SeriesFiles, type SeriesMeta } from '../series/seriesFiles';
+import { isFirstFormatFile, parseSeriesFile, pointsFile, SeriesFiles, type SeriesMeta } from '../series/seriesFiles';
 import type { RangePoints } from '../series/pyramid';
+import { SeriesDamage } from '../series/recordFile';
+import type { Problems } from '../problems';
 
 /** Points of a series as number arrays (NaN where a value or time is missing). */
 export interface Points { steps: number[]; values: number[]; times: number[] }
@@ -23,6 +25,11 @@ const SET_LAST = 'INSERT OR REPLACE INTO metric_last(run_id, key, value) SELECT 
 
 const nullIfNaN = (v: number): number | null => (Number.isNaN(v) ? null : v);
 
+const noRange = (): RangePoints => ({ steps: new Float64Array(0), values: new Float64Array(0), times: new Float64Array(0), bucket: 1 });
+
+/** A series whose files failed their checks: its run is read again from its logs at the next sync. */
+interface Damaged { readonly runId: number; readonly message: string; reported: boolean }
+
 /**
  * The series of the index: their rows (with per-metric summaries: count, first and last step, last,
  * min and max value) in sql.js, their points in `SeriesFiles`. Writes happen inside the Store's
@@ -31,8 +38,15 @@ const nullIfNaN = (v: number): number | null => (Number.isNaN(v) ? null : v);
 export class SeriesTable {
   /** Generations replaced since the last save: their files go once a saved index no longer names them. */
   private obsolete: Array<{ id: number; gen: number }> = [];
+  /** Series found damaged since the last repair, by id. */
+  private readonly damaged = new Map<number, Damaged>();
+  /** Where damage is reported when it is found (else at the repair). */
+  problems: Problems | undefined;
+  /** Called when damage is found, so that the owner can sync soon. */
+  onDamage: (() => void) | undefined;
 
-  constructor(private readonly sql: Sql, readonly files: SeriesFiles) {}
+  /** `name` of a series file as the user finds it (beside the index, or in memory). */
+  constructor(private readonly sql: Sql, readonly files: SeriesFiles, private readonly where: (name: string) => string = (n) => n) {}
 
   meta(seriesId: number): SeriesMeta | undefined {
     const s = this.sql.stmt(META);
@@ -45,8 +59,9 @@ export class SeriesTable {
   /** Stores points (first value per step wins, or every value with `keepAll`); updates the summaries. Returns how many were new. */
   insert(seriesId: number, steps: readonly number[], values: readonly number[], times: readonly (number | null)[], keepAll: boolean): number {
     const meta = this.meta(seriesId);
-    if (!meta || steps.length === 0) return 0;
-    const r = this.files.insert(meta, steps, values, times, keepAll);
+    if (!meta || steps.length === 0 || this.damaged.has(seriesId)) return 0;
+    const r = this.checked(meta, () => this.files.insert(meta, steps, values, times, keepAll));
+    if (!r) return 0;
     if (r.added === 0) return 0;
     if (r.gen !== meta.gen) this.obsolete.push({ id: meta.id, gen: meta.gen });
     const min = nullIfNaN(r.min);
@@ -64,9 +79,12 @@ export class SeriesTable {
 
   getPoints(seriesId: number, fromStep: number): Points {
     const meta = this.meta(seriesId);
-    if (!meta || meta.count === 0) return { steps: [], values: [], times: [] };
-    const from = fromStep > (meta.lastStep ?? Infinity) ? meta.count : this.files.search(meta, fromStep);
-    const pts = this.files.read(meta, from, meta.count);
+    if (!meta || meta.count === 0 || this.damaged.has(seriesId)) return { steps: [], values: [], times: [] };
+    const pts = this.checked(meta, () => {
+      const from = fromStep > (meta.lastStep ?? Infinity) ? meta.count : this.files.search(meta, fromStep);
+      return this.files.read(meta, from, meta.count);
+    });
+    if (!pts) return { steps: [], values: [], times: [] };
     const n = pts.length / 3;
     const steps = new Array<number>(n);
     const values = new Array<number>(n);
@@ -81,8 +99,49 @@ export class SeriesTable {
 
   range(seriesId: number, x0: number, x1: number, width: number, edges = false): RangePoints {
     const meta = this.meta(seriesId);
-    if (!meta || meta.count === 0) return { steps: new Float64Array(0), values: new Float64Array(0), times: new Float64Array(0), bucket: 1 };
-    return this.files.range(meta, x0, x1, width, edges);
+    if (!meta || meta.count === 0 || this.damaged.has(seriesId)) return noRange();
+    return this.checked(meta, () => this.files.range(meta, x0, x1, width, edges)) ?? noRange();
+  }
+
+  /**
+   * Runs a read or write of a series' files; when they turn out damaged, notes the series (its
+   * points read as none until its run is read again from the logs), reports it once, and gives undefined.
+   */
+  private checked<T>(meta: SeriesMeta, fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (e) {
+      if (!(e instanceof SeriesDamage)) throw e;
+      const row = this.rows('SELECT s.run_id, s.key, r.uid FROM series s JOIN runs r ON r.id = s.run_id WHERE s.id = ?', [meta.id])[0];
+      if (!row) return undefined;
+      const message = `The series file ${this.where(e.file)} (metric "${String(row[1])}" of run "${String(row[2])}") is damaged: ${e.detail}. Labbook reads the run again from its logs; until then the metric shows no points.`;
+      const d: Damaged = { runId: row[0] as number, message, reported: false };
+      this.damaged.set(meta.id, d);
+      if (this.problems) {
+        this.problems.report(message);
+        d.reported = true;
+      }
+      this.onDamage?.();
+      return undefined;
+    }
+  }
+
+  /**
+   * The runs with a damaged series, found since the last call (their damage reported through
+   * `problems` if it was not yet): the caller forgets them so that they are read again.
+   */
+  takeDamaged(problems: Problems): number[] {
+    const runs = new Set<number>();
+    for (const d of this.damaged.values()) {
+      if (!d.reported) problems.report(d.message);
+      runs.add(d.runId);
+    }
+    this.damaged.clear();
+    return [...runs];
+  }
+
+  get hasDamage(): boolean {
+    return this.damaged.size > 0;
   }
 
   /** Removes the files of a run's series (the caller deletes the rows). */
@@ -107,6 +166,12 @@ export class SeriesTable {
    */
   check(thorough: boolean): number[] {
     const present = new Set(this.files.blobs.list());
+    // Files of the first format (no checksums) are never read: their series count as missing and are read again.
+    for (const name of present) {
+      if (!isFirstFormatFile(name)) continue;
+      this.files.blobs.remove(name);
+      present.delete(name);
+    }
     const damaged = new Set<number>();
     const named = new Set<string>();
     for (const [id, gen, count, lastStep, runId] of this.rows(`SELECT id, file_gen, count, last_step, run_id FROM series${thorough ? '' : ' WHERE count > 0'}`)) {
