@@ -5,9 +5,9 @@
 //      facts and rows, then the save), in the host's thread (the fallback) and in the index worker;
 //   2. a poll that finds nothing new in a 2,000-run workspace, and where its time goes;
 //   3. the tree's cold start from an existing index of 10,000 runs, in-thread and through the worker
-//      (the index opened, the run list and the tree's facts read, the rows built).
+//      (the index opened, the run list and the tree's facts read, the rows built), medians of BENCH_COLD_ROUNDS rounds.
 // Ceilings and targets are those of the issue and of the shared measured-limits notes.
-//   BENCH_SCALE_POINTS=1000000 BENCH_POLL_RUNS=500 BENCH_COLD_RUNS=1000 node out/bench/hostLoad.js
+//   BENCH_SCALE_POINTS=1000000 BENCH_POLL_RUNS=500 BENCH_COLD_RUNS=1000 BENCH_COLD_ROUNDS=5 node out/bench/hostLoad.js
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
