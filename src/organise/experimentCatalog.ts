@@ -1,3 +1,4 @@
+import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -79,16 +80,29 @@ export class ExperimentCatalog extends Disposable {
     return found;
   }
 
+  /** The change being written to each experiment file: changes of one file are read, changed and written one after another. */
+  private readonly writing = new Map<string, Promise<void>>();
+
   /** Changes (or creates) the experiment file of `name` and reads the files again. */
   async change(index: IndexService, name: string, change: ExperimentChange): Promise<void> {
     requireTrust('Changing an experiment');
     const root = index.folder.uri.fsPath;
     const file = path.join(root, ...index.logRoot.split('/'), EXPERIMENTS_DIR, experimentFileName(name));
-    const existing = await readTextInside(root, file).catch(() => undefined);
-    // Written whole to a temporary file, then renamed over: a reader never sees half a file.
-    const temp = `${file}.${process.pid}.tmp`;
-    await writeFileInside(root, temp, updateExperimentText(existing, name, change, Date.now() / 1000));
-    await fs.promises.rename(temp, file);
+    const write = async () => {
+      const existing = await readTextInside(root, file).catch(() => undefined);
+      // Written whole to a temporary file of its own, then renamed over: a reader never sees half a file.
+      const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+      await writeFileInside(root, temp, updateExperimentText(existing, name, change, Date.now() / 1000));
+      await fs.promises.rename(temp, file);
+    };
+    const done = (this.writing.get(file) ?? Promise.resolve()).catch(() => undefined).then(write);
+    this.writing.set(file, done);
+    try {
+      await done;
+    } finally {
+      if (this.writing.get(file) === done) this.writing.delete(file);
+    }
     await this.reload();
   }
+
 }
