@@ -5,9 +5,9 @@
 //      facts and rows, then the save), in the host's thread (the fallback) and in the index worker;
 //   2. a poll that finds nothing new in a 2,000-run workspace, and where its time goes;
 //   3. the tree's cold start from an existing index of 10,000 runs, in-thread and through the worker
-//      (the index opened, the run list and the tree's facts read, the rows built).
+//      (the index opened, the run list and the tree's facts read, the rows built), medians of BENCH_COLD_ROUNDS rounds.
 // Ceilings and targets are those of the issue and of the shared measured-limits notes.
-//   BENCH_SCALE_POINTS=1000000 BENCH_POLL_RUNS=500 BENCH_COLD_RUNS=1000 node out/bench/hostLoad.js
+//   BENCH_SCALE_POINTS=1000000 BENCH_POLL_RUNS=500 BENCH_COLD_RUNS=1000 BENCH_COLD_ROUNDS=5 node out/bench/hostLoad.js
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -24,6 +24,7 @@ import type { OpenParams } from '../src/core/worker/messages';
 const POINTS = Number(process.env.BENCH_SCALE_POINTS ?? 10_000_000);
 const POLL_RUNS = Number(process.env.BENCH_POLL_RUNS ?? 2000);
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 10_000);
+const COLD_ROUNDS = Number(process.env.BENCH_COLD_ROUNDS ?? 3);
 const REPO = path.resolve(__dirname, '..', '..');
 const WORKER = path.join(REPO, 'dist', 'indexWorker.js');
 const TREE_OPTIONS = { now: 1_800_000_000, heartbeatTimeoutSeconds: 120, showArchived: false };
@@ -184,26 +185,37 @@ async function coldStart(SQL: SqlJsStatic): Promise<void> {
     built.close();
     const size = fs.statSync(indexFile).size;
 
-    let t = performance.now();
-    const store = (await Store.open(SQL, indexFile)).store;
-    const opened = performance.now() - t;
-    const model = treeModel(store.listRuns(), TREE_OPTIONS);
-    const inThread = performance.now() - t;
-    store.close();
-    if (model.shownRuns !== COLD_RUNS) throw new Error(`in-thread: ${model.shownRuns} of ${COLD_RUNS} runs`);
+    // The machine is shared and noisy: each way is timed ROUNDS times, alternately, and the medians reported.
+    const thread: Array<{ opened: number; tree: number }> = [];
+    const worker: Array<{ started: number; tree: number }> = [];
+    for (let round = 0; round < COLD_ROUNDS; round++) {
+      let t = performance.now();
+      const store = (await Store.open(SQL, indexFile)).store;
+      const opened = performance.now() - t;
+      const model = treeModel(store.listRuns(), TREE_OPTIONS);
+      thread.push({ opened, tree: performance.now() - t });
+      store.close();
+      if (model.shownRuns !== COLD_RUNS) throw new Error(`in-thread: ${model.shownRuns} of ${COLD_RUNS} runs`);
 
-    t = performance.now();
-    const problems: string[] = [];
-    const { c: worker, runs } = await openAsHost(SQL, { root, logRoot: 'labbook', persistent: true }, 'worker', problems);
-    const started = performance.now() - t;
-    const viaWorker = await treeRows(worker, runs);
-    const workerTree = performance.now() - t;
-    await worker.close();
-    if (viaWorker !== COLD_RUNS) throw new Error(`worker: ${viaWorker} of ${COLD_RUNS} runs; ${problems.join('; ')}`);
-    console.log(`  index of ${mb(size)}`);
-    console.log(`  on the host thread: tree after ${inThread.toFixed(0)} ms  (index opened ${opened.toFixed(0)}, runs listed + rows ${(inThread - opened).toFixed(0)})`);
-    console.log(`  through the worker: tree after ${workerTree.toFixed(0)} ms  (worker started, index opened and runs listed ${started.toFixed(0)}, tree facts and rows ${(workerTree - started).toFixed(0)})`);
-    console.log(`  target: < 1,000 ms -> ${Math.max(inThread, workerTree) < 1000 ? 'met' : 'NOT met'}`);
+      t = performance.now();
+      const problems: string[] = [];
+      const { c, runs } = await openAsHost(SQL, { root, logRoot: 'labbook', persistent: true }, 'worker', problems);
+      const started = performance.now() - t;
+      const shown = await treeRows(c, runs);
+      worker.push({ started, tree: performance.now() - t });
+      await c.close();
+      if (shown !== COLD_RUNS) throw new Error(`worker: ${shown} of ${COLD_RUNS} runs; ${problems.join('; ')}`);
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+    const inThread = median(thread.map((r) => r.tree));
+    const opened = median(thread.map((r) => r.opened));
+    const workerTree = median(worker.map((r) => r.tree));
+    const started = median(worker.map((r) => r.started));
+    const all = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
+    console.log(`  index of ${mb(size)}; medians of ${COLD_ROUNDS} rounds`);
+    console.log(`  on the host thread: tree after ${inThread.toFixed(0)} ms  (index opened ${opened.toFixed(0)}, runs listed + rows ${(inThread - opened).toFixed(0)}; rounds ${all(thread.map((r) => r.tree))})`);
+    console.log(`  through the worker: tree after ${workerTree.toFixed(0)} ms  (worker started, index opened and runs listed ${started.toFixed(0)}, tree facts and rows ${(workerTree - started).toFixed(0)}; rounds ${all(worker.map((r) => r.tree))})`);
+    console.log(`  cold start of the tree, 10,000-run index, as the extension opens it (worker): ${workerTree.toFixed(0)} ms  target < 1,000 ms -> ${workerTree < 1000 ? 'met' : 'NOT met'}  (host-thread fallback: ${inThread.toFixed(0)} ms -> ${inThread < 1000 ? 'met' : 'NOT met'})`);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

@@ -6,6 +6,7 @@ import { FileBlobs } from '../../src/core/series/blobs';
 import { ImportIndex } from '../../src/core/ingest/importIndex';
 import { importFinders } from '../../src/core/importers/finders';
 import { ProblemList } from '../../src/core/problems';
+import { IndexEngine } from '../../src/core/worker/indexEngine';
 import { appendEvents, header, loadSql, tempDir, workspace } from './support/helpers';
 
 /** A saved index of `runs` runs with two metrics each, closed cleanly. */
@@ -72,5 +73,35 @@ describe('store: cold start from a saved index', () => {
       .exec(`EXPLAIN QUERY PLAN SELECT (SELECT COALESCE(SUM(count), 0) FROM series s WHERE s.run_id = 1)`)[0].values.map((r) => String(r[3]));
     assert.ok(plan.some((p) => /COVERING INDEX series_run_count/.test(p)), plan.join('\n'));
     store.close();
+  });
+
+  it('opens the index for the host without listing its runs (the host lists them next, once)', async () => {
+    const { root } = await savedIndex(4);
+    const list = Store.prototype.listRuns;
+    let listed = 0;
+    Store.prototype.listRuns = function (this: Store) {
+      listed++;
+      return list.call(this);
+    };
+    const engine = new IndexEngine(await loadSql(), new ProblemList(), { changes: () => undefined, progress: () => undefined, alerts: () => undefined });
+    try {
+      const { result } = await engine.handle({ id: 1, op: 'open', params: { root, logRoot: 'labbook', persistent: true } });
+      assert.strictEqual(listed, 0, 'opening reads no run list');
+      assert.deepStrictEqual(result, { uncleanShutdown: false, runs: 4 });
+    } finally {
+      Store.prototype.listRuns = list;
+      await engine.handle({ id: 2, op: 'close' });
+    }
+  });
+
+  it('counts exactly the runs it lists, edited, archived and removed ones included', async () => {
+    const ws = await workspace();
+    for (const id of ['a', 'b', 'c']) appendEvents(ws.eventsFile(id), [header(id, { project: id === 'c' ? 'other' : 'proj' }), { t: 'metrics', step: 0, values: { loss: 1 } }]);
+    await ws.indexer.sync();
+    assert.strictEqual(ws.store.runCount(), 3);
+    ws.store.deleteRun(ws.store.listRuns()[0].id);
+    assert.strictEqual(ws.store.runCount(), ws.store.listRuns().length);
+    assert.strictEqual(ws.store.runCount(), 2);
+    ws.store.close();
   });
 });

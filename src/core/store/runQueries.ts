@@ -32,6 +32,11 @@ export abstract class RunQueries extends RunWrites {
     return this.all(`SELECT ${RUN_COLUMNS} FROM ${RUN_FROM} ORDER BY experiment, r.start_time DESC, r.id DESC`).map(toRunRow);
   }
 
+  /** How many runs `listRuns` lists, without reading them (opening the index reports it). */
+  runCount(): number {
+    return this.one(`SELECT COUNT(*) AS n FROM ${RUN_FROM}`)!.n as number;
+  }
+
   getRun(uid: string): RunRow | undefined {
     const r = this.one(`SELECT ${RUN_COLUMNS} FROM ${RUN_FROM} WHERE r.uid = ?`, [uid]);
     return r && toRunRow(r);
