@@ -1,19 +1,17 @@
 /**
  * A zoomed chart's finer data: each compared run's points of one metric within a step range,
- * read through the index's min/max pyramid at the budget of a whole chart line. Each zoom asks
- * again, so zooming into a million-point series ends at the raw points.
+ * read as every zoomed chart is (see zoomRange.ts).
  */
 import { lineBudget, type CompareSource, type ComparedLine } from './compare';
+import { zoomedLine, zoomWindow } from './zoomRange';
 import type { ComparePanelToHost, HostToComparePanel } from '../protocol/comparePanel';
 
 type RangeRequest = Extract<ComparePanelToHost, { type: 'range' }>;
 
 /** A zoomed chart's points within its step range, finer: a whole chart's budget per line, as the run panel draws one line. */
 export async function answerRange(sources: readonly CompareSource[], m: RangeRequest, maxChartPoints: number): Promise<HostToComparePanel> {
-  const lo = Math.min(m.lo, m.hi);
-  const hi = Math.max(m.lo, m.hi);
-  const perLine = lineBudget(maxChartPoints, sources.length, 4);
-  return { type: 'range', key: m.key, request: m.request, lines: await compareRange(sources, m.key, lo, hi, perLine) };
+  const w = zoomWindow(m.lo, m.hi, lineBudget(maxChartPoints, sources.length, 4), maxChartPoints);
+  return { type: 'range', key: m.key, request: m.request, lines: w ? await compareRange(sources, m.key, w.lo, w.hi, w.maxPoints) : [] };
 }
 
 /** The lines of metric `key` between steps `lo` and `hi` (one neighbour past each end), for each run present. */
@@ -27,8 +25,7 @@ export async function compareRange(sources: readonly CompareSource[], key: strin
     run++;
     const series = (await source.reads.listSeries(row.id)).find((s) => s.key === key);
     if (!series) continue;
-    // Through the pyramid, with one neighbour past each end so the line reaches the view's sides.
-    const drawn = await source.reads.chartLine(series.id, lo, hi, maxPoints, true);
+    const drawn = await zoomedLine(source.reads, series.id, { lo, hi, maxPoints });
     lines.push({ run, steps: drawn.steps, values: drawn.values, times: drawn.times, total: series.count });
   }
   return lines;

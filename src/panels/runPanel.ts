@@ -18,6 +18,7 @@ import { PanelHost, type PanelEnv } from './panelHost';
 import { COMMANDS } from '../commands/ids';
 import { gitDiffPath, seriesForPage } from './runPageSeries';
 import { datasetsForPage } from './runDatasets';
+import { answerRunRange } from './runPageRange';
 import { datasetTarget } from '../core/datasetLocation';
 import { availableRunActions, runAction, RunArtifactActions } from './runArtifactActions';
 
@@ -107,6 +108,10 @@ export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
       void this.openGitDiff();
     } else if (message.type === 'getImage') {
       this.respond(message, () => this.image(message.requestId, message.path));
+    } else if (message.type === 'range') {
+      // A zoomed chart: that range's points, finer.
+      const run = this.index.run(this.uid);
+      if (run) this.respond(message, () => answerRunRange(this.index.reads, run.id, message, settings().maxChartPoints));
     } else {
       this.onEdit(this);
       editRun(this.index, this.uid, { t: 'note', text: message.text }).catch((e) => void notify('error', `Labbook: the note was not saved: ${(e as Error).message}`));

@@ -60,7 +60,9 @@ export type HostToRunPanel =
   /** Answer to `getArtifactPreview`: what the page shows of the file inline, or why it cannot. */
   | { readonly type: 'artifactPreview'; readonly requestId: number; readonly path: string; readonly preview?: ArtifactPreviewData; readonly error?: string }
   /** Whether the commands behind the Stop and Rerun buttons exist in this window. */
-  | { readonly type: 'actions'; readonly stop: boolean; readonly rerun: boolean };
+  | { readonly type: 'actions'; readonly stop: boolean; readonly rerun: boolean }
+  /** Answer to `range`: the series' points in the zoomed range, finer (raw once few enough), or why not. */
+  | { readonly type: 'range'; readonly requestId: number; readonly key: string; readonly series?: SeriesData; readonly error?: string };
 
 /** What the host read of an artifact for its inline preview (see src/core/artifactPreview.ts). */
 export type ArtifactPreviewData =
@@ -95,7 +97,12 @@ export type RunPanelToHost =
   /** Open another run's page (a run that used the same dataset). */
   | { readonly type: 'openRun'; readonly id: string }
   /** Open the git diff the run recorded (`env.git.diff`, a file in the run folder) in an editor. */
-  | { readonly type: 'openGitDiff' };
+  | { readonly type: 'openGitDiff' }
+  /**
+   * A chart of series `key` zoomed to steps `from` … `to`, drawn `width` CSS pixels wide: the host
+   * answers with `range` and the same request id.
+   */
+  | { readonly type: 'range'; readonly requestId: number; readonly key: string; readonly from: number; readonly to: number; readonly width: number };
 
 /** Every message the run panel may send, with its fields and their sizes. */
 export const RUN_PANEL_MESSAGES: MessageRules = {
@@ -112,6 +119,7 @@ export const RUN_PANEL_MESSAGES: MessageRules = {
   saveArtifactAs: { path: { string: FIELD_LIMITS.path } },
   openArtifactExternally: { path: { string: FIELD_LIMITS.path } },
   runAction: { action: { string: 16 } },
+  range: { requestId: 'integer', key: { string: FIELD_LIMITS.path }, from: 'integer', to: 'integer', width: 'integer' },
 };
 
 /** Whether a message from the run panel is well-formed and within its sizes; `refuse` hears why not. */

@@ -60,7 +60,7 @@ function sampleMemory(rootPid: number): () => string {
   };
 }
 
-/** Drags a zoom box over steps [lo, hi] of a compare chart, the whole plot's height. */
+/** Drags a zoom box over steps [lo, hi] of a chart, the whole plot's height. */
 async function zoomTo(page: Page, canvas: Locator, lo: number, hi: number): Promise<void> {
   const box = (await canvas.boundingBox())!;
   const [left, top, right, bottom] = ((await canvas.getAttribute('data-area')) ?? '').split(' ').map(Number);
@@ -139,6 +139,41 @@ describe('A big generated workspace (e2e)', function () {
     assert.match((await card.locator('.count').textContent()) ?? '', new RegExp(`of ${runs[0].steps.toLocaleString('en-US')} points`));
     await page.waitForTimeout(300);
     await screenshot(page, 'bigws-02-run-page');
+  });
+
+  it("zooms a run page's chart in, box after box, down to the raw points around a spike; a double-click shows all again", async function () {
+    const spike = spikeSteps(runs[0].steps)[0];
+    const frame = activeWebview(page);
+    const card = frame.locator('.chart[data-key="m0"]');
+    const canvas = card.locator('canvas');
+    await canvas.scrollIntoViewIfNeeded();
+    let span = runs[0].steps / 20;
+    for (let zoom = 1; ; zoom++) {
+      span = Math.max(300, Math.round(span));
+      const started = Date.now();
+      const shown = await card.getAttribute('data-range-drawn');
+      await zoomTo(page, canvas, spike - span / 2, spike + span / 2);
+      const [line] = await until(`the finer points of run page zoom ${zoom}`, async () => {
+        const now = await card.getAttribute('data-range-drawn');
+        const d = now && now !== shown ? (JSON.parse(now) as Drawn[]) : [];
+        return d.length === 1 && d[0].first! < spike && d[0].last! > spike ? d : undefined;
+      }, STEP_MS);
+      const raw = line.points === line.last! - line.first! + 1;
+      console.log(`      run page zoom ${zoom}: ${line.points} points over steps ${line.first}…${line.last}${raw ? ', raw' : ''}, ${seconds(started)}`);
+      assert.equal(line.ymax, SPIKE_VALUE, `the spike is kept at zoom ${zoom}`);
+      if (raw) break;
+      assert.ok(zoom < 5, `still reduced after ${zoom} zooms`);
+      span /= 20;
+    }
+    assert.match((await card.locator('.count').textContent()) ?? '', /zoomed/);
+    await page.waitForTimeout(300);
+    await screenshot(page, 'bigws-02b-run-page-zoomed-raw');
+    await canvas.dblclick();
+    await until('the whole run drawn again', async () => {
+      const [line] = await drawnOf(card, 'data-drawn');
+      return (line?.first === 0 && line.last === runs[0].steps - 1) || undefined;
+    }, STEP_MS);
+    assert.doesNotMatch((await card.locator('.count').textContent()) ?? '', /zoomed/);
   });
 
   let compare: Frame;

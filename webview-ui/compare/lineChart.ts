@@ -1,6 +1,6 @@
 import { Chart, Filler, Interaction, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, Tooltip, type ActiveElement, type ChartConfiguration, type ChartDataset, type InteractionItem, type Plugin } from 'chart.js';
 import zoomPlugin from 'chartjs-plugin-zoom';
-import { FAST_LINE_OPTIONS, restyleAxes, type Point } from '../shared/charts';
+import { FAST_LINE_OPTIONS, restyleAxes, zoomOptions, type Point } from '../shared/charts';
 import { lineDrawn, type LineDrawn } from '../shared/lineDrawn';
 import { themeColors } from '../shared/theme';
 import { formatX, type XAxisKind } from '../shared/xAxis';
@@ -164,10 +164,7 @@ export class LineChart {
               },
             },
           },
-          zoom: {
-            zoom: { drag: { enabled: true, backgroundColor: 'rgba(128,128,128,0.2)' }, wheel: { enabled: true, modifierKey: 'ctrl' }, mode: 'xy', onZoomComplete: () => this.zoomDone() },
-            pan: { enabled: true, mode: 'xy', modifierKey: 'shift', onPanComplete: () => this.zoomDone() },
-          },
+          zoom: zoomOptions(() => this.zoomDone()),
         },
         scales: {
           x: { type: 'linear', title: { display: true, text: axes.title, color: theme.muted }, ticks: { color: theme.muted, maxTicksLimit: 7, callback: (v) => formatX(this.axes.kind, Number(v)) }, grid: { color: theme.grid } },

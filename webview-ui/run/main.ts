@@ -48,6 +48,7 @@ const artifactsView = new ArtifactsView({
   openExternally: (path) => send({ type: 'openArtifactExternally', path }),
 });
 const sections = new MetricSections(chartsRoot, systemRoot, pageState, savePageState, pageState.logScale);
+sections.onRange = (requestId, key, from, to, width) => send({ type: 'range', requestId, key, from, to, width });
 sections.onPin = (id) => {
   const i = pageState.pinned.indexOf(id);
   if (i >= 0) pageState.pinned.splice(i, 1);
@@ -206,6 +207,10 @@ onHostMessage<HostToRunPanel>((m) => {
         break;
       case 'artifactPreview':
         artifactsView.onPreview(m);
+        break;
+      case 'range':
+        if (m.error) send({ type: 'error', message: `could not zoom ${m.key}: ${m.error}` });
+        sections.applyRange(m.requestId, m.series);
         break;
       case 'actions':
         actions = m;

@@ -4,6 +4,7 @@ import { formatDuration } from './environment';
 import { MetricChart, STEP_AXIS, type ChartLine, type Point, type XAxis } from '../shared/charts';
 import { el } from '../shared/dom';
 import { paletteColor } from '../shared/palette';
+import { ChartZoom } from './chartZoom';
 
 /** What the page remembers across reloads (in the webview state): closed/opened sections and pinned charts. */
 export interface SectionState {
@@ -38,6 +39,10 @@ export class MetricSections {
   private data = new Map<string, SeriesData>();
   private startTime = 0;
   private query = '';
+  private readonly zoom = new ChartZoom();
+
+  /** Asks the host for series `key`'s points between steps `from` and `to` for a chart `width` pixels wide. */
+  onRange: ((requestId: number, key: string, from: number, to: number, width: number) => void) | undefined;
 
   constructor(
     private readonly root: HTMLElement,
@@ -61,6 +66,7 @@ export class MetricSections {
       c.chart?.destroy();
       c.card.remove();
       this.cards.delete(id);
+      this.zoom.reset(id);
     }
     const wantedSections = new Set(plan.sections.map((s) => s.id));
     for (const [id, s] of this.sections) {
@@ -92,6 +98,28 @@ export class MetricSections {
   refresh(keys: Iterable<string>): void {
     const changed = new Set(keys);
     for (const c of this.cards.values()) if (c.chart && c.plan.keys.some((k) => changed.has(k))) this.update(c);
+  }
+
+  /** The host's answer to a zoomed chart's request: that chart draws the finer points (a stale answer is dropped). */
+  applyRange(requestId: number, series: SeriesData | undefined): void {
+    const id = this.zoom.answer(requestId, series, (key) => this.data.get(key));
+    const c = id === undefined ? undefined : this.cards.get(id);
+    if (!c?.chart) return;
+    this.update(c);
+    c.card.setAttribute('data-range-drawn', c.card.getAttribute('data-drawn') ?? '[]');
+  }
+
+  /** A chart zoomed on its step axis asks for finer points of its range; on a time axis it only zooms. */
+  private zoomed(c: Card, min: number, max: number): void {
+    if (!c.chart || this.axis(c.plan) !== STEP_AXIS || !Number.isFinite(min) || !Number.isFinite(max)) return;
+    const width = Math.max(1, Math.round(c.chart.width));
+    for (const { requestId, key } of this.zoom.ask(c.plan.id, c.plan.keys)) this.onRange?.(requestId, key, Math.floor(min), Math.ceil(max), width);
+  }
+
+  private unzoomed(c: Card): void {
+    this.zoom.reset(c.plan.id);
+    c.card.removeAttribute('data-range-drawn');
+    if (c.chart) this.update(c);
   }
 
   setLogScale(on: boolean): void {
@@ -169,7 +197,8 @@ export class MetricSections {
       if (!c.chart) {
         const canvas = el('canvas', { attrs: { role: 'img', 'aria-label': `chart of ${cp.title}` } });
         c.card.querySelector('.canvas-box')!.append(canvas);
-        c.chart = new MetricChart(canvas, cp.id, this.lines(cp), this.logScale, this.axis(cp));
+        const card = c;
+        c.chart = new MetricChart(canvas, cp.id, this.lines(cp), this.logScale, this.axis(cp), { zoomed: (min, max) => this.zoomed(card, min, max), reset: () => this.unzoomed(card) });
         this.counted(c);
       }
     }
@@ -186,7 +215,8 @@ export class MetricSections {
     c.card.setAttribute('data-points', String(drawn));
     c.card.setAttribute('data-drawn', JSON.stringify(c.chart?.drawn ?? []));
     const points = (n: number) => `${n.toLocaleString()} point${n === 1 ? '' : 's'}`;
-    c.count.textContent = drawn < all ? `${drawn.toLocaleString()} of ${points(all)}` : points(all);
+    const zoomed = this.zoom.isZoomed(c.plan.id) ? ' · zoomed' : '';
+    c.count.textContent = `${drawn < all ? `${drawn.toLocaleString()} of ${points(all)}` : points(all)}${zoomed}`;
   }
 
   private axis(cp: ChartPlan): XAxis {
@@ -200,7 +230,7 @@ export class MetricSections {
   private lines(cp: ChartPlan): ChartLine[] {
     const byTime = cp.x === 'time' && this.hasTimes(cp);
     return cp.keys.map((key, i) => {
-      const s = this.data.get(key);
+      const s = this.zoom.series(cp.id, key, this.data.get(key));
       const points: Point[] = [];
       if (s) {
         for (let j = 0; j < s.steps.length; j++) {

@@ -1,8 +1,26 @@
 import { Chart, LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, type ChartConfiguration, type ChartDataset, type Plugin } from 'chart.js';
+import zoomPlugin from 'chartjs-plugin-zoom';
 import { themeColors } from '../shared/theme';
 import { lineDrawn, type LineDrawn } from './lineDrawn';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip);
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, zoomPlugin);
+
+/**
+ * Box zoom (drag), wheel zoom (with Ctrl) and shift-drag pan of every zoomable Labbook chart
+ * (chartjs-plugin-zoom); `done` hears each finished zoom or pan.
+ */
+export function zoomOptions(done: () => void) {
+  return {
+    zoom: { drag: { enabled: true, backgroundColor: 'rgba(128,128,128,0.2)' }, wheel: { enabled: true, modifierKey: 'ctrl' as const }, mode: 'xy' as const, onZoomComplete: done },
+    pan: { enabled: true, mode: 'xy' as const, modifierKey: 'shift' as const, onPanComplete: done },
+  };
+}
+
+/** What a zoomable chart tells its owner: the x range it now shows, and a double-click back to all of it. */
+export interface ZoomHooks {
+  zoomed(min: number, max: number): void;
+  reset(): void;
+}
 
 export interface Point { x: number; y: number }
 
@@ -60,6 +78,11 @@ const tooltipState: Plugin<'line'> = {
   afterDraw(chart) {
     const shown = chart.tooltip && chart.tooltip.opacity > 0 && chart.tooltip.dataPoints?.length ? chart.tooltip.title.join(' ') : '';
     if ((chart.canvas.dataset.tooltip ?? '') !== shown) chart.canvas.dataset.tooltip = shown;
+    // The x range shown and where the plot lies in the canvas (CSS pixels), so that a step can be found on screen.
+    chart.canvas.dataset.xmin = String(chart.scales.x.min);
+    chart.canvas.dataset.xmax = String(chart.scales.x.max);
+    const a = chart.chartArea;
+    chart.canvas.dataset.area = `${a.left} ${a.top} ${a.right} ${a.bottom}`;
   },
 };
 
@@ -71,8 +94,11 @@ const tooltipState: Plugin<'line'> = {
 export class MetricChart {
   private readonly chart: Chart<'line', Point[]>;
 
-  /** `axis` names the x axis and formats its values (a step by default; seconds since the start for system metrics). */
-  constructor(canvas: HTMLCanvasElement, readonly key: string, lines: ChartLine[], logScale: boolean, axis: XAxis = STEP_AXIS) {
+  /**
+   * `axis` names the x axis and formats its values (a step by default; seconds since the start for
+   * system metrics). With `zoom`, the chart zooms (box, Ctrl+wheel, shift-drag pan) and a double-click resets it.
+   */
+  constructor(readonly canvas: HTMLCanvasElement, readonly key: string, lines: ChartLine[], logScale: boolean, axis: XAxis = STEP_AXIS, zoom?: ZoomHooks) {
     const theme = themeColors();
     Chart.defaults.font.family = theme.font;
     const config: ChartConfiguration<'line', Point[]> = {
@@ -84,6 +110,10 @@ export class MetricChart {
         plugins: {
           legend: { display: false },
           tooltip: { callbacks: { title: (items) => axis.tooltip(items[0]?.parsed.x ?? NaN), label: (item) => `${item.dataset.label ?? ''}: ${item.formattedValue}` } },
+          ...(zoom ? { zoom: zoomOptions(() => {
+            canvas.dataset.zoomed = 'true';
+            zoom.zoomed(this.chart.scales.x.min, this.chart.scales.x.max);
+          }) } : {}),
         },
         scales: {
           x: { type: 'linear', title: { display: true, text: axis.title, color: theme.muted }, ticks: { color: theme.muted, maxTicksLimit: 8, ...(axis.tick ? { callback: (v) => axis.tick!(Number(v)) } : {}) }, grid: { color: theme.grid } },
@@ -93,6 +123,18 @@ export class MetricChart {
       plugins: [tooltipState],
     };
     this.chart = new Chart(canvas, config);
+    if (zoom) {
+      canvas.addEventListener('dblclick', () => {
+        this.chart.resetZoom('none');
+        delete canvas.dataset.zoomed;
+        zoom.reset();
+      });
+    }
+  }
+
+  /** The chart's width in CSS pixels. */
+  get width(): number {
+    return this.chart.width;
   }
 
   private dataset(l: ChartLine): LineDataset {
