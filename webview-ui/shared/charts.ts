@@ -2,6 +2,7 @@ import { Chart, LineController, LineElement, PointElement, LinearScale, Logarith
 import zoomPlugin from 'chartjs-plugin-zoom';
 import { themeColors } from '../shared/theme';
 import { lineDrawn, type LineDrawn } from './lineDrawn';
+import { formatAxisNumber } from './xAxis';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, zoomPlugin);
 
@@ -49,7 +50,7 @@ export interface XAxis {
   readonly tick?: (x: number) => string;
 }
 
-export const STEP_AXIS: XAxis = { title: 'step', tooltip: (x) => `step ${Number.isNaN(x) ? '' : x}` };
+export const STEP_AXIS: XAxis = { title: 'step', tooltip: (x) => `step ${Number.isNaN(x) ? '' : x}`, tick: formatAxisNumber };
 
 /** Options of every Labbook line chart, tuned for large series: no parsing, no animation, sized by its box. */
 export const FAST_LINE_OPTIONS = { animation: false, parsing: false, normalized: true, responsive: true, maintainAspectRatio: false } as const;

@@ -68,7 +68,17 @@ export function formatX(kind: XAxisKind, v: number): string {
     return `${d.getMonth() + 1}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
   }
   if (kind === 'relative') return formatDuration(v);
-  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
+  return formatAxisNumber(v);
+}
+
+/**
+ * A step or metric value on an axis: `2,500,000` with separators; a zoomed axis's fractional edges
+ * from 1,000 up as whole numbers (`49,746`, not `49,746.1`); small fractions with 4 significant digits.
+ */
+export function formatAxisNumber(v: number): string {
+  if (!Number.isFinite(v)) return '';
+  if (Number.isInteger(v) || Math.abs(v) >= 1000) return Math.round(v).toLocaleString('en-US');
+  return String(Number(v.toPrecision(4)));
 }
 
 /** Seconds as `45s`, `12m05s`, `3h02m`. */
