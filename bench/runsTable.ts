@@ -4,30 +4,11 @@
 //   BENCH_RUNS=2000 node out/bench/runsTable.js
 import { storeReads } from '../src/core/worker/indexReads';
 import { TableSession, tableCsv, type TableSource } from '../src/core/runsTable';
-import { METRICS, PARAMS, RUNS, STEPS, openBenchIndex } from './benchIndex';
+import { METRICS, PARAMS, RUNS, STEPS, openBenchIndex, timed } from './benchIndex';
 
 const REPEAT = 7;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-/** Median wall and CPU milliseconds of `fn` over REPEAT calls (CPU time: what it costs on an idle machine). */
-async function time<T>(fn: () => Promise<T> | T, repeat = REPEAT): Promise<{ ms: number; cpu: number; result: T }> {
-  let result!: T;
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < repeat; i++) {
-    const c = process.cpuUsage();
-    const t = performance.now();
-    result = await fn();
-    wall.push(performance.now() - t);
-    const used = process.cpuUsage(c);
-    cpu.push((used.user + used.system) / 1000);
-  }
-  return { ms: median(wall), cpu: median(cpu), result };
-}
+const time = <T>(fn: () => T | Promise<T>, repeat = REPEAT) => timed(fn, repeat);
 
 /**
  * One figure with its target, when the issue sets one. The target is judged on CPU time: on this
