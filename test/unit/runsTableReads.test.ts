@@ -3,7 +3,8 @@ import type { Database } from 'sql.js';
 import { Store } from '../../src/core/store/store';
 import { tableColumns, tableRows } from '../../src/core/runsTable';
 import { keysInScope, keysInScopeQuery } from '../../src/core/runsTable/columnKeys';
-import { compileFilter, selectRunIds } from '../../src/core/runsTable/filter';
+import { compileFilter, selectRunIds, selectUids } from '../../src/core/runsTable/filter';
+import { compileSearch, searchRuns } from '../../src/core/query';
 import { loadSql } from './support/helpers';
 
 const NOW = 1_700_010_000;
@@ -97,5 +98,18 @@ describe('runs table: reading many runs at once', () => {
       assert.ok(steps.some((s) => s.includes(`SEARCH x USING COVERING INDEX ${index} (key>?)`)), steps.join(' | '));
       assert.ok(!steps.some((s) => /^SCAN x\b/.test(s) && !s.includes('COVERING INDEX')), `a read of every row: ${steps.join(' | ')}`);
     }
+  });
+
+  it('sorting by a metric and a param reads each with one primary-key lookup per run, through a join, not a subquery per column', () => {
+    const plan = (text: string, params: readonly unknown[]) => (dbOf(store).exec(`EXPLAIN QUERY PLAN ${text}`, [...params] as never)[0]?.values ?? []).map((r) => String(r[3]));
+    const search = compileSearch({ query: 'order by params.opt, metrics.acc desc' }, opts);
+    const table = selectUids(compileFilter({ sort: [{ column: 'metric:acc', descending: true }, { column: 'param:opt', descending: false }] }, opts));
+    for (const steps of [plan(search.sql, search.params), plan(table.text, table.params)]) {
+      assert.ok(steps.some((s) => /SEARCH k\dj USING PRIMARY KEY \(run_id=\? AND key=\?\) LEFT-JOIN/.test(s)), steps.join(' | '));
+      assert.ok(!steps.some((s) => s.includes('CORRELATED SCALAR SUBQUERY')), steps.join(' | '));
+    }
+    // adam by accuracy, highest first, then sgd; the run without the param last.
+    assert.deepStrictEqual(searchRuns(store, { query: 'params.lr > 0 or params.flag = true order by params.opt, metrics.acc desc' }, opts).uids,
+      ['r11', 'r10', 'r8', 'r7', 'r5', 'r4', 'r2', 'r1', 'r9', 'r6', 'r3', 'odd']);
   });
 });
