@@ -2,15 +2,15 @@
  * A zoomed chart's finer data: each compared run's points of one metric within a step range,
  * read as every zoomed chart is (see zoomRange.ts).
  */
-import { lineBudget, type CompareSource, type ComparedLine } from './compare';
+import { MIN_LINE_POINTS, lineBudget, type CompareSource, type ComparedLine } from './compare';
 import { zoomedLine, zoomWindow } from './zoomRange';
 import type { ComparePanelToHost, HostToComparePanel } from '../protocol/comparePanel';
 
 type RangeRequest = Extract<ComparePanelToHost, { type: 'range' }>;
 
-/** A zoomed chart's points within its step range, finer: a whole chart's budget per line, as the run panel draws one line. */
+/** A zoomed chart's points within its step range, finer: the chart's budget shared by its lines, at least MIN_LINE_POINTS a line. */
 export async function answerRange(sources: readonly CompareSource[], m: RangeRequest, maxChartPoints: number): Promise<HostToComparePanel> {
-  const w = zoomWindow(m.lo, m.hi, lineBudget(maxChartPoints, sources.length, 4), maxChartPoints);
+  const w = zoomWindow(m.lo, m.hi, lineBudget(maxChartPoints, sources.length, MIN_LINE_POINTS), maxChartPoints);
   return { type: 'range', key: m.key, request: m.request, lines: w ? await compareRange(sources, m.key, w.lo, w.hi, w.maxPoints) : [] };
 }
 
