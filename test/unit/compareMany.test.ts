@@ -14,7 +14,8 @@ const options = { now: 1_700_000_000, heartbeatTimeoutSeconds: 120, maxChartPoin
 /** Run 37's m0 jumps to this at step 333. */
 const SPIKE = 1000;
 
-const valueAt = (r: number, m: number, s: number) => (r === 37 && m === 0 && s === 333 ? SPIKE : Math.sin(s / 9 + r) + m);
+/** Run 3's m4 has no value (NaN) at step 100: a gap. */
+const valueAt = (r: number, m: number, s: number) => (r === 37 && m === 0 && s === 333 ? SPIKE : r === 3 && m === 4 && s === 100 ? NaN : Math.sin(s / 9 + r) + m);
 
 /** 100 runs of 5 metrics × 600 points (wall time 1000 + 2 × step), read through counting reads. */
 async function sweep(): Promise<{ store: Store; sources: CompareSource[]; calls: Map<ReadName, number> }> {
@@ -84,6 +85,11 @@ describe('compare of many runs', function () {
     assert.ok(m4.lines.every((l, i) => l.run === i && l.steps.length <= MIN_OVERVIEW_POINTS && l.total === POINTS));
     assert.deepStrictEqual(Object.fromEntries(calls), { chartLines: 1 });
     assert.deepStrictEqual(await feed.load(['m4', 'm0', 'nope']), [], 'charts already sent and unknown keys give nothing');
+    // The gap of run 3 is kept, and reaches the view as null (JSON has no NaN).
+    const gap = m4.lines[3].values.findIndex((v) => Number.isNaN(v));
+    assert.ok(gap >= 0 && m4.lines[3].steps[gap] === 100, 'the NaN point is drawn as a gap');
+    const wire = JSON.parse(JSON.stringify({ type: 'lines', series: [m4] })) as { series: Array<{ lines: Array<{ values: Array<number | null> }> }> };
+    assert.strictEqual(wire.series[0].lines[3].values[gap], null);
 
     // Run 5 grows in m3 (never asked for) and m4 (asked for).
     const run5 = store.getRun('r5')!;
