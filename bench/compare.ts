@@ -132,7 +132,7 @@ async function many(SQL: Awaited<ReturnType<typeof initSqlJs>>): Promise<void> {
   });
   console.log(`  ${all.ms.toFixed(1).padStart(8)} ms  every chart (scrolled to the end): ${MANY_RUNS * MANY_METRICS} lines, messages ${(all.result / 1024 / 1024).toFixed(1)} MiB (${all.cpu.toFixed(1)} ms cpu)`);
   // What the panel answers to a zoomed chart: one metric, a tenth of the steps, every run.
-  const zoom = await time(() => answerRange(sources, { type: 'range', key: 'metric/0', lo: 4_000, hi: 5_000, request: 1 }, options.maxChartPoints));
+  const zoom = await time(() => answerRange(sources, { type: 'range', key: 'metric/0', lo: 4_000, hi: 5_000, request: 1 }, options.maxChartPoints, feed));
   const zoomBytes = Buffer.byteLength(JSON.stringify(zoom.result));
   const lines = zoom.result.type === 'range' ? zoom.result.lines : [];
   console.log(`  ${zoom.ms.toFixed(1).padStart(8)} ms  zoom one chart to steps 4,000–5,000: ${lines.length} lines × ${lines[0]?.steps.length ?? 0} points, message ${(zoomBytes / 1024).toFixed(0)} KiB  ${goal(zoom, ZOOM_TARGET_MS)}`);

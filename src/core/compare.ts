@@ -4,6 +4,7 @@
  * reduced to a drawing budget.
  */
 import { compareContext, type CompareContext } from './compareContext';
+import type { ChartLine } from './chartLine';
 import type { CompareRunFacts } from './compareRuns';
 import { paramDiff } from './diff';
 import type { RunStatusValue } from './format/records';
@@ -142,6 +143,18 @@ interface Present { readonly source: CompareSource; readonly i: number; readonly
 /** A line to read whole: run `run` (an index into the runs present) and its series `s`. */
 interface WholeRead { readonly run: number; readonly source: CompareSource; readonly s: SeriesRow }
 
+/** The series of `wanted` drawn within `[lo, hi]` at most `maxPoints` each: one read of the index per folder, in the order asked. */
+async function readLines(wanted: readonly WholeRead[], lo: number, hi: number, maxPoints: number, edges: boolean): Promise<ChartLine[]> {
+  const byReads = new Map<CompareReads, number[]>();
+  wanted.forEach((w, k) => byReads.set(w.source.reads, [...(byReads.get(w.source.reads) ?? []), k]));
+  const out: ChartLine[] = new Array(wanted.length);
+  await Promise.all([...byReads].map(async ([reads, ks]) => {
+    const drawn = await reads.chartLines(ks.map((k) => wanted[k].s.id), lo, hi, maxPoints, edges);
+    ks.forEach((k, j) => (out[k] = drawn[j]));
+  }));
+  return out;
+}
+
 /**
  * Builds what the compare view is sent for a fixed list of runs: everything first (`full`), then
  * only what changed (`next`): a run's metric that did not grow is neither read nor sent, one that
@@ -214,26 +227,32 @@ export class CompareFeed {
   }
 
   /**
+   * A zoomed chart's lines within steps `[lo, hi]` (one neighbour past each end), at most
+   * `maxPoints` each, for the runs of the last message (one read per folder); undefined before
+   * the first message.
+   */
+  async range(key: string, lo: number, hi: number, maxPoints: number): Promise<ComparedLine[] | undefined> {
+    const last = this.last;
+    if (!last) return undefined;
+    const wanted: WholeRead[] = last.present.flatMap(({ source }, run) => last.series[run].filter((s) => s.key === key).map((s) => ({ run, source, s })));
+    const drawn = await readLines(wanted, lo, hi, maxPoints, true);
+    return drawn.map((d, k) => ({ run: wanted[k].run, steps: d.steps, values: d.values, times: d.times, total: wanted[k].s.count }));
+  }
+
+  /**
    * Lines read whole at `budget` through the pyramid (never all their points), one read of the
    * index per folder for all of them, each remembered as sent; in the order asked.
    */
   private async readWhole(wanted: readonly WholeRead[], budget: number): Promise<ComparedLine[]> {
-    const byReads = new Map<CompareReads, number[]>();
-    wanted.forEach((w, k) => byReads.set(w.source.reads, [...(byReads.get(w.source.reads) ?? []), k]));
-    const out: ComparedLine[] = new Array(wanted.length);
-    await Promise.all([...byReads].map(async ([reads, ks]) => {
-      const drawn = await reads.chartLines(ks.map((k) => wanted[k].s.id), -Infinity, Infinity, budget, false);
-      ks.forEach((k, j) => {
-        const { run, source, s } = wanted[k];
-        const d = drawn[j];
-        // Raw points say exactly what the view has (the series may have grown since it was listed).
-        const count = d.reduced ? s.count : d.steps.length;
-        const lastStep = d.reduced || count === 0 ? s.lastStep : d.steps[count - 1];
-        this.sent.set(`${source.uid}\n${s.key}`, { count, lastStep, reduced: d.reduced });
-        out[k] = { run, steps: d.steps, values: d.values, times: d.times, total: count };
-      });
-    }));
-    return out;
+    const drawn = await readLines(wanted, -Infinity, Infinity, budget, false);
+    return drawn.map((d, k) => {
+      const { run, source, s } = wanted[k];
+      // Raw points say exactly what the view has (the series may have grown since it was listed).
+      const count = d.reduced ? s.count : d.steps.length;
+      const lastStep = d.reduced || count === 0 ? s.lastStep : d.steps[count - 1];
+      this.sent.set(`${source.uid}\n${s.key}`, { count, lastStep, reduced: d.reduced });
+      return { run, steps: d.steps, values: d.values, times: d.times, total: count };
+    });
   }
 
   /** What the index holds of each compared run (null when gone), one read per folder. */

@@ -106,7 +106,7 @@ export class ComparePanel extends PanelHost<HostToComparePanel, ComparePanelToHo
   protected onMessage(message: Exclude<ComparePanelToHost, { readonly type: 'ready' | 'error' }>): void {
     if (message.type === 'range') {
       // A zoomed chart: that range's points, finer.
-      void answerRange(this.sources, message, settings().maxChartPoints).then((m) => this.post(m), (e: Error) => this.problems.report(`compare panel: ${e.message}`));
+      void answerRange(this.sources, message, settings().maxChartPoints, this.feed).then((m) => this.post(m), (e: Error) => this.problems.report(`compare panel: ${e.message}`));
     } else if (message.type === 'lines') {
       // A chart scrolled into view: its lines, after whatever is being sent (the feed keeps them up to date from then on).
       void this.serial(async () => {

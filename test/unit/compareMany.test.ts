@@ -69,9 +69,19 @@ describe('compare of many runs', function () {
       assert.ok(line.times.every((t, i) => Math.abs(t - (1000 + 2 * line.steps[i])) < 1e-6), `run ${line.run}: wall times follow the steps`);
     }
     assert.ok(m0.lines[37].values.includes(SPIKE), 'the spike is drawn');
-    // A zoom of that chart shares its budget too, at most 100 points a line.
-    const zoom = await answerRange(sources, { type: 'range', key: 'm0', lo: 0, hi: POINTS - 1, request: 1 }, options.maxChartPoints);
-    assert.ok(zoom.type === 'range' && zoom.lines.length === RUNS && zoom.lines.every((l) => l.steps.length >= 50 && l.steps.length <= 100));
+  });
+
+  it('answers a zoom of a chart of 100 runs in one read of their lines, at most 100 points a line, as each run looked up would', async () => {
+    const { sources, calls } = await sweep();
+    const feed = new CompareFeed(sources);
+    await feed.full(options);
+    calls.clear();
+    const ask = { type: 'range', key: 'm0', lo: 200, hi: 400, request: 1 } as const;
+    const zoom = await answerRange(sources, ask, options.maxChartPoints, feed);
+    assert.deepStrictEqual(Object.fromEntries(calls), { chartLines: 1 });
+    assert.ok(zoom.type === 'range' && zoom.lines.length === RUNS && zoom.lines.every((l) => l.steps.length >= 50 && l.steps.length <= 100 && l.steps[0] >= 199 && l.steps[l.steps.length - 1] <= 401));
+    assert.ok(zoom.lines[37].values.includes(SPIKE));
+    assert.deepStrictEqual(zoom, await answerRange(sources, ask, options.maxChartPoints));
   });
 
   it('sends a chart scrolled into view once, in one read, then keeps it up to date; charts not asked for send only their values', async () => {
