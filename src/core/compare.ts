@@ -96,11 +96,20 @@ export function lineBudget(maxChartPoints: number, lines: number, floor = MIN_OV
  */
 export const FIRST_MESSAGE_LINES = 240;
 
-/** The keys of the first charts whose lines together stay within `maxLines` (at least the first chart). */
+/**
+ * Keys in the order the view shows their charts: in sections by the part before the first `/`
+ * (keys without one in a section named `metrics`), sections by name, keys by name within them.
+ */
+export function shownOrder(keys: readonly string[]): string[] {
+  const section = (key: string) => (key.indexOf('/') > 0 ? key.slice(0, key.indexOf('/')) : 'metrics');
+  return [...keys].sort((a, b) => section(a).localeCompare(section(b)) || a.localeCompare(b));
+}
+
+/** The keys of the first charts shown (shownOrder) whose lines together stay within `maxLines` (at least the first chart). */
 export function firstCharts(keys: readonly string[], linesOf: (key: string) => number, maxLines = FIRST_MESSAGE_LINES): string[] {
   const out: string[] = [];
   let lines = 0;
-  for (const key of keys) {
+  for (const key of shownOrder(keys)) {
     const n = linesOf(key);
     if (out.length > 0 && lines + n > maxLines) break;
     out.push(key);

@@ -134,6 +134,8 @@ describe('compare of many runs', function () {
     assert.deepStrictEqual(firstCharts(['a', 'b'], n({ a: FIRST_MESSAGE_LINES + 1, b: 1 })), ['a']);
     assert.deepStrictEqual(firstCharts(['a', 'b', 'c'], n({ a: 5, b: 5, c: 5 })), ['a', 'b', 'c']);
     assert.deepStrictEqual(firstCharts([], n({})), []);
+    // In the order the view shows them: sections by the part before `/` (`metrics` for none), then by key.
+    assert.deepStrictEqual(firstCharts(['epoch', 'lr', 'a/x', 'z/y'], n({ epoch: 100, lr: 100, 'a/x': 100, 'z/y': 100 })), ['a/x', 'epoch']);
   });
 
   it('checks the index worker\'s arguments of the batched reads', () => {
