@@ -1,7 +1,7 @@
 // PDF artifacts on the run page: a real PDF (a two-page training report made by Pillow, with JPEG
 // images) and a vector one drawn by hand render their pages on canvases with a page count, page
-// navigation and fit-width zoom. Hostile ones (JavaScript and a launch link, 50 million pages, cut
-// short, garbage after a PDF header, not a PDF at all) show a message or what can be read, run
+// navigation and fit-width zoom. Hostile ones (JavaScript and a launch link, a claim of 50 million
+// pages, a thousand real ones, cut short, garbage after a PDF header, not a PDF at all) show a message or what can be read, run
 // nothing, and the page keeps working: the next file still previews.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -11,7 +11,7 @@ import { activeWebview, editorTab, expand, openViewContainer, screenshot, treeRo
 import { repoRoot } from '../support/paths';
 import { RunWriter, trainingCurve } from '../support/runWriter';
 import { workbenchSuite } from '../support/workbenchSuite';
-import { garbagePdf, headerThenGarbage, hugePageCountPdf, javascriptPdf, simplePdf, truncatedPdf } from '../hostile/support/pdfFiles';
+import { garbagePdf, headerThenGarbage, hugePageCountPdf, javascriptPdf, manyPagesPdf, simplePdf, truncatedPdf } from '../hostile/support/pdfFiles';
 
 function writePdfRun(logRoot: string): void {
   const run = new RunWriter(logRoot, { project: 'reports', name: 'with-pdfs', params: { lr: 0.01 } });
@@ -21,6 +21,7 @@ function writePdfRun(logRoot: string): void {
     'figures/loss-curves.pdf': simplePdf('Validation loss', 3),
     'hostile/scripted.pdf': javascriptPdf(),
     'hostile/huge.pdf': hugePageCountPdf(),
+    'hostile/thousand-pages.pdf': manyPagesPdf(1000),
     'hostile/cut.pdf': truncatedPdf(),
     'hostile/broken.pdf': headerThenGarbage(),
     'hostile/noise.pdf': garbagePdf(),
@@ -117,6 +118,7 @@ describe('Run page PDFs (e2e)', function () {
     assert.equal(await settled(), 'ready');
     assert.equal((await frame.locator('.pdf-page-count').textContent())?.trim(), 'of 3');
     await until('page 1 drawn', async () => (await frame.locator('.pdf-page[data-page="1"][data-state="drawn"]').count()) === 1 && (await pageDrawn(1)));
+    await frame.locator('.pdf-view').scrollIntoViewIfNeeded();
     await new Promise((r) => setTimeout(r, 300));
     await screenshot(page, 'runpdf-03-vector');
   });
@@ -130,17 +132,30 @@ describe('Run page PDFs (e2e)', function () {
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(await frame.locator('body').evaluate(() => document.title), title, 'no script of the PDF ran');
     assert.equal(await frame.locator('.pdf-view a, .pdf-view iframe, .pdf-view section').count(), 0, 'no link or form layer');
+    await frame.locator('.pdf-view').scrollIntoViewIfNeeded();
     await screenshot(page, 'runpdf-04-scripted');
   });
 
-  it('lists a bounded number of pages of a PDF that claims 50 million', async function () {
+  it('counts the pages a PDF has, not the 50 million it claims', async function () {
     await choose('huge.pdf');
     assert.equal(await settled(), 'ready');
-    assert.equal((await frame.locator('.pdf-page-count').textContent())?.trim(), `of ${(50_000_000).toLocaleString('en-US')}`);
-    assert.ok((await frame.locator('.pdf-page').count()) <= 300);
-    assert.match((await frame.locator('.pdf-status').textContent()) ?? '', /first 300 of .* pages/);
-    await until('page 2 says it cannot be drawn, or nothing of it is listed', async () => (await frame.locator('.pdf-page[data-page="2"][data-state="error"]').count()) === 1);
-    await screenshot(page, 'runpdf-05-huge');
+    assert.equal((await frame.locator('.pdf-page-count').textContent())?.trim(), 'of 1');
+    await until('page 1 drawn', async () => (await frame.locator('.pdf-page[data-page="1"][data-state="drawn"]').count()) === 1);
+  });
+
+  it('lays out at most 300 pages of a PDF of 1,000, drawing only those in view', async function () {
+    await choose('thousand-pages.pdf');
+    assert.equal(await settled(), 'ready');
+    assert.equal((await frame.locator('.pdf-page-count').textContent())?.trim(), `of ${(1000).toLocaleString('en-US')}`);
+    assert.equal(await frame.locator('.pdf-page').count(), 300);
+    assert.match((await frame.locator('.pdf-status').textContent()) ?? '', /first 300 of 1,000 pages.*system viewer/);
+    await frame.locator('.pdf-page-input').fill('300');
+    await frame.locator('.pdf-page-input').press('Enter');
+    await until('page 300 drawn', async () => (await frame.locator('.pdf-page[data-page="300"][data-state="drawn"]').count()) === 1);
+    const drawn = await frame.locator('.pdf-page canvas').count();
+    assert.ok(drawn <= 8, `${drawn} canvases alive`);
+    await frame.locator('.pdf-view').scrollIntoViewIfNeeded();
+    await screenshot(page, 'runpdf-05-thousand-pages');
   });
 
   for (const [file, expected] of [

@@ -100,7 +100,7 @@ describe('hostile artifacts: PDFs', () => {
   it('names what went wrong when PDF.js cannot open a PDF', () => {
     const err = (name: string, message: string) => Object.assign(new Error(message), { name });
     assert.match(openErrorMessage(err('PasswordException', 'No password given')), /password.*system viewer/);
-    assert.match(openErrorMessage(err('InvalidPDFException', 'Invalid PDF structure.')), /damaged or not a PDF \(Invalid PDF structure\.\)/);
+    assert.match(openErrorMessage(err('InvalidPDFException', 'Invalid PDF structure.')), /^The file is damaged or not a PDF \(Invalid PDF structure\)\.$/);
     assert.match(openErrorMessage('boom'), /cannot be read: boom/);
   });
 

@@ -1,7 +1,7 @@
 /**
  * PDFs written byte by byte for the tests of the run page's PDF preview: a small valid one (with a
  * correct cross-reference table), and hostile ones: JavaScript on open with a link out, a page
- * count in the millions, one cut short, one that is not a PDF at all.
+ * count in the millions (a lie) or in the thousands (real), one cut short, one that is not a PDF.
  */
 
 /** A PDF from its objects (numbered from 1, object 1 the catalog), with a cross-reference table. */
@@ -68,6 +68,19 @@ export function hugePageCountPdf(): Buffer {
     '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>',
     stream(pageContent('Fifty million pages', 1)),
   ]);
+}
+
+/** A PDF of `pages` real pages sharing one drawing (a thousand pages in about 150 KB). */
+export function manyPagesPdf(pages: number): Buffer {
+  const kids = Array.from({ length: pages }, (_, i) => `${5 + i} 0 R`).join(' ');
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    `<< /Type /Pages /Kids [${kids}] /Count ${pages} >>`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+    stream(pageContent('One of many pages', 0)),
+  ];
+  for (let i = 0; i < pages; i++) objects.push('<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>');
+  return pdfFromObjects(objects);
 }
 
 /** The first `fraction` of a valid PDF: no cross-reference table, no trailer, a page cut off. */

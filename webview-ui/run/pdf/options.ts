@@ -39,7 +39,7 @@ export const PDF_LIMITS = {
 /** A message a user reads for an error PDF.js raised while opening a PDF. */
 export function openErrorMessage(e: unknown): string {
   const name = e instanceof Error ? e.name : '';
-  const message = e instanceof Error ? e.message : String(e);
+  const message = (e instanceof Error ? e.message : String(e)).trim().replace(/\.$/, '');
   if (name === 'PasswordException') return 'The PDF is protected by a password; open it in the system viewer.';
   if (name === 'InvalidPDFException') return `The file is damaged or not a PDF (${message}).`;
   return `The PDF cannot be read: ${message || 'unknown error'}.`;

@@ -59,6 +59,7 @@ class PdfView implements PdfHandle {
   private readonly zoomLabel = el('span', { className: 'pdf-zoom-label muted', text: '' });
   private readonly status = el('p', { className: 'muted preview-notice pdf-status', attrs: { role: 'status' } });
   private readonly pane = el('div', { className: 'pdf-pages', attrs: { tabindex: '0', 'aria-label': 'PDF pages' } });
+  private readonly toolbar: HTMLElement;
   private task?: PDFDocumentLoadingTask;
   private worker?: Worker;
   private doc?: PDFDocumentProxy;
@@ -73,7 +74,7 @@ class PdfView implements PdfHandle {
   private scrollPending = false;
 
   constructor(private readonly host: HTMLElement, data: Uint8Array, name: string, workerSrc: string) {
-    const toolbar = el('div', { className: 'pdf-toolbar', attrs: { role: 'toolbar', 'aria-label': `${name} pages and zoom` } }, [
+    this.toolbar = el('div', { className: 'pdf-toolbar', attrs: { role: 'toolbar', 'aria-label': `${name} pages and zoom` } }, [
       button('‹', 'Previous page', () => this.goTo(this.currentPage() - 1)),
       this.pageInput,
       this.pageCount,
@@ -88,7 +89,7 @@ class PdfView implements PdfHandle {
     this.pane.addEventListener('scroll', () => this.onScroll(), { passive: true });
     this.status.textContent = 'Opening the PDF…';
     host.setAttribute('data-state', 'loading');
-    host.replaceChildren(toolbar, this.status, this.pane);
+    host.replaceChildren(this.toolbar, this.status, this.pane);
     void this.start(data, workerSrc);
   }
 
@@ -139,6 +140,7 @@ class PdfView implements PdfHandle {
     this.host.setAttribute('data-state', 'error');
     this.status.textContent = message;
     this.status.classList.remove('muted');
+    this.toolbar.remove();
     this.pane.remove();
     this.close();
   }
