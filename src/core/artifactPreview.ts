@@ -118,9 +118,10 @@ async function readPdf(handle: import('fs/promises').FileHandle, size: number, m
   return off === size ? data : data.slice(0, off);
 }
 
+/** Megabytes as a user reads them: `50`, `1.2`, `60.4`. */
 function mb(bytes: number): string {
   const v = bytes / 1048576;
-  return v >= 10 ? v.toFixed(0) : v.toFixed(1);
+  return Number.isInteger(v) ? String(v) : v.toFixed(1);
 }
 
 /** JSON, or JSON Lines (one value a line, shown as a list), parsed; the error says where it broke. */

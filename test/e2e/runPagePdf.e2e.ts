@@ -1,7 +1,8 @@
 // PDF artifacts on the run page: a real PDF (a two-page training report made by Pillow, with JPEG
 // images) and a vector one drawn by hand render their pages on canvases with a page count, page
 // navigation and fit-width zoom. Hostile ones (JavaScript and a launch link, a claim of 50 million
-// pages, a thousand real ones, cut short, garbage after a PDF header, not a PDF at all) show a message or what can be read, run
+// pages, a thousand real ones, cut short, garbage after a PDF header, not a PDF at all, over the
+// size limit) show a message or what can be read, run
 // nothing, and the page keeps working: the next file still previews.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -25,6 +26,8 @@ function writePdfRun(logRoot: string): void {
     'hostile/cut.pdf': truncatedPdf(),
     'hostile/broken.pdf': headerThenGarbage(),
     'hostile/noise.pdf': garbagePdf(),
+    // Over the 1 MB limit this suite sets: a valid PDF padded after its end.
+    'hostile/oversized.pdf': Buffer.concat([simplePdf('Too big'), Buffer.alloc(1_200_000, 0x20)]),
   };
   for (const [name, data] of Object.entries(files)) {
     const file = path.join(run.dir, 'artifacts', ...name.split('/'));
@@ -37,7 +40,11 @@ function writePdfRun(logRoot: string): void {
 
 describe('Run page PDFs (e2e)', function () {
   this.timeout(120_000);
-  const wb = workbenchSuite({ name: 'runpdf', prepare: (workspace) => writePdfRun(path.join(workspace, 'labbook')) });
+  const wb = workbenchSuite({
+    name: 'runpdf',
+    prepare: (workspace) => writePdfRun(path.join(workspace, 'labbook')),
+    server: { settings: { 'labbook.pdfPreviewMaxMB': 1 } },
+  });
   let page: Page;
   let frame: FrameLocator;
 
@@ -161,6 +168,7 @@ describe('Run page PDFs (e2e)', function () {
   for (const [file, expected] of [
     ['broken.pdf', /damaged or not a PDF|cannot be read/],
     ['noise.pdf', /not a PDF file/],
+    ['oversized.pdf', /1\.\d MB is over the 1 MB limit for PDFs.*labbook\.pdfPreviewMaxMB.*system viewer/],
   ] as const) {
     it(`says why ${file} cannot be shown`, async function () {
       await choose(file);

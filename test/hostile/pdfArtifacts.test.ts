@@ -8,6 +8,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import { PREVIEW_LIMITS, previewKind, readArtifactPreview } from '../../src/core/artifactPreview';
+import { RESTRICTED_SETTINGS } from '../../src/core/restrictedSettings';
 import { isRunPanelToHost } from '../../src/protocol/runPanel';
 import { openErrorMessage, PDF_DOCUMENT_OPTIONS, PDF_LIMITS } from '../../webview-ui/run/pdf/options';
 import { leaks, sandbox, SECRET, type Sandbox } from './support/outside';
@@ -63,10 +64,13 @@ describe('hostile artifacts: PDFs', () => {
     await assert.rejects(read(sb, 'big.pdf', pdf.length - 1), /over the .* MB limit for PDFs .*labbook\.pdfPreviewMaxMB.*system viewer/);
     assert.strictEqual((await read(sb, 'big.pdf', pdf.length)).kind, 'pdf');
     assert.strictEqual(PREVIEW_LIMITS.pdf, 50 * 1024 * 1024, 'the default limit');
+    assert.ok(RESTRICTED_SETTINGS.includes('labbook.pdfPreviewMaxMB'), 'an untrusted workspace cannot raise the limit');
     // A sparse file of 60 MB: refused by its size, before anything is read.
     const sparse = sb.write('labbook/run1/sparse.pdf', '%PDF-1.7\n');
     fs.truncateSync(sparse, 60 * 1024 * 1024);
-    await assert.rejects(read(sb, 'sparse.pdf'), /60 MB is over the 50 MB limit/);
+    await assert.rejects(read(sb, 'sparse.pdf'), /^Error: 60 MB is over the 50 MB limit/);
+    fs.truncateSync(sparse, 50 * 1024 * 1024 + 400 * 1024);
+    await assert.rejects(read(sb, 'sparse.pdf'), /^Error: 50\.4 MB is over the 50 MB limit/);
   });
 
   it('reads no PDF through a link out of the run folder or the workspace', async () => {
