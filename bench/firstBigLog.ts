@@ -80,7 +80,7 @@ async function firstIndex(SQL: SqlJsStatic, root: string, params: Partial<OpenPa
 }
 
 /** One TensorBoard run of `points` scalars over TB_TAGS tags, one value per event as SummaryWriter writes them. */
-function writeEventFile(root: string, points: number): string {
+export function writeEventFile(root: string, points: number): string {
   const dir = path.join(root, 'runs', 'big');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'events.out.tfevents.1700000000.bench.1.0');

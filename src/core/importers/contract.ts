@@ -74,7 +74,8 @@ export interface SilenceRule {
 /**
  * A bound on one read of a big file: the reader stops after about `bytes` more bytes and sets
  * `more`, so that the run and its points so far can be stored and shown; the next read goes on.
- * Readers that cannot stop midway read everything and leave `more` false.
+ * Readers that cannot stop midway read everything and leave `more` false. A read given a slice may
+ * hand over series arrays it keeps appending to: store them before reading again.
  */
 export interface ReadSlice {
   readonly bytes: number;

@@ -75,7 +75,7 @@ export class TensorBoardRunReader extends IncrementalRunReader {
       }
       if (await this.readFile(f, size, budget)) slice!.more = true;
     }
-    return this.build(now, newestMtime);
+    return this.build(now, newestMtime, slice !== undefined);
   }
 
   /**
@@ -147,7 +147,8 @@ export class TensorBoardRunReader extends IncrementalRunReader {
     return workspacePath(this.workspaceRoot, abs) || '.';
   }
 
-  private async build(now: number, newestMtime: number): Promise<ImportedRun> {
+  /** The run as decoded so far; `shared`: its series are the decoder's arrays (read in slices, stored before the next read). */
+  private async build(now: number, newestMtime: number, shared: boolean): Promise<ImportedRun> {
     const rel = this.rel(this.runFolder);
     const d = this.decoder;
     const last = d.lastWall ?? (newestMtime || undefined);
@@ -167,7 +168,7 @@ export class TensorBoardRunReader extends IncrementalRunReader {
       params,
       tags: [],
       folder: rel,
-      metrics: d.metrics(),
+      metrics: d.metrics(shared),
       artifacts: await this.artifacts(),
       images: d.embeddedImages(),
     };
