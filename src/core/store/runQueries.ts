@@ -6,6 +6,7 @@
 import type { SqlValue } from 'sql.js';
 import type { AlertLevel } from '../format/records';
 import type { RangePoints } from '../series/pyramid';
+import type { StepSpan } from '../series/timeSpan';
 import { RunWrites } from './runWrites';
 import type { Points } from './seriesTable';
 import { RUN_COLUMNS, RUN_FROM, toRunRow, type AlertRow, type AlertState, type ArtifactRow, type DatasetRow, type RunRow, type SeriesRow } from './storeRows';
@@ -112,5 +113,14 @@ export abstract class RunQueries extends RunWrites {
    */
   getRange(seriesId: number, x0: number, x1: number, width: number, edges = false): RangePoints {
     return this.series.range(seriesId, x0, x1, Math.max(1, Math.floor(width)), edges);
+  }
+
+  /**
+   * The steps from the first to the last point of a series whose wall time (Unix seconds) lies in
+   * `[t0, t1]`, found by bisection over its stored times (a chart drawn against time zooms through
+   * this); the points around the range when none lies inside; undefined for an empty series.
+   */
+  getTimeSpan(seriesId: number, t0: number, t1: number): StepSpan | undefined {
+    return this.series.timeSpan(seriesId, t0, t1);
   }
 }

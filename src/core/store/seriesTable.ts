@@ -2,6 +2,7 @@ import type { Database, SqlValue, Statement } from 'sql.js';
 import { isFirstFormatFile, parseSeriesFile, pointsFile, SeriesFiles, type SeriesMeta } from '../series/seriesFiles';
 import type { RangePoints } from '../series/pyramid';
 import { SeriesDamage } from '../series/recordFile';
+import { stepSpanOfTimes, type StepSpan } from '../series/timeSpan';
 import type { Problems } from '../problems';
 
 /** Points of a series as number arrays (NaN where a value or time is missing). */
@@ -101,6 +102,13 @@ export class SeriesTable {
     const meta = this.meta(seriesId);
     if (!meta || meta.count === 0 || this.damaged.has(seriesId)) return noRange();
     return this.checked(meta, () => this.files.range(meta, x0, x1, width, edges)) ?? noRange();
+  }
+
+  /** The step span of a series' points with wall times in `[t0, t1]` (see series/timeSpan.ts); undefined when it has none. */
+  timeSpan(seriesId: number, t0: number, t1: number): StepSpan | undefined {
+    const meta = this.meta(seriesId);
+    if (!meta || meta.count === 0 || this.damaged.has(seriesId)) return undefined;
+    return this.checked(meta, () => stepSpanOfTimes((from, to) => this.files.read(meta, from, to), meta.count, t0, t1));
   }
 
   /**

@@ -82,6 +82,7 @@ export const READS = {
   listSeries: (s: Store, runId: number) => s.listSeries(runId),
   getPoints: (s: Store, seriesId: number, fromStep: number) => s.getPoints(seriesId, fromStep),
   getRange: (s: Store, seriesId: number, x0: number, x1: number, width: number, edges: boolean) => s.getRange(seriesId, x0, x1, width, edges),
+  getTimeSpan: (s: Store, seriesId: number, t0: number, t1: number) => s.getTimeSpan(seriesId, t0, t1),
   chartLine: (s: Store, seriesId: number, lo: number, hi: number, maxPoints: number, edges: boolean) => readChartLine(s, seriesId, lo, hi, maxPoints, edges),
   selectRows: (s: Store, sql: string, params: SqlValue[]) => s.selectRows(sql, params),
   lastMetrics,
