@@ -25,6 +25,8 @@ const SAVE_DEBOUNCE_MS = 1000;
 const SAVE_MAX_DELAY_MS = 5000;
 /** After an unclean shutdown, SQLite's integrity check runs this long after start-up, never during activation. */
 const DEFERRED_CHECK_MS = 30_000;
+/** Changes shown while a long read goes on take at most about 1 / (1 + this) of the host's time. */
+const EARLY_PAUSE_FACTOR = 3;
 
 /** Where the index worker's script and sql.js's WebAssembly are (the extension's dist folder). */
 export interface WorkerPlace {
@@ -64,6 +66,8 @@ export class IndexService extends Disposable {
   /** Changes shown before their request's answer, in order; one showing waits at a time. */
   private early: Promise<void> = Promise.resolve();
   private earlyWaiting = false;
+  /** When the next early showing may start: each is followed by a pause of EARLY_PAUSE_FACTOR times its own length. */
+  private earlyNextAt = 0;
 
   private constructor(readonly folder: vscode.WorkspaceFolder, private readonly index: IndexConnection, private readonly problems: Problems, private readOnly: boolean) {
     super();
@@ -150,8 +154,14 @@ export class IndexService extends Disposable {
     if (!this.busy || this.earlyWaiting || this.isDisposed) return;
     this.earlyWaiting = true;
     this.early = this.early.then(async () => {
+      // A big workspace's run list and tree take a while: showings of a long read keep the host mostly free.
+      const pause = this.earlyNextAt - Date.now();
+      if (pause > 0) await new Promise((r) => setTimeout(r, pause));
       this.earlyWaiting = false;
-      if (!this.isDisposed) await this.publish(this.index.drain());
+      if (this.isDisposed) return;
+      const started = Date.now();
+      await this.publish(this.index.drain());
+      this.earlyNextAt = Date.now() + EARLY_PAUSE_FACTOR * (Date.now() - started);
     }).catch((e) => this.problems.report(`indexing failed: ${(e as Error).stack ?? e}`));
   }
 
