@@ -211,10 +211,12 @@ export class SeriesFiles {
 
   /**
    * Wall times for the steps of a reduced range, interpolated by step between stored points read at
-   * up to 65 evenly spaced places of points `[i0, i1)` (one positioned read each).
+   * up to 65 evenly spaced places of points `[i0, i1)` (one positioned read each), and no more than
+   * one place per two buckets of a short line (a compare of 100 runs draws each line with a few dozen
+   * points: 65 reads a line would cost more than its buckets).
    */
   private timesAt(meta: SeriesMeta, i0: number, i1: number, steps: Float64Array): Float64Array {
-    const anchors = Math.min(65, i1 - i0);
+    const anchors = Math.min(65, i1 - i0, Math.max(2, Math.ceil(steps.length / 4) + 1));
     const ax: number[] = [];
     const at: number[] = [];
     for (let j = 0; j < anchors; j++) {
