@@ -1,4 +1,5 @@
 import type { Database, SqlValue, Statement } from 'sql.js';
+import { packPoints, type PackedPoints } from '../series/packedPoints';
 import { isFirstFormatFile, parseSeriesFile, pointsFile, SeriesFiles, type SeriesMeta } from '../series/seriesFiles';
 import type { RangePoints } from '../series/pyramid';
 import { SeriesDamage } from '../series/recordFile';
@@ -59,9 +60,14 @@ export class SeriesTable {
 
   /** Stores points (first value per step wins, or every value with `keepAll`); updates the summaries. Returns how many were new. */
   insert(seriesId: number, steps: readonly number[], values: readonly number[], times: readonly (number | null)[], keepAll: boolean): number {
+    return this.insertPacked(seriesId, packPoints(steps, values, times), keepAll);
+  }
+
+  /** `insert` of packed points (series/packedPoints.ts); they are only read during the call. */
+  insertPacked(seriesId: number, batch: PackedPoints, keepAll: boolean): number {
     const meta = this.meta(seriesId);
-    if (!meta || steps.length === 0 || this.damaged.has(seriesId)) return 0;
-    const r = this.checked(meta, () => this.files.insert(meta, steps, values, times, keepAll));
+    if (!meta || batch.pts.length === 0 || this.damaged.has(seriesId)) return 0;
+    const r = this.checked(meta, () => this.files.insertPacked(meta, batch, keepAll));
     if (!r) return 0;
     if (r.added === 0) return 0;
     if (r.gen !== meta.gen) this.obsolete.push({ id: meta.id, gen: meta.gen });
