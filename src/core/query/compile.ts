@@ -63,16 +63,16 @@ export class Compiler {
       const orderBy = sql`${term('n')}, ${term('t')}`;
       if (!nestedParamKey(f.key)) {
         const raw = name('j.value');
-        const join = sql` LEFT JOIN params ${name('j')} ON ${name('j.run_id')} = r.id AND ${name('j.key')} = ${val(f.key)}`;
-        return { select: sql`${paramNumber(raw)} AS ${name('n')}, ${paramText(raw)} AS ${name('t')}`, orderBy, join };
+        const lookup = sql` LEFT JOIN params ${name('j')} ON ${name('j.run_id')} = r.id AND ${name('j.key')} = ${val(f.key)}`;
+        return { select: sql`${paramNumber(raw)} AS ${name('n')}, ${paramText(raw)} AS ${name('t')}`, orderBy, join: lookup };
       }
       const rows = paramRows(f.key, sql`p.run_id = r.id AND `);
       const select = sql`(SELECT ${paramNumber(sql`x.raw`)} FROM (${rows}) x LIMIT 1) AS ${name('n')}, (SELECT ${paramText(sql`x.raw`)} FROM (${rows}) x LIMIT 1) AS ${name('t')}`;
       return { select, orderBy, join: none };
     }
     if (f.kind === 'metric') {
-      const join = sql` LEFT JOIN metric_last ${name('j')} ON ${name('j.run_id')} = r.id AND ${name('j.key')} = ${val(f.key)}`;
-      return { select: sql`${name('j.value')} AS ${name('')}`, orderBy: term(''), join };
+      const lookup = sql` LEFT JOIN metric_last ${name('j')} ON ${name('j.run_id')} = r.id AND ${name('j.key')} = ${val(f.key)}`;
+      return { select: sql`${name('j.value')} AS ${name('')}`, orderBy: term(''), join: lookup };
     }
     const value = f.kind === 'tag' ? sql`(SELECT MIN(y.v) FROM (${tagValues(f.key)}) y)` : this.attribute(f.key);
     return { select: sql`${value} AS ${name('')}`, orderBy: term(''), join: none };
