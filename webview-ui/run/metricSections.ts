@@ -213,7 +213,14 @@ export class MetricSections {
     const drawn = c.chart?.pointCount ?? 0;
     const all = c.plan.keys.reduce((n, k) => n + (this.data.get(k)?.total ?? 0), 0);
     c.card.setAttribute('data-points', String(drawn));
-    c.card.setAttribute('data-drawn', JSON.stringify(c.chart?.drawn ?? []));
+    const lines = c.chart?.drawn ?? [];
+    c.card.setAttribute('data-drawn', JSON.stringify(lines));
+    // When the chart first drew its current last step (ms since the epoch): how long a live point takes to show.
+    const last = String(Math.max(-1, ...lines.map((l) => l.last ?? -1)));
+    if (c.card.getAttribute('data-last-step') !== last) {
+      c.card.setAttribute('data-last-step', last);
+      c.card.setAttribute('data-drawn-at', String(Date.now()));
+    }
     const points = (n: number) => `${n.toLocaleString()} point${n === 1 ? '' : 's'}`;
     const zoomed = this.zoom.isZoomed(c.plan.id) ? ' · zoomed' : '';
     c.count.textContent = `${drawn < all ? `${drawn.toLocaleString()} of ${points(all)}` : points(all)}${zoomed}`;
