@@ -262,6 +262,19 @@ export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
       return;
     }
     if (!changes.runs.has(this.uid)) return;
+    // New points first: they are what a user watches a live run for.
+    const points = changes.points.get(this.uid);
+    if (points && points.size > 0) {
+      const update = await this.live.next(this.index.reads, this.index.run(this.uid)!.id, points, settings().maxChartPoints);
+      if (this.isDisposed) return;
+      if (update.resend) {
+        // At most about once a second: a run rewriting its past would otherwise resend on every write.
+        this.throttle('init', () => void this.serial(() => this.sendInit()));
+      } else {
+        if (update.append.length) this.post({ type: 'append', runId: this.uid, series: update.append });
+        if (update.replace.length) this.post({ type: 'replace', runId: this.uid, series: update.replace });
+      }
+    }
     const run = await this.summary();
     if (!run || this.isDisposed) return;
     this.panel.title = run.name;
@@ -273,15 +286,5 @@ export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
     }
     // Console output follows a live run, read at most about once a second.
     this.throttle('console', () => void this.sendConsole());
-    const points = changes.points.get(this.uid);
-    if (!points || points.size === 0) return;
-    const update = await this.live.next(this.index.reads, this.index.run(this.uid)!.id, points, settings().maxChartPoints);
-    if (update.resend) {
-      // At most about once a second: a run rewriting its past would otherwise resend on every write.
-      this.throttle('init', () => void this.serial(() => this.sendInit()));
-      return;
-    }
-    const { append } = update;
-    if (append.length) this.post({ type: 'append', runId: this.uid, series: append });
   }
 }
