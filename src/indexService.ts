@@ -12,6 +12,7 @@ import type { OpenParams } from './core/worker/messages';
 import { openInProcess, openInWorker, type Drained, type IndexConnection } from './core/worker/indexConnection';
 import { importSettings, ingestOptions, settings } from './settings';
 import { notify } from './notifications';
+import { LiveLogWatch } from './liveLogWatch';
 
 export { INDEX_DIR, INDEX_FILE } from './core/store/openIndex';
 
@@ -88,7 +89,11 @@ export class IndexService extends Disposable {
   private async readRuns(): Promise<void> {
     this.runRows = await this.index.reads.listRuns();
     this.runsByUid = new Map(this.runRows.map((r) => [r.uid, r]));
+    this.liveLogs?.update(this.runRows);
   }
+
+  /** The logs of running runs, watched directly so that what they write is read at once. */
+  private liveLogs: LiveLogWatch | undefined;
 
   /** What the index needs to know of the folder and its settings. */
   private static params(folder: vscode.WorkspaceFolder, persistent: boolean, problems: Problems): OpenParams {
@@ -198,6 +203,8 @@ export class IndexService extends Disposable {
     this.register(watcher.onDidCreate(onFile));
     this.register(watcher.onDidChange(onFile));
     this.register(watcher.onDidDelete(onFile));
+    this.liveLogs = this.register(new LiveLogWatch(this.folder.uri.fsPath, (file) => this.schedule(file)));
+    this.liveLogs.update(this.runRows);
     this.restartPoll();
     this.register(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('labbook.pollIntervalSeconds')) this.restartPoll();
