@@ -95,20 +95,28 @@ async function idleCpu(seconds: number): Promise<Array<[string, number]>> {
   return [...byKind.entries()].map(([k, ms]) => [k, ms / (seconds * 1000)] as [string, number]).sort((a, b) => b[1] - a[1]);
 }
 
-/** In the run page: once every chart has drawn step `step`, the latest time one of them first drew it (ms since the epoch). */
+/**
+ * In the run page: once every chart on screen has drawn step `step`, the latest time one of them
+ * first drew it (ms since the epoch). Charts off screen draw their points as they come into view.
+ */
 function drawnAt(frame: Frame, step: number, charts: number, timeout: number): Promise<number> {
   // A function, not a string: the webview's Content Security Policy forbids eval.
   const probe = (want: { step: number; charts: number }): number | false => {
-    interface Card { getAttribute(name: string): string | null }
-    const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<Card> } }).document;
-    const cards = doc.querySelectorAll('#charts .chart[data-key]');
-    if (cards.length < want.charts) return false;
+    interface Card { getAttribute(name: string): string | null; getBoundingClientRect(): { top: number; bottom: number } }
+    const win = globalThis as unknown as { innerHeight: number; document: { querySelectorAll(s: string): ArrayLike<Card> } };
+    const doc = win.document;
+    const all = doc.querySelectorAll('#charts .chart[data-key]');
+    if (all.length < want.charts) return false;
     let at = 0;
-    for (let i = 0; i < cards.length; i++) {
-      if (Number(cards[i].getAttribute('data-last-step')) < want.step) return false;
-      at = Math.max(at, Number(cards[i].getAttribute('data-drawn-at')));
+    let seen = 0;
+    for (let i = 0; i < all.length; i++) {
+      const box = all[i].getBoundingClientRect();
+      if (box.bottom <= 0 || box.top >= win.innerHeight) continue;
+      seen++;
+      if (Number(all[i].getAttribute('data-last-step')) < want.step) return false;
+      at = Math.max(at, Number(all[i].getAttribute('data-drawn-at')));
     }
-    return at;
+    return seen > 0 && at;
   };
   return frame.waitForFunction(probe, { step, charts }, { polling: 'raf', timeout }).then((h) => h.jsonValue() as Promise<number>);
 }
@@ -123,9 +131,11 @@ async function openLiveRun(page: Page): Promise<Frame> {
   if (RUNS > 1) await until(`the tree lists ${RUNS - 1} runs of scale`, async () => new RegExp(`(?<!\\d)${RUNS - 1} runs?\\b`).test((await treeRow(pane, 'scale').textContent().catch(() => '')) ?? ''), INDEX_TIMEOUT_MS);
   const experiment = treeRow(pane, LIVE_PROJECT);
   await experiment.waitFor({ state: 'visible', timeout: INDEX_TIMEOUT_MS });
+  // The first index done: the tree stops saying that it reads the logs.
+  await page.getByText(/Indexing [\d,]+ runs?…/).first().waitFor({ state: 'hidden', timeout: INDEX_TIMEOUT_MS });
   await expand(experiment);
   await treeRow(pane, LIVE_NAME).dblclick();
-  return frameShowing(page, `#charts .chart[data-key="m${LIVE_METRICS - 1}"]`);
+  return frameShowing(page, `#charts .chart[data-key="m${LIVE_METRICS - 1}"]`, INDEX_TIMEOUT_MS);
 }
 
 async function main(): Promise<void> {
@@ -170,6 +180,7 @@ async function main(): Promise<void> {
         const at = await drawnAt(frame, LIVE_STEPS + i, LIVE_METRICS, 60_000);
         while (appendedAt[i] === undefined) await sleep(5);
         latencies.push(Math.max(0, at - appendedAt[i]));
+        if (process.env.BENCH_LIVE_TRACE) console.log(`    step ${LIVE_STEPS + i} appended ${appendedAt[i]} drawn ${at} (${at - appendedAt[i]} ms)`);
       } catch (e) {
         if (!missed++) console.log(`  step ${fmt(LIVE_STEPS + i)} not drawn: ${(e as Error).message.split('\n')[0]}`);
       }
