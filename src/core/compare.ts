@@ -4,6 +4,8 @@
  * reduced to a drawing budget.
  */
 import { compareContext, type CompareContext } from './compareContext';
+import type { ChartLine } from './chartLine';
+import type { CompareRunFacts } from './compareRuns';
 import { paramDiff } from './diff';
 import type { RunStatusValue } from './format/records';
 import { runStatus, type LocalProcesses } from './status';
@@ -11,7 +13,7 @@ import type { IndexReads } from './worker/indexReads';
 import { distinctRunColors } from './runsTable/columns';
 
 /** What the compare view reads of an index (in this thread or in the index worker). */
-export type CompareReads = Pick<IndexReads, 'getRun' | 'getParams' | 'listSeries' | 'getPoints' | 'chartLine' | 'getTags' | 'getEnv' | 'getDatasets'>;
+export type CompareReads = Pick<IndexReads, 'compareRuns' | 'chartLines' | 'getRun' | 'listSeries' | 'getPoints' | 'chartLine'>;
 
 /** A run to compare: the index that holds it, its uid and the workspace folder it belongs to. */
 export interface CompareSource {
@@ -57,6 +59,9 @@ export interface ComparePayload {
   readonly runs: ComparedRun[];
   readonly params: ComparedParam[];
   readonly metrics: ComparedMetric[];
+  /** Every chart's key, in order. */
+  readonly keys: string[];
+  /** The lines of the charts sent now; the others' are sent when the view asks (`CompareFeed.load`). */
   readonly series: ComparedSeries[];
   readonly context: CompareContext;
 }
@@ -67,21 +72,50 @@ function display(v: unknown): string | null {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
-/** Most points one chart of many lines sends, in chart budgets (`labbook.maxChartPoints`). */
-export const CHART_BUDGETS_PER_CHART = 4;
-/** Fewest points a line is cut to (a zoom asks for finer ones). */
+/** Fewest points a zoomed line is read with (see zoomRange.ts). */
 export const MIN_LINE_POINTS = 100;
+/**
+ * Fewest points a compared line is drawn with before any zoom: 32 buckets, each its lowest and
+ * highest point. With 100 runs on a chart a few hundred pixels wide, a line's bucket still spans
+ * only a few pixels more than a line's width in a crowd of 100; a zoom reads finer points.
+ */
+export const MIN_OVERVIEW_POINTS = 64;
 
 /**
- * Points each line of a chart may draw: the chart's budget shared by its lines, counting at most
- * `countAtMost` lines so that a few runs do not cut every line to a few points; with many runs
- * (over 32 by default) the chart's points stay within CHART_BUDGETS_PER_CHART budgets, so that
- * 100 runs × 10 metrics stays a message the view takes in at once. Never below MIN_LINE_POINTS.
+ * Points each line of a chart may draw: the chart's budget (`labbook.maxChartPoints`) shared by its
+ * lines, never fewer than `floor` a line. Every bucket keeps its lowest and highest point, so a
+ * smaller share draws a coarser line but never hides a spike.
  */
-export function lineBudget(maxChartPoints: number, lines: number, countAtMost = 8): number {
-  const n = Math.max(lines, 1);
-  const share = Math.floor(maxChartPoints / Math.min(n, countAtMost));
-  return Math.max(MIN_LINE_POINTS, Math.min(share, Math.floor((CHART_BUDGETS_PER_CHART * maxChartPoints) / n)));
+export function lineBudget(maxChartPoints: number, lines: number, floor = MIN_OVERVIEW_POINTS): number {
+  return Math.max(floor, Math.floor(maxChartPoints / Math.max(lines, 1)));
+}
+
+/**
+ * Lines the first message draws: the first charts (in key order) up to this many lines, at least
+ * one chart; the view asks for the others' lines as they scroll into view. Few runs: every chart.
+ */
+export const FIRST_MESSAGE_LINES = 240;
+
+/**
+ * Keys in the order the view shows their charts: in sections by the part before the first `/`
+ * (keys without one in a section named `metrics`), sections by name, keys by name within them.
+ */
+export function shownOrder(keys: readonly string[]): string[] {
+  const section = (key: string) => (key.indexOf('/') > 0 ? key.slice(0, key.indexOf('/')) : 'metrics');
+  return [...keys].sort((a, b) => section(a).localeCompare(section(b)) || a.localeCompare(b));
+}
+
+/** The keys of the first charts shown (shownOrder) whose lines together stay within `maxLines` (at least the first chart). */
+export function firstCharts(keys: readonly string[], linesOf: (key: string) => number, maxLines = FIRST_MESSAGE_LINES): string[] {
+  const out: string[] = [];
+  let lines = 0;
+  for (const key of shownOrder(keys)) {
+    const n = linesOf(key);
+    if (out.length > 0 && lines + n > maxLines) break;
+    out.push(key);
+    lines += n;
+  }
+  return out;
 }
 
 /** What the view already has of one line (a run's metric), to send only what is new. */
@@ -90,9 +124,6 @@ interface SentLine {
   readonly lastStep: number | null;
   /** Sent downsampled: new points cannot simply be appended. */
   readonly reduced: boolean;
-  readonly last: number | null;
-  readonly min: number | null;
-  readonly max: number | null;
 }
 
 /** A line of an update: `append` says its points follow those sent before, else they replace them. */
@@ -115,19 +146,48 @@ function pointsAfter(pts: { steps: number[]; values: number[]; times: number[] }
   return i === 0 ? pts : { steps: pts.steps.slice(i), values: pts.values.slice(i), times: pts.times.slice(i) };
 }
 
+type SeriesRow = CompareRunFacts['series'][number];
+/** A compared run found in its index: where it is in the list asked for, its colour and what the index holds of it. */
+interface Present { readonly source: CompareSource; readonly i: number; readonly color: number; readonly facts: CompareRunFacts }
+/** A line to read whole: run `run` (an index into the runs present) and its series `s`. */
+interface WholeRead { readonly run: number; readonly source: CompareSource; readonly s: SeriesRow }
+
+/** The series of `wanted` drawn within `[lo, hi]` at most `maxPoints` each: one read of the index per folder, in the order asked. */
+async function readLines(wanted: readonly WholeRead[], lo: number, hi: number, maxPoints: number, edges: boolean): Promise<ChartLine[]> {
+  const byReads = new Map<CompareReads, number[]>();
+  wanted.forEach((w, k) => byReads.set(w.source.reads, [...(byReads.get(w.source.reads) ?? []), k]));
+  const out: ChartLine[] = new Array(wanted.length);
+  await Promise.all([...byReads].map(async ([reads, ks]) => {
+    const drawn = await reads.chartLines(ks.map((k) => wanted[k].s.id), lo, hi, maxPoints, edges);
+    ks.forEach((k, j) => (out[k] = drawn[j]));
+  }));
+  return out;
+}
+
 /**
  * Builds what the compare view is sent for a fixed list of runs: everything first (`full`), then
  * only what changed (`next`): a run's metric that did not grow is neither read nor sent, one that
  * grew within its drawing budget sends just its new points. A line that had to be reduced is sent
- * again whole, reduced anew.
+ * again whole, reduced anew. With many runs only the first charts' lines come with everything
+ * (FIRST_MESSAGE_LINES); the view asks for each other chart's (`load`) when it scrolls into view,
+ * and from then on that chart's lines are kept up to date as the first ones are.
  */
 export class CompareFeed {
   private readonly sent = new Map<string, SentLine>();
   private shape = '';
   private readonly colors: number[];
+  /** Charts whose lines the view has (or is being sent). */
+  private readonly loaded = new Set<string>();
+  /** The runs and series of the last message, for `load`. */
+  private last: { present: Present[]; series: SeriesRow[][]; budget: number } | undefined;
 
   constructor(private readonly sources: readonly CompareSource[]) {
     this.colors = distinctRunColors(sources.map((s) => s.uid));
+  }
+
+  /** A new view (nothing drawn yet): only the first charts are sent with the next `full`. */
+  restart(): void {
+    this.loaded.clear();
   }
 
   /** Everything; undefined when fewer than two of the runs are left in their index. */
@@ -135,9 +195,14 @@ export class CompareFeed {
     this.sent.clear();
     const u = await this.collect(options, false);
     if (!u) return undefined;
-    const byKey = new Map<string, ComparedLine[]>(u.keys.map((k) => [k, []]));
-    for (const l of u.lines) byKey.get(l.key)!.push({ run: l.run, steps: l.steps, values: l.values, times: l.times, total: l.total });
-    return { runs: u.runs, params: u.params, metrics: u.metrics, series: u.keys.map((key) => ({ key, lines: byKey.get(key)! })), context: u.context };
+    const byKey = new Map<string, ComparedLine[]>();
+    for (const l of u.lines) {
+      const lines = byKey.get(l.key) ?? [];
+      lines.push({ run: l.run, steps: l.steps, values: l.values, times: l.times, total: l.total });
+      byKey.set(l.key, lines);
+    }
+    const series = u.keys.filter((key) => this.loaded.has(key)).map((key) => ({ key, lines: byKey.get(key) ?? [] }));
+    return { runs: u.runs, params: u.params, metrics: u.metrics, keys: u.keys, series, context: u.context };
   }
 
   /**
@@ -151,11 +216,71 @@ export class CompareFeed {
     return full && { full };
   }
 
+  /**
+   * The lines of charts `keys` the view has not had yet (a chart scrolled into view), for the runs
+   * and budget of the last message; from now on they are kept up to date. Keys already sent or
+   * unknown give nothing.
+   */
+  async load(keys: readonly string[]): Promise<ComparedSeries[]> {
+    const last = this.last;
+    if (!last) return [];
+    const known = new Set(last.series.flatMap((list) => list.map((s) => s.key)));
+    const wanted = [...new Set(keys)].filter((key) => known.has(key) && !this.loaded.has(key));
+    const out: ComparedSeries[] = [];
+    for (const key of wanted) {
+      this.loaded.add(key);
+      const reads: WholeRead[] = last.present.flatMap(({ source }, run) => last.series[run].filter((s) => s.key === key).map((s) => ({ run, source, s })));
+      out.push({ key, lines: await this.readWhole(reads, last.budget) });
+    }
+    return out;
+  }
+
+  /**
+   * A zoomed chart's lines within steps `[lo, hi]` (one neighbour past each end), at most
+   * `maxPoints` each, for the runs of the last message (one read per folder); undefined before
+   * the first message.
+   */
+  async range(key: string, lo: number, hi: number, maxPoints: number): Promise<ComparedLine[] | undefined> {
+    const last = this.last;
+    if (!last) return undefined;
+    const wanted: WholeRead[] = last.present.flatMap(({ source }, run) => last.series[run].filter((s) => s.key === key).map((s) => ({ run, source, s })));
+    const drawn = await readLines(wanted, lo, hi, maxPoints, true);
+    return drawn.map((d, k) => ({ run: wanted[k].run, steps: d.steps, values: d.values, times: d.times, total: wanted[k].s.count }));
+  }
+
+  /**
+   * Lines read whole at `budget` through the pyramid (never all their points), one read of the
+   * index per folder for all of them, each remembered as sent; in the order asked.
+   */
+  private async readWhole(wanted: readonly WholeRead[], budget: number): Promise<ComparedLine[]> {
+    const drawn = await readLines(wanted, -Infinity, Infinity, budget, false);
+    return drawn.map((d, k) => {
+      const { run, source, s } = wanted[k];
+      // Raw points say exactly what the view has (the series may have grown since it was listed).
+      const count = d.reduced ? s.count : d.steps.length;
+      const lastStep = d.reduced || count === 0 ? s.lastStep : d.steps[count - 1];
+      this.sent.set(`${source.uid}\n${s.key}`, { count, lastStep, reduced: d.reduced });
+      return { run, steps: d.steps, values: d.values, times: d.times, total: count };
+    });
+  }
+
+  /** What the index holds of each compared run (null when gone), one read per folder. */
+  private async facts(): Promise<Array<CompareRunFacts | null>> {
+    const byReads = new Map<CompareReads, number[]>();
+    this.sources.forEach((source, i) => byReads.set(source.reads, [...(byReads.get(source.reads) ?? []), i]));
+    const out: Array<CompareRunFacts | null> = this.sources.map(() => null);
+    await Promise.all([...byReads].map(async ([reads, is]) => {
+      const facts = await reads.compareRuns(is.map((i) => this.sources[i].uid));
+      is.forEach((i, k) => (out[i] = facts[k]));
+    }));
+    return out;
+  }
+
   private async collect(options: CompareOptions, incremental: boolean): Promise<CompareUpdate | undefined> {
-    const rows = await Promise.all(this.sources.map((source) => source.reads.getRun(source.uid)));
-    const present = this.sources.flatMap((source, i) => {
-      const row = rows[i];
-      return row ? [{ source, i, color: this.colors[i], row }] : [];
+    const all = await this.facts();
+    const present: Present[] = this.sources.flatMap((source, i) => {
+      const facts = all[i];
+      return facts ? [{ source, i, color: this.colors[i], facts }] : [];
     });
     if (present.length < 2) return undefined;
     const budget = lineBudget(options.maxChartPoints, present.length);
@@ -163,12 +288,10 @@ export class CompareFeed {
     if (incremental && shape !== this.shape) return undefined;
     this.shape = shape;
     const multiRoot = new Set(present.map((p) => p.source.folder)).size > 1;
-    const [tags, allParams, allSeries] = await Promise.all([
-      Promise.all(present.map(({ source, row }) => source.reads.getTags(row.id))),
-      Promise.all(present.map(({ source, row }) => source.reads.getParams(row.id))),
-      Promise.all(present.map(({ source, row }) => source.reads.listSeries(row.id))),
-    ]);
-    const runs: ComparedRun[] = present.map(({ source, row, color }, i) => ({
+    const allParams = present.map((p) => p.facts.params);
+    const allSeries = present.map((p) => p.facts.series);
+    this.last = { present, series: allSeries, budget };
+    const runs: ComparedRun[] = present.map(({ source, facts: { row, tags }, color }) => ({
       id: source.uid,
       name: row.name,
       project: row.experiment,
@@ -176,49 +299,50 @@ export class CompareFeed {
       folder: multiRoot ? source.folder : '',
       color,
       startTime: row.startTime,
-      tags: tags[i],
+      tags,
     }));
     const params = paramDiff(allParams).map((p) => ({ key: p.key, values: p.values.map(display), differs: p.differs }));
+    const linesOf = new Map<string, number>();
+    for (const list of allSeries) for (const s of list) linesOf.set(s.key, (linesOf.get(s.key) ?? 0) + 1);
+    const keys = [...linesOf.keys()].sort((a, b) => a.localeCompare(b));
+    for (const key of firstCharts(keys, (k) => linesOf.get(k)!)) this.loaded.add(key);
     const lines: ComparedLineChange[] = [];
+    const whole: WholeRead[] = [];
     const stats = new Map<string, { last: Array<number | null>; min: Array<number | null>; max: Array<number | null> }>();
     const seen = new Set<string>();
     for (const [i, { source }] of present.entries()) {
       for (const s of allSeries[i]) {
+        const st = stats.get(s.key) ?? { last: present.map(() => null), min: present.map(() => null), max: present.map(() => null) };
+        st.last[i] = s.last ?? null;
+        st.min[i] = s.min ?? null;
+        st.max[i] = s.max ?? null;
+        stats.set(s.key, st);
+        // A chart the view has not asked for yet: its values only.
+        if (!this.loaded.has(s.key)) continue;
         const id = `${source.uid}\n${s.key}`;
         seen.add(id);
         const before = this.sent.get(id);
-        let now: SentLine;
-        if (before && before.count === s.count && before.lastStep === s.lastStep) now = before;
-        else {
-          const grown = before && !before.reduced && before.lastStep !== null && s.count <= budget ? pointsAfter(await source.reads.getPoints(s.id, before.lastStep), before.lastStep) : undefined;
-          if (before && grown && grown.steps.length === s.count - before.count) {
-            now = { count: s.count, lastStep: s.lastStep, reduced: false, last: s.last ?? null, min: s.min ?? null, max: s.max ?? null };
-            lines.push({ key: s.key, run: i, steps: grown.steps, values: grown.values, times: grown.times, total: s.count, append: true });
-          } else {
-            if (before && incremental && s.count < before.count) return undefined;
-            // Read through the pyramid at the line's budget: never the whole series.
-            const drawn = await source.reads.chartLine(s.id, -Infinity, Infinity, budget, false);
-            now = { count: s.count, lastStep: s.lastStep, reduced: drawn.reduced, last: s.last ?? null, min: s.min ?? null, max: s.max ?? null };
-            lines.push({ key: s.key, run: i, steps: drawn.steps, values: drawn.values, times: drawn.times, total: s.count, append: false });
-          }
-          this.sent.set(id, now);
+        if (before && before.count === s.count && before.lastStep === s.lastStep) continue;
+        const grown = before && !before.reduced && before.lastStep !== null && s.count <= budget ? pointsAfter(await source.reads.getPoints(s.id, before.lastStep), before.lastStep) : undefined;
+        if (before && grown && grown.steps.length === s.count - before.count) {
+          this.sent.set(id, { count: s.count, lastStep: s.lastStep, reduced: false });
+          lines.push({ key: s.key, run: i, steps: grown.steps, values: grown.values, times: grown.times, total: s.count, append: true });
+        } else {
+          if (before && incremental && s.count < before.count) return undefined;
+          whole.push({ run: i, source, s });
         }
-        const st = stats.get(s.key) ?? { last: present.map(() => null), min: present.map(() => null), max: present.map(() => null) };
-        st.last[i] = now.last;
-        st.min[i] = now.min;
-        st.max[i] = now.max;
-        stats.set(s.key, st);
       }
     }
+    const read = await this.readWhole(whole, budget);
+    read.forEach((l, k) => lines.push({ ...l, key: whole[k].s.key, append: false }));
     // A metric gone from a run (its log rewritten): start over.
     for (const id of this.sent.keys()) {
       if (seen.has(id)) continue;
       if (incremental) return undefined;
       this.sent.delete(id);
     }
-    const keys = [...stats.keys()].sort((a, b) => a.localeCompare(b));
     const metrics = keys.map((key) => ({ key, ...stats.get(key)! }));
-    const context = compareContext(await Promise.all(present.map(async ({ source, row }, i) => ({ env: await source.reads.getEnv(row.id), datasets: await source.reads.getDatasets(row.id), params: allParams[i] }))));
+    const context = compareContext(present.map(({ facts }) => ({ env: facts.env, datasets: facts.datasets, params: facts.params })));
     return { runs, params, metrics, keys, lines, context };
   }
 }

@@ -2,16 +2,21 @@
  * A zoomed chart's finer data: each compared run's points of one metric within a step range,
  * read as every zoomed chart is (see zoomRange.ts).
  */
-import { lineBudget, type CompareSource, type ComparedLine } from './compare';
+import { MIN_LINE_POINTS, lineBudget, type CompareFeed, type CompareSource, type ComparedLine } from './compare';
 import { zoomedLine, zoomWindow } from './zoomRange';
 import type { ComparePanelToHost, HostToComparePanel } from '../protocol/comparePanel';
 
 type RangeRequest = Extract<ComparePanelToHost, { type: 'range' }>;
 
-/** A zoomed chart's points within its step range, finer: a whole chart's budget per line, as the run panel draws one line. */
-export async function answerRange(sources: readonly CompareSource[], m: RangeRequest, maxChartPoints: number): Promise<HostToComparePanel> {
-  const w = zoomWindow(m.lo, m.hi, lineBudget(maxChartPoints, sources.length, 4), maxChartPoints);
-  return { type: 'range', key: m.key, request: m.request, lines: w ? await compareRange(sources, m.key, w.lo, w.hi, w.maxPoints) : [] };
+/**
+ * A zoomed chart's points within its step range, finer: the chart's budget shared by its lines, at
+ * least MIN_LINE_POINTS a line. With the panel's `feed`, the runs and series of its last message
+ * are read in one read per folder; without, each run is looked up.
+ */
+export async function answerRange(sources: readonly CompareSource[], m: RangeRequest, maxChartPoints: number, feed?: Pick<CompareFeed, 'range'>): Promise<HostToComparePanel> {
+  const w = zoomWindow(m.lo, m.hi, lineBudget(maxChartPoints, sources.length, MIN_LINE_POINTS), maxChartPoints);
+  const lines = w ? (await feed?.range(m.key, w.lo, w.hi, w.maxPoints)) ?? (await compareRange(sources, m.key, w.lo, w.hi, w.maxPoints)) : [];
+  return { type: 'range', key: m.key, request: m.request, lines };
 }
 
 /** The lines of metric `key` between steps `lo` and `hi` (one neighbour past each end), for each run present. */

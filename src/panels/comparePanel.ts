@@ -83,9 +83,15 @@ export class ComparePanel extends PanelHost<HostToComparePanel, ComparePanelToHo
     super.dispose();
   }
 
-  /** A (re)loaded view has nothing yet: send everything. */
+  /** What the view's `lines` message does when a chart scrolls into view: its lines are sent to the view. */
+  loadChart(key: string): void {
+    this.onMessage({ type: 'lines', key });
+  }
+
+  /** A (re)loaded view has nothing yet: send everything (the first charts' lines). */
   protected onReady(): void {
     this.sentOnce = false;
+    this.feed.restart();
     void this.serial(() => this.send());
   }
 
@@ -100,7 +106,13 @@ export class ComparePanel extends PanelHost<HostToComparePanel, ComparePanelToHo
   protected onMessage(message: Exclude<ComparePanelToHost, { readonly type: 'ready' | 'error' }>): void {
     if (message.type === 'range') {
       // A zoomed chart: that range's points, finer.
-      void answerRange(this.sources, message, settings().maxChartPoints).then((m) => this.post(m), (e: Error) => this.problems.report(`compare panel: ${e.message}`));
+      void answerRange(this.sources, message, settings().maxChartPoints, this.feed).then((m) => this.post(m), (e: Error) => this.problems.report(`compare panel: ${e.message}`));
+    } else if (message.type === 'lines') {
+      // A chart scrolled into view: its lines, after whatever is being sent (the feed keeps them up to date from then on).
+      void this.serial(async () => {
+        const series = await this.feed.load([message.key]);
+        if (series.length > 0 && !this.isDisposed) this.post({ type: 'lines', series });
+      });
     } else if (message.type === 'save') {
       saveChart(message).catch((e: unknown) => void notify('error', `Labbook: could not save the chart: ${(e as Error).message}`));
     } else {

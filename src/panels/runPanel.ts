@@ -107,8 +107,8 @@ export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
       void this.openGitDiff();
     } else if (message.type === 'getImage') {
       this.respond(message, () => this.image(message.requestId, message.path));
-    } else if (message.type === 'range') {
-      // A zoomed chart: that range's points, finer.
+    } else if (message.type === 'range' || message.type === 'timeRange') {
+      // A zoomed chart (on its step or its time axis): that range's points, finer.
       const run = this.index.run(this.uid);
       if (run) this.respond(message, () => answerRunRange(this.index.reads, run.id, message, settings().maxChartPoints));
     } else {

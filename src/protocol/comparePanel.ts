@@ -62,15 +62,22 @@ export interface CompareLineChange {
 }
 
 export type HostToComparePanel =
-  /** Everything: sent after `ready`, and when the view must start over (a run gone, a log rewritten). */
-  | { readonly type: 'init'; readonly runs: CompareRun[]; readonly params: CompareParamRow[]; readonly metrics: CompareMetricRow[]; readonly series: CompareSeries[]; readonly context: CompareContextRows }
+  /**
+   * Everything: sent after `ready`, and when the view must start over (a run gone, a log rewritten).
+   * `keys` lists every chart; `series` holds the lines of the first ones (all of them with few runs),
+   * the view asks for the others' (`lines`) when they scroll into view.
+   */
+  | { readonly type: 'init'; readonly runs: CompareRun[]; readonly params: CompareParamRow[]; readonly metrics: CompareMetricRow[]; readonly keys: string[]; readonly series: CompareSeries[]; readonly context: CompareContextRows }
   /**
    * What changed (at most about once a second while a run writes): runs, parameters and metric
-   * values whole (they are small), every chart's key, and only the lines that changed.
+   * values whole (they are small), every chart's key, and only the lines that changed (of charts
+   * whose lines the view has).
    */
   | { readonly type: 'update'; readonly runs: CompareRun[]; readonly params: CompareParamRow[]; readonly metrics: CompareMetricRow[]; readonly keys: string[]; readonly lines: CompareLineChange[]; readonly context: CompareContextRows }
   /** The points of one chart within a step range, for the zoom that asked (`request`). */
-  | { readonly type: 'range'; readonly key: string; readonly request: number; readonly lines: CompareLine[] };
+  | { readonly type: 'range'; readonly key: string; readonly request: number; readonly lines: CompareLine[] }
+  /** The lines of a chart the view asked for (`lines`); kept up to date by `update` from then on. */
+  | { readonly type: 'lines'; readonly series: CompareSeries[] };
 
 export type ComparePanelToHost =
   | { readonly type: 'ready' }
@@ -79,6 +86,8 @@ export type ComparePanelToHost =
   | { readonly type: 'openRun'; readonly id: string }
   /** A chart zoomed to steps `lo` … `hi`: send its points there, finer. */
   | { readonly type: 'range'; readonly key: string; readonly lo: number; readonly hi: number; readonly request: number }
+  /** A chart whose lines the view has not had came into view: send them. */
+  | { readonly type: 'lines'; readonly key: string }
   /** Save a chart: `kind` is `png` (a `data:image/png;base64,` URL) or `csv` (the text); `name` suggests the file name. */
   | { readonly type: 'save'; readonly kind: string; readonly name: string; readonly data: string };
 
@@ -91,6 +100,7 @@ export const COMPARE_PANEL_MESSAGES: MessageRules = {
   error: { message: { string: FIELD_LIMITS.errorMessage } },
   openRun: { id: { string: FIELD_LIMITS.runId } },
   range: { key: { string: FIELD_LIMITS.path }, lo: 'integer', hi: 'integer', request: 'integer' },
+  lines: { key: { string: FIELD_LIMITS.path } },
   save: { kind: { string: 8 }, name: { string: FIELD_LIMITS.path }, data: { string: SAVE_DATA_LIMIT } },
 };
 

@@ -104,7 +104,12 @@ export type RunPanelToHost =
    * A chart of series `key` zoomed to steps `from` … `to`, drawn `width` CSS pixels wide: the host
    * answers with `range` and the same request id.
    */
-  | { readonly type: 'range'; readonly requestId: number; readonly key: string; readonly from: number; readonly to: number; readonly width: number };
+  | { readonly type: 'range'; readonly requestId: number; readonly key: string; readonly from: number; readonly to: number; readonly width: number }
+  /**
+   * A chart of series `key` drawn against wall time, zoomed to Unix milliseconds `from` … `to`,
+   * `width` CSS pixels wide: the host answers with `range` and the same request id.
+   */
+  | { readonly type: 'timeRange'; readonly requestId: number; readonly key: string; readonly from: number; readonly to: number; readonly width: number };
 
 /** Every message the run panel may send, with its fields and their sizes. */
 export const RUN_PANEL_MESSAGES: MessageRules = {
@@ -122,6 +127,7 @@ export const RUN_PANEL_MESSAGES: MessageRules = {
   openArtifactExternally: { path: { string: FIELD_LIMITS.path } },
   runAction: { action: { string: 16 } },
   range: { requestId: 'integer', key: { string: FIELD_LIMITS.path }, from: 'integer', to: 'integer', width: 'integer' },
+  timeRange: { requestId: 'integer', key: { string: FIELD_LIMITS.path }, from: 'integer', to: 'integer', width: 'integer' },
 };
 
 /** Whether a message from the run panel is well-formed and within its sizes; `refuse` hears why not. */

@@ -8,9 +8,10 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Frame, Locator, Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { generateRuns, scaleRuns, SPIKE_VALUE, spikeSteps, type ScaleRun } from '../../bench/genScale';
 import { activeWebview, editorTab, expand, frameShowing, openViewContainer, runCommandFromPalette, screenshot, treeRow, treeView, until } from '../support/browser';
+import { drawnOf, zoomInUntilRaw, type Drawn } from '../support/chartZoom';
 import { workbenchSuite } from '../support/workbenchSuite';
 
 const [POINTS, METRICS, RUNS] = (process.env.LABBOOK_E2E_BIG ?? '2400000,4,3').split(',').map(Number);
@@ -19,11 +20,6 @@ const KEEP = process.env.LABBOOK_E2E_BIG_DIR;
 const STEP_MS = Number(process.env.LABBOOK_E2E_BIG_MINUTES ?? 1.5) * 60_000;
 /** The chart budget (`labbook.maxChartPoints`, default 4000). */
 const BUDGET = 4000;
-
-/** What the page says it drew of each line (see webview-ui/shared/lineDrawn.ts). */
-interface Drawn { label: string; points: number; first: number | null; last: number | null; ymax: number | null }
-
-const drawnOf = async (el: Locator, attr: string): Promise<Drawn[]> => JSON.parse((await el.getAttribute(attr)) ?? '[]') as Drawn[];
 
 /** Lines of Labbook's output channel (the server writes each window's channels to its log folder). */
 function labbookLog(userDataDir: string): string[] {
@@ -60,18 +56,8 @@ function sampleMemory(rootPid: number): () => string {
   };
 }
 
-/** Drags a zoom box over steps [lo, hi] of a chart, the whole plot's height. */
-async function zoomTo(page: Page, canvas: Locator, lo: number, hi: number): Promise<void> {
-  const box = (await canvas.boundingBox())!;
-  const [left, top, right, bottom] = ((await canvas.getAttribute('data-area')) ?? '').split(' ').map(Number);
-  const xmin = Number(await canvas.getAttribute('data-xmin'));
-  const xmax = Number(await canvas.getAttribute('data-xmax'));
-  const px = (step: number) => box.x + left + ((step - xmin) / (xmax - xmin)) * (right - left);
-  await page.mouse.move(px(lo), box.y + top + 1);
-  await page.mouse.down();
-  await page.mouse.move(px(hi), box.y + bottom - 1, { steps: 6 });
-  await page.mouse.up();
-}
+/** A line over steps that draws every step of its range. */
+const isRawSteps = (line: Drawn): boolean => line.points === line.last! - line.first! + 1;
 
 describe('A big generated workspace (e2e)', function () {
   this.timeout(STEP_MS);
@@ -147,24 +133,13 @@ describe('A big generated workspace (e2e)', function () {
     const card = frame.locator('.chart[data-key="m0"]');
     const canvas = card.locator('canvas');
     await canvas.scrollIntoViewIfNeeded();
-    let span = runs[0].steps / 20;
-    for (let zoom = 1; ; zoom++) {
-      span = Math.max(300, Math.round(span));
-      const started = Date.now();
-      const shown = await card.getAttribute('data-range-drawn');
-      await zoomTo(page, canvas, spike - span / 2, spike + span / 2);
-      const [line] = await until(`the finer points of run page zoom ${zoom}`, async () => {
-        const now = await card.getAttribute('data-range-drawn');
-        const d = now && now !== shown ? (JSON.parse(now) as Drawn[]) : [];
-        return d.length === 1 && d[0].first! < spike && d[0].last! > spike ? d : undefined;
-      }, STEP_MS);
-      const raw = line.points === line.last! - line.first! + 1;
-      console.log(`      run page zoom ${zoom}: ${line.points} points over steps ${line.first}…${line.last}${raw ? ', raw' : ''}, ${seconds(started)}`);
-      assert.equal(line.ymax, SPIKE_VALUE, `the spike is kept at zoom ${zoom}`);
-      if (raw) break;
-      assert.ok(zoom < 5, `still reduced after ${zoom} zooms`);
-      span /= 20;
-    }
+    await zoomInUntilRaw(page, {
+      canvas, drawn: card, at: spike, span: runs[0].steps / 20, minSpan: 300, lines: 1, isRaw: isRawSteps, timeoutMs: STEP_MS,
+      each: (zoom, [line], raw, ms) => {
+        console.log(`      run page zoom ${zoom}: ${line.points} points over steps ${line.first}…${line.last}${raw ? ', raw' : ''}, ${(ms / 1000).toFixed(1)} s`);
+        assert.equal(line.ymax, SPIKE_VALUE, `the spike is kept at zoom ${zoom}`);
+      },
+    });
     assert.match((await card.locator('.count').textContent()) ?? '', /zoomed/);
     await page.waitForTimeout(300);
     await screenshot(page, 'bigws-02b-run-page-zoomed-raw');
@@ -206,25 +181,14 @@ describe('A big generated workspace (e2e)', function () {
     const canvas = card.locator('canvas');
     await canvas.scrollIntoViewIfNeeded();
     // A user's boxes: each about a twentieth of the view, around the spike, until every step in view is drawn.
-    let span = runs[0].steps / 20;
-    for (let zoom = 1; ; zoom++) {
-      span = Math.max(300, Math.round(span));
-      const started = Date.now();
-      const shown = await canvas.getAttribute('data-range-drawn');
-      await zoomTo(page, canvas, spike - span / 2, spike + span / 2);
-      const lines = await until(`the finer points of zoom ${zoom}`, async () => {
-        const now = await canvas.getAttribute('data-range-drawn');
-        const d = now && now !== shown ? (JSON.parse(now) as Drawn[]) : [];
-        return d.length === 2 && d.every((l) => l.first! < spike && l.last! > spike) ? d : undefined;
-      }, STEP_MS);
-      const raw = lines.every((l) => l.points === l.last! - l.first! + 1);
-      console.log(`      zoom ${zoom}: ${lines[0].points} points over steps ${lines[0].first}…${lines[0].last}${raw ? ', raw' : ''}, ${seconds(started)}`);
-      for (const [i, line] of lines.entries()) assert.equal(line.ymax, SPIKE_VALUE + i, `${line.label} keeps its spike at zoom ${zoom}`);
-      if (zoom === 1) await screenshot(page, 'bigws-04-zoomed');
-      if (raw) break;
-      assert.ok(zoom < 5, `still reduced after ${zoom} zooms`);
-      span /= 20;
-    }
+    await zoomInUntilRaw(page, {
+      canvas, drawn: canvas, at: spike, span: runs[0].steps / 20, minSpan: 300, lines: 2, isRaw: isRawSteps, timeoutMs: STEP_MS,
+      each: async (zoom, lines, raw, ms) => {
+        console.log(`      zoom ${zoom}: ${lines[0].points} points over steps ${lines[0].first}…${lines[0].last}${raw ? ', raw' : ''}, ${(ms / 1000).toFixed(1)} s`);
+        for (const [i, line] of lines.entries()) assert.equal(line.ymax, SPIKE_VALUE + i, `${line.label} keeps its spike at zoom ${zoom}`);
+        if (zoom === 1) await screenshot(page, 'bigws-04-zoomed');
+      },
+    });
     assert.match((await card.locator('.count').textContent()) ?? '', /zoomed/);
     await page.waitForTimeout(300);
     await screenshot(page, 'bigws-05-zoomed-raw');

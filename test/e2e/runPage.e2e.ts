@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { activeWebview, editorTab, expand, openViewContainer, screenshot, treeRow, treeView, until } from '../support/browser';
+import { drawnOf, zoomInUntilRaw } from '../support/chartZoom';
 import { repoRoot } from '../support/paths';
 import { RunWriter, trainingCurve } from '../support/runWriter';
 import { png } from '../unit/support/png';
@@ -45,6 +46,23 @@ function writeArtifactRun(logRoot: string): void {
   run.finish();
 }
 
+/** Samples of the long run's GPU memory: one a second for about 17 hours, one of them a spike. */
+const GPU_SAMPLES = 60_000;
+const GPU_SPIKE_AT = 41_234;
+const GPU_SPIKE = 79.5;
+
+/** A long Labbook run whose GPU memory was sampled every second, with one brief spike (a leak freed at once). */
+function writeLongGpuRun(logRoot: string): void {
+  const start = 1_731_470_000;
+  const run = new RunWriter(logRoot, { project: 'long-gpu', name: 'seventeen-hours', time: start });
+  const lines = Array.from({ length: GPU_SAMPLES }, (_, i) => {
+    const gb = i === GPU_SPIKE_AT ? GPU_SPIKE : Number((40 + 8 * Math.sin(i / 900) + ((i * 7919) % 13) / 10).toFixed(2));
+    return JSON.stringify({ t: 'metrics', step: i, time: start + i + 1, values: { 'system/gpu.0.memory_used_gb': gb } });
+  });
+  run.raw(lines.join('\n') + '\n');
+  run.finish();
+}
+
 describe('Run page (e2e)', function () {
   this.timeout(120_000);
   const wb = workbenchSuite({
@@ -53,6 +71,7 @@ describe('Run page (e2e)', function () {
       const wandbRun = path.join(repoRoot, 'test', 'fixtures', 'trackers', 'wandb', 'reversal-gpt', 'wandb', 'run-20241113_040556-vxam6q8u');
       fs.cpSync(wandbRun, path.join(workspace, 'wandb', path.basename(wandbRun)), { recursive: true });
       writeArtifactRun(path.join(workspace, 'labbook'));
+      writeLongGpuRun(path.join(workspace, 'labbook'));
     },
   });
   let page: Page;
@@ -134,4 +153,37 @@ describe('Run page (e2e)', function () {
       await screenshot(page, `runpage-04-preview-${kind}`);
     });
   }
+
+  it('zooms a GPU memory chart of a 17-hour run, box after box, down to the raw samples around a spike', async function () {
+    const frame = await openRun('long-gpu', 'seventeen-hours');
+    const system = frame.locator('details[data-section="system"]');
+    if (!(await system.evaluate((d) => (d as HTMLDetailsElement).open))) await system.locator('> summary').click();
+    const card = frame.locator('.chart[data-key="system/gpu.0.memory_used_gb"]');
+    const canvas = card.locator('canvas');
+    await canvas.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.equal(await card.getAttribute('data-x'), 'time');
+    const [overview] = await drawnOf(card, 'data-drawn');
+    assert.ok(overview.points < GPU_SAMPLES / 4, `the overview is reduced: ${overview.points} points`);
+    await canvas.scrollIntoViewIfNeeded();
+    // Seconds since the start: sample i was taken i + 1 s after it.
+    const at = GPU_SPIKE_AT + 1;
+    const last = await zoomInUntilRaw(page, {
+      canvas, drawn: card, at, span: GPU_SAMPLES / 20, minSpan: 300, lines: 1, timeoutMs: 30_000,
+      isRaw: (l) => l.points === l.last! - l.first! + 1,
+      each: (zoom, [line], raw) => {
+        console.log(`      time zoom ${zoom}: ${line.points} points over ${line.first}…${line.last} s${raw ? ', raw' : ''}`);
+        assert.equal(line.ymax, GPU_SPIKE, `the spike is kept at zoom ${zoom}`);
+      },
+    });
+    assert.ok(last[0].points < 1000, `raw samples of a few minutes: ${last[0].points}`);
+    assert.match((await card.locator('.count').textContent()) ?? '', /zoomed/);
+    await new Promise((r) => setTimeout(r, 400));
+    await screenshot(page, 'runpage-05-gpu-time-zoomed-raw');
+    await canvas.dblclick();
+    await until('the whole run drawn again', async () => {
+      const [line] = await drawnOf(card, 'data-drawn');
+      return (line?.points === overview.points && line.last === overview.last) || undefined;
+    });
+    assert.doesNotMatch((await card.locator('.count').textContent()) ?? '', /zoomed/);
+  });
 });

@@ -14,6 +14,13 @@ describe('hostile compare view messages: zoom ranges and chart saves', () => {
     assert.ok(!check({ type: 'range', key: 'k', lo: 0, hi: 5 }), 'a field missing');
   });
 
+  it('takes a chart scrolled into view as one key of bounded size', () => {
+    assert.ok(check({ type: 'lines', key: 'val/acc' }));
+    assert.ok(!check({ type: 'lines', key: 5 }));
+    assert.ok(!check({ type: 'lines', key: 'x'.repeat(5000) }));
+    assert.ok(!check({ type: 'lines', keys: ['a', 'b'] }), 'a list of keys is not a field it has');
+  });
+
   it('refuses a save over its size, with a field too many, or of the wrong shape', () => {
     assert.ok(check({ type: 'save', kind: 'csv', name: 'a.csv', data: 'x,y\r\n' }));
     assert.ok(!check({ type: 'save', kind: 'csv', name: 'a.csv', data: 'x'.repeat(SAVE_DATA_LIMIT + 1) }));

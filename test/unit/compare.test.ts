@@ -97,12 +97,11 @@ describe('compare payload', () => {
     assert.strictEqual(await buildComparePayload([sources[0], { reads: storeReads(() => store), uid: 'gone', folder: 'ws' }], options), undefined);
   });
 
-  it('keeps a chart of many runs within four chart budgets (100 runs × 10 metrics is a message the view takes in at once)', () => {
-    // A few runs share one budget, each line at least 200 points and never cut below a budget / 8.
-    assert.deepStrictEqual([1, 2, 8, 20].map((n) => lineBudget(4000, n)), [4000, 2000, 500, 500]);
-    // Many runs: the chart's points stay within 4 × 4,000, each line at least 100 points.
-    assert.deepStrictEqual([40, 100, 1000].map((n) => lineBudget(4000, n)), [400, 160, 100]);
-    for (const n of [33, 64, 100, 160]) assert.ok(n * lineBudget(4000, n) <= 4 * 4000, `${n} lines`);
+  it('shares one chart budget among the lines of a chart, never below 64 points (32 min/max buckets) a line', () => {
+    assert.deepStrictEqual([1, 2, 8, 20, 40].map((n) => lineBudget(4000, n)), [4000, 2000, 500, 200, 100]);
+    // 100 runs: a chart draws 6,400 points, not 100 × 160.
+    assert.deepStrictEqual([62, 100, 1000].map((n) => lineBudget(4000, n)), [64, 64, 64]);
+    for (const n of [2, 5, 20, 62]) assert.ok(n * lineBudget(4000, n) <= 4000, `${n} lines share 4,000 points`);
   });
 
   describe('live updates', () => {
@@ -117,7 +116,7 @@ describe('compare payload', () => {
         }
         return { key, lines: [...lines.values()].sort((a, b) => a.run - b.run) };
       });
-      return { runs: u.runs, params: u.params, metrics: u.metrics, series, context: u.context };
+      return { runs: u.runs, params: u.params, metrics: u.metrics, keys: u.keys, series, context: u.context };
     }
 
     /** Counts the points read from the index (whole, or drawn through the pyramid). */

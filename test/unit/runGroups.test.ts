@@ -4,20 +4,9 @@ import * as fs from 'fs';
 import {
   allTagLists, groupingChoices, groupKey, groupRuns, NO_GROUP_LABEL, paramByRun, paramKeys, parseGrouping, sameGroups, tagGroupValue,
 } from '../../src/core/organise/runGroups';
-import { diffTreeModels, treeModel, type TreeModelOptions } from '../../src/core/treeRows';
-import type { RunRow } from '../../src/core/store/store';
+import { diffTreeModels, treeModel } from '../../src/core/treeRows';
 import { appendEvents, header, workspace } from './support/helpers';
-
-const NOW = 1_800_000_000;
-const options: TreeModelOptions = { now: NOW, heartbeatTimeoutSeconds: 120, showArchived: false, startLabel: (s) => `t${s}` };
-
-function run(uid: string, over: Partial<RunRow> = {}): RunRow {
-  return {
-    id: 1, uid, experiment: 'mnist', name: uid, description: '', status: 'finished', statusMessage: null, startTime: NOW - 7200, endTime: NOW - 3600,
-    lastActivity: NOW - 3600, note: '', folder: `labbook/${uid}`, source: 'labbook', formatVersion: 1, pointCount: 10, deleted: false, archived: false,
-    ...over,
-  };
-}
+import { runRow as run, treeOptions as options } from './support/runRows';
 
 describe('sidebar: grouping runs', () => {
   it('reads a tag key from key:value and key=value tags, and a plain tag as itself', () => {

@@ -28,71 +28,93 @@ function snapshot(store: Store): unknown {
   }));
 }
 
-describe('store: series files survive SIGKILL', () => {
-  it('loses, duplicates or changes no point when killed during appends, pyramid updates and saves, and reads equal a fresh rebuild', async function () {
-    this.timeout(300_000);
-    const root = tempDir();
-    const f = path.join(root, 'labbook', 'r', 'events.jsonl');
-    const indexFile = path.join(root, '.labbook', 'index.sqlite');
-    const worker = path.join(__dirname, 'support', 'seriesKillWorker.js');
-    appendEvents(f, [header('r')]);
-    const perRound = 25_000;
-    let step = 0;
-    let killedMidIngest = 0;
-    for (let round = 0; round < 7; round++) {
-      // Each round the run logs more: two metrics in step order, one whose steps go backwards (rewrites), a NaN now and then.
+const WORKER = path.join(__dirname, 'support', 'seriesKillWorker.js');
+
+/** Run `r` in a fresh folder with an index file beside it, logged into a round at a time. */
+function loggedRun() {
+  const root = tempDir();
+  const f = path.join(root, 'labbook', 'r', 'events.jsonl');
+  appendEvents(f, [header('r')]);
+  let step = 0;
+  return {
+    root,
+    indexFile: path.join(root, '.labbook', 'index.sqlite'),
+    /** Steps logged so far. */
+    steps: () => step,
+    /** Logs `n` more steps: two metrics in step order, one whose steps go backwards (rewrites), a NaN now and then. */
+    log(n: number): void {
       const lines: object[] = [];
-      for (let i = 0; i < perRound; i++, step++) {
+      for (let i = 0; i < n; i++, step++) {
         lines.push({ t: 'metrics', step, time: 1_700_000_000 + step, values: { loss: step % 997 === 0 ? 'NaN' : 1 / (step + 1), acc: Math.sin(step / 100) } });
         if (i % 50 === 0) lines.push({ t: 'metrics', step: 1_000_000 - step, values: { back: step } });
       }
       appendEvents(f, lines);
-      const child = spawn(process.execPath, [worker, root, indexFile], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    },
+  };
+}
+
+/** Starts the child that indexes the folder and saves in a loop until it is killed; `output()` is what it printed so far. */
+function startIndexing(root: string, indexFile: string, env: NodeJS.ProcessEnv = process.env) {
+  const child = spawn(process.execPath, [WORKER, root, indexFile], { stdio: ['ignore', 'pipe', 'inherit'], env });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise((r) => child.once('exit', r));
+  return { child, exited, output: () => out };
+}
+
+/**
+ * Opens the index the kills left and indexes the folder again (reporting series damage to `problems`
+ * when given): every point is there once, and every read equals that of an index rebuilt from the logs.
+ */
+async function assertIndexWhole(root: string, indexFile: string, steps: number, problems?: ProblemList): Promise<void> {
+  const ws = await workspace({ root, indexFile });
+  if (problems) {
+    ws.store.onSeriesDamage(problems);
+    await new Indexer(ws.store, root, 'labbook', problems).sync();
+  } else {
+    await ws.indexer.sync();
+  }
+  const run = ws.store.getRun('r')!;
+  const byKey = new Map(ws.store.listSeries(run.id).map((s) => [s.key, s]));
+  assert.strictEqual(byKey.get('loss')!.count, steps);
+  assert.strictEqual(byKey.get('back')!.count, steps / 50);
+  assert.ok(ws.store.getPoints(byKey.get('acc')!.id).steps.every((s, i) => s === i), 'every step once, in order');
+  const fresh = await workspace({ root });
+  await fresh.indexer.sync();
+  assert.deepStrictEqual(snapshot(ws.store), snapshot(fresh.store));
+  ws.store.close();
+  fresh.store.close();
+}
+
+describe('store: series files survive SIGKILL', () => {
+  it('loses, duplicates or changes no point when killed during appends, pyramid updates and saves, and reads equal a fresh rebuild', async function () {
+    this.timeout(300_000);
+    const r = loggedRun();
+    let killedMidIngest = 0;
+    for (let round = 0; round < 7; round++) {
+      r.log(25_000);
+      const { child, exited, output } = startIndexing(r.root, r.indexFile);
       await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-      await new Promise((r) => setTimeout(r, 40 + ((round * 337) % 1400)));
+      await new Promise((t) => setTimeout(t, 40 + ((round * 337) % 1400)));
       child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
-      if (!out.includes('saved')) killedMidIngest++;
+      await exited;
+      if (!output().includes('saved')) killedMidIngest++;
     }
     assert.ok(killedMidIngest > 0, 'some kills landed while the round\'s points were being written');
-    const ws = await workspace({ root, indexFile });
-    await ws.indexer.sync();
-    const run = ws.store.getRun('r')!;
-    const byKey = new Map(ws.store.listSeries(run.id).map((s) => [s.key, s]));
-    assert.strictEqual(byKey.get('loss')!.count, step);
-    assert.strictEqual(byKey.get('back')!.count, step / 50);
-    const steps = ws.store.getPoints(byKey.get('acc')!.id).steps;
-    assert.ok(steps.every((s, i) => s === i), 'every step once, in order');
-    const fresh = await workspace({ root });
-    await fresh.indexer.sync();
-    assert.deepStrictEqual(snapshot(ws.store), snapshot(fresh.store));
-    ws.store.close();
-    fresh.store.close();
+    await assertIndexWhole(r.root, r.indexFile, r.steps());
   });
 
   it('loses, duplicates or changes no point when killed part-way through a point append or a pyramid update, and finds no damage', async function () {
     this.timeout(300_000);
-    const root = tempDir();
-    const f = path.join(root, 'labbook', 'r', 'events.jsonl');
-    const indexFile = path.join(root, '.labbook', 'index.sqlite');
-    const worker = path.join(__dirname, 'support', 'seriesKillWorker.js');
-    appendEvents(f, [header('r')]);
+    const r = loggedRun();
     // Where each round's kill lands: the points files, the first pyramid level, the higher levels (updated more rarely), any series file.
     const targets = ['\\.points$', '\\.level1$', '\\.level[2-7]$', '\\.level[3-7]$', '.'];
     let seed = 12345;
     const random = () => (seed = (seed * 16_807) % 2_147_483_647);
-    let step = 0;
     const killedAt: string[] = [];
     const problems: string[] = [];
     for (let round = 0; round < 10; round++) {
-      const lines: object[] = [];
-      for (let i = 0; i < 12_000; i++, step++) {
-        lines.push({ t: 'metrics', step, time: 1_700_000_000 + step, values: { loss: step % 997 === 0 ? 'NaN' : 1 / (step + 1), acc: Math.sin(step / 100) } });
-        if (i % 50 === 0) lines.push({ t: 'metrics', step: 1_000_000 - step, values: { back: step } });
-      }
-      appendEvents(f, lines);
+      r.log(12_000);
       const target = targets[round % targets.length];
       // Odd rounds read the log in big chunks and kill during a write of records crossing page boundaries (torn part-way);
       // even rounds kill during any write (records, chunk trailers, headers).
@@ -101,16 +123,13 @@ describe('store: series files survive SIGKILL', () => {
         ...process.env, LABBOOK_KILL_FILES: target, LABBOOK_KILL_AT: String(1 + (random() % (big ? 3 : target.includes('[3') ? 4 : 24))),
         LABBOOK_KILL_SEED: String(random()), LABBOOK_CHUNK_BYTES: big ? '1048576' : '65536', LABBOOK_KILL_MIN_BYTES: big ? '8192' : '0',
       };
-      const child = spawn(process.execPath, [worker, root, indexFile], { stdio: ['ignore', 'pipe', 'inherit'], env });
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      const exited = new Promise((r) => child.once('exit', r));
+      const { child, exited, output } = startIndexing(r.root, r.indexFile, env);
       // A kill that did not land (fewer such writes this round) is made after a few saves.
-      const timer = setInterval(() => (out.split('saved').length > 3 ? child.kill('SIGKILL') : undefined), 50);
+      const timer = setInterval(() => (output().split('saved').length > 3 ? child.kill('SIGKILL') : undefined), 50);
       await exited;
       clearInterval(timer);
-      killedAt.push(...out.split('\n').filter((l) => l.startsWith('killed writing')));
-      problems.push(...out.split('\n').filter((l) => l.startsWith('problem:')));
+      killedAt.push(...output().split('\n').filter((l) => l.startsWith('killed writing')));
+      problems.push(...output().split('\n').filter((l) => l.startsWith('problem:')));
     }
     const landed = (re: RegExp) => killedAt.filter((l) => re.test(l.split(' ')[2])).length;
     assert.ok(landed(/\.points$/) >= 2, `kills during point appends: ${killedAt.join('; ')}`);
@@ -118,20 +137,8 @@ describe('store: series files survive SIGKILL', () => {
     assert.ok(landed(/\.level[2-7]$/) >= 2, `kills during higher-level pyramid updates: ${killedAt.join('; ')}`);
     assert.ok(killedAt.some((l) => !/: 0 of/.test(l) && !/: (\d+) of \1 bytes/.test(l)), `some writes torn part-way: ${killedAt.join('; ')}`);
     const list = new ProblemList();
-    const ws = await workspace({ root, indexFile });
-    ws.store.onSeriesDamage(list);
-    await new Indexer(ws.store, root, 'labbook', list).sync();
-    const run = ws.store.getRun('r')!;
-    const byKey = new Map(ws.store.listSeries(run.id).map((s) => [s.key, s]));
-    assert.strictEqual(byKey.get('loss')!.count, step);
-    assert.strictEqual(byKey.get('back')!.count, step / 50);
-    assert.ok(ws.store.getPoints(byKey.get('acc')!.id).steps.every((s, i) => s === i), 'every step once, in order');
-    const fresh = await workspace({ root });
-    await fresh.indexer.sync();
-    assert.deepStrictEqual(snapshot(ws.store), snapshot(fresh.store));
+    await assertIndexWhole(r.root, r.indexFile, r.steps(), list);
     assert.deepStrictEqual([...problems, ...list.messages], [], 'a kill never leaves a file that looks damaged');
-    ws.store.close();
-    fresh.store.close();
   });
 
   it('reads a run again from its log when its series file is missing or cut short', async () => {

@@ -8,21 +8,10 @@ import { parseManifest, restorePathProblem, restoreTarget, trashEntryName } from
 import { listTrash, moveToTrash, restoreFromTrash } from '../../src/core/organise/trashFiles';
 import { durationLabel, metricLabel, orderRuns, runningForLabel } from '../../src/core/organise/runOrder';
 import { filterRuns, filterSearch, lastMetricByRun, tagsByRun } from '../../src/core/organise/treeFilter';
-import { treeModel, type TreeModelOptions } from '../../src/core/treeRows';
+import { treeModel } from '../../src/core/treeRows';
 import { appendEdit, editsPath, parseEdits } from '../../src/core/edits';
-import type { RunRow } from '../../src/core/store/store';
 import { appendEvents, header, workspace } from './support/helpers';
-
-const NOW = 1_800_000_000;
-const options: TreeModelOptions = { now: NOW, heartbeatTimeoutSeconds: 120, showArchived: false, startLabel: (s) => `t${s}` };
-
-function run(uid: string, over: Partial<RunRow> = {}): RunRow {
-  return {
-    id: 1, uid, experiment: 'mnist', name: uid, description: '', status: 'finished', statusMessage: null, startTime: NOW - 7200, endTime: NOW - 3600,
-    lastActivity: NOW - 3600, note: '', folder: `labbook/${uid}`, source: 'labbook', formatVersion: 1, pointCount: 10, deleted: false, archived: false,
-    ...over,
-  };
-}
+import { NOW, runRow as run, treeOptions as options } from './support/runRows';
 
 describe('sidebar: experiment files', () => {
   it('gives the same id as the Python SDK (exp- and 12 hex digits of the SHA-256 of the name)', () => {

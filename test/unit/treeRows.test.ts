@@ -1,17 +1,10 @@
 import * as assert from 'assert';
 import type { RunRow } from '../../src/core/store/store';
-import { coarseAgo, diffTreeModels, hasTreeChanges, shortId, treeModel, type TreeModelOptions } from '../../src/core/treeRows';
+import { coarseAgo, diffTreeModels, hasTreeChanges, shortId, treeModel } from '../../src/core/treeRows';
+import { NOW, runRow, treeOptions as options } from './support/runRows';
 
-const NOW = 1_800_000_000;
-const options: TreeModelOptions = { now: NOW, heartbeatTimeoutSeconds: 120, showArchived: false, startLabel: (s) => `t${s}` };
-
-function run(uid: string, over: Partial<RunRow> = {}): RunRow {
-  return {
-    id: 1, uid, experiment: 'mnist', name: uid, description: '', status: 'finished', statusMessage: null, startTime: NOW - 7200, endTime: null,
-    lastActivity: NOW - 7200, note: '', folder: `labbook/${uid}`, source: 'labbook', formatVersion: 1, pointCount: 10, deleted: false, archived: false,
-    ...over,
-  };
-}
+/** A run still open (no end), last heard of at its start. */
+const run = (uid: string, over: Partial<RunRow> = {}): RunRow => runRow(uid, { endTime: null, lastActivity: NOW - 7200, ...over });
 
 describe('tree rows', () => {
   it('changes nothing when a running run only logs points', () => {

@@ -5,8 +5,8 @@ import { LineChart, type AxisOptions, type ChartHooks, type DrawnLine } from './
 /** What one chart card shows. */
 export interface CardSpec {
   readonly key: string;
-  /** The chart's lines, asked for only when the card is new or `changed`. */
-  readonly lines: () => DrawnLine[];
+  /** The chart's lines, asked for only when the card is new or `changed`; undefined while the host has not sent them. */
+  readonly lines: (() => DrawnLine[]) | undefined;
   readonly changed: boolean;
   readonly count: string;
 }
@@ -16,12 +16,17 @@ export interface CardActions {
   csv(key: string): void;
 }
 
-interface Card { readonly chart: LineChart; readonly card: HTMLElement; readonly count: HTMLElement }
+/** A chart's card; its chart is made once its lines are there (a card waiting for them shows its title only). */
+interface Card { chart: LineChart | undefined; readonly card: HTMLElement; readonly canvas: HTMLCanvasElement; readonly count: HTMLElement }
+
+/** How far below (and above) the visible part of the page a waiting card asks for its lines. */
+const NEAR_VIEW = '400px 0px';
 
 /**
  * The compare view's charts: one card per metric, in sections by the prefix before `/`, each with
  * Save PNG and Save CSV. Hovering one chart shows the crosshair and values at that x in all of them,
- * and highlights the hovered run's line everywhere (`onHighlight` tells the rest of the view).
+ * and highlights the hovered run's line everywhere (`onHighlight` tells the rest of the view). A card
+ * whose lines the host has not sent asks for them (`onWanted`) when it comes near the view.
  */
 export class ChartCards {
   private readonly cards = new Map<string, Card>();
@@ -29,9 +34,16 @@ export class ChartCards {
   private readonly empty: HTMLElement;
   private frame = 0;
   private pending: { from: LineChart; x: number | null; id: string | null } | undefined;
+  private readonly near: IntersectionObserver;
 
-  constructor(private readonly root: HTMLElement, emptyText: string, private axes: AxisOptions, private readonly hooks: Pick<ChartHooks, 'zoomed' | 'reset'>, private readonly actions: CardActions, private readonly onHighlight: (id: string | null) => void) {
+  constructor(private readonly root: HTMLElement, emptyText: string, private axes: AxisOptions, private readonly hooks: Pick<ChartHooks, 'zoomed' | 'reset'>, private readonly actions: CardActions, private readonly onHighlight: (id: string | null) => void, onWanted: (key: string) => void) {
     this.empty = el('p', { className: 'empty', text: emptyText });
+    this.near = new IntersectionObserver((entries) => {
+      for (const e of entries) {
+        const key = (e.target as HTMLElement).dataset.key;
+        if (e.isIntersecting && key !== undefined && !this.cards.get(key)?.chart) onWanted(key);
+      }
+    }, { rootMargin: NEAR_VIEW });
   }
 
   get(key: string): LineChart | undefined {
@@ -39,7 +51,7 @@ export class ChartCards {
   }
 
   charts(): LineChart[] {
-    return [...this.cards.values()].map((c) => c.chart);
+    return [...this.cards.values()].flatMap((c) => (c.chart ? [c.chart] : []));
   }
 
   private readonly chartHooks: ChartHooks = {
@@ -52,7 +64,7 @@ export class ChartCards {
         const p = this.pending;
         this.pending = undefined;
         if (!p) return;
-        for (const c of this.cards.values()) if (c.chart !== p.from && !c.card.hidden) c.chart.syncTo(p.x);
+        for (const c of this.cards.values()) if (c.chart && c.chart !== p.from && !c.card.hidden) c.chart.syncTo(p.x);
         this.highlight(p.id);
         this.onHighlight(p.id);
       });
@@ -62,14 +74,15 @@ export class ChartCards {
   };
 
   highlight(id: string | null): void {
-    for (const c of this.cards.values()) c.chart.highlight(id);
+    for (const c of this.cards.values()) c.chart?.highlight(id);
   }
 
   sync(specs: readonly CardSpec[]): void {
     const wanted = new Set(specs.map((s) => s.key));
     for (const [key, c] of this.cards) {
       if (wanted.has(key)) continue;
-      c.chart.destroy();
+      c.chart?.destroy();
+      this.near.unobserve(c.card);
       c.card.remove();
       this.cards.delete(key);
     }
@@ -95,20 +108,48 @@ export class ChartCards {
       placeAt(this.root, s.section, i);
       byGroup.get(group)!.forEach((spec, j) => {
         let c = this.cards.get(spec.key);
-        if (c) {
-          if (spec.changed) c.chart.setLines(spec.lines());
-          placeAt(s.grid, c.card, j);
-        } else {
+        if (c) placeAt(s.grid, c.card, j);
+        else {
           c = this.newCard(spec, s.grid, j);
           this.cards.set(spec.key, c);
         }
+        if (!spec.lines) this.wait(c);
+        else if (!c.chart) this.draw(c, spec.key, spec.lines);
+        else if (spec.changed) c.chart.setLines(spec.lines());
         c.count.textContent = spec.count;
-        c.card.dataset.points = String(c.chart.pointCount);
-        c.card.dataset.lines = String(c.chart.lineCount);
-        c.card.dataset.drawn = JSON.stringify(c.chart.drawn);
-        c.card.dataset.rawLines = String(c.chart.rawCount);
+        const chart = c.chart;
+        c.card.dataset.points = String(chart?.pointCount ?? 0);
+        c.card.dataset.lines = String(chart?.lineCount ?? 0);
+        c.card.dataset.drawn = JSON.stringify(chart?.drawn ?? []);
+        c.card.dataset.rawLines = String(chart?.rawCount ?? 0);
       });
     });
+  }
+
+  /** A card without its lines (yet, or again after the view started over): no chart, and it asks when near the view. */
+  private wait(c: Card): void {
+    if (c.card.dataset.waiting === 'true') return;
+    c.chart?.destroy();
+    c.chart = undefined;
+    c.card.dataset.waiting = 'true';
+    this.near.observe(c.card);
+  }
+
+  /** Waiting cards near the view ask again (the view started over and forgot what it asked for). */
+  askAgain(): void {
+    for (const c of this.cards.values()) {
+      if (c.chart) continue;
+      this.near.unobserve(c.card);
+      this.near.observe(c.card);
+    }
+  }
+
+  /** The card's chart, made now that its lines are there. */
+  private draw(c: Card, key: string, lines: () => DrawnLine[]): void {
+    this.near.unobserve(c.card);
+    delete c.card.dataset.waiting;
+    c.chart = new LineChart(c.canvas, key, this.axes, this.chartHooks);
+    c.chart.setLines(lines());
   }
 
   private newCard(spec: CardSpec, grid: HTMLElement, at: number): Card {
@@ -120,22 +161,23 @@ export class ChartCards {
       el('div', { className: 'chart-title' }, [el('span', { text: spec.key }), count, el('span', { className: 'chart-actions' }, [png, csv])]),
       el('div', { className: 'canvas-box' }, [canvas]),
     ]);
-    // chart.js measures its canvas: the card goes into the page first.
+    // chart.js measures its canvas: the card goes into the page before its chart is made.
     placeAt(grid, card, at);
-    const chart = new LineChart(canvas, spec.key, this.axes, this.chartHooks);
-    chart.setLines(spec.lines());
-    png.addEventListener('click', () => this.actions.png(spec.key, chart));
+    const c: Card = { chart: undefined, card, canvas, count };
+    png.addEventListener('click', () => {
+      if (c.chart) this.actions.png(spec.key, c.chart);
+    });
     csv.addEventListener('click', () => this.actions.csv(spec.key));
-    return { chart, card, count };
+    return c;
   }
 
   setAxes(axes: AxisOptions): void {
     this.axes = axes;
-    for (const c of this.cards.values()) c.chart.setAxes(axes);
+    for (const c of this.cards.values()) c.chart?.setAxes(axes);
   }
 
   restyle(): void {
-    for (const c of this.cards.values()) c.chart.restyle();
+    for (const c of this.cards.values()) c.chart?.restyle();
   }
 
   /** Hides the cards whose key does not contain `query`, and sections left empty. */

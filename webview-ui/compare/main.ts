@@ -44,6 +44,15 @@ let brushed: Set<number> | null = null;
 /** A zoomed chart's finer points, by chart key (the latest request's answer). */
 const zoomed = new Map<string, { request: number; lines?: Map<number, HeldLine> }>();
 let requests = 0;
+/** Charts whose lines were asked for since the last `init` (sent once each). */
+const asked = new Set<string>();
+
+/** Asks the host for the lines of chart `key` when the view does not have them (a chart scrolled into view, or the x axis' metric). */
+function want(key: string): void {
+  if (!data || data.lines.has(key) || asked.has(key) || !data.keys.includes(key)) return;
+  asked.add(key);
+  send({ type: 'lines', key });
+}
 
 function send(message: ComparePanelToHost): void {
   post(message);
@@ -98,6 +107,7 @@ const charts = new ChartCards(
     csv: (key) => saveCsv(key),
   },
   (id) => highlight(id),
+  want,
 );
 
 function highlight(id: string | null): void {
@@ -155,6 +165,7 @@ function heldLines(key: string): Map<number, HeldLine> {
 function linesOf(key: string) {
   const c = state.chart;
   const xMetric = c.xAxis.kind === 'metric' && c.xAxis.metric ? data!.lines.get(c.xAxis.metric) : undefined;
+  if (c.xAxis.kind === 'metric' && c.xAxis.metric) want(c.xAxis.metric);
   return chartLines(heldLines(key), data!.runs, shownRuns(), { xAxis: c.xAxis, smoothing: c.smoothing, weight: c.weight, groupBy: c.groupBy, band: c.band, logY: c.logY }, c.groupBy.kind === 'param' ? paramOf(c.groupBy.key) : () => null, xMetric);
 }
 
@@ -241,12 +252,15 @@ function renderCharts(changed?: ReadonlySet<string>): void {
   if (!data) return;
   const d = data;
   const shown = shownRuns().length;
-  charts.sync(d.keys.map((key) => ({
-    key,
-    changed: !changed || changed.has(key),
-    lines: () => linesOf(key),
-    count: `${[...(d.lines.get(key)?.keys() ?? [])].length} of ${d.runs.length} runs${shown < d.runs.length ? ` · ${shown} shown` : ''}${zoomed.get(key)?.lines ? ' · zoomed' : ''}`,
-  })));
+  charts.sync(d.keys.map((key) => {
+    const held = d.lines.get(key);
+    return {
+      key,
+      changed: !changed || changed.has(key),
+      lines: held ? () => linesOf(key) : undefined,
+      count: held ? `${held.size} of ${d.runs.length} runs${shown < d.runs.length ? ` · ${shown} shown` : ''}${zoomed.get(key)?.lines ? ' · zoomed' : ''}` : 'loading…',
+    };
+  }));
   charts.filter(state.filter);
   document.body.dataset.charts = String(d.keys.length);
 }
@@ -289,12 +303,14 @@ function renderTables(): void {
 function init(m: Extract<HostToComparePanel, { type: 'init' }>): void {
   const lines = new Map<string, Map<number, HeldLine>>();
   for (const s of m.series) lines.set(s.key, new Map(s.lines.map((l) => [l.run, { steps: l.steps, values: l.values, times: l.times, total: l.total }])));
-  data = { runs: m.runs, params: m.params, metrics: m.metrics, keys: m.series.map((s) => s.key), lines, context: m.context };
+  data = { runs: m.runs, params: m.params, metrics: m.metrics, keys: m.keys, lines, context: m.context };
   zoomed.clear();
+  asked.clear();
   renderHeader();
   renderTables();
   renderLegend();
   renderCharts();
+  charts.askAgain();
 }
 
 /** What changed: new points appended to their lines (only those are sent), lines sent again replaced, gone charts dropped. */
@@ -326,6 +342,15 @@ function update(m: Extract<HostToComparePanel, { type: 'update' }>): void {
   renderCharts(runsChanged ? undefined : changed);
 }
 
+/** A chart's lines the view asked for: drawn now (every chart when it is the x axis' metric). */
+function linesCame(m: Extract<HostToComparePanel, { type: 'lines' }>): void {
+  if (!data) return;
+  for (const s of m.series) data.lines.set(s.key, new Map(s.lines.map((l) => [l.run, { steps: l.steps, values: l.values, times: l.times, total: l.total }])));
+  const x = state.chart.xAxis;
+  const keys = new Set(m.series.map((s) => s.key));
+  renderCharts(x.kind === 'metric' && x.metric && keys.has(x.metric) ? undefined : keys);
+}
+
 function range(m: Extract<HostToComparePanel, { type: 'range' }>): void {
   const z = zoomed.get(m.key);
   if (!z || z.request !== m.request) return;
@@ -342,6 +367,7 @@ onHostMessage<HostToComparePanel>((m) => {
     if (m.type === 'init') init(m);
     else if (m.type === 'update') update(m);
     else if (m.type === 'range') range(m);
+    else if (m.type === 'lines') linesCame(m);
   } catch (e) {
     send({ type: 'error', message: `could not show ${m.type}: ${(e as Error).message}` });
   }

@@ -48,7 +48,7 @@ const artifactsView = new ArtifactsView({
   openExternally: (path) => send({ type: 'openArtifactExternally', path }),
 });
 const sections = new MetricSections(chartsRoot, systemRoot, pageState, savePageState, pageState.logScale);
-sections.onRange = (requestId, key, from, to, width) => send({ type: 'range', requestId, key, from, to, width });
+sections.onRange = (requestId, key, from, to, width, axis) => send({ type: axis === 'time' ? 'timeRange' : 'range', requestId, key, from, to, width });
 sections.onPin = (id) => {
   const i = pageState.pinned.indexOf(id);
   if (i >= 0) pageState.pinned.splice(i, 1);

@@ -47,8 +47,11 @@ export class MetricSections {
     if (c?.chart) this.update(c);
   });
 
-  /** Asks the host for series `key`'s points between steps `from` and `to` for a chart `width` pixels wide. */
-  onRange: ((requestId: number, key: string, from: number, to: number, width: number) => void) | undefined;
+  /**
+   * Asks the host for series `key`'s points between steps `from` and `to` (on a `time` axis: Unix
+   * milliseconds) for a chart `width` pixels wide.
+   */
+  onRange: ((requestId: number, key: string, from: number, to: number, width: number, axis: 'step' | 'time') => void) | undefined;
 
   constructor(
     private readonly root: HTMLElement,
@@ -118,11 +121,16 @@ export class MetricSections {
     c.card.setAttribute('data-range-drawn', c.card.getAttribute('data-drawn') ?? '[]');
   }
 
-  /** A chart zoomed on its step axis asks for finer points of its range; on a time axis it only zooms. */
+  /**
+   * A zoomed chart asks for finer points of its range: of its steps, or on a time axis (seconds
+   * since the start) of the wall times in it, as whole milliseconds that cover it.
+   */
   private zoomed(c: Card, min: number, max: number): void {
-    if (!c.chart || this.axis(c.plan) !== STEP_AXIS || !Number.isFinite(min) || !Number.isFinite(max)) return;
+    if (!c.chart || !Number.isFinite(min) || !Number.isFinite(max)) return;
+    const byTime = this.axis(c.plan) === TIME_AXIS;
+    const [from, to] = byTime ? [Math.floor((this.startTime + min) * 1000), Math.ceil((this.startTime + max) * 1000)] : [Math.floor(min), Math.ceil(max)];
     const width = Math.max(1, Math.round(c.chart.width));
-    for (const { requestId, key } of this.zoom.ask(c.plan.id, c.plan.keys)) this.onRange?.(requestId, key, Math.floor(min), Math.ceil(max), width);
+    for (const { requestId, key } of this.zoom.ask(c.plan.id, c.plan.keys)) this.onRange?.(requestId, key, from, to, width, byTime ? 'time' : 'step');
   }
 
   private unzoomed(c: Card): void {

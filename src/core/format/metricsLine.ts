@@ -25,13 +25,16 @@ export interface MetricsLine {
 /** 10^0 … 10^22: every one of them exact as a double (the range where one multiplication rounds correctly). */
 const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 
-/** The value of the last JSON number read by `numberEnd` (module state: no allocation per number). */
-let parsedNumber = 0;
+/**
+ * The value of the last JSON number read by `numberEnd`: module state, in a Float64Array so that
+ * storing it allocates nothing (a `let` holding a fraction is a new heap number each time).
+ */
+const parsed = new Float64Array(1);
 
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 
 /**
- * Reads the JSON number at `i` (before `end`): returns the index after it, setting `parsedNumber`,
+ * Reads the JSON number at `i` (before `end`): returns the index after it, setting `parsed[0]`,
  * or -1 if no valid JSON number starts there. The value is the one JSON.parse gives: with at most
  * 15 digits and a power of ten up to 22 the mantissa and the power are both exact, so one
  * multiplication or division rounds correctly (Clinger's fast path); other numbers go through
@@ -82,9 +85,9 @@ function numberEnd(b: Buffer, i: number, end: number): number {
   const power = exponent - scale;
   if (digits <= 15 && power >= -22 && power <= 22) {
     const v = power < 0 ? mantissa / POW10[-power] : mantissa * POW10[power];
-    parsedNumber = negative ? -v : v;
+    parsed[0] = negative ? -v : v;
   } else {
-    parsedNumber = Number(b.toString('latin1', start, i));
+    parsed[0] = Number(b.toString('latin1', start, i));
   }
   return i;
 }
@@ -142,7 +145,7 @@ export class MetricsLineScanner {
     if (b[i] === 0x22 && b[i + 1] === 0x74 && b[i + 2] === 0x69) {
       i = expect(b, expect(b, i, end, '"time"'), end, ':');
       if (i < 0 || (i = numberEnd(b, i, end)) < 0) return undefined;
-      time = Number.isFinite(parsedNumber) ? parsedNumber : undefined;
+      time = Number.isFinite(parsed[0]) ? parsed[0] : undefined;
       i = expect(b, skipSpace(b, i, end), end, ',');
     }
     i = expect(b, i, end, '"values"');
@@ -175,7 +178,7 @@ export class MetricsLineScanner {
         grown.set(this.values);
         this.values = grown;
       }
-      this.values[n++] = parsedNumber;
+      this.values[n++] = parsed[0];
       i = skipSpace(b, i, end);
       if (i >= end) return undefined;
       if (b[i] === 0x2c) {

@@ -5,6 +5,7 @@ import { quote } from '../format/bounds';
 import type { Problems } from '../problems';
 import type { Store } from '../store/store';
 import type { IngestChanges } from './changes';
+import { PointBuffer } from '../series/packedPoints';
 import { rawLineText, type RawLines } from './tailer';
 
 /** Most messages reported for one file in one sync; the rest are counted. */
@@ -14,8 +15,11 @@ const MAX_UNKNOWN_TYPES = 100;
 /** Longest message about one line (the reason may quote the line). */
 const MAX_MESSAGE_CHARS = 500;
 
-/** Points of one series gathered from a chunk; a time is NaN where the record had none. */
-interface PendingPoints { readonly key: string; readonly steps: number[]; readonly values: number[]; readonly times: number[] }
+/** Points of one series gathered from a chunk, packed as its points file holds them (a time is NaN where the record had none). */
+interface PendingPoints { readonly key: string; readonly points: PointBuffer }
+
+/** Bytes of point buffers kept between chunks for the next ones (beyond that they are left to the garbage collector). */
+const SPARE_BUFFER_BYTES = 32 << 20;
 
 /** Points gathered from the lines of one chunk, inserted series by series (appends of one series at a time). */
 interface Batch {
@@ -46,6 +50,9 @@ export class RecordApplier {
   private readonly unknownTypes = new Set<string>();
   private readonly newerVersionWarned = new Set<string>();
   private readonly scanner = new MetricsLineScanner();
+  /** Point buffers of chunks already stored, reused by the next ones (a chunk's points are not garbage to collect). */
+  private readonly spare: PointBuffer[] = [];
+  private spareBytes = 0;
 
   constructor(private readonly store: Store, private readonly problems: Problems) {}
 
@@ -137,10 +144,8 @@ export class RecordApplier {
         if (key === '') continue;
         const sid = sids[k++];
         let p = batch.pending.get(sid);
-        if (!p) batch.pending.set(sid, (p = { key, steps: [], values: [], times: [] }));
-        p.steps.push(record.step);
-        p.values.push(record.values[key]);
-        p.times.push(time);
+        if (!p) batch.pending.set(sid, (p = this.pendingPoints(key)));
+        p.points.push(record.step, record.values[key], time);
       }
       return;
     }
@@ -168,12 +173,7 @@ export class RecordApplier {
     const { pending } = slots;
     const { step, values } = m;
     const time = m.time ?? NaN;
-    for (let k = 0; k < pending.length; k++) {
-      const p = pending[k];
-      p.steps.push(step);
-      p.values.push(values[k]);
-      p.times.push(time);
-    }
+    for (let k = 0; k < pending.length; k++) pending[k].points.push(step, values[k], time);
   }
 
   /** The pending points of each key, in order: every series first, then the pending entries (as `applyLine` makes them). */
@@ -188,9 +188,16 @@ export class RecordApplier {
     });
     return sids.map((sid, k) => {
       let p = batch.pending.get(sid);
-      if (!p) batch.pending.set(sid, (p = { key: keys[k], steps: [], values: [], times: [] }));
+      if (!p) batch.pending.set(sid, (p = this.pendingPoints(keys[k])));
       return p;
     });
+  }
+
+  /** Pending points for `key`, in a spare buffer when there is one. */
+  private pendingPoints(key: string): PendingPoints {
+    const points = this.spare.pop();
+    if (points) this.spareBytes -= points.byteLength;
+    return { key, points: points ?? new PointBuffer() };
   }
 
   /** Runs `fn` in a savepoint; if it throws, its writes and the run it may have created are forgotten. */
@@ -220,6 +227,12 @@ export class RecordApplier {
     } catch (e) {
       this.report(ctx, lastLine, `the points of lines ${batch.firstLine}–${lastLine} could not be stored: ${(e as Error)?.message ?? String(e)}`);
     }
+    for (const p of pending.values()) {
+      if (this.spareBytes + p.points.byteLength > SPARE_BUFFER_BYTES) continue;
+      p.points.clear();
+      this.spare.push(p.points);
+      this.spareBytes += p.points.byteLength;
+    }
     pending.clear();
     batch.epoch++;
     batch.firstLine = lastLine + 1;
@@ -229,10 +242,9 @@ export class RecordApplier {
     let runPoints = changes.points.get(ctx.uid!);
     if (!runPoints) changes.points.set(ctx.uid!, (runPoints = new Map()));
     for (const [sid, p] of pending) {
-      const added = this.store.insertPoints(sid, p.steps, p.values, p.times);
+      const added = this.store.insertPackedPoints(sid, p.points);
       if (added === 0) continue;
-      let minStep = p.steps[0];
-      for (const s of p.steps) if (s < minStep) minStep = s;
+      const minStep = p.points.lowestStep;
       const from = runPoints.get(p.key);
       if (from === undefined || minStep < from) runPoints.set(p.key, minStep);
     }

@@ -67,23 +67,97 @@ export function foldPoints(acc: Float64Array, pts: Float64Array, from: number, t
 }
 
 /**
- * Blocks of `level` numbered `[from, to)`, built from the level below (or the points for level 1).
- * Used to extend a level after points were appended.
+ * `blocks` consecutive blocks of `level`, built from the records of the level below them (points
+ * for level 1, interleaved), `FANOUT` per block: `head` (fewer than `FANOUT`: the first records
+ * under the first block, when they are kept apart), then `records`. Used to extend a level after
+ * points were appended, from the records just made, without reading them back.
  */
-export function buildBlocks(src: LevelSource, level: number, from: number, to: number): Float64Array {
-  const out = new Float64Array((to - from) * BLOCK_F64).fill(NaN);
-  if (to <= from) return out;
-  if (level === 1) {
-    const pts = src.points(from * FANOUT, to * FANOUT);
-    for (let b = 0; b < to - from; b++) foldPoints(out.subarray(b * BLOCK_F64, (b + 1) * BLOCK_F64), pts, b * FANOUT, (b + 1) * FANOUT);
+export function foldLevel(level: number, records: Float64Array, blocks: number, head?: Float64Array): Float64Array {
+  const out = new Float64Array(blocks * BLOCK_F64);
+  const F = level === 1 ? POINT_F64 : BLOCK_F64;
+  const headCount = head ? head.length / F : 0;
+  if (blocks === 0 || headCount === 0) {
+    foldBlocks(level, records, 0, out, 0, blocks);
     return out;
   }
-  const below = src.blocks(level - 1, from * FANOUT, to * FANOUT);
-  for (let b = 0; b < to - from; b++) {
-    const acc = out.subarray(b * BLOCK_F64, (b + 1) * BLOCK_F64);
-    for (let c = 0; c < FANOUT; c++) foldBlock(acc, below, (b * FANOUT + c) * BLOCK_F64);
-  }
+  const first = new Float64Array(FANOUT * F);
+  first.set(head!);
+  first.set(records.subarray(0, (FANOUT - headCount) * F), head!.length);
+  foldBlocks(level, first, 0, out, 0, 1);
+  foldBlocks(level, records, FANOUT - headCount, out, 1, blocks - 1);
   return out;
+}
+
+/**
+ * Blocks `[at, at + count)` of `out`, each folded from `FANOUT` records of `src` (from record
+ * `from` on) as `foldPoints` and `foldBlock` fold them, with the block kept in local variables.
+ */
+function foldBlocks(level: number, src: Float64Array, from: number, out: Float64Array, at: number, count: number): void {
+  if (level === 1) foldPointsToBlocks(src, from, out, at, count);
+  else foldBlocksToBlocks(src, from, out, at, count);
+}
+
+function foldPointsToBlocks(src: Float64Array, from: number, out: Float64Array, at: number, count: number): void {
+  for (let b = 0; b < count; b++) {
+    let minX = NaN;
+    let minY = NaN;
+    let maxX = NaN;
+    let maxY = NaN;
+    let nanX = NaN;
+    const end = (from + (b + 1) * FANOUT) * POINT_F64;
+    for (let o = (from + b * FANOUT) * POINT_F64; o < end; o += POINT_F64) {
+      const x = src[o];
+      const y = src[o + 1];
+      if (y !== y) {
+        if (nanX !== nanX) nanX = x;
+        continue;
+      }
+      if (minX !== minX || y < minY) {
+        minX = x;
+        minY = y;
+      }
+      if (maxX !== maxX || y > maxY) {
+        maxX = x;
+        maxY = y;
+      }
+    }
+    const o = (at + b) * BLOCK_F64;
+    out[o] = minX;
+    out[o + 1] = minY;
+    out[o + 2] = maxX;
+    out[o + 3] = maxY;
+    out[o + 4] = nanX;
+  }
+}
+
+function foldBlocksToBlocks(src: Float64Array, from: number, out: Float64Array, at: number, count: number): void {
+  for (let b = 0; b < count; b++) {
+    let minX = NaN;
+    let minY = NaN;
+    let maxX = NaN;
+    let maxY = NaN;
+    let nanX = NaN;
+    const end = (from + (b + 1) * FANOUT) * BLOCK_F64;
+    for (let o = (from + b * FANOUT) * BLOCK_F64; o < end; o += BLOCK_F64) {
+      const x = src[o];
+      if (x === x && (minX !== minX || src[o + 1] < minY)) {
+        minX = x;
+        minY = src[o + 1];
+      }
+      const mx = src[o + 2];
+      if (mx === mx && (maxX !== maxX || src[o + 3] > maxY)) {
+        maxX = mx;
+        maxY = src[o + 3];
+      }
+      if (nanX !== nanX) nanX = src[o + 4];
+    }
+    const o = (at + b) * BLOCK_F64;
+    out[o] = minX;
+    out[o + 1] = minY;
+    out[o + 2] = maxX;
+    out[o + 3] = maxY;
+    out[o + 4] = nanX;
+  }
 }
 
 /**

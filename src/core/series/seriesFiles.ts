@@ -1,6 +1,7 @@
 import type { Blobs } from './blobs';
+import { appendsInOrder, packPoints, summarise, unpackPoints, type PackedPoints } from './packedPoints';
 import {
-  BLOCK_F64, MAX_LEVEL, POINT_F64, bucketFor, buildBlocks, completeBlocks, readBuckets, type LevelSource, type RangePoints,
+  BLOCK_F64, FANOUT, MAX_LEVEL, POINT_F64, bucketFor, completeBlocks, foldLevel, readBuckets, type LevelSource, type RangePoints,
 } from './pyramid';
 import { RecordCache, RecordFile, windowed } from './recordFile';
 
@@ -102,22 +103,13 @@ export class SeriesFiles {
    * Steps in any order; the fast path is a batch at or after the last stored step.
    */
   insert(meta: SeriesMeta, steps: readonly number[], values: readonly number[], times: readonly (number | null)[], keepAll: boolean): Inserted {
-    const n = steps.length;
-    let sorted = true;
-    let prev = meta.lastStep ?? -Infinity;
-    for (let i = 0; i < n && sorted; i++) {
-      sorted = keepAll ? steps[i] >= prev : steps[i] > prev;
-      prev = steps[i];
-    }
-    if (sorted) {
-      const pts = new Float64Array(n * POINT_F64);
-      for (let i = 0; i < n; i++) {
-        pts[i * 3] = steps[i];
-        pts[i * 3 + 1] = values[i];
-        pts[i * 3 + 2] = times[i] ?? NaN;
-      }
-      return this.appendSorted(meta, pts);
-    }
+    return this.insertPacked(meta, packPoints(steps, values, times), keepAll);
+  }
+
+  /** `insert` of points packed as the points file holds them (packedPoints.ts); they are only read during the call. */
+  insertPacked(meta: SeriesMeta, batch: PackedPoints, keepAll: boolean): Inserted {
+    if (appendsInOrder(meta.lastStep, batch, keepAll)) return this.appendSorted(meta, batch);
+    const { steps, values, times } = unpackPoints(batch.pts);
     return this.merge(meta, steps, values, times, keepAll);
   }
 
@@ -211,10 +203,12 @@ export class SeriesFiles {
 
   /**
    * Wall times for the steps of a reduced range, interpolated by step between stored points read at
-   * up to 65 evenly spaced places of points `[i0, i1)` (one positioned read each).
+   * up to 65 evenly spaced places of points `[i0, i1)` (one positioned read each), and no more than
+   * one place per two buckets of a short line (a compare of 100 runs draws each line with a few dozen
+   * points: 65 reads a line would cost more than its buckets).
    */
   private timesAt(meta: SeriesMeta, i0: number, i1: number, steps: Float64Array): Float64Array {
-    const anchors = Math.min(65, i1 - i0);
+    const anchors = Math.min(65, i1 - i0, Math.max(2, Math.ceil(steps.length / 4) + 1));
     const ax: number[] = [];
     const at: number[] = [];
     for (let j = 0; j < anchors; j++) {
@@ -299,7 +293,8 @@ export class SeriesFiles {
   }
 
   /** Appends points already in order after the stored ones, then the pyramid blocks they complete. */
-  private appendSorted(meta: SeriesMeta, pts: Float64Array): Inserted {
+  private appendSorted(meta: SeriesMeta, batch: PackedPoints): Inserted {
+    const { pts } = batch;
     const n = pts.length / POINT_F64;
     if (n === 0) return this.unchanged(meta);
     this.cut(meta);
@@ -308,37 +303,30 @@ export class SeriesFiles {
     this.exact.delete(key);
     this.append(this.pointsOf(meta.id, meta.gen), meta.count, pts);
     const count = meta.count + n;
-    this.extendLevels(meta.id, meta.gen, meta.count, count);
+    this.extendLevels(meta.id, meta.gen, meta.count, count, pts);
     this.exact.set(key, count);
-    let min = NaN;
-    let max = NaN;
-    let minAt = NaN;
-    let maxAt = NaN;
-    let minStep = Infinity;
-    for (let i = 0; i < n; i++) {
-      const v = pts[i * 3 + 1];
-      if (pts[i * 3] < minStep) minStep = pts[i * 3];
-      if (Number.isNaN(v)) continue;
-      if (!(v >= min)) {
-        min = v;
-        minAt = pts[i * 3];
-      }
-      if (!(v <= max)) {
-        max = v;
-        maxAt = pts[i * 3];
-      }
-    }
     const firstStep = meta.count === 0 ? pts[0] : null;
-    return { added: n, count, gen: meta.gen, firstStep, lastStep: pts[(n - 1) * 3], lastValue: pts[(n - 1) * 3 + 1], min, max, minStep: minAt, maxStep: maxAt, minAddedStep: minStep };
+    const { min, max, minStep, maxStep, lowestStep } = batch;
+    return { added: n, count, gen: meta.gen, firstStep, lastStep: pts[(n - 1) * 3], lastValue: pts[(n - 1) * 3 + 1], min, max, minStep, maxStep, minAddedStep: lowestStep };
   }
 
-  private extendLevels(id: number, gen: number, from: number, to: number): void {
-    const src = this.source({ id, gen, count: to });
+  /**
+   * Appends the pyramid blocks that points `[from, to)` (`pts`, just appended) complete, built from them in memory
+   * level by level: of the stored records only those under their first block (fewer than `FANOUT` per level) are read.
+   */
+  private extendLevels(id: number, gen: number, from: number, to: number, pts: Float64Array): void {
+    let records = pts; // records `start…` of the level below, in memory
+    let start = from;
     for (let k = 1; k <= MAX_LEVEL; k++) {
       const have = completeBlocks(from, k);
       const need = completeBlocks(to, k);
       if (need === have) break;
-      this.append(this.levelOf(id, gen, k), have, buildBlocks(src, k, have, need));
+      const below = k === 1 ? this.pointsOf(id, gen) : this.levelOf(id, gen, k - 1);
+      const head = have * FANOUT < start ? below.read(have * FANOUT, start, start) : undefined;
+      const blocks = foldLevel(k, records, need - have, head);
+      this.append(this.levelOf(id, gen, k), have, blocks);
+      records = blocks;
+      start = have;
     }
   }
 
@@ -393,8 +381,7 @@ export class SeriesFiles {
     const added = o - tailN;
     if (added === 0) return this.unchanged(meta);
     if (!insertedBeforeEnd) {
-      const r = this.appendSorted(meta, out.slice(tailN * 3, o * 3));
-      return { ...r, firstStep: meta.count === 0 ? out[0] : null };
+      return { ...this.appendSorted(meta, summarise(out.subarray(tailN * 3, o * 3))), firstStep: meta.count === 0 ? out[0] : null };
     }
     // A new generation: the points before `p`, then the merged tail; the old files stay until the index stops naming them.
     const gen = meta.gen + 1;
@@ -405,7 +392,7 @@ export class SeriesFiles {
     all.set(out.subarray(0, o * 3), head.length);
     this.append(this.pointsOf(meta.id, gen), 0, all);
     const count = p + o;
-    this.extendLevels(meta.id, gen, 0, count);
+    this.extendLevels(meta.id, gen, 0, count, all);
     this.exact.set(`${meta.id}-${gen}`, count);
     const firstStep = p === 0 ? out[0] : head[0];
     return { added, count, gen, firstStep, lastStep: out[(o - 1) * 3], lastValue: out[(o - 1) * 3 + 1], min, max, minStep: minAt, maxStep: maxAt, minAddedStep: lowest };

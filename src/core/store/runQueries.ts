@@ -6,6 +6,7 @@
 import type { SqlValue } from 'sql.js';
 import type { AlertLevel } from '../format/records';
 import type { RangePoints } from '../series/pyramid';
+import type { StepSpan } from '../series/timeSpan';
 import { RunWrites } from './runWrites';
 import type { Points } from './seriesTable';
 import { RUN_COLUMNS, RUN_FROM, toRunRow, type AlertRow, type AlertState, type ArtifactRow, type DatasetRow, type RunRow, type SeriesRow } from './storeRows';
@@ -40,6 +41,11 @@ export abstract class RunQueries extends RunWrites {
   getRun(uid: string): RunRow | undefined {
     const r = this.one(`SELECT ${RUN_COLUMNS} FROM ${RUN_FROM} WHERE r.uid = ?`, [uid]);
     return r && toRunRow(r);
+  }
+
+  /** The runs of `uids` that are in the index (in no particular order), in one query: a comparison of 100 runs reads them at once. */
+  getRuns(uids: readonly string[]): RunRow[] {
+    return this.all(`SELECT ${RUN_COLUMNS} FROM ${RUN_FROM} WHERE r.uid IN (SELECT value FROM json_each(?))`, [JSON.stringify(uids)]).map(toRunRow);
   }
 
   getParams(runId: number): Record<string, unknown> {
@@ -112,5 +118,14 @@ export abstract class RunQueries extends RunWrites {
    */
   getRange(seriesId: number, x0: number, x1: number, width: number, edges = false): RangePoints {
     return this.series.range(seriesId, x0, x1, Math.max(1, Math.floor(width)), edges);
+  }
+
+  /**
+   * The steps from the first to the last point of a series whose wall time (Unix seconds) lies in
+   * `[t0, t1]`, found by bisection over its stored times (a chart drawn against time zooms through
+   * this); the points around the range when none lies inside; undefined for an empty series.
+   */
+  getTimeSpan(seriesId: number, t0: number, t1: number): StepSpan | undefined {
+    return this.series.timeSpan(seriesId, t0, t1);
   }
 }

@@ -9,6 +9,7 @@ import type { Problems } from '../problems';
 import type { RunStatusValue } from '../format/records';
 import type { RunEdits } from '../edits';
 import { FileBlobs, MemoryBlobs } from '../series/blobs';
+import type { PackedPoints } from '../series/packedPoints';
 import { SeriesFiles } from '../series/seriesFiles';
 import { seriesFolder } from './seriesFolder';
 import { SeriesTable } from './seriesTable';
@@ -147,6 +148,11 @@ export abstract class RunWrites extends SqlAccess {
    */
   insertPoints(seriesId: number, steps: readonly number[], values: readonly number[], times: readonly (number | null)[]): number {
     return this.series.insert(seriesId, steps, values, times, false);
+  }
+
+  /** `insertPoints` of packed points (series/packedPoints.ts: what ingest gathers); they are only read during the call. */
+  insertPackedPoints(seriesId: number, batch: PackedPoints): number {
+    return this.series.insertPacked(seriesId, batch, false);
   }
 
   /**

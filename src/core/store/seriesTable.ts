@@ -1,7 +1,9 @@
 import type { Database, SqlValue, Statement } from 'sql.js';
+import { packPoints, type PackedPoints } from '../series/packedPoints';
 import { isFirstFormatFile, parseSeriesFile, pointsFile, SeriesFiles, type SeriesMeta } from '../series/seriesFiles';
 import type { RangePoints } from '../series/pyramid';
 import { SeriesDamage } from '../series/recordFile';
+import { stepSpanOfTimes, type StepSpan } from '../series/timeSpan';
 import type { Problems } from '../problems';
 
 /** Points of a series as number arrays (NaN where a value or time is missing). */
@@ -58,9 +60,14 @@ export class SeriesTable {
 
   /** Stores points (first value per step wins, or every value with `keepAll`); updates the summaries. Returns how many were new. */
   insert(seriesId: number, steps: readonly number[], values: readonly number[], times: readonly (number | null)[], keepAll: boolean): number {
+    return this.insertPacked(seriesId, packPoints(steps, values, times), keepAll);
+  }
+
+  /** `insert` of packed points (series/packedPoints.ts); they are only read during the call. */
+  insertPacked(seriesId: number, batch: PackedPoints, keepAll: boolean): number {
     const meta = this.meta(seriesId);
-    if (!meta || steps.length === 0 || this.damaged.has(seriesId)) return 0;
-    const r = this.checked(meta, () => this.files.insert(meta, steps, values, times, keepAll));
+    if (!meta || batch.pts.length === 0 || this.damaged.has(seriesId)) return 0;
+    const r = this.checked(meta, () => this.files.insertPacked(meta, batch, keepAll));
     if (!r) return 0;
     if (r.added === 0) return 0;
     if (r.gen !== meta.gen) this.obsolete.push({ id: meta.id, gen: meta.gen });
@@ -101,6 +108,13 @@ export class SeriesTable {
     const meta = this.meta(seriesId);
     if (!meta || meta.count === 0 || this.damaged.has(seriesId)) return noRange();
     return this.checked(meta, () => this.files.range(meta, x0, x1, width, edges)) ?? noRange();
+  }
+
+  /** The step span of a series' points with wall times in `[t0, t1]` (see series/timeSpan.ts); undefined when it has none. */
+  timeSpan(seriesId: number, t0: number, t1: number): StepSpan | undefined {
+    const meta = this.meta(seriesId);
+    if (!meta || meta.count === 0 || this.damaged.has(seriesId)) return undefined;
+    return this.checked(meta, () => stepSpanOfTimes((from, to) => this.files.read(meta, from, to), meta.count, t0, t1));
   }
 
   /**

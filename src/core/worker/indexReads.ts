@@ -9,6 +9,7 @@ import type { Store } from '../store/store';
 import { filterRuns, lastMetricByRun, tagsByRun } from '../organise/treeFilter';
 import type { CompileOptions } from '../query';
 import { readChartLine } from '../chartLine';
+import { chartLines, compareRunFacts } from '../compareRuns';
 import { localProcesses } from '../localProcesses';
 import type { QueryError } from '../query/tokens';
 import { columnsOfRuns, matchingWithFacets, tableColumns, tableRows, type TableOptions } from '../runsTable/table';
@@ -82,7 +83,10 @@ export const READS = {
   listSeries: (s: Store, runId: number) => s.listSeries(runId),
   getPoints: (s: Store, seriesId: number, fromStep: number) => s.getPoints(seriesId, fromStep),
   getRange: (s: Store, seriesId: number, x0: number, x1: number, width: number, edges: boolean) => s.getRange(seriesId, x0, x1, width, edges),
+  getTimeSpan: (s: Store, seriesId: number, t0: number, t1: number) => s.getTimeSpan(seriesId, t0, t1),
   chartLine: (s: Store, seriesId: number, lo: number, hi: number, maxPoints: number, edges: boolean) => readChartLine(s, seriesId, lo, hi, maxPoints, edges),
+  chartLines: (s: Store, seriesIds: number[], lo: number, hi: number, maxPoints: number, edges: boolean) => chartLines(s, seriesIds, lo, hi, maxPoints, edges),
+  compareRuns: (s: Store, uids: string[]) => compareRunFacts(s, uids),
   selectRows: (s: Store, sql: string, params: SqlValue[]) => s.selectRows(sql, params),
   lastMetrics,
   treeFacts,

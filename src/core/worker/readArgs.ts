@@ -3,11 +3,11 @@ import type { ReadName } from './indexReads';
 
 /**
  * One letter per argument: s string, i non-negative integer (a row id), n number (not NaN; ±Infinity
- * allowed for open ranges), b boolean, o plain object, l list of strings, v list of SQL values.
+ * allowed for open ranges), b boolean, o plain object, l list of strings, I list of row ids, v list of SQL values.
  */
 export const READ_ARGS: Readonly<Record<ReadName, string>> = {
   listRuns: '', getRun: 's', getParams: 'i', getTags: 'i', getArtifacts: 'i', getDatasets: 'i', getEnv: 'i', getAlertStates: 'i',
-  listSeries: 'i', getPoints: 'in', getRange: 'innnb', chartLine: 'innnb', selectRows: 'sv', lastMetrics: 'i', treeFacts: 'o',
+  listSeries: 'i', getPoints: 'in', getRange: 'innnb', chartLine: 'innnb', chartLines: 'Innnb', compareRuns: 'l', getTimeSpan: 'inn', selectRows: 'sv', lastMetrics: 'i', treeFacts: 'o',
   quickCheck: '', sizeBytes: '', tableMatching: 'oo', tableColumns: 'onob', columnsOfRuns: 'lo', tableRows: 'lol',
 };
 
@@ -25,6 +25,7 @@ function validArg(kind: string, v: unknown): boolean {
     case 'b': return typeof v === 'boolean';
     case 'o': return isObj(v);
     case 'l': return Array.isArray(v) && v.length <= MAX_LIST && v.every((x) => typeof x === 'string' && x.length <= MAX_STRING);
+    case 'I': return Array.isArray(v) && v.length <= MAX_LIST && v.every((x) => Number.isSafeInteger(x) && (x as number) >= 0);
     case 'v': return Array.isArray(v) && v.length <= MAX_LIST && v.every(isSqlValue);
     default: return false;
   }

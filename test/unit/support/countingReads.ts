@@ -18,6 +18,11 @@ export function countingReads(store: Store, opts: { chartLines: boolean }): { re
       if (opts.chartLines) read += line.steps.length;
       return line;
     },
+    chartLines: async (...args) => {
+      const lines = await inner.chartLines(...args);
+      if (opts.chartLines) for (const line of lines) read += line.steps.length;
+      return lines;
+    },
   };
   return { reads, read: () => read };
 }
