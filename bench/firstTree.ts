@@ -3,7 +3,8 @@
 //   cold  no index yet: open the index, read every run log, look for other trackers' runs, build the rows
 //         (with many runs, activation reads 100 logs at a time and shows each batch: the first one is timed too)
 //   warm  the index of the last session: open it and build the rows (shown at once; the logs are read after)
-// and what every later change of the tree costs: the rows again, and the diff that picks what to re-render.
+// and what every later change of the tree costs: the rows again, and the diff that picks what to re-render;
+// then the first index of one big log (bench/firstBigLog.ts): its run in the tree, then the whole log read.
 //   BENCH_TREE_RUNS=5000 node out/bench/firstTree.js
 import * as fs from 'fs';
 import * as os from 'os';
@@ -17,6 +18,7 @@ import { importFinders } from '../src/core/importers/finders';
 import { ProblemList } from '../src/core/problems';
 import { Store } from '../src/core/store/store';
 import { diffTreeModels, treeModel } from '../src/core/treeRows';
+import { measureFirstBigLog } from './firstBigLog';
 
 const BIG = Number(process.env.BENCH_TREE_RUNS ?? 1000);
 const STEPS = 100;
@@ -127,6 +129,7 @@ async function main(): Promise<void> {
   console.log(`sql.js start (WebAssembly compile), paid once per activation: ${ms(t).trim()}`);
   await measure(SQL, 'small workspace', 3);
   await measure(SQL, 'big workspace', BIG);
+  await measureFirstBigLog(SQL);
 }
 
 void main().catch((e) => {

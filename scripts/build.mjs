@@ -33,11 +33,15 @@ const builds = [
     format: 'iife',
     target: 'es2022',
   })),
+  // The run page's PDF viewer (PDF.js, legacy build for older VS Code engines), loaded only when a PDF is previewed; its worker is copied beside it.
+  { ...common, entryPoints: { 'pdf-viewer': 'webview-ui/run/pdf/viewer.ts' }, outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'es2022' },
 ];
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 mkdirSync(join(root, 'dist'), { recursive: true });
 copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), join(root, 'dist', 'sql-wasm.wasm'));
+mkdirSync(join(root, 'dist', 'webview'), { recursive: true });
+copyFileSync(require.resolve('pdfjs-dist/legacy/build/pdf.worker.min.mjs'), join(root, 'dist', 'webview', 'pdf.worker.mjs'));
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

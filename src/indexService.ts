@@ -28,6 +28,8 @@ const SAVE_DEBOUNCE_MS = 1000;
 const SAVE_MAX_DELAY_MS = 5000;
 /** After an unclean shutdown, SQLite's integrity check runs this long after start-up, never during activation. */
 const DEFERRED_CHECK_MS = 30_000;
+/** Changes shown while a long read goes on take at most about 1 / (1 + this) of the host's time. */
+const EARLY_PAUSE_FACTOR = 3;
 
 /** Where the index worker's script and sql.js's WebAssembly are (the extension's dist folder). */
 export interface WorkerPlace {
@@ -62,6 +64,13 @@ export class IndexService extends Disposable {
   private importsCheckedAt = -Infinity;
   private runRows: readonly RunRow[] = [];
   private runsByUid = new Map<string, RunRow>();
+  /** A request is under way: changes that arrive before its answer (a big log read in slices) are shown at once. */
+  private busy = false;
+  /** Changes shown before their request's answer, in order; one showing waits at a time. */
+  private early: Promise<void> = Promise.resolve();
+  private earlyWaiting = false;
+  /** When the next early showing may start: each is followed by a pause of EARLY_PAUSE_FACTOR times its own length. */
+  private earlyNextAt = 0;
 
   private constructor(readonly folder: vscode.WorkspaceFolder, private readonly index: IndexConnection, private readonly problems: Problems, private readOnly: boolean) {
     super();
@@ -147,6 +156,7 @@ export class IndexService extends Disposable {
     index ??= await openInProcess(SQL, params, problems);
     const service = new IndexService(folder, index, problems, readOnly);
     made.service = service;
+    index.onArrival(() => service.arrived());
     await service.readRuns();
     service.startWatching();
     if (index.uncleanShutdown) service.deferIntegrityCheck();
@@ -165,6 +175,33 @@ export class IndexService extends Disposable {
       for (const run of await this.index.reads.listRuns()) drained.changes.reset.add(run.uid);
       return drained;
     });
+  }
+
+  /** Changes came from a request still under way: the tree and open panels hear of them now, not at its end. */
+  private arrived(): void {
+    if (!this.busy || this.earlyWaiting || this.isDisposed) return;
+    this.earlyWaiting = true;
+    this.early = this.early.then(async () => {
+      // A big workspace's run list and tree take a while: showings of a long read keep the host mostly free.
+      const pause = this.earlyNextAt - Date.now();
+      if (pause > 0) await new Promise((r) => setTimeout(r, pause));
+      this.earlyWaiting = false;
+      if (this.isDisposed) return;
+      const started = Date.now();
+      await this.publish(this.index.drain());
+      this.earlyNextAt = Date.now() + EARLY_PAUSE_FACTOR * (Date.now() - started);
+    }).catch((e) => this.problems.report(`indexing failed: ${(e as Error).stack ?? e}`));
+  }
+
+  /** After a change: the size checked, the run list read again, a save planned; then listeners hear of it. */
+  private async publish({ changes, alerts }: Drained): Promise<void> {
+    if (hasChanges(changes)) {
+      await this.checkSize();
+      await this.readRuns(changes);
+      this.scheduleSave();
+      this.changeEmitter.fire(changes);
+    }
+    if (alerts.length) this.alertEmitter.fire(alerts);
   }
 
   /** True while the workspace is untrusted: nothing is written to the folder. */
@@ -279,16 +316,14 @@ export class IndexService extends Disposable {
     const next = this.work.then(async () => {
       if (this.isDisposed) return;
       if (!opts.evenWhenFull && this.sizeLevel === 'stop') return;
-      const drained = await job();
+      this.busy = true;
+      const drained = await job().finally(() => {
+        this.busy = false;
+      });
+      // What was shown while the request went on comes first.
+      await this.early;
       if (!drained || this.isDisposed) return;
-      const { changes, alerts } = drained;
-      if (hasChanges(changes)) {
-        await this.checkSize();
-        await this.readRuns(changes);
-        this.scheduleSave();
-        this.changeEmitter.fire(changes);
-      }
-      if (alerts.length) this.alertEmitter.fire(alerts);
+      await this.publish(drained);
     }).catch((e) => this.problems.report(`indexing failed: ${(e as Error).stack ?? e}`));
     this.work = next;
     return next;

@@ -29,6 +29,8 @@ export function settings() {
     pollIntervalSeconds: bounded(c.get<unknown>('pollIntervalSeconds'), 2, 0.5, 3600),
     maxChartPoints: Math.round(bounded(c.get<unknown>('maxChartPoints'), 4000, 100, 1_000_000)),
     maxLineBytes: Math.floor(bounded(c.get<unknown>('maxLineBytes'), DEFAULT_MAX_LINE_BYTES, MIN_LINE_BYTES, MAX_LINE_BYTES)),
+    /** Largest PDF artifact drawn on the run page, in MB (bigger ones offer the system viewer); an untrusted workspace cannot raise it. */
+    pdfPreviewMaxMB: bounded(restricted<unknown>('labbook', 'pdfPreviewMaxMB', 50), 50, 1, 512),
   };
 }
 

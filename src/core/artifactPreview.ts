@@ -2,14 +2,15 @@
  * What the run page shows of an artifact inline, read on the host (the webview reads no files):
  * the start of a text, a table or a Markdown file; JSON and YAML parsed into a value; an image,
  * SVG, audio or video file as a data: URL (shown by `<img>`, `<audio>`, `<video>`, where no script
- * runs); anything else as its size and SHA-256. Every read goes through the run's fence (no `..`,
+ * runs); a PDF as its bytes, up to a size limit, for the page's PDF.js to draw (nothing of it is
+ * parsed here); anything else as its size and SHA-256. Every read goes through the run's fence (no `..`,
  * no absolute path, no link out of the run folder or workspace) and is bounded in size.
  */
 import { createHash } from 'crypto';
 import { type ArtifactOwner, locateArtifact, openArtifactFile, readArtifactImage } from './artifacts';
 import { parseYaml } from './codecs/yaml';
 
-export type PreviewKind = 'image' | 'svg' | 'text' | 'csv' | 'tsv' | 'json' | 'yaml' | 'markdown' | 'audio' | 'video' | 'binary';
+export type PreviewKind = 'image' | 'svg' | 'text' | 'csv' | 'tsv' | 'json' | 'yaml' | 'markdown' | 'audio' | 'video' | 'pdf' | 'binary';
 
 const KINDS: ReadonlyArray<[RegExp, PreviewKind]> = [
   [/\.(png|jpe?g|gif|webp|bmp)$/i, 'image'],
@@ -21,6 +22,7 @@ const KINDS: ReadonlyArray<[RegExp, PreviewKind]> = [
   [/\.(md|markdown)$/i, 'markdown'],
   [/\.(wav|mp3|ogg|oga|flac|m4a|aac)$/i, 'audio'],
   [/\.(mp4|webm|ogv|mov)$/i, 'video'],
+  [/\.pdf$/i, 'pdf'],
   // Shown as text, never run or rendered: HTML and scripts are source code here.
   [/\.(txt|log|out|err|py|sh|cfg|ini|toml|conf|html?|xml|js|ts|diff|patch|rst|tex|c|cpp|h|java|go|rs|r|jl|sql|env|properties|gitignore)$/i, 'text'],
 ];
@@ -40,6 +42,10 @@ export const PREVIEW_LIMITS = {
   structured: 2 * 1024 * 1024,
   /** Audio, video and SVG shown inline up to this size; bigger ones are opened in an editor. */
   media: 16 * 1024 * 1024,
+  /** PDFs sent to the page's viewer up to this size unless `labbook.pdfPreviewMaxMB` says otherwise. */
+  pdf: 50 * 1024 * 1024,
+  /** How far into a PDF its `%PDF-` header may start (as PDF.js and other readers accept). */
+  pdfHeaderWindow: 1024,
   /** Files hashed for the binary card up to this size. */
   hash: 512 * 1024 * 1024,
 } as const;
@@ -48,7 +54,14 @@ export type ArtifactPreview =
   | { readonly kind: 'text' | 'csv' | 'tsv' | 'markdown'; readonly size: number; readonly text: string; readonly truncated: boolean }
   | { readonly kind: 'json' | 'yaml'; readonly size: number; readonly value?: unknown; readonly text: string; readonly truncated: boolean; readonly error?: string }
   | { readonly kind: 'image' | 'svg' | 'audio' | 'video'; readonly size: number; readonly dataUrl: string }
+  | { readonly kind: 'pdf'; readonly size: number; readonly data: Uint8Array }
   | { readonly kind: 'binary'; readonly size: number; readonly sha256: string | null };
+
+/** How an artifact is read for its preview. */
+export interface PreviewOptions {
+  /** Largest PDF sent to the page, in bytes (PREVIEW_LIMITS.pdf by default). */
+  readonly pdfMaxBytes?: number;
+}
 
 const MEDIA_MIME: Record<string, string> = {
   wav: 'audio/wav', mp3: 'audio/mpeg', ogg: 'audio/ogg', oga: 'audio/ogg', flac: 'audio/flac', m4a: 'audio/mp4', aac: 'audio/aac',
@@ -85,6 +98,32 @@ async function sha256Of(handle: import('fs/promises').FileHandle, size: number):
   return hash.digest('hex');
 }
 
+/**
+ * A PDF's bytes for the page's viewer, once it is known to be small enough and to start like a PDF
+ * (`%PDF-` within its first KB). Its content is not looked at here: the page draws it with PDF.js,
+ * scripts off. The bytes get a buffer of their own (sent to the page as a transferable array).
+ */
+async function readPdf(handle: import('fs/promises').FileHandle, size: number, maxBytes: number): Promise<Uint8Array> {
+  if (size > maxBytes) throw new Error(`${mb(size)} MB is over the ${mb(maxBytes)} MB limit for PDFs shown here (the labbook.pdfPreviewMaxMB setting); open it in the system viewer instead`);
+  if (size === 0) throw new Error('the file is empty, not a PDF');
+  const head = await readStart(handle, size, PREVIEW_LIMITS.pdfHeaderWindow);
+  if (!head.includes('%PDF-', 0, 'latin1')) throw new Error('not a PDF file (no %PDF- header at its start)');
+  const data = new Uint8Array(size);
+  let off = 0;
+  while (off < size) {
+    const { bytesRead } = await handle.read(data, off, size - off, off);
+    if (bytesRead === 0) break;
+    off += bytesRead;
+  }
+  return off === size ? data : data.slice(0, off);
+}
+
+/** Megabytes as a user reads them: `50`, `1.2`, `60.4`. */
+function mb(bytes: number): string {
+  const v = bytes / 1048576;
+  return Number.isInteger(v) ? String(v) : v.toFixed(1);
+}
+
 /** JSON, or JSON Lines (one value a line, shown as a list), parsed; the error says where it broke. */
 function parseJson(text: string, jsonLines: boolean): { value?: unknown; error?: string } {
   try {
@@ -100,7 +139,7 @@ function parseJson(text: string, jsonLines: boolean): { value?: unknown; error?:
  * The preview of artifact `artifactPath` of `run`, as `kind` (told from its name by the page).
  * Throws with a message a user reads when the artifact cannot be read or leaves its fence.
  */
-export async function readArtifactPreview(workspaceRoot: string, run: ArtifactOwner, artifactPath: string, kind: PreviewKind): Promise<ArtifactPreview> {
+export async function readArtifactPreview(workspaceRoot: string, run: ArtifactOwner, artifactPath: string, kind: PreviewKind, options: PreviewOptions = {}): Promise<ArtifactPreview> {
   const where = locateArtifact(workspaceRoot, run, artifactPath);
   if (!where) throw new Error('the path leaves the run folder');
   if (kind === 'image' || where.kind === 'embedded') {
@@ -147,6 +186,8 @@ export async function readArtifactPreview(workspaceRoot: string, run: ArtifactOw
         if (!mime) throw new Error('not an audio or video file this page plays');
         return { kind, size, dataUrl: `data:${mime};base64,${bytes.toString('base64')}` };
       }
+      case 'pdf':
+        return { kind, size, data: await readPdf(handle, size, options.pdfMaxBytes ?? PREVIEW_LIMITS.pdf) };
       default:
         return { kind: 'binary', size, sha256: await sha256Of(handle, size) };
     }

@@ -1,6 +1,6 @@
 /**
  * Settings a workspace must not choose while it is untrusted (VS Code's Restricted Mode): where
- * Labbook reads and writes, and what it puts into terminals. Listed in package.json as
+ * Labbook reads and writes, what it puts into terminals, and how big a PDF the run page loads. Listed in package.json as
  * `capabilities.untrustedWorkspaces.restrictedConfigurations`, and read here without the
  * workspace's values as well, so Labbook does not depend on VS Code filtering them.
  */
@@ -10,6 +10,7 @@ export const RESTRICTED_SETTINGS: readonly string[] = [
   'labbook.import.searchWorkspace',
   'labbook.terminalEnvironment',
   'labbook.pythonCommand',
+  'labbook.pdfPreviewMaxMB',
 ];
 
 /** The levels of a setting as `WorkspaceConfiguration.inspect()` reports them. */

@@ -5,6 +5,7 @@ import { artifactRealPath, locateArtifact } from '../core/artifacts';
 import { previewKind, readArtifactPreview, type PreviewKind } from '../core/artifactPreview';
 import type { HostToRunPanel } from '../protocol/runPanel';
 import { notify } from '../notifications';
+import { settings } from '../settings';
 import { COMMANDS } from '../commands/ids';
 
 /**
@@ -53,7 +54,7 @@ export class RunArtifactActions {
   async preview(requestId: number, artifactPath: string): Promise<Extract<HostToRunPanel, { type: 'artifactPreview' }>> {
     try {
       const kind: PreviewKind = previewKind(artifactPath);
-      const preview = await readArtifactPreview(this.index.folder.uri.fsPath, this.run(), artifactPath, kind);
+      const preview = await readArtifactPreview(this.index.folder.uri.fsPath, this.run(), artifactPath, kind, { pdfMaxBytes: Math.round(settings().pdfPreviewMaxMB * 1048576) });
       return { type: 'artifactPreview', requestId, path: artifactPath, preview };
     } catch (e) {
       return { type: 'artifactPreview', requestId, path: artifactPath, error: (e as Error).message };
@@ -77,7 +78,7 @@ export class RunArtifactActions {
     }
   }
 
-  /** A PDF (only) opened by the operating system's viewer, after the user asked for it on the page. */
+  /** A PDF (only) opened by the operating system's viewer, after the user asked for it on the page (its own view draws it too). */
   async openExternally(artifactPath: string): Promise<void> {
     try {
       if (!/\.pdf$/i.test(artifactPath)) throw new Error('only PDFs are opened outside VS Code');

@@ -27,6 +27,9 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, a
     `style-src ${webview.cspSource}`,
     `font-src ${webview.cspSource}`,
     `script-src 'nonce-${nonce}'`,
+    // The run page's PDF viewer: PDF.js's worker script is fetched from the extension's files and
+    // started from a blob: URL (a worker must be same-origin, and a webview's files are not).
+    ...(app === 'run' ? [`connect-src ${webview.cspSource}`, 'worker-src blob:'] : []),
   ].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">

@@ -71,6 +71,8 @@ export type ArtifactPreviewData =
   | { readonly kind: 'text' | 'csv' | 'tsv' | 'markdown'; readonly size: number; readonly text: string; readonly truncated: boolean }
   | { readonly kind: 'json' | 'yaml'; readonly size: number; readonly value?: unknown; readonly text: string; readonly truncated: boolean; readonly error?: string }
   | { readonly kind: 'image' | 'svg' | 'audio' | 'video'; readonly size: number; readonly dataUrl: string }
+  /** The PDF's bytes (sent as a transferable array), drawn by the page's PDF.js with scripts off. */
+  | { readonly kind: 'pdf'; readonly size: number; readonly data: Uint8Array }
   | { readonly kind: 'binary'; readonly size: number; readonly sha256: string | null };
 
 export type RunPanelToHost =
@@ -90,7 +92,7 @@ export type RunPanelToHost =
   | { readonly type: 'revealArtifact'; readonly path: string }
   /** Copy an artifact to a place the user picks. */
   | { readonly type: 'saveArtifactAs'; readonly path: string }
-  /** Open an artifact (a PDF) with the operating system's viewer. */
+  /** Open an artifact (a PDF) with the operating system's viewer, beside the page's own view of it. */
   | { readonly type: 'openArtifactExternally'; readonly path: string }
   /** Stop this run (the `labbook.stopRun` command) or run its command again (`labbook.rerunRun`). */
   | { readonly type: 'runAction'; readonly action: string }

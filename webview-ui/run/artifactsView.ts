@@ -4,6 +4,7 @@ import { el } from '../shared/dom';
 import { isImageName } from '../shared/imageGroups';
 import { box, pageState, savePageState } from './pageState';
 import { formatBytes, renderPreview } from './previewRender';
+import { pdfPreview } from './pdf/loader';
 
 type PreviewReply = Extract<HostToRunPanel, { type: 'artifactPreview' }>;
 
@@ -13,7 +14,7 @@ export interface ArtifactRequests {
   open(path: string): void;
   reveal(path: string): void;
   saveAs(path: string): void;
-  /** Opens the file with the operating system's viewer (PDFs: VS Code's webviews have no PDF viewer). */
+  /** Opens the file with the operating system's viewer (PDFs, beside the page's own view of them). */
   openExternally(path: string): void;
 }
 
@@ -34,6 +35,8 @@ export class ArtifactsView {
   private nextId = 1;
   private readonly pending = new Map<number, (reply: PreviewReply) => void>();
   private readonly cache = new Map<string, PreviewReply>();
+  /** The PDF on show: closed (its worker stopped) when another file is chosen. */
+  private openPdf: { close(): void } | undefined;
 
   constructor(private readonly requests: ArtifactRequests) {}
 
@@ -58,7 +61,8 @@ export class ArtifactsView {
     const done = this.pending.get(m.requestId);
     if (!done) return;
     this.pending.delete(m.requestId);
-    this.cache.set(m.path, m);
+    // A PDF's bytes go to its viewer (which takes them over) and are read again when it is chosen again.
+    if (m.preview?.kind !== 'pdf') this.cache.set(m.path, m);
     done(m);
   }
 
@@ -102,6 +106,8 @@ export class ArtifactsView {
   }
 
   private show(path: string): void {
+    this.openPdf?.close();
+    this.openPdf = undefined;
     this.selected = path;
     for (const a of this.tree.querySelectorAll('a[data-path]')) a.classList.toggle('selected', a.getAttribute('data-path') === path);
     const artifact = this.artifacts.find((a) => a.path === path);
@@ -118,13 +124,17 @@ export class ArtifactsView {
       button('Reveal', () => this.requests.reveal(path)),
       button('Save As…', () => this.requests.saveAs(path)),
     ]);
-    // The page cannot show a PDF (no PDF viewer runs in a webview): its own viewer opens it, on request.
+    // The page draws a PDF itself (PDF.js); the system's viewer opens it on request, for forms, links and search.
     if (/\.pdf$/i.test(artifact.name)) header.append(button('Open in System Viewer', () => this.requests.openExternally(path)));
     const content = el('div', { className: 'preview-content', attrs: { 'data-path': path } }, [el('p', { className: 'muted', text: 'loading…' })]);
     this.preview.replaceChildren(header, content);
     this.request(path, (m) => {
-      if (this.selected !== path) return;
-      content.replaceChildren(m.preview ? renderPreview(m.preview, artifact.name) : el('p', { className: 'muted', text: `Cannot be shown: ${m.error ?? 'unknown'}` }));
+      if (this.selected !== path || content.parentNode !== this.preview) return;
+      if (m.preview?.kind === 'pdf') {
+        const pdf = pdfPreview(m.preview.data, artifact.name);
+        this.openPdf = pdf;
+        content.replaceChildren(pdf.element);
+      } else content.replaceChildren(m.preview ? renderPreview(m.preview, artifact.name) : el('p', { className: 'muted', text: `Cannot be shown: ${m.error ?? 'unknown'}` }));
       content.setAttribute('data-kind', m.preview?.kind ?? 'error');
       if (m.preview?.kind === 'image') this.preview.append(this.compare(artifact));
     });

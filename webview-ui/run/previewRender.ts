@@ -138,6 +138,9 @@ export function renderPreview(p: ArtifactPreviewData, name: string): HTMLElement
       return el('div', {}, [notice(p.error ?? 'cannot be read'), el('pre', { className: 'preview-text', text: p.text })]);
     case 'text':
       return el('div', {}, [p.truncated ? notice(`Only the first ${formatBytes(p.text.length)} of ${formatBytes(p.size)} are shown.`) : null, el('pre', { className: 'preview-text', text: p.text })]);
+    case 'pdf':
+      // Drawn by the PDF viewer (artifactsView.ts), which loads on demand; this is never reached there.
+      return notice(`A PDF of ${formatBytes(p.size)}.`);
     case 'binary':
       return el('table', { className: 'kv' }, [
         el('tr', {}, [el('th', { text: 'size' }), el('td', { text: `${formatBytes(p.size)} (${p.size.toLocaleString()} bytes)` })]),

@@ -71,6 +71,17 @@ export interface SilenceRule {
   readonly then: 'killed' | 'finished';
 }
 
+/**
+ * A bound on one read of a big file: the reader stops after about `bytes` more bytes and sets
+ * `more`, so that the run and its points so far can be stored and shown; the next read goes on.
+ * Readers that cannot stop midway read everything and leave `more` false. A read given a slice may
+ * hand over series arrays it keeps appending to: store them before reading again.
+ */
+export interface ReadSlice {
+  readonly bytes: number;
+  more: boolean;
+}
+
 /** What a reader is given for one read. */
 export interface ReadContext {
   /** The workspace folder (absolute); every path read is inside it. */
@@ -79,6 +90,8 @@ export interface ReadContext {
   readonly SQL: SqlJsStatic;
   /** Unix seconds: decides whether a quiet run is still running. */
   readonly now: number;
+  /** Read only about this much now (see ReadSlice). */
+  readonly slice?: ReadSlice;
 }
 
 /** One place a tracker wrote to: a run folder, a store folder, or a database file (absolute paths). */
@@ -120,7 +133,8 @@ export interface ImportUnit {
   readonly key: string;
   /** Files whose sizes and modification times tell whether the unit changed. */
   files(): Promise<string[]>;
-  read(problems: Problems): Promise<ImportedRun[]>;
+  /** The unit's runs as far as read; with `slice`, possibly only part of a big file (`slice.more` says so). */
+  read(problems: Problems, slice?: ReadSlice): Promise<ImportedRun[]>;
 }
 
 /** Finds the import units in a workspace. */

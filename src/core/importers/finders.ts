@@ -70,9 +70,9 @@ function importerFinder(SQL: SqlJsStatic, importer: Importer, options: ImportOpt
       return {
         key,
         files: () => kept.files(),
-        read: async (problems) => {
-          const runs = await kept.read({ root, problems, SQL, now: Date.now() / 1000 });
-          if (runs.length === 0 && !place.saysWhenEmpty) problems.report(nothingRead(root, place, importer));
+        read: async (problems, slice) => {
+          const runs = await kept.read({ root, problems, SQL, now: Date.now() / 1000, slice });
+          if (runs.length === 0 && !place.saysWhenEmpty && !slice?.more) problems.report(nothingRead(root, place, importer));
           return runs;
         },
       };

@@ -4,7 +4,7 @@
  * rules and the `labbook.import.sources` setting all take a tracker from here.
  */
 import { filesBelow } from './shared';
-import { IMPORTED_SILENCE_SECONDS, type Importer, type ImportSource, type Place, type PlaceReader, type ReadContext, type ImportedRun } from './contract';
+import { IMPORTED_SILENCE_SECONDS, type Importer, type ImportSource, type Place, type PlaceReader, type ReadContext, type ReadSlice, type ImportedRun } from './contract';
 import { findDvcliveRuns, readDvclive, type DvcliveCache } from './dvclive';
 import { findMlflowSqliteFiles, findMlflowStores, readMlflowFileStore, readMlflowSqlite, type MlflowRunCache } from './mlflow';
 import { findSwanlabRoots, readSwanlab } from './swanlab';
@@ -22,13 +22,13 @@ function places(kind: string, find: (start: string) => Promise<string[]>, isFile
  * A reader of a run folder that decodes incrementally (TensorBoard, W&B): made on the first read
  * and kept, so a live run only decodes what was appended.
  */
-function incremental(place: Place, depth: number, make: (root: string, folder: string, ctx: ReadContext) => { read(now: number): Promise<ImportedRun | undefined> }): PlaceReader {
+function incremental(place: Place, depth: number, make: (root: string, folder: string, ctx: ReadContext) => { read(now: number, slice?: ReadSlice): Promise<ImportedRun | undefined> }): PlaceReader {
   let reader: ReturnType<typeof make> | undefined;
   return {
     files: () => filesBelow(place.path, depth),
     read: async (ctx) => {
       reader ??= make(ctx.root, place.path, ctx);
-      const run = await reader.read(ctx.now);
+      const run = await reader.read(ctx.now, ctx.slice);
       return run ? [run] : [];
     },
   };

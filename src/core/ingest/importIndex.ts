@@ -1,10 +1,20 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type { ImportedRun, ImportFinder, ImportUnit } from '../importers/contract';
+import type { ImportedRun, ImportFinder, ImportUnit, ReadSlice } from '../importers/contract';
 import { embeddedPath } from '../importers/embedded';
 import type { Problems } from '../problems';
 import type { Store } from '../store/store';
-import { emptyChanges, type IngestChanges } from './indexer';
+import type { IngestChanges } from './changes';
+import { ChangeSlices, type SlicePublish } from './changeSlices';
+
+/**
+ * While slices are handed over, a unit's big file is read this much at a time at first; later slices
+ * grow with what was read (a reader hands the whole run each time, so slices of one size would make
+ * a huge file cost the square of its length).
+ */
+const FIRST_SLICE_BYTES = 8 * 1024 * 1024;
+/** Stored in place of the fingerprint of a unit read only in part (a crash then makes it read again). */
+export const READ_IN_PART = 'read in part';
 
 interface WrittenSeries { readonly length: number; readonly lastStep: number; readonly lastValue: number }
 
@@ -54,6 +64,8 @@ export class ImportIndex {
     private readonly problems: Problems,
     /** Looking for new units walks the workspace: do it at most this often (ms) unless forced. */
     private readonly rediscoverMs = 0,
+    /** Hears the changes of a long sync slice by slice; with it, a big file is read and stored in parts. */
+    private readonly publish?: SlicePublish,
   ) {}
 
   /** Reads what changed. `rediscover` looks for new units even if the last look was recent. */
@@ -76,7 +88,7 @@ export class ImportIndex {
   }
 
   private async syncNow(rediscover: boolean): Promise<IngestChanges> {
-    const changes = emptyChanges();
+    const out = new ChangeSlices(this.publish);
     // Runs whose series files went missing since the index was saved are read again (checked once, before the first read).
     this.store.checkSeriesFiles();
     if (rediscover || Date.now() - this.discoveredAt >= this.rediscoverMs) {
@@ -88,11 +100,13 @@ export class ImportIndex {
     for (const unit of units) {
       seen.add(unit.key);
       try {
-        await this.syncUnit(unit, changes);
+        await this.syncUnit(unit, out);
       } catch (e) {
         this.problems.report(`${unit.key}: could not be read: ${(e as Error).message}`);
       }
+      out.committed(false);
     }
+    const changes = out.changes;
     for (const key of this.store.listImportUnits()) {
       if (seen.has(key)) continue;
       const old = this.store.getImportUnit(key)!;
@@ -101,7 +115,7 @@ export class ImportIndex {
         this.store.deleteImportUnit(key);
       });
     }
-    return changes;
+    return out.rest();
   }
 
   private removeRun(uid: string, changes: IngestChanges): void {
@@ -112,21 +126,36 @@ export class ImportIndex {
     changes.removed.add(uid);
   }
 
-  private async syncUnit(unit: ImportUnit, changes: IngestChanges): Promise<void> {
+  /**
+   * Reads a unit whose files changed and stores its runs. With `publish`, a big file is read a slice at
+   * a time, each slice stored in its own transaction and handed over, so its run shows while it is read.
+   */
+  private async syncUnit(unit: ImportUnit, out: ChangeSlices): Promise<void> {
     const print = await fingerprint(await unit.files());
     const before = this.store.getImportUnit(unit.key);
     if (before && before.fingerprint === print) return;
-    const runs = await unit.read(this.problems);
-    const sizes = await artifactSizes(this.root, runs);
-    this.store.transaction(() => {
-      const mine = new Set(before?.uids ?? []);
-      // A uid another unit already gave (a resumed W&B run in two folders) is made unique with the folder.
-      const placed = runs.map((r) => (this.ownedElsewhere(r.uid, mine) ? { ...r, uid: `${r.uid}@${r.folder}` } : r));
-      const uids = new Set(placed.map((r) => r.uid));
-      for (const uid of mine) if (!uids.has(uid)) this.removeRun(uid, changes);
-      for (const run of placed) this.writeRun(run, changes, sizes);
-      this.store.putImportUnit(unit.key, print, [...uids]);
-    });
+    let bytes = FIRST_SLICE_BYTES;
+    let read = 0;
+    for (;;) {
+      const slice: ReadSlice | undefined = this.publish ? { bytes, more: false } : undefined;
+      const runs = await unit.read(this.problems, slice);
+      const more = slice?.more === true;
+      const sizes = await artifactSizes(this.root, runs);
+      const changes = out.changes;
+      this.store.transaction(() => {
+        const mine = new Set(this.store.getImportUnit(unit.key)?.uids ?? []);
+        // A uid another unit already gave (a resumed W&B run in two folders) is made unique with the folder.
+        const placed = runs.map((r) => (this.ownedElsewhere(r.uid, mine) ? { ...r, uid: `${r.uid}@${r.folder}` } : r));
+        const uids = new Set(placed.map((r) => r.uid));
+        for (const uid of mine) if (!uids.has(uid)) this.removeRun(uid, changes);
+        for (const run of placed) this.writeRun(run, changes, sizes);
+        this.store.putImportUnit(unit.key, more ? READ_IN_PART : print, [...uids]);
+      });
+      if (!more) return;
+      out.committed(true);
+      read += bytes;
+      bytes = Math.max(FIRST_SLICE_BYTES, Math.round(read / 2));
+    }
   }
 
   private ownedElsewhere(uid: string, mine: ReadonlySet<string>): boolean {

@@ -8,7 +8,8 @@ import { TRASH_DIR } from '../organise/trash';
 import { EDITS_FILE, IMPORTED_EDITS_DIR, parseEdits } from '../edits';
 import { DEFAULT_MAX_LINE_BYTES, DEFAULT_QUIET_MS, EMPTY_TAIL, readNewLines, sameFile, type TailState } from './tailer';
 import { RecordApplier, type FileContext } from './applyRecords';
-import { emptyChanges, type IngestChanges } from './changes';
+import type { IngestChanges } from './changes';
+import { ChangeSlices, type SlicePublish } from './changeSlices';
 import { containedRealPath, isOutsideError, openForReadInside } from '../safePath';
 
 export { emptyChanges, hasChanges, mergeChanges, type IngestChanges } from './changes';
@@ -27,6 +28,8 @@ export interface IngestOptions {
   readonly now?: () => number;
   /** Bytes read at once (tests make it small to cross chunk boundaries). */
   readonly chunkBytes?: number;
+  /** Hears the changes of a long sync slice by slice, while it goes on (the sync's result holds the rest). */
+  readonly publish?: SlicePublish;
 }
 
 /**
@@ -70,7 +73,8 @@ export class Indexer {
   }
 
   private async syncNow(files: readonly string[] | undefined): Promise<IngestChanges> {
-    const changes = emptyChanges();
+    const out = new ChangeSlices(this.options.publish);
+    const changes = out.changes;
     // Runs whose series files were found damaged since the last sync are read again from their start.
     const repaired = this.store.repairDamagedSeries(this.problems);
     for (const uid of repaired.uids) changes.reset.add(uid);
@@ -89,12 +93,13 @@ export class Indexer {
     }
     for (const rel of targets) {
       try {
-        await this.syncFile(rel, changes);
+        await this.syncFile(rel, out);
       } catch (e) {
         this.problems.report(`${rel}: could not be read: ${(e as Error).message}`);
       }
+      out.committed(false);
     }
-    return changes;
+    return out.rest();
   }
 
   /** What the index knows of every file, in one query (a poll of thousands of runs must not ask once per file). */
@@ -197,8 +202,9 @@ export class Indexer {
     });
   }
 
-  private async syncFile(rel: string, changes: IngestChanges): Promise<void> {
-    if (this.isEditsFile(rel)) return this.syncEditsFile(rel, changes);
+  /** Reads what was appended to one log, a chunk (one transaction) at a time; `out` may hand each chunk's changes over. */
+  private async syncFile(rel: string, out: ChangeSlices): Promise<void> {
+    if (this.isEditsFile(rel)) return this.syncEditsFile(rel, out.changes);
     const abs = path.join(this.root, rel);
     const row = this.store.getFile(rel);
     let stat: fs.Stats;
@@ -206,7 +212,7 @@ export class Indexer {
       stat = await fs.promises.stat(abs);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      if (row) this.forgetFile(rel, row.runId, changes.removed);
+      if (row) this.forgetFile(rel, row.runId, out.changes.removed);
       return;
     }
     if (row && row.size === stat.size && row.mtime === stat.mtimeMs && sameFile(row.head, stat)) return;
@@ -236,14 +242,15 @@ export class Indexer {
           if (!isOutsideError(e)) throw e;
           // A log linked to a file outside the workspace: nothing of it is read; what was read before is forgotten.
           this.refuse(rel, e);
-          if (row) this.forgetFile(rel, ctx.runId ?? null, changes.removed);
+          if (row) this.forgetFile(rel, ctx.runId ?? null, out.changes.removed);
           return;
         }
         this.refused.delete(rel);
         if (!chunk) {
-          if (row) this.forgetFile(rel, ctx.runId ?? null, changes.removed);
+          if (row) this.forgetFile(rel, ctx.runId ?? null, out.changes.removed);
           return;
         }
+        const changes = out.changes;
         this.store.transaction(() => {
           if (chunk.restarted && ctx.runId !== undefined) {
             if (ctx.uid) changes.reset.add(ctx.uid);
@@ -261,6 +268,8 @@ export class Indexer {
         });
         state = chunk.next;
         if (!chunk.more) return;
+        // Committed and more to come: the run and the points so far may be shown now.
+        out.committed(true);
       }
     } finally {
       this.applier.reportHidden(ctx);

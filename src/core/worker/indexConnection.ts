@@ -2,7 +2,8 @@
  * One folder's index as the extension host drives it: in the index worker (off the host's main
  * thread) or, when no worker can start, in this thread. Both run the same IndexEngine and answer the
  * same IndexReads; what ingest changed (and the alerts it met) is gathered as it arrives and handed
- * over with the answer of the request that caused it.
+ * over with the answer of the request that caused it, or drained earlier: a long read of a big log
+ * sends its changes slice by slice, and `onArrival` hears each.
  */
 import type { SqlJsStatic } from 'sql.js';
 import { emptyChanges, mergeChanges, type IngestChanges } from '../ingest/changes';
@@ -34,8 +35,10 @@ export interface IndexConnection {
   rebuild(calls: RebuildCalls): Promise<Drained & { cancelled: boolean }>;
   persist(): Promise<Drained>;
   configure(params: ConfigureParams): Promise<Drained>;
-  /** What arrived without a request (after a worker restarted). */
+  /** What arrived and was not handed over yet (after a worker restarted, or while a long request goes on). */
   drain(): Drained;
+  /** Called whenever changes arrive, also in the middle of a request (a big log read slice by slice). */
+  onArrival(listener: (() => void) | undefined): void;
   save(): Promise<void>;
   close(): Promise<void>;
 }
@@ -47,9 +50,11 @@ class Gathered {
   private changes = emptyChanges();
   private alerts: TriggeredAlert[] = [];
   progress: ((p: ProgressMessage) => void) | undefined;
+  arrived: (() => void) | undefined;
 
   addChanges(c: IngestChanges): void {
     this.changes = mergeChanges(this.changes, c);
+    this.arrived?.();
   }
 
   addAlerts(a: TriggeredAlert[]): void {
@@ -110,6 +115,9 @@ export async function openInProcess(SQL: SqlJsStatic, params: OpenParams, proble
       return g.drain();
     },
     drain: () => g.drain(),
+    onArrival: (listener) => {
+      g.arrived = listener;
+    },
     save: async () => void (await call({ op: 'save' })),
     close: async () => void (await call({ op: 'close' })),
   };
@@ -163,6 +171,9 @@ export async function openInWorker(start: WorkerStart, params: OpenParams, probl
       return g.drain();
     },
     drain: () => g.drain(),
+    onArrival: (listener) => {
+      g.arrived = listener;
+    },
     save: () => client.save(),
     close: () => client.close(),
   };

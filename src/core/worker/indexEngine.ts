@@ -1,7 +1,8 @@
 import * as path from 'path';
 import type { SqlJsStatic } from 'sql.js';
 import { emptyChanges, hasChanges, Indexer, mergeChanges, type IngestChanges } from '../ingest/indexer';
-import { indexedPoints, rebuildInBatches } from '../ingest/batchedRebuild';
+import { indexedPoints, rebuildInBatches, type RebuildProgress } from '../ingest/batchedRebuild';
+import { DEFAULT_SLICE_PUBLISH_MS, type SlicePublish } from '../ingest/changeSlices';
 import { ImportIndex } from '../ingest/importIndex';
 import { importFinders } from '../importers/finders';
 import type { ImportSource } from '../importers/contract';
@@ -37,6 +38,10 @@ export class IndexEngine {
   private imports: ImportIndex | undefined;
   private params: OpenParams | undefined;
   private cancelled = false;
+  /** During a rebuild: its last progress report and when it came (a big log's slices report between them). */
+  private rebuilding: { readonly last: RebuildProgress; readonly at: number } | undefined;
+  /** A long read hands its changes over slice by slice, at most a few times a second. */
+  private readonly publish: SlicePublish = { everyMs: DEFAULT_SLICE_PUBLISH_MS, send: (c) => this.sliceRead(c) };
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly SQL: SqlJsStatic, private readonly problems: Problems, private readonly events: EngineEvents) {}
@@ -72,6 +77,13 @@ export class IndexEngine {
     const alerts = evaluateAlerts(this.opened(), changes);
     this.events.changes(changes);
     if (alerts.length) this.events.alerts(alerts);
+  }
+
+  /** A slice of a long read was committed: the host hears of it now, and a rebuild's progress moves on. */
+  private sliceRead(changes: IngestChanges): void {
+    this.changed(changes);
+    const r = this.rebuilding;
+    if (r) this.events.progress({ ...r.last, points: indexedPoints(this.opened()), elapsedMs: r.last.elapsedMs + Date.now() - r.at });
   }
 
   /** The index moves from memory to its file in the folder; what the logs hold is read into it. */
@@ -130,7 +142,7 @@ export class IndexEngine {
 
   private newIndexer(): Indexer {
     const p = this.params!;
-    return new Indexer(this.opened(), p.root, p.logRoot, this.problems, { maxLineBytes: p.maxLineBytes, quietMs: p.quietMs });
+    return new Indexer(this.opened(), p.root, p.logRoot, this.problems, { maxLineBytes: p.maxLineBytes, quietMs: p.quietMs, publish: this.publish });
   }
 
   private newImports(): ImportIndex | undefined {
@@ -138,7 +150,7 @@ export class IndexEngine {
     if (!p.imports) return undefined;
     const folders = p.imports.folders.map((f) => (f === '.' ? p.root : path.join(p.root, ...f.split('/'))));
     const finders = importFinders(this.SQL, { sources: new Set(p.imports.sources as ImportSource[]), searchWorkspace: p.imports.searchWorkspace, folders, report: (m) => this.problems.report(m) });
-    return new ImportIndex(this.opened(), p.root, finders, this.problems, IMPORT_DISCOVERY_MS);
+    return new ImportIndex(this.opened(), p.root, finders, this.problems, IMPORT_DISCOVERY_MS, this.publish);
   }
 
   private async sync(files: readonly string[] | undefined, imports: boolean, force: boolean): Promise<EngineReply> {
@@ -157,9 +169,14 @@ export class IndexEngine {
     this.indexer = this.newIndexer();
     this.imports = this.newImports();
     const outcome = await rebuildInBatches(store, this.indexer, path.join(p.root, p.logRoot), {
-      onProgress: (progress) => this.events.progress(progress),
+      onProgress: (progress) => {
+        this.rebuilding = { last: progress, at: Date.now() };
+        this.events.progress(progress);
+      },
       onBatch: (changes) => this.changed(changes),
       isCancelled: () => this.cancelled,
+    }).finally(() => {
+      this.rebuilding = undefined;
     });
     if (!outcome.cancelled && this.imports) {
       this.changed(await this.imports.sync(true));

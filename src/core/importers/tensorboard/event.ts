@@ -93,11 +93,16 @@ export class EventDecoder {
     return ++this.gen;
   }
 
-  /** The series decoded so far, copied. */
-  metrics(): Map<string, ImportedSeries> {
+  /**
+   * The series decoded so far, copied; or, `shared`, the decoder's own arrays, valid until the next
+   * decode (a huge file read in slices is handed over whole after each one: copying it each time
+   * would cost the square of its length).
+   */
+  metrics(shared = false): Map<string, ImportedSeries> {
     const metrics = new Map<string, ImportedSeries>();
     for (const [key, s] of this.series) {
-      if (s.steps.length > 0) metrics.set(key, { steps: s.steps.slice(), values: s.values.slice(), times: s.times.slice() });
+      if (s.steps.length === 0) continue;
+      metrics.set(key, shared ? { steps: s.steps, values: s.values, times: s.times } : { steps: s.steps.slice(), values: s.values.slice(), times: s.times.slice() });
     }
     return metrics;
   }

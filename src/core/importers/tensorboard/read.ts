@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { type Problems, silentProblems } from '../../problems';
-import { IMPORTED_SILENCE_SECONDS, type ImportedRun } from '../contract';
+import { IMPORTED_SILENCE_SECONDS, type ImportedRun, type ReadSlice } from '../contract';
 import { IncrementalRunReader } from '../runReader';
 import { workspacePath } from '../shared';
 import { type EventFileRef, listRunFiles } from './discover';
@@ -38,7 +38,7 @@ export class TensorBoardRunReader extends IncrementalRunReader {
     this.decoder = new EventDecoder(this.problems);
   }
 
-  protected async readNow(now: number): Promise<ImportedRun | undefined> {
+  protected async readNow(now: number, slice?: ReadSlice): Promise<ImportedRun | undefined> {
     const refs = await listRunFiles(this.runFolder);
     if (refs.length === 0) {
       this.reset();
@@ -64,11 +64,18 @@ export class TensorBoardRunReader extends IncrementalRunReader {
       // A new file starts a new session: points for a tag may go back (see addPoint).
       this.files.push({ file: ref.file, rel: this.rel(ref.file), prefix: ref.prefix, offset: 0, gen: this.decoder.nextGeneration(), broken: false });
     }
+    // With a slice, stop after about its bytes: the run so far is stored and shown, the next read goes on.
+    const budget = { left: slice ? Math.max(1, slice.bytes) : Infinity };
     for (const f of this.files) {
       const size = sizes.get(f.file);
-      if (size !== undefined && !f.broken && size > f.offset) await this.readFile(f, size);
+      if (size === undefined || f.broken || size <= f.offset) continue;
+      if (budget.left <= 0) {
+        slice!.more = true;
+        break;
+      }
+      if (await this.readFile(f, size, budget)) slice!.more = true;
     }
-    return this.build(now, newestMtime);
+    return this.build(now, newestMtime, slice !== undefined);
   }
 
   /**
@@ -96,19 +103,24 @@ export class TensorBoardRunReader extends IncrementalRunReader {
     return true;
   }
 
-  private async readFile(f: EventFile, size: number): Promise<void> {
+  /**
+   * Decodes `f` from its offset up to `size`, or until `budget.left` bytes were read (spent from it).
+   * Returns true when it stopped for the budget with whole records still to read.
+   */
+  private async readFile(f: EventFile, size: number, budget: { left: number }): Promise<boolean> {
     let handle: fs.promises.FileHandle;
     try {
       handle = await fs.promises.open(f.file, 'r');
     } catch {
-      return;
+      return false;
     }
     try {
       let need = 0;
       while (f.offset < size && !f.broken) {
         const remaining = size - f.offset;
         if (need > remaining) break; // The torn record at the end is still incomplete: later.
-        const want = Math.min(remaining, Math.max(CHUNK_BYTES, need));
+        if (budget.left <= 0) return true;
+        const want = Math.min(remaining, Math.max(Math.min(CHUNK_BYTES, budget.left), need));
         const buf = Buffer.allocUnsafe(want);
         const { bytesRead } = await handle.read(buf, 0, want, f.offset);
         if (bytesRead <= 0) break;
@@ -121,9 +133,11 @@ export class TensorBoardRunReader extends IncrementalRunReader {
           (o, message) => this.problems.report(`TensorBoard: ${f.rel}: byte ${base + o}: ${message}`),
         );
         f.offset = base + scan.nextOffset;
+        budget.left -= scan.nextOffset;
         if (scan.stopped) f.broken = true;
         need = scan.need;
       }
+      return false;
     } finally {
       await handle.close();
     }
@@ -133,7 +147,8 @@ export class TensorBoardRunReader extends IncrementalRunReader {
     return workspacePath(this.workspaceRoot, abs) || '.';
   }
 
-  private async build(now: number, newestMtime: number): Promise<ImportedRun> {
+  /** The run as decoded so far; `shared`: its series are the decoder's arrays (read in slices, stored before the next read). */
+  private async build(now: number, newestMtime: number, shared: boolean): Promise<ImportedRun> {
     const rel = this.rel(this.runFolder);
     const d = this.decoder;
     const last = d.lastWall ?? (newestMtime || undefined);
@@ -153,7 +168,7 @@ export class TensorBoardRunReader extends IncrementalRunReader {
       params,
       tags: [],
       folder: rel,
-      metrics: d.metrics(),
+      metrics: d.metrics(shared),
       artifacts: await this.artifacts(),
       images: d.embeddedImages(),
     };
