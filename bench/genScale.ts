@@ -23,11 +23,16 @@ export function spikeSteps(steps: number): number[] {
 /** What one generated run is called and where it lies. */
 export interface ScaleRun { readonly runId: string; readonly name: string; readonly file: string; readonly steps: number }
 
-function writeRun(file: string, runId: string, name: string, steps: number, metrics: number, index: number): void {
+/**
+ * Writes one run of `steps` steps over metrics `m0` … `m<metrics-1>` (seeded by `index`). A `live`
+ * run is still running: its last step is logged now, and it has no end (lines can be appended).
+ */
+export function writeRun(file: string, runId: string, name: string, steps: number, metrics: number, index: number, opts: { project?: string; live?: boolean } = {}): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const fd = fs.openSync(file, 'w');
   const keys = Array.from({ length: metrics }, (_, i) => `m${i}`);
-  fs.writeSync(fd, `${JSON.stringify({ t: 'header', format: 'labbook-run', version: 1, run_id: runId, project: 'scale', name, time: 1_700_000_000 })}\n`);
+  const t0 = opts.live ? Date.now() / 1000 - steps * 0.01 : 1_700_000_000;
+  fs.writeSync(fd, `${JSON.stringify({ t: 'header', format: 'labbook-run', version: 1, run_id: runId, project: opts.project ?? 'scale', name, time: t0 })}\n`);
   let chunk: string[] = [];
   let seed = 1 + index;
   const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
@@ -35,14 +40,14 @@ function writeRun(file: string, runId: string, name: string, steps: number, metr
     const values: Record<string, number> = {};
     for (let k = 0; k < keys.length; k++) values[keys[k]] = Number((Math.sin(s / (500 + k)) + random() * 0.1).toFixed(6));
     if (s % SPIKE_EVERY === SPIKE_OFFSET) values.m0 = SPIKE_VALUE + index;
-    chunk.push(JSON.stringify({ t: 'metrics', step: s, time: 1_700_000_000 + s * 0.01, values }));
+    chunk.push(JSON.stringify({ t: 'metrics', step: s, time: t0 + s * 0.01, values }));
     if (chunk.length === 20_000) {
       fs.writeSync(fd, chunk.join('\n') + '\n');
       chunk = [];
     }
   }
   if (chunk.length) fs.writeSync(fd, chunk.join('\n') + '\n');
-  fs.writeSync(fd, `${JSON.stringify({ t: 'status', status: 'finished', time: 1_700_000_000 + steps * 0.01 })}\n`);
+  if (!opts.live) fs.writeSync(fd, `${JSON.stringify({ t: 'status', status: 'finished', time: t0 + steps * 0.01 })}\n`);
   fs.closeSync(fd);
 }
 

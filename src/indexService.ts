@@ -12,10 +12,13 @@ import type { OpenParams } from './core/worker/messages';
 import { openInProcess, openInWorker, type Drained, type IndexConnection } from './core/worker/indexConnection';
 import { importSettings, ingestOptions, settings } from './settings';
 import { notify } from './notifications';
+import { LiveLogWatch } from './liveLogWatch';
 
 export { INDEX_DIR, INDEX_FILE } from './core/store/openIndex';
 
 const EVENT_DEBOUNCE_MS = 30;
+/** At most this many changed runs are read again one by one; more, and the run list is read whole. */
+const PATCHED_RUNS_MAX = 16;
 /**
  * How often other trackers' known runs are checked for changes. Their files are not watched, and
  * checking means a stat of every file of every unit: at most this often, whatever the poll interval.
@@ -94,10 +97,35 @@ export class IndexService extends Disposable {
   }
 
   /** Reads the run list again (after every change, before listeners hear of it). */
-  private async readRuns(): Promise<void> {
-    this.runRows = await this.index.reads.listRuns();
+  private async readRuns(changes?: IngestChanges): Promise<void> {
+    const rows = (changes && (await this.changedRows(changes))) || (await this.index.reads.listRuns());
+    this.runRows = rows;
     this.runsByUid = new Map(this.runRows.map((r) => [r.uid, r]));
+    this.liveLogs?.update(this.runRows);
   }
+
+  /**
+   * The run list with just the changed runs read again, when a few runs already listed changed in
+   * place (a live run writing): a workspace of thousands of runs is not read whole on every write.
+   * Undefined when the list must be read whole (runs came or went, or a run moved in its order).
+   */
+  private async changedRows(changes: IngestChanges): Promise<RunRow[] | undefined> {
+    if (changes.removed.size || changes.reset.size || changes.runs.size > PATCHED_RUNS_MAX) return undefined;
+    const uids = [...changes.runs];
+    if (!uids.every((uid) => this.runsByUid.has(uid))) return undefined;
+    const fresh = await Promise.all(uids.map((uid) => this.index.reads.getRun(uid)));
+    const byUid = new Map<string, RunRow>();
+    for (const [i, row] of fresh.entries()) {
+      const old = this.runsByUid.get(uids[i]);
+      // listRuns sorts by experiment and start time: a run that changed either may move.
+      if (!row || !old || row.experiment !== old.experiment || row.startTime !== old.startTime) return undefined;
+      byUid.set(row.uid, row);
+    }
+    return this.runRows.map((r) => byUid.get(r.uid) ?? r);
+  }
+
+  /** The logs of running runs, watched directly so that what they write is read at once. */
+  private liveLogs: LiveLogWatch | undefined;
 
   /** What the index needs to know of the folder and its settings. */
   private static params(folder: vscode.WorkspaceFolder, persistent: boolean, problems: Problems): OpenParams {
@@ -169,7 +197,7 @@ export class IndexService extends Disposable {
   private async publish({ changes, alerts }: Drained): Promise<void> {
     if (hasChanges(changes)) {
       await this.checkSize();
-      await this.readRuns();
+      await this.readRuns(changes);
       this.scheduleSave();
       this.changeEmitter.fire(changes);
     }
@@ -235,6 +263,8 @@ export class IndexService extends Disposable {
     this.register(watcher.onDidCreate(onFile));
     this.register(watcher.onDidChange(onFile));
     this.register(watcher.onDidDelete(onFile));
+    this.liveLogs = this.register(new LiveLogWatch(this.folder.uri.fsPath, (file) => this.schedule(file)));
+    this.liveLogs.update(this.runRows);
     this.restartPoll();
     this.register(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('labbook.pollIntervalSeconds')) this.restartPoll();

@@ -7,7 +7,7 @@ import { readConsole } from '../core/ingest/console';
 import { artifactRealPath, locateArtifact, readArtifactImage } from '../core/artifacts';
 import { writeFileInside } from '../core/safePath';
 import { type EmbeddedRef, readEmbedded } from '../core/importers/embedded';
-import { isRunPanelToHost, type HostToRunPanel, type RunPanelToHost, type RunSummary, type SeriesData } from '../protocol/runPanel';
+import { isRunPanelToHost, type HostToRunPanel, type RunPanelToHost, type RunSummary } from '../protocol/runPanel';
 import type { RunRef } from '../protocol/runRef';
 import type { RunsModel } from '../runsModel';
 import { settings } from '../settings';
@@ -16,7 +16,8 @@ import { requireTrust } from '../workspaceTrust';
 import { editRun } from '../runEdits';
 import { PanelHost, type PanelEnv } from './panelHost';
 import { COMMANDS } from '../commands/ids';
-import { gitDiffPath, seriesForPage } from './runPageSeries';
+import { gitDiffPath } from './runPageSeries';
+import { LiveSeries } from './runPageLive';
 import { datasetsForPage } from './runDatasets';
 import { answerRunRange } from './runPageRange';
 import { datasetTarget } from '../core/datasetLocation';
@@ -29,13 +30,11 @@ export interface RunPanelEnv extends PanelEnv {
   readonly runs: RunsModel;
 }
 
-/** What the webview has of one series, to decide between sending new points and sending all again. */
-interface SentSeries { lastStep: number; reduced: boolean }
-
 /** One webview panel per run: its metrics as charts, kept live while the run writes (opened through `RunPanels`). */
 export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
   private lastShown = '';
-  private readonly sent = new Map<string, SentSeries>();
+  /** What the webview holds of each series: a change sends it only what was appended. */
+  private readonly live = new LiveSeries();
   private readonly uid: string;
   private readonly artifacts: RunArtifactActions;
 
@@ -242,19 +241,8 @@ export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
       return;
     }
     this.panel.title = run.name;
-    const runRow = this.index.run(this.uid)!;
-    const max = settings().maxChartPoints;
-    const list = await this.index.reads.listSeries(runRow.id);
-    // Through the series' min/max pyramid at the chart's budget: a few reads whatever its length.
-    const lines = await Promise.all(list.map((s) => this.index.reads.chartLine(s.id, -Infinity, Infinity, max, false)));
+    const series = await this.live.full(this.index.reads, this.index.run(this.uid)!.id, settings().maxChartPoints);
     if (this.isDisposed) return;
-    this.sent.clear();
-    const series: SeriesData[] = list.map((s, i) => {
-      const pts = lines[i];
-      const { data, reduced } = seriesForPage(s.key, pts, s.count, max);
-      this.sent.set(s.key, { lastStep: pts.steps.length ? pts.steps[pts.steps.length - 1] : -1, reduced });
-      return data;
-    });
     this.lastShown = JSON.stringify({ ...run, lastActivity: 0 });
     this.post({ type: 'init', run, series });
     void this.sendConsole();
@@ -274,6 +262,19 @@ export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
       return;
     }
     if (!changes.runs.has(this.uid)) return;
+    // New points first: they are what a user watches a live run for.
+    const points = changes.points.get(this.uid);
+    if (points && points.size > 0) {
+      const update = await this.live.next(this.index.reads, this.index.run(this.uid)!.id, points, settings().maxChartPoints);
+      if (this.isDisposed) return;
+      if (update.resend) {
+        // At most about once a second: a run rewriting its past would otherwise resend on every write.
+        this.throttle('init', () => void this.serial(() => this.sendInit()));
+      } else {
+        if (update.append.length) this.post({ type: 'append', runId: this.uid, series: update.append });
+        if (update.replace.length) this.post({ type: 'replace', runId: this.uid, series: update.replace });
+      }
+    }
     const run = await this.summary();
     if (!run || this.isDisposed) return;
     this.panel.title = run.name;
@@ -285,26 +286,5 @@ export class RunPanel extends PanelHost<HostToRunPanel, RunPanelToHost> {
     }
     // Console output follows a live run, read at most about once a second.
     this.throttle('console', () => void this.sendConsole());
-    const points = changes.points.get(this.uid);
-    if (!points || points.size === 0) return;
-    const runRow = this.index.run(this.uid)!;
-    const seriesByKey = new Map((await this.index.reads.listSeries(runRow.id)).map((s) => [s.key, s]));
-    const max = settings().maxChartPoints;
-    const append: SeriesData[] = [];
-    for (const [key, fromStep] of points) {
-      const sent = this.sent.get(key);
-      const s = seriesByKey.get(key);
-      // Points inside what was already drawn, or a series that grew past the drawing budget: send it all again.
-      if (!s || (sent && (fromStep <= sent.lastStep || sent.reduced || s.count > max))) {
-        // At most about once a second: a big live run would otherwise resend on every write.
-        this.throttle('init', () => void this.serial(() => this.sendInit()));
-        return;
-      }
-      const pts = await this.index.reads.getPoints(s.id, fromStep);
-      if (pts.steps.length === 0) continue;
-      this.sent.set(key, { lastStep: pts.steps[pts.steps.length - 1], reduced: false });
-      append.push(seriesForPage(key, pts, s.count, Infinity).data);
-    }
-    if (append.length) this.post({ type: 'append', runId: this.uid, series: append });
   }
 }

@@ -49,6 +49,8 @@ export type HostToRunPanel =
   | { readonly type: 'init'; readonly run: RunSummary; readonly series: SeriesData[] }
   /** New points at the end of series (steps greater than any sent before for that key). */
   | { readonly type: 'append'; readonly runId: string; readonly series: SeriesData[] }
+  /** Series drawn anew (a live series that outgrew the drawing budget, reduced again): they replace what the page holds of them. */
+  | { readonly type: 'replace'; readonly runId: string; readonly series: SeriesData[] }
   /** Metadata changed (status, name, tags, params). */
   | { readonly type: 'run'; readonly run: RunSummary }
   /** Open the note editor (the Edit Note command). */

@@ -116,11 +116,11 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined 
 }
 
 /** The webview frame (of any editor group) that shows `selector`. */
-export async function frameShowing(page: Page, selector: string): Promise<Frame> {
+export async function frameShowing(page: Page, selector: string, timeoutMs = 30_000): Promise<Frame> {
   return until(`a webview showing ${selector}`, async () => {
     for (const f of page.frames()) if ((await f.locator(selector).count().catch(() => 0)) > 0) return f;
     return undefined;
-  });
+  }, timeoutMs);
 }
 
 /** Expands a collapsed tree row (experiment node). */

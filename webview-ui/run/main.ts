@@ -143,13 +143,15 @@ function updateCounts(): void {
   chartsRoot.setAttribute('data-series', String(data.size));
 }
 
-function appendSeries(update: SeriesData[]): void {
+/** New points at the end of series (`replace`: series drawn anew, whole). */
+function appendSeries(update: SeriesData[], replace = false): void {
   let structural = false;
   for (const s of update) {
     const known = data.get(s.key);
-    if (!known) {
+    if (!known || replace) {
+      // A new series makes a chart; one drawn anew only redraws its chart (unless it stops being a single value).
+      if (!known || (known.total === 1) !== (s.total === 1)) structural = true;
       data.set(s.key, s);
-      structural = true;
       continue;
     }
     known.steps.push(...s.steps);
@@ -190,6 +192,9 @@ onHostMessage<HostToRunPanel>((m) => {
         break;
       case 'append':
         if (run && m.runId === run.id) appendSeries(m.series);
+        break;
+      case 'replace':
+        if (run && m.runId === run.id) appendSeries(m.series, true);
         break;
       case 'run':
         run = m.run;

@@ -5,6 +5,7 @@ import { MetricChart, STEP_AXIS, type ChartLine, type Point, type XAxis } from '
 import { el } from '../shared/dom';
 import { paletteColor } from '../shared/palette';
 import { ChartZoom } from './chartZoom';
+import { LiveRedraw, type Screen } from './liveRedraw';
 
 /** What the page remembers across reloads (in the webview state): closed/opened sections and pinned charts. */
 export interface SectionState {
@@ -40,6 +41,11 @@ export class MetricSections {
   private startTime = 0;
   private query = '';
   private readonly zoom = new ChartZoom();
+  /** Charts with new points, drawn once per frame and only on screen. */
+  private readonly live = new LiveRedraw(browserScreen, (id) => {
+    const c = this.cards.get(id);
+    if (c?.chart) this.update(c);
+  });
 
   /**
    * Asks the host for series `key`'s points between steps `from` and `to` (on a `time` axis: Unix
@@ -68,6 +74,7 @@ export class MetricSections {
       if (wantedCards.has(id) && c.card.closest('[data-section]')?.getAttribute('data-section') === plan.sections.find((s) => s.charts.some((x) => x.id === id))?.id) continue;
       c.chart?.destroy();
       c.card.remove();
+      this.live.forget(id);
       this.cards.delete(id);
       this.zoom.reset(id);
     }
@@ -92,15 +99,17 @@ export class MetricSections {
         }
         placeAt(s.grid, c.card, j);
       });
+      // The page's points were all sent again: charts already made draw them too (on the next frame, when on screen).
+      this.live.mark(sp.charts.filter((cp) => this.cards.get(cp.id)?.chart).map((cp) => cp.id));
       if (s.details.open) this.draw(s);
     }
     this.applyFilter();
   }
 
-  /** New points arrived for these keys: redraw the charts that show them (in open sections). */
+  /** New points arrived for these keys: the charts that show them redraw (on the next frame, when on screen). */
   refresh(keys: Iterable<string>): void {
     const changed = new Set(keys);
-    for (const c of this.cards.values()) if (c.chart && c.plan.keys.some((k) => changed.has(k))) this.update(c);
+    this.live.mark([...this.cards.values()].filter((c) => c.plan.keys.some((k) => changed.has(k))).map((c) => c.plan.id));
   }
 
   /** The host's answer to a zoomed chart's request: that chart draws the finer points (a stale answer is dropped). */
@@ -192,6 +201,7 @@ export class MetricSections {
       el('div', { className: 'chart-title' }, [el('span', { className: 'chart-name', text: cp.title, attrs: { title: cp.keys.join('\n') } }), count, pin]),
       el('div', { className: 'canvas-box' }),
     ]);
+    this.live.watch(cp.id, card);
     return { plan: cp, card, count, signature: '' };
   }
 
@@ -221,7 +231,14 @@ export class MetricSections {
     const drawn = c.chart?.pointCount ?? 0;
     const all = c.plan.keys.reduce((n, k) => n + (this.data.get(k)?.total ?? 0), 0);
     c.card.setAttribute('data-points', String(drawn));
-    c.card.setAttribute('data-drawn', JSON.stringify(c.chart?.drawn ?? []));
+    const lines = c.chart?.drawn ?? [];
+    c.card.setAttribute('data-drawn', JSON.stringify(lines));
+    // When the chart first drew its current last step (ms since the epoch): how long a live point takes to show.
+    const last = String(Math.max(-1, ...lines.map((l) => l.last ?? -1)));
+    if (c.card.getAttribute('data-last-step') !== last) {
+      c.card.setAttribute('data-last-step', last);
+      c.card.setAttribute('data-drawn-at', String(Date.now()));
+    }
     const points = (n: number) => `${n.toLocaleString()} point${n === 1 ? '' : 's'}`;
     const zoomed = this.zoom.isZoomed(c.plan.id) ? ' · zoomed' : '';
     c.count.textContent = `${drawn < all ? `${drawn.toLocaleString()} of ${points(all)}` : points(all)}${zoomed}`;
@@ -252,6 +269,18 @@ export class MetricSections {
     });
   }
 }
+
+/** The page's screen: an element is on screen when it intersects the viewport (IntersectionObserver). */
+const browserScreen: Screen = {
+  follow(element, seen) {
+    const observer = new IntersectionObserver((entries) => {
+      for (const e of entries) seen(e.isIntersecting);
+    });
+    observer.observe(element as Element);
+    return () => observer.disconnect();
+  },
+  nextFrame: (run) => void requestAnimationFrame(run),
+};
 
 /** Puts `child` at position `index` among `parent`'s children, moving it only when it is elsewhere. */
 function placeAt(parent: HTMLElement, child: HTMLElement, index: number): void {
