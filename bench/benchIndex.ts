@@ -16,17 +16,18 @@ function median(xs: number[]): number {
 }
 
 /**
- * Median wall time and median CPU time of `fn` over `repeat` calls. The CPU time is what it costs on
- * an idle machine (it is single-threaded); the wall time also counts waiting for a busy CPU.
+ * Median wall time and median CPU time of `fn` over `repeat` calls; `fn` may be synchronous or return a
+ * promise (awaited before the clock stops). The CPU time is what it costs on an idle machine (the work
+ * is single-threaded); the wall time also counts waiting for a busy CPU.
  */
-export function timed<T>(fn: () => T, repeat: number): { ms: number; cpu: number; result: T } {
+export async function timed<T>(fn: () => T | Promise<T>, repeat: number): Promise<{ ms: number; cpu: number; result: T }> {
   let result!: T;
   const wall: number[] = [];
   const cpu: number[] = [];
   for (let i = 0; i < repeat; i++) {
     const c = process.cpuUsage();
     const t = performance.now();
-    result = fn();
+    result = await fn();
     wall.push(performance.now() - t);
     const used = process.cpuUsage(c);
     cpu.push((used.user + used.system) / 1000);

@@ -29,12 +29,12 @@ async function main(): Promise<void> {
     'order by params.p4, attributes.run_name desc',
   ];
   for (const q of queries) {
-    const t = time(() => searchRuns(store, { query: q }));
+    const t = await time(() => searchRuns(store, { query: q }));
     const r = t.result;
     if (r.error) throw r.error;
     console.log(row(t, r.uids.length, q));
   }
-  const free = time(() => searchRuns(store, { freeText: 'final run 12' }));
+  const free = await time(() => searchRuns(store, { freeText: 'final run 12' }));
   console.log(row(free, (free.result as { uids: string[] }).uids.length, 'free text "final run 12"'));
 
   // How to find a metric's last value: three ways, same answer.
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     ['the last_value column of series', column],
   ] as const;
   for (const [label, sql] of ways) {
-    const t = time(() => count(sql, ['m7', 0.5]));
+    const t = await time(() => count(sql, ['m7', 0.5]));
     console.log(row(t, t.result, label, undefined));
   }
   store.close();

@@ -48,24 +48,34 @@ export class Compiler {
   }
 
   /**
-   * The columns an `order by` key sorts on (selected as `alias`, `alias`_t…) and their ORDER BY terms, runs
-   * without the value last. A param sorts numbers first (as numbers), then text.
+   * The columns an `order by` key sorts on (selected as `alias`, `alias`_t…), their ORDER BY terms (runs
+   * without the value last) and the join they read from, if any. A param sorts numbers first (as numbers),
+   * then text. A metric or a param key without dots is read by a LEFT JOIN on its primary key (alias
+   * `alias`j: at most one row per run), one lookup per run instead of one correlated subquery per column.
    */
-  orderKey(k: OrderKey, alias: `k${number}`): { select: Sql; orderBy: Sql } {
+  orderKey(k: OrderKey, alias: `k${number}`): { select: Sql; orderBy: Sql; join: Sql } {
     const dir = k.descending ? 'DESC' : 'ASC';
     const f = k.field;
     const name = (suffix: string) => new Sql(`${alias}${suffix}`, []);
     const term = (suffix: string) => new Sql(`${alias}${suffix} ${dir} NULLS LAST`, []);
+    const none = sql``;
     if (f.kind === 'param') {
+      const orderBy = sql`${term('n')}, ${term('t')}`;
+      if (!nestedParamKey(f.key)) {
+        const raw = name('j.value');
+        const lookup = sql` LEFT JOIN params ${name('j')} ON ${name('j.run_id')} = r.id AND ${name('j.key')} = ${val(f.key)}`;
+        return { select: sql`${paramNumber(raw)} AS ${name('n')}, ${paramText(raw)} AS ${name('t')}`, orderBy, join: lookup };
+      }
       const rows = paramRows(f.key, sql`p.run_id = r.id AND `);
       const select = sql`(SELECT ${paramNumber(sql`x.raw`)} FROM (${rows}) x LIMIT 1) AS ${name('n')}, (SELECT ${paramText(sql`x.raw`)} FROM (${rows}) x LIMIT 1) AS ${name('t')}`;
-      return { select, orderBy: sql`${term('n')}, ${term('t')}` };
+      return { select, orderBy, join: none };
     }
-    let value: Sql;
-    if (f.kind === 'metric') value = this.metricValue(f.key);
-    else if (f.kind === 'tag') value = sql`(SELECT MIN(y.v) FROM (${tagValues(f.key)}) y)`;
-    else value = this.attribute(f.key);
-    return { select: sql`${value} AS ${name('')}`, orderBy: term('') };
+    if (f.kind === 'metric') {
+      const lookup = sql` LEFT JOIN metric_last ${name('j')} ON ${name('j.run_id')} = r.id AND ${name('j.key')} = ${val(f.key)}`;
+      return { select: sql`${name('j.value')} AS ${name('')}`, orderBy: term(''), join: lookup };
+    }
+    const value = f.kind === 'tag' ? sql`(SELECT MIN(y.v) FROM (${tagValues(f.key)}) y)` : this.attribute(f.key);
+    return { select: sql`${value} AS ${name('')}`, orderBy: term(''), join: none };
   }
 
   private condition(c: Condition): Sql {
@@ -211,10 +221,16 @@ const MAX_NESTED_PARTS = 8;
  * dotted key such as `model.hidden`, the nested value inside a param stored as an object (`model` =
  * {"hidden": 64}). Of every run, or of one run when `of` is `p.run_id = r.id AND `.
  */
+/** Whether a param key may also name a value inside an object param (`model.hidden` in `model`). */
+function nestedParamKey(key: string): boolean {
+  const parts = key.split('.');
+  return !(parts.length < 2 || parts.length > MAX_NESTED_PARTS || parts.some((x) => x === '' || x.includes('"')));
+}
+
 function paramRows(key: string, of: Sql = sql``): Sql {
   const exact = sql`SELECT p.run_id AS run_id, p.value AS raw FROM params p WHERE ${of}p.key = ${val(key)}`;
   const parts = key.split('.');
-  if (parts.length < 2 || parts.length > MAX_NESTED_PARTS || parts.some((x) => x === '' || x.includes('"'))) return exact;
+  if (!nestedParamKey(key)) return exact;
   const nested: Sql[] = [];
   for (let i = 1; i < parts.length; i++) {
     const path = `$.${parts.slice(i).map((x) => `"${x}"`).join('.')}`;

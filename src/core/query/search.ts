@@ -68,7 +68,8 @@ export function compileSearch(input: SearchInput, opts: CompileOptions = {}): Co
   const keys = query.orderBy.map((k, i) => compiler.orderKey(k, `k${i}`));
   const columns = keys.map((k) => sql`, ${k.select}`);
   const order = keys.length ? join(keys.map((k) => k.orderBy), ', ') : sql`r.start_time DESC NULLS LAST`;
-  const s = sql`SELECT r.uid${join(columns, '')} FROM ${RUN_FROM} WHERE ${where} ORDER BY ${order}, r.id DESC`;
+  const joins = join(keys.map((k) => k.join), '');
+  const s = sql`SELECT r.uid${join(columns, '')} FROM ${RUN_FROM}${joins} WHERE ${where} ORDER BY ${order}, r.id DESC`;
   return { sql: s.text, params: s.params };
 }
 

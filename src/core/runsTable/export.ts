@@ -28,7 +28,18 @@ export function csvField(value: CellValue | undefined, column?: Pick<TableColumn
 /** The table as CSV: a header of column labels, then one line per row, CRLF line ends (RFC 4180). */
 export function tableCsv(columns: readonly TableColumn[], rows: readonly TableRow[]): string {
   const lines = [columns.map((c) => csvField(c.label)).join(',')];
-  for (const r of rows) lines.push(columns.map((c) => csvField(r.cells[c.id], c)).join(','));
+  const ids = columns.map((c) => c.id);
+  // Only the start time writes a number differently (as a date); any other number is its own field.
+  const plainNumbers = columns.map((c) => !(c.kind === 'attr' && c.key === 'start_time'));
+  for (const r of rows) {
+    let line = '';
+    for (let i = 0; i < columns.length; i++) {
+      const v = r.cells[ids[i]];
+      const field = typeof v === 'number' && plainNumbers[i] ? String(v) : csvField(v, columns[i]);
+      line = i === 0 ? field : `${line},${field}`;
+    }
+    lines.push(line);
+  }
   return `${lines.join('\r\n')}\r\n`;
 }
 

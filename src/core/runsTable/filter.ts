@@ -16,6 +16,8 @@ export type { SortKey, TableFilter };
 export interface CompiledFilter {
   readonly where: Sql;
   readonly columns: Sql;
+  /** Joins the sort columns read from (after RUN_FROM). */
+  readonly joins: Sql;
   readonly orderBy: Sql;
   /** The status a user sees, selected as `ks`. */
   readonly status: Sql;
@@ -57,11 +59,13 @@ export function compileFilter(filter: TableFilter, opts: CompileOptions = {}): C
   const where = conditions.length ? join(conditions, ' AND ') : sql`1`;
 
   const selects: Sql[] = [];
+  const joins: Sql[] = [];
   const terms: Sql[] = [];
   let n = 0;
   const addKey = (k: OrderKey) => {
     const key = compiler.orderKey(k, `k${n++}`);
     selects.push(key.select);
+    joins.push(key.join);
     terms.push(key.orderBy);
   };
   for (const s of filter.sort ?? []) {
@@ -78,12 +82,12 @@ export function compileFilter(filter: TableFilter, opts: CompileOptions = {}): C
   for (const k of query.orderBy) addKey(k);
   terms.push(sql`r.start_time DESC NULLS LAST`, sql`r.id DESC`);
   const status = compiler.orderKey({ field: attribute('status'), descending: false, ...SPAN }, 'ks' as `k${number}`).select;
-  return { where, columns: selects.length ? sql`, ${join(selects, ', ')}` : sql``, orderBy: join(terms, ', '), status };
+  return { where, columns: selects.length ? sql`, ${join(selects, ', ')}` : sql``, joins: join(joins, ''), orderBy: join(terms, ', '), status };
 }
 
 /** The SELECT of the matching runs' uid, row id and status shown, in order. */
 export function selectUids(f: CompiledFilter): Sql {
-  return sql`SELECT r.uid, r.id, ${f.status}${f.columns} FROM ${RUN_FROM} WHERE ${f.where} ORDER BY ${f.orderBy}`;
+  return sql`SELECT r.uid, r.id, ${f.status}${f.columns} FROM ${RUN_FROM}${f.joins} WHERE ${f.where} ORDER BY ${f.orderBy}`;
 }
 
 /** The SELECT of the matching runs' row ids (for the column statistics). */

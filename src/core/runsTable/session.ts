@@ -155,7 +155,9 @@ export class TableSession {
     for (const uid of uids) {
       const s = this.sourceOf.get(uid);
       if (!s) continue;
-      bySource.set(s, [...(bySource.get(s) ?? []), uid]);
+      const list = bySource.get(s);
+      if (list) list.push(uid);
+      else bySource.set(s, [uid]);
     }
     const byUid = new Map<string, TableRow>();
     const answers = await Promise.all([...bySource].map(([source, list]) => source.reads.tableRows(list, opts, this.columnIds)));

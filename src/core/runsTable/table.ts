@@ -9,10 +9,12 @@ import { RUN_FROM, Sql, sql, val } from '../query/sql';
 import { runStatus, type LocalProcesses } from '../status';
 import type { RunStatusValue } from '../format/records';
 import {
-  ATTRIBUTE_COLUMNS, flattenParam, isSystemMetric, lowerIsBetter, makeColumn, metricCell, noteExcerpt, paramCell, parseColumnId, runColorIndex,
+  ATTRIBUTE_COLUMNS, flattenParam, isSystemMetric, lowerIsBetter, makeColumn, metricCell, noteExcerpt, parseColumnId, runColorIndex,
   METRIC_STATS, type CellValue, type MetricStat, type TableColumn,
 } from './columns';
 import { compileFilter, selectRunIds, selectUids, type TableFilter } from './filter';
+import { readMetricCells, readParamCells } from './rowCells';
+import { keysInScope, scopeShare } from './columnKeys';
 
 /** Whatever can run a SELECT with bound values (the Store). */
 export interface SelectRunner {
@@ -93,8 +95,8 @@ export function matchingWithFacets(db: SelectRunner, filter: TableFilter, opts: 
  * The columns of the matching runs: attributes first, then params, metrics (each followed by the stats
  * asked for) and system metrics, each group sorted by key.
  *
- * The keys come from each run's key list (`group_concat` in primary-key order, then only the distinct
- * lists): no sort over every param row, which on 10,000 runs × 250 params takes seconds. Whether a
+ * The keys come from the indexes on (key, value), one seek per key (columnKeys.ts): no read of every
+ * param row, which on 10,000 runs × 250 params takes a second. Whether a
  * column's values differ needs every value, so it is computed only when `differs` is asked for;
  * otherwise every column says it differs.
  */
@@ -126,31 +128,21 @@ export function sortColumns(columns: readonly TableColumn[]): TableColumn[] {
 
 function columnsOf(db: SelectRunner, ids: Sql, total: number, opts: TableOptions, differs: boolean): TableColumn[] {
   const columns: TableColumn[] = ATTRIBUTE_COLUMNS.map((a) => makeColumn('attr', a, true));
-  const keysOf = (table: Sql) => {
-    const keys = new Set<string>();
-    let objects = false;
-    for (const [sig] of run(db, sql`SELECT DISTINCT sig FROM (SELECT group_concat(x.key || (CASE WHEN x.value GLOB '{*' THEN char(2) ELSE '' END), char(1)) AS sig
-        FROM ${table} x WHERE x.run_id IN (${ids}) GROUP BY x.run_id)`)) {
-      for (const k of (sig as string).split('\u0001')) {
-        if (k.endsWith('\u0002')) objects = true;
-        else keys.add(k);
-      }
-    }
-    return { keys, objects };
-  };
+  // Which keys exist: from the indexes on (key, value) when the runs are many, else from their own rows.
+  const share = scopeShare(db, ids);
   const params = new Map<string, boolean>();
-  const flat = keysOf(new Sql('params', []));
-  for (const k of flat.keys) params.set(k, true);
+  const flat = keysInScope(db, 'params', ids, share);
+  for (const k of flat.plain) params.set(k, true);
   if (differs) {
     for (const [key, count, lo, hi] of run(db, sql`SELECT p.key, COUNT(*), MIN(p.value), MAX(p.value) FROM params p
         WHERE p.run_id IN (${ids}) AND p.value NOT GLOB '{*' GROUP BY p.key`)) {
       params.set(key as string, lo !== hi || (count as number) < total);
     }
   }
-  if (flat.objects) {
-    // Object params (configs) are flattened in JS: they are few.
+  if (flat.objects.size) {
+    // Object params (configs) are flattened in JS: they are few, and read through the index on (key, value).
     const nested = new Map<string, { count: number; first: string; differs: boolean }>();
-    for (const [key, value] of run(db, sql`SELECT p.key, p.value FROM params p WHERE p.run_id IN (${ids}) AND p.value GLOB '{*'`)) {
+    for (const [key, value] of run(db, sql`SELECT p.key, p.value FROM params p WHERE p.key IN (SELECT j.value FROM json_each(${val(JSON.stringify([...flat.objects]))}) j) AND p.value GLOB '{*' AND p.run_id IN (${ids})`)) {
       for (const [k, v] of flattenParam(key as string, parseJson(value as string))) {
         const text = JSON.stringify(v) ?? '';
         const seen = nested.get(k);
@@ -167,7 +159,7 @@ function columnsOf(db: SelectRunner, ids: Sql, total: number, opts: TableOptions
 
   const stats = METRIC_STATS.filter((st) => opts.metricStats?.includes(st));
   const metricDiffers = new Map<string, boolean>();
-  for (const k of keysOf(new Sql('metric_last', [])).keys) metricDiffers.set(k, true);
+  for (const k of keysInScope(db, 'metric_last', ids, share).plain) metricDiffers.set(k, true);
   if (differs) {
     for (const [key, count, lo, hi, nonNull] of run(db, sql`SELECT m.key, COUNT(*), MIN(m.value), MAX(m.value), COUNT(m.value) FROM metric_last m
         WHERE m.run_id IN (${ids}) GROUP BY m.key`)) {
@@ -190,8 +182,11 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** Keys in natural order (`p2` before `p10`); one collator for every comparison (localeCompare with options makes one per call). */
+const keyCollator = new Intl.Collator('en', { numeric: true });
+
 function compareKeys(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
+  return keyCollator.compare(a, b);
 }
 
 /**
@@ -199,8 +194,7 @@ function compareKeys(a: string, b: string): number {
  * metric stats read (they are computed from the points); every other cell is always filled.
  */
 export function tableRows(db: SelectRunner, uids: readonly string[], opts: TableOptions = {}, columnIds?: readonly string[]): TableRow[] {
-  const byUid = new Map<string, { id: number; uid: string; cells: Record<string, CellValue> }>();
-  const byId = new Map<number, Record<string, CellValue>>();
+  const byUid = new Map<string, Record<string, CellValue>>();
   const now = opts.nowSeconds ?? Date.now() / 1000;
   const timeout = opts.heartbeatTimeoutSeconds ?? 120;
   const statKeys = new Map<MetricStat, Set<string>>();
@@ -215,47 +209,41 @@ export function tableRows(db: SelectRunner, uids: readonly string[], opts: Table
   for (const part of chunks(uids)) {
     const runs = run(db, sql`SELECT r.id, r.uid, COALESCE(ed.name, r.name), r.status, r.last_activity, r.source, r.host, r.pid, e.name,
         r.start_time, r.end_time, COALESCE(ed.note, r.note) FROM ${RUN_FROM} WHERE r.uid IN ${inList(part)}`);
+    if (runs.length === 0) continue;
+    const list = inList(runs.map((r) => r[0]));
+    const tagsOf = new Map<number, string[]>();
+    const stored = run(db, sql`SELECT t.run_id, t.tag FROM tags t JOIN runs r ON r.id = t.run_id LEFT JOIN run_edits ed ON ed.uid = r.uid
+        WHERE t.run_id IN ${list} AND ed.tags IS NULL ORDER BY t.run_id, t.pos`);
+    const edited = run(db, sql`SELECT r.id, j.value FROM runs r JOIN run_edits ed ON ed.uid = r.uid, json_each(ed.tags) j
+        WHERE r.id IN ${list} AND ed.tags IS NOT NULL AND j.type = 'text'`);
+    for (const [id, tag] of [...stored, ...edited]) {
+      const tags = tagsOf.get(id as number);
+      if (tags) tags.push(tag as string);
+      else tagsOf.set(id as number, [tag as string]);
+    }
+    const byId = new Map<number, Record<string, CellValue>>();
     for (const [id, uid, name, status, lastActivity, source, host, pid, experiment, start, end, note] of runs) {
       const shown = runStatus({ status: status as RunStatusValue, lastActivity: lastActivity as number | null, source: source as string, host: host as string | null, pid: pid as number | null }, now, timeout, opts.local);
       const endTime = (end as number | null) ?? (lastActivity as number | null);
       const cells: Record<string, CellValue> = {
         'attr:name': name as string, 'attr:status': shown, 'attr:experiment': experiment as string, 'attr:source': source as string,
         'attr:start_time': start as number | null, 'attr:duration': start !== null && endTime !== null ? Math.max(0, endTime - (start as number)) : null,
-        'attr:tags': [], 'attr:note': noteExcerpt(note as string),
       };
-      if (cells['attr:note'] === '') delete cells['attr:note'];
-      byUid.set(uid as string, { id: id as number, uid: uid as string, cells });
+      const tags = tagsOf.get(id as number);
+      if (tags) cells['attr:tags'] = tags;
+      const excerpt = noteExcerpt(note as string);
+      if (excerpt !== '') cells['attr:note'] = excerpt;
+      byUid.set(uid as string, cells);
       byId.set(id as number, cells);
     }
-  }
-  const ids = [...byId.keys()];
-  for (const part of chunks(ids)) {
-    const list = inList(part);
-    const tags = run(db, sql`SELECT t.run_id, t.tag FROM tags t JOIN runs r ON r.id = t.run_id LEFT JOIN run_edits ed ON ed.uid = r.uid
-        WHERE t.run_id IN ${list} AND ed.tags IS NULL ORDER BY t.run_id, t.pos`);
-    const edited = run(db, sql`SELECT r.id, j.value FROM runs r JOIN run_edits ed ON ed.uid = r.uid, json_each(ed.tags) j
-        WHERE r.id IN ${list} AND ed.tags IS NOT NULL AND j.type = 'text'`);
-    for (const [id, tag] of [...tags, ...edited]) (byId.get(id as number)!['attr:tags'] as string[]).push(tag as string);
-    // One JSON object per run (few rows out of sql.js instead of one per cell).
-    for (const [id, json] of run(db, sql`SELECT p.run_id, json_group_object(p.key, CASE WHEN json_valid(p.value) THEN json(p.value) ELSE p.value END)
-        FROM params p WHERE p.run_id IN ${list} GROUP BY p.run_id`)) {
-      const cells = byId.get(id as number)!;
-      for (const [key, value] of Object.entries(parseJson(json as string) as Record<string, unknown>)) {
-        for (const [k, v] of flattenParam(key, value)) cells[`param:${k}`] = paramCell(v);
-      }
-    }
-    for (const [id, json] of run(db, sql`SELECT m.run_id, json_group_object(m.key, m.value) FROM metric_last m WHERE m.run_id IN ${list} GROUP BY m.run_id`)) {
-      const cells = byId.get(id as number)!;
-      for (const [key, value] of Object.entries(parseJson(json as string) as Record<string, number | null>)) cells[`metric:${key}`] = metricCell(value);
-    }
+    readParamCells(db, list, byId);
+    readMetricCells(db, list, byId);
     readStats(db, list, statKeys, byId);
   }
   const rows: TableRow[] = [];
   for (const uid of uids) {
-    const r = byUid.get(uid);
-    if (!r) continue;
-    if ((r.cells['attr:tags'] as string[]).length === 0) delete r.cells['attr:tags'];
-    rows.push({ uid, color: runColorIndex(uid), cells: r.cells });
+    const cells = byUid.get(uid);
+    if (cells) rows.push({ uid, color: runColorIndex(uid), cells });
   }
   return rows;
 }
