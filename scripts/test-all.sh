@@ -8,6 +8,12 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export CI="${CI:-true}"
 export NO_COLOR=1 FORCE_COLOR=0 npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
+# Every temporary file of the run (test workspaces, indexes, editor and browser profiles) goes in one
+# folder, removed when the run ends: running the tests again and again leaves nothing behind.
+SCRATCH="$(mktemp -d "${TMPDIR:-/tmp}/labbook-tests-XXXXXX")"
+chmod 755 "$SCRATCH"  # some hostile tests run a process as an unprivileged user
+export TMPDIR="$SCRATCH"
+trap 'rm -rf "$SCRATCH"' EXIT
 
 ALL_STEPS=(deps pydeps build typecheck lint unit python python-frameworks package tools harness integration e2e)
 if [ "$#" -gt 0 ]; then
