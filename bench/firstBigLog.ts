@@ -8,11 +8,11 @@ import * as os from 'os';
 import * as path from 'path';
 import type { SqlJsStatic } from 'sql.js';
 import { hasChanges } from '../src/core/ingest/changes';
-import { maskedCrc32c } from '../src/core/codecs/crc';
 import { ProblemList } from '../src/core/problems';
 import { openInProcess, openInWorker, type IndexConnection } from '../src/core/worker/indexConnection';
 import type { OpenParams } from '../src/core/worker/messages';
 import { generateRuns } from './genScale';
+import { writeScalarEvents } from './tfEventFile';
 
 const LOG_POINTS = Number(process.env.BENCH_FIRST_LOG_POINTS ?? 5_000_000);
 const TB_POINTS = Number(process.env.BENCH_FIRST_TB_POINTS ?? 2_000_000);
@@ -84,62 +84,8 @@ export function writeEventFile(root: string, points: number): string {
   const dir = path.join(root, 'runs', 'big');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'events.out.tfevents.1700000000.bench.1.0');
-  const fd = fs.openSync(file, 'w');
-  const buf = Buffer.alloc(8 << 20);
-  let n = 0;
-  const record = (data: Buffer): void => {
-    if (n + data.length + 16 > buf.length) {
-      fs.writeSync(fd, buf, 0, n);
-      n = 0;
-    }
-    buf.writeUInt32LE(data.length, n);
-    buf.writeUInt32LE(0, n + 4);
-    buf.writeUInt32LE(maskedCrc32c(buf, n, n + 8), n + 8);
-    data.copy(buf, n + 12);
-    buf.writeUInt32LE(maskedCrc32c(data), n + 12 + data.length);
-    n += data.length + 16;
-  };
-  const version = Buffer.from('brain.Event:2');
-  const head = Buffer.alloc(9);
-  head[0] = 0x09;
-  head.writeDoubleLE(1_700_000_000, 1);
-  record(Buffer.concat([head, Buffer.from([0x1a, version.length]), version]));
-  const tags = Array.from({ length: TB_TAGS }, (_, k) => Buffer.from(`train/metric_${k}`));
-  const ev = Buffer.alloc(64);
-  for (let step = 0; step < Math.ceil(points / TB_TAGS); step++) {
-    for (let k = 0; k < TB_TAGS; k++) {
-      // Event { wall_time = 1; step = 2; summary = 5 { value = 1 { tag = 1; simple_value = 2 } } }
-      let o = 0;
-      ev[o++] = 0x09;
-      ev.writeDoubleLE(1_700_000_000 + step * 0.01, o);
-      o += 8;
-      if (step > 0) {
-        ev[o++] = 0x10;
-        for (let s = step; ; s >>>= 7) {
-          if (s < 0x80) {
-            ev[o++] = s;
-            break;
-          }
-          ev[o++] = (s & 0x7f) | 0x80;
-        }
-      }
-      const valueLen = 2 + tags[k].length + 5;
-      ev[o++] = 0x2a;
-      ev[o++] = valueLen + 2;
-      ev[o++] = 0x0a;
-      ev[o++] = valueLen;
-      ev[o++] = 0x0a;
-      ev[o++] = tags[k].length;
-      tags[k].copy(ev, o);
-      o += tags[k].length;
-      ev[o++] = 0x15;
-      ev.writeFloatLE(Math.sin(step / (500 + 97 * k)), o);
-      o += 4;
-      record(ev.subarray(0, o));
-    }
-  }
-  fs.writeSync(fd, buf, 0, n);
-  fs.closeSync(fd);
+  const tags = Array.from({ length: TB_TAGS }, (_, k) => `train/metric_${k}`);
+  writeScalarEvents(file, tags, Math.ceil(points / TB_TAGS), (step, k) => Math.sin(step / (500 + 97 * k)));
   return file;
 }
 

@@ -13,11 +13,11 @@ import * as os from 'os';
 import * as path from 'path';
 import initSqlJs from 'sql.js';
 import { readChartLine } from '../src/core/chartLine';
-import { maskedCrc32c } from '../src/core/codecs/crc';
 import { ImportIndex } from '../src/core/ingest/importIndex';
 import { importFinders } from '../src/core/importers/finders';
 import { ProblemList } from '../src/core/problems';
 import { Store } from '../src/core/store/store';
+import { writeScalarEvents } from './tfEventFile';
 
 const TAGS = 10;
 const STEPS = 100_000;
@@ -38,63 +38,8 @@ function writeEventFile(logdir: string): string {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `events.out.tfevents.1700000000.${os.hostname()}.1.0`);
   const spikes = new Set(Array.from({ length: SPIKES }, (_, i) => spikeAt(i)).map((s) => `${s.tag}:${s.step}`));
-  const fd = fs.openSync(file, 'w');
-  const buf = Buffer.alloc(8 << 20);
-  let n = 0;
-  const record = (data: Buffer) => {
-    if (n + data.length + 16 > buf.length) {
-      fs.writeSync(fd, buf, 0, n);
-      n = 0;
-    }
-    buf.writeUInt32LE(data.length, n);
-    buf.writeUInt32LE(0, n + 4);
-    buf.writeUInt32LE(maskedCrc32c(buf, n, n + 8), n + 8);
-    data.copy(buf, n + 12);
-    buf.writeUInt32LE(maskedCrc32c(data), n + 12 + data.length);
-    n += data.length + 16;
-  };
-  const version = Buffer.from('brain.Event:2');
-  const head = Buffer.alloc(9);
-  head[0] = 0x09;
-  head.writeDoubleLE(1_700_000_000, 1);
-  record(Buffer.concat([head, Buffer.from([0x1a, version.length]), version]));
-  const tags = Array.from({ length: TAGS }, (_, k) => Buffer.from(tagName(k)));
-  const ev = Buffer.alloc(64);
-  for (let step = 0; step < STEPS; step++) {
-    for (let k = 0; k < TAGS; k++) {
-      const v = 1.5 + Math.sin(step / (500 + 97 * k)) + 0.1 * Math.sin(step * 12.9898 + k) + (spikes.has(`${k}:${step}`) ? SPIKE : 0);
-      // Event { wall_time = 1; step = 2; summary = 5 { value = 1 { tag = 1; simple_value = 2 } } }
-      let o = 0;
-      ev[o++] = 0x09;
-      ev.writeDoubleLE(1_700_000_000 + step * 0.01, o);
-      o += 8;
-      if (step > 0) {
-        ev[o++] = 0x10;
-        for (let s = step; ; s >>>= 7) {
-          if (s < 0x80) {
-            ev[o++] = s;
-            break;
-          }
-          ev[o++] = (s & 0x7f) | 0x80;
-        }
-      }
-      const valueLen = 2 + tags[k].length + 5;
-      ev[o++] = 0x2a;
-      ev[o++] = valueLen + 2;
-      ev[o++] = 0x0a;
-      ev[o++] = valueLen;
-      ev[o++] = 0x0a;
-      ev[o++] = tags[k].length;
-      tags[k].copy(ev, o);
-      o += tags[k].length;
-      ev[o++] = 0x15;
-      ev.writeFloatLE(v, o);
-      o += 4;
-      record(ev.subarray(0, o));
-    }
-  }
-  fs.writeSync(fd, buf, 0, n);
-  fs.closeSync(fd);
+  const tags = Array.from({ length: TAGS }, (_, k) => tagName(k));
+  writeScalarEvents(file, tags, STEPS, (step, k) => 1.5 + Math.sin(step / (500 + 97 * k)) + 0.1 * Math.sin(step * 12.9898 + k) + (spikes.has(`${k}:${step}`) ? SPIKE : 0));
   return file;
 }
 

@@ -1,18 +1,7 @@
 import * as assert from 'assert';
 import { downsampleMinMax } from '../../src/core/downsample';
 import { assertEnvelopeKept } from './support/envelope';
-
-/** A small deterministic PRNG (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng as random } from './support/prng';
 
 describe('downsampleMinMax', () => {
   it('returns short series unchanged', () => {

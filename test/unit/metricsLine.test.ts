@@ -1,18 +1,7 @@
 import * as assert from 'assert';
 import { MetricsLineScanner } from '../../src/core/format/metricsLine';
 import { parseLine } from '../../src/core/format/records';
-
-/** A small seeded generator, so that a failure can be replayed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { prng as rng } from './support/prng';
 
 const scan = (scanner: MetricsLineScanner, line: string) => {
   // Inside a larger buffer, as the tailer hands lines over: bytes before and after must not be read.

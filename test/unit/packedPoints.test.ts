@@ -7,18 +7,7 @@ import { CHUNKS_PER_SEGMENT, HEADER_BYTES, TRAILER_BYTES } from '../../src/core/
 import { BLOCKS_PER_CHUNK, POINTS_PER_CHUNK, SeriesFiles, type SeriesMeta } from '../../src/core/series/seriesFiles';
 import { Indexer } from '../../src/core/ingest/indexer';
 import { appendEvents, header, workspace } from './support/helpers';
-
-/** A small seeded generator (mulberry32), so that a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng as rng } from './support/prng';
 
 /** The summary worked out the obvious way, from arrays. */
 function bruteSummary(steps: number[], values: number[]) {

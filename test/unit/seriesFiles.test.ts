@@ -5,18 +5,7 @@ import { BLOCK_F64, blockSize, bucketFor, completeBlocks, MAX_LEVEL } from '../.
 import { levelFile, pointsFile, SeriesFiles, type SeriesMeta } from '../../src/core/series/seriesFiles';
 import { SeriesDamage } from '../../src/core/series/recordFile';
 import { tempDir } from './support/helpers';
-
-/** A small deterministic PRNG (mulberry32), so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './support/prng';
 
 /** The obvious model: every point in a list, sorted by step (stable), first-wins or keep-all. */
 class Model {

@@ -3,6 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Store } from '../../../src/core/store/store';
 import { appendEvents, header } from '../../unit/support/helpers';
+import { prng } from '../../unit/support/prng';
+export { prng };
 
 /** Writes a few realistic runs (params, tags, notes, statuses, several metrics) under `root/labbook/`. */
 export function writeRealRuns(root: string, runs = 4, steps = 150): void {
@@ -42,18 +44,6 @@ export function flipBit(bytes: Uint8Array, offset: number, bit: number): Buffer 
   const copy = Buffer.from(bytes);
   copy[offset] ^= 1 << bit;
   return copy;
-}
-
-/** A small deterministic PRNG (mulberry32), so a failing flip can be reproduced from the seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A sparse file of `bytes` bytes (no disk blocks used). */
