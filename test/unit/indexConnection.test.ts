@@ -41,8 +41,8 @@ async function everything(c: IndexConnection): Promise<unknown> {
   }));
   const facts = await c.reads.treeFacts({ filter: 'params.layers > 1', options: { nowSeconds: 1_700_000_100 }, metrics: ['loss'] });
   const bad = await c.reads.treeFacts({ filter: 'params.layers >', options: {}, metrics: [] });
-  const table = await c.reads.tableMatching({ query: 'metrics.loss < 0.5' }, { nowSeconds: 1_700_000_100, checkProcesses: true });
-  const tableError = await c.reads.tableMatching({ query: 'metrics.loss <' }, {});
+  const table = await c.reads.tableMatching({ query: 'metrics.loss < 0.5' }, { nowSeconds: 1_700_000_100, checkProcesses: true }, true);
+  const tableError = await c.reads.tableMatching({ query: 'metrics.loss <' }, {}, true);
   const rows = await c.reads.tableRows(runs.map((r) => r.uid), { nowSeconds: 1_700_000_100 }, ['attr:name', 'param:lr', 'metric:loss']);
   return { runs, per, facts: { found: facts.found, tags: [...facts.tags], metrics: [...facts.metrics].map(([k, m]) => [k, [...m]]) }, bad: bad.found, table, tableError, rows };
 }

@@ -100,6 +100,16 @@ describe('runs table: reading many runs at once', () => {
     }
   });
 
+  it('the sorted list of matching runs hands back only uid, row id and status, not the values it sorted on', () => {
+    const sorts = [{ column: 'metric:acc', descending: true }, { column: 'param:opt', descending: false }, { column: 'metric.max:acc', descending: false }];
+    const q = selectUids(compileFilter({ sort: sorts }, opts));
+    const rows = store.selectRows(q.text, [...q.params]);
+    assert.ok(rows.length > 0);
+    assert.ok(rows.every((r) => r.length === 3), `columns handed back: ${rows[0].length}`);
+    // Still in the order asked for: highest accuracy first.
+    assert.deepStrictEqual(rows.slice(0, 3).map((r) => r[0]), ['r11', 'r10', 'r9']);
+  });
+
   it('sorting by a metric and a param reads each with one primary-key lookup per run, through a join, not a subquery per column', () => {
     const plan = (text: string, params: readonly unknown[]) => (dbOf(store).exec(`EXPLAIN QUERY PLAN ${text}`, [...params] as never)[0]?.values ?? []).map((r) => String(r[3]));
     const search = compileSearch({ query: 'order by params.opt, metrics.acc desc' }, opts);

@@ -53,29 +53,35 @@ export class Compiler {
    * then text. A metric or a param key without dots is read by a LEFT JOIN on its primary key (alias
    * `alias`j: at most one row per run), one lookup per run instead of one correlated subquery per column.
    */
-  orderKey(k: OrderKey, alias: `k${number}`): { select: Sql; orderBy: Sql; join: Sql } {
+  /**
+   * One `order by` key: the value selected as `alias`, the ORDER BY terms on that alias, the join it
+   * reads from, and `inline`, the same terms on the values themselves (to sort without selecting them).
+   */
+  orderKey(k: OrderKey, alias: `k${number}`): { select: Sql; orderBy: Sql; join: Sql; inline: Sql } {
     const dir = k.descending ? 'DESC' : 'ASC';
     const f = k.field;
     const name = (suffix: string) => new Sql(`${alias}${suffix}`, []);
     const term = (suffix: string) => new Sql(`${alias}${suffix} ${dir} NULLS LAST`, []);
+    const on = (value: Sql) => sql`${value} ${new Sql(`${dir} NULLS LAST`, [])}`;
     const none = sql``;
     if (f.kind === 'param') {
       const orderBy = sql`${term('n')}, ${term('t')}`;
       if (!nestedParamKey(f.key)) {
         const raw = name('j.value');
         const lookup = sql` LEFT JOIN params ${name('j')} ON ${name('j.run_id')} = r.id AND ${name('j.key')} = ${val(f.key)}`;
-        return { select: sql`${paramNumber(raw)} AS ${name('n')}, ${paramText(raw)} AS ${name('t')}`, orderBy, join: lookup };
+        return { select: sql`${paramNumber(raw)} AS ${name('n')}, ${paramText(raw)} AS ${name('t')}`, orderBy, join: lookup, inline: sql`${on(paramNumber(raw))}, ${on(paramText(raw))}` };
       }
       const rows = paramRows(f.key, sql`p.run_id = r.id AND `);
-      const select = sql`(SELECT ${paramNumber(sql`x.raw`)} FROM (${rows}) x LIMIT 1) AS ${name('n')}, (SELECT ${paramText(sql`x.raw`)} FROM (${rows}) x LIMIT 1) AS ${name('t')}`;
-      return { select, orderBy, join: none };
+      const number = sql`(SELECT ${paramNumber(sql`x.raw`)} FROM (${rows}) x LIMIT 1)`;
+      const text = sql`(SELECT ${paramText(sql`x.raw`)} FROM (${rows}) x LIMIT 1)`;
+      return { select: sql`${number} AS ${name('n')}, ${text} AS ${name('t')}`, orderBy, join: none, inline: sql`${on(number)}, ${on(text)}` };
     }
     if (f.kind === 'metric') {
       const lookup = sql` LEFT JOIN metric_last ${name('j')} ON ${name('j.run_id')} = r.id AND ${name('j.key')} = ${val(f.key)}`;
-      return { select: sql`${name('j.value')} AS ${name('')}`, orderBy: term(''), join: lookup };
+      return { select: sql`${name('j.value')} AS ${name('')}`, orderBy: term(''), join: lookup, inline: on(name('j.value')) };
     }
     const value = f.kind === 'tag' ? sql`(SELECT MIN(y.v) FROM (${tagValues(f.key)}) y)` : this.attribute(f.key);
-    return { select: sql`${value} AS ${name('')}`, orderBy: term(''), join: none };
+    return { select: sql`${value} AS ${name('')}`, orderBy: term(''), join: none, inline: on(value) };
   }
 
   private condition(c: Condition): Sql {

@@ -12,11 +12,13 @@ import type { SortKey, TableFilter } from '../../protocol/runsTable';
 
 export type { SortKey, TableFilter };
 
-/** The WHERE condition and ORDER BY terms of a filter (on the aliases of RUN_FROM), and selected sort columns. */
+/**
+ * The WHERE condition and ORDER BY terms of a filter (on the aliases of RUN_FROM). The terms sort on
+ * the values themselves, so that the sort keys are not handed back with every matching run.
+ */
 export interface CompiledFilter {
   readonly where: Sql;
-  readonly columns: Sql;
-  /** Joins the sort columns read from (after RUN_FROM). */
+  /** Joins the sort keys read from (after RUN_FROM). */
   readonly joins: Sql;
   readonly orderBy: Sql;
   /** The status a user sees, selected as `ks`. */
@@ -58,22 +60,18 @@ export function compileFilter(filter: TableFilter, opts: CompileOptions = {}): C
   if (!filter.includeArchived) conditions.push(sql`COALESCE(ed.archived, 0) = 0`);
   const where = conditions.length ? join(conditions, ' AND ') : sql`1`;
 
-  const selects: Sql[] = [];
   const joins: Sql[] = [];
   const terms: Sql[] = [];
   let n = 0;
   const addKey = (k: OrderKey) => {
     const key = compiler.orderKey(k, `k${n++}`);
-    selects.push(key.select);
     joins.push(key.join);
-    terms.push(key.orderBy);
+    terms.push(key.inline);
   };
   for (const s of filter.sort ?? []) {
-    const stat = statSortKey(s, `k${n}`);
+    const stat = statSortKey(s);
     if (stat) {
-      n++;
-      selects.push(stat.select);
-      terms.push(stat.orderBy);
+      terms.push(stat);
       continue;
     }
     const k = orderKeyOf(s);
@@ -82,12 +80,12 @@ export function compileFilter(filter: TableFilter, opts: CompileOptions = {}): C
   for (const k of query.orderBy) addKey(k);
   terms.push(sql`r.start_time DESC NULLS LAST`, sql`r.id DESC`);
   const status = compiler.orderKey({ field: attribute('status'), descending: false, ...SPAN }, 'ks' as `k${number}`).select;
-  return { where, columns: selects.length ? sql`, ${join(selects, ', ')}` : sql``, joins: join(joins, ''), orderBy: join(terms, ', '), status };
+  return { where, joins: join(joins, ''), orderBy: join(terms, ', '), status };
 }
 
 /** The SELECT of the matching runs' uid, row id and status shown, in order. */
 export function selectUids(f: CompiledFilter): Sql {
-  return sql`SELECT r.uid, r.id, ${f.status}${f.columns} FROM ${RUN_FROM}${f.joins} WHERE ${f.where} ORDER BY ${f.orderBy}`;
+  return sql`SELECT r.uid, r.id, ${f.status} FROM ${RUN_FROM}${f.joins} WHERE ${f.where} ORDER BY ${f.orderBy}`;
 }
 
 /** The SELECT of the matching runs' row ids (for the column statistics). */
@@ -115,8 +113,8 @@ function orderKeyOf(s: SortKey): OrderKey | undefined {
   return { field, descending: s.descending, ...SPAN };
 }
 
-/** Sorting on a metric's min, max or best step: from the series summary. */
-function statSortKey(s: SortKey, alias: string): { select: Sql; orderBy: Sql } | undefined {
+/** Sorting on a metric's min, max or best step: from the series summary (the ORDER BY term). */
+function statSortKey(s: SortKey): Sql | undefined {
   const c = parseColumnId(s.column);
   if (!c || (c.kind !== 'metric.min' && c.kind !== 'metric.max' && c.kind !== 'metric.best_step')) return undefined;
   // Kept per series by the store as points arrive (min, max and the step of each).
@@ -125,5 +123,5 @@ function statSortKey(s: SortKey, alias: string): { select: Sql; orderBy: Sql } |
   if (c.kind === 'metric.min') value = of('min_value');
   else if (c.kind === 'metric.max') value = of('max_value');
   else value = of(lowerIsBetter(c.key) ? 'min_step' : 'max_step');
-  return { select: sql`${value} AS ${new Sql(alias, [])}`, orderBy: new Sql(`${alias} ${s.descending ? 'DESC' : 'ASC'} NULLS LAST`, []) };
+  return sql`${value} ${new Sql(`${s.descending ? 'DESC' : 'ASC'} NULLS LAST`, [])}`;
 }

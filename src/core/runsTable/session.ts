@@ -48,8 +48,30 @@ function orThrow<T>(r: OrQueryError<T>): T {
   return r.ok;
 }
 
+/** Tag chips of one index's matching runs, kept while only the sort changes. */
+interface KnownTags {
+  /** The filter without its sort, and the scope options, the chips were counted for. */
+  readonly key: string;
+  readonly uids: ReadonlySet<string>;
+  readonly tags: NonNullable<Facets['tags']>;
+}
+
+/** What the matching runs depend on besides the sort (the options' clock only moves a run's shown status). */
+function matchKey(filter: TableFilter, opts: PlainTableOptions): string {
+  const { sort: _sort, ...rest } = filter;
+  const { nowSeconds: _now, ...scope } = opts;
+  return JSON.stringify([rest, scope]);
+}
+
+/** Whether two lists hold the same uids (in any order). */
+function sameSet(known: ReadonlySet<string>, uids: readonly string[]): boolean {
+  return known.size === uids.length && uids.every((u) => known.has(u));
+}
+
 export class TableSession {
   private order: string[] = [];
+  /** Each index's tag chips of the last result; forgotten when the index changes. */
+  private knownTags = new Map<TableReads, KnownTags>();
   private readonly sourceOf = new Map<string, TableSource>();
   private filter: TableFilter = {};
   private layout: TableLayoutOptions = { metricStats: [], onlyDiffering: false };
@@ -77,10 +99,11 @@ export class TableSession {
     const sourceOf = new Map<string, TableSource>();
     const perSource: Array<{ source: TableSource; uids: string[]; facets: Facets }> = [];
     const sources = this.sources();
-    const matched = await Promise.all(sources.map(async (source) => orThrow(await source.reads.tableMatching(filter, opts))));
+    const key = matchKey(filter, opts);
+    const matched = await Promise.all(sources.map((source) => this.matching(source, filter, opts, key)));
     for (const [i, source] of sources.entries()) {
-      const { uids, ...facets } = matched[i];
-      perSource.push({ source, uids, facets });
+      const { uids, statuses, tags } = matched[i];
+      perSource.push({ source, uids, facets: { statuses, tags } });
       for (const uid of uids) {
         if (sourceOf.has(uid)) continue;
         sourceOf.set(uid, source);
@@ -97,7 +120,7 @@ export class TableSession {
         columns.set(c.id, seen ? { ...c, differs: seen.differs || c.differs || perSource.length > 1 } : c);
       }
       for (const [s, n] of Object.entries(facets.statuses)) statuses[s] = (statuses[s] ?? 0) + n;
-      for (const t of facets.tags) tags.set(t.tag, (tags.get(t.tag) ?? 0) + t.count);
+      for (const t of facets.tags ?? []) tags.set(t.tag, (tags.get(t.tag) ?? 0) + t.count);
     }
     this.order = order;
     this.sourceOf.clear();
@@ -111,6 +134,22 @@ export class TableSession {
       tags: [...tags].map(([tag, count]) => ({ tag, count })).sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag)).slice(0, 30),
       rows,
     };
+  }
+
+  /**
+   * The runs of one index that match, with their chips' counts. When only the sort changed, the tag
+   * chips are those counted before (the same runs carry the same tags) and are not read again.
+   */
+  private async matching(source: TableSource, filter: TableFilter, opts: PlainTableOptions, key: string): Promise<{ uids: string[] } & Required<Facets>> {
+    const known = this.knownTags.get(source.reads);
+    if (known?.key === key) {
+      const { uids, statuses } = orThrow(await source.reads.tableMatching(filter, opts, false));
+      // A query on the clock (runs started in the last hour) can match other runs a moment later.
+      if (sameSet(known.uids, uids)) return { uids, statuses, tags: known.tags };
+    }
+    const { uids, statuses, tags = [] } = orThrow(await source.reads.tableMatching(filter, opts, true));
+    this.knownTags.set(source.reads, { key, uids: new Set(uids), tags });
+    return { uids, statuses, tags };
   }
 
   /**
@@ -171,6 +210,7 @@ export class TableSession {
    */
   async refresh(changed: ReadonlySet<string>): Promise<{ result: TableResult } | { rows: TableRow[] } | undefined> {
     const before = this.order;
+    this.knownTags.clear();
     const opts = { ...this.options(), metricStats: this.layout.metricStats };
     for (const source of this.sources()) {
       const known = catalogs.get(source.reads);

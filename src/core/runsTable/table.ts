@@ -63,15 +63,18 @@ export function matchingRuns(db: SelectRunner, filter: TableFilter, opts: TableO
 export interface Facets {
   /** How many matching runs have each status (as shown: a silent running run is killed). */
   readonly statuses: Record<string, number>;
-  /** The most common tags of the matching runs, most common first. */
-  readonly tags: Array<{ tag: string; count: number }>;
+  /** The most common tags of the matching runs, most common first; absent when not asked for. */
+  readonly tags?: Array<{ tag: string; count: number }>;
 }
 
 /** Most tags offered as chips. */
 export const MAX_TAG_CHIPS = 30;
 
-/** The matching runs in order, with the chips' counts over them: one pass of the query, one of their tags. */
-export function matchingWithFacets(db: SelectRunner, filter: TableFilter, opts: TableOptions = {}): { uids: string[] } & Facets {
+/**
+ * The matching runs in order, with the chips' counts over them: one pass of the query, one of their tags.
+ * `withTags` false leaves the tag chips out (a new sort of the same runs does not change them).
+ */
+export function matchingWithFacets(db: SelectRunner, filter: TableFilter, opts: TableOptions = {}, withTags = true): { uids: string[] } & Facets {
   const rows = run(db, selectUids(compileFilter(filter, opts)));
   const statuses: Record<string, number> = {};
   const ids: number[] = [];
@@ -80,6 +83,7 @@ export function matchingWithFacets(db: SelectRunner, filter: TableFilter, opts: 
     statuses[status as string] = (statuses[status as string] ?? 0) + 1;
     return uid as string;
   });
+  if (!withTags) return { uids, statuses };
   const idList = val(JSON.stringify(ids));
   const tagRows = ids.length === 0 ? [] : run(db, sql`SELECT t.tag, COUNT(*) FROM json_each(${idList}) j JOIN tags t ON t.run_id = j.value
       JOIN runs r ON r.id = j.value LEFT JOIN run_edits ed ON ed.uid = r.uid WHERE ed.tags IS NULL GROUP BY t.tag

@@ -90,7 +90,7 @@ export const READS = {
   selectRows: (s: Store, sql: string, params: SqlValue[]) => s.selectRows(sql, params),
   lastMetrics,
   treeFacts,
-  tableMatching: (s: Store, filter: TableFilter, o: PlainTableOptions) => catchQueryError(() => matchingWithFacets(s, filter, tableOptions(o))),
+  tableMatching: (s: Store, filter: TableFilter, o: PlainTableOptions, withTags: boolean) => catchQueryError(() => matchingWithFacets(s, filter, tableOptions(o), withTags)),
   tableColumns: (s: Store, filter: TableFilter, total: number, o: PlainTableOptions, differs: boolean) => catchQueryError(() => tableColumns(s, filter, total, tableOptions(o), differs)),
   columnsOfRuns: (s: Store, uids: string[], o: PlainTableOptions) => columnsOfRuns(s, uids, tableOptions(o)),
   tableRows: (s: Store, uids: string[], o: PlainTableOptions, columnIds: string[]) => tableRows(s, uids, tableOptions(o), columnIds),

@@ -8,7 +8,7 @@ import type { ReadName } from './indexReads';
 export const READ_ARGS: Readonly<Record<ReadName, string>> = {
   listRuns: '', getRun: 's', getParams: 'i', getTags: 'i', getArtifacts: 'i', getDatasets: 'i', getEnv: 'i', getAlertStates: 'i',
   listSeries: 'i', getPoints: 'in', getRange: 'innnb', chartLine: 'innnb', chartLines: 'Innnb', compareRuns: 'l', getTimeSpan: 'inn', selectRows: 'sv', lastMetrics: 'i', treeFacts: 'o',
-  quickCheck: '', sizeBytes: '', tableMatching: 'oo', tableColumns: 'onob', columnsOfRuns: 'lo', tableRows: 'lol',
+  quickCheck: '', sizeBytes: '', tableMatching: 'oob', tableColumns: 'onob', columnsOfRuns: 'lo', tableRows: 'lol',
 };
 
 const MAX_STRING = 1_000_000;

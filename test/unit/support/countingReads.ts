@@ -26,3 +26,21 @@ export function countingReads(store: Store, opts: { chartLines: boolean }): { re
   };
   return { reads, read: () => read };
 }
+
+/** `storeReads` of `store`, counting the reads that count the tag chips of matching runs. */
+export function countingTagChips(store: Store): { reads: IndexReads; counted: () => number } {
+  let counted = 0;
+  const counting = new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'selectRows') {
+        return (text: string, params: Parameters<Store['selectRows']>[1]) => {
+          if (/GROUP BY t\.tag\b/.test(text)) counted++;
+          return target.selectRows(text, params);
+        };
+      }
+      const v: unknown = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  return { reads: storeReads(() => counting), counted: () => counted };
+}
