@@ -65,6 +65,19 @@ describe('runs table: tag chips when only the sort changes', () => {
     assert.deepStrictEqual(after.tags, [{ tag: 'stage:final', count: 3 }, { tag: 'even', count: 2 }]);
   });
 
+  it('a tag edit that keeps the order brings the view its new chip counts', async () => {
+    const session = new TableSession(() => [{ reads: countingTagChips(store).reads, folder: 'ws' }], () => opts);
+    await session.apply(byM, layout);
+    store.transaction(() => store.setTags(store.runIdByUid('r4')!, ['even', 'stage:final'], true));
+    const next = await session.refresh(new Set(['r4']));
+    assert.ok(next && 'result' in next, 'the chips changed: the whole result, not only the changed rows');
+    assert.deepStrictEqual(next.result.order, ['r5', 'r4', 'r3', 'r2', 'r1']);
+    assert.deepStrictEqual(next.result.tags, [{ tag: 'stage:final', count: 3 }, { tag: 'even', count: 2 }]);
+    store.transaction(() => store.insertPoints(store.seriesId(store.runIdByUid('r4')!, 'm'), [1], [0.4], [T0 + 5]));
+    const rowsOnly = await session.refresh(new Set(['r4']));
+    assert.ok(rowsOnly && 'rows' in rowsOnly, 'same order and chips: only the changed rows');
+  });
+
   it('when other runs match than when the chips were counted (a change not yet refreshed), they are counted again', async () => {
     const { reads, counted } = countingTagChips(store);
     const session = new TableSession(() => [{ reads, folder: 'ws' }], () => opts);

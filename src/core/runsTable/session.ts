@@ -70,6 +70,8 @@ function sameSet(known: ReadonlySet<string>, uids: readonly string[]): boolean {
 
 export class TableSession {
   private order: string[] = [];
+  /** The last result's chips (status and tag counts), to tell whether a refresh changed them. */
+  private chips = '';
   /** Each index's tag chips of the last result; forgotten when the index changes. */
   private knownTags = new Map<TableReads, KnownTags>();
   private readonly sourceOf = new Map<string, TableSource>();
@@ -129,11 +131,9 @@ export class TableSession {
     this.layout = layout;
     this.columnIds = [...columns.keys()];
     const rows = await this.rows(this.window.from, this.window.to);
-    return {
-      order, columns: [...columns.values()], statuses,
-      tags: [...tags].map(([tag, count]) => ({ tag, count })).sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag)).slice(0, 30),
-      rows,
-    };
+    const chips = [...tags].map(([tag, count]) => ({ tag, count })).sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag)).slice(0, 30);
+    this.chips = JSON.stringify([statuses, chips]);
+    return { order, columns: [...columns.values()], statuses, tags: chips, rows };
   }
 
   /**
@@ -206,10 +206,11 @@ export class TableSession {
 
   /**
    * After the indexes changed (`changed`: uids written to): the whole result again when the runs that
-   * match, or their order, changed; else only the changed rows inside the window the view shows.
+   * match, their order or their chips' counts changed; else only the changed rows inside the window the view shows.
    */
   async refresh(changed: ReadonlySet<string>): Promise<{ result: TableResult } | { rows: TableRow[] } | undefined> {
     const before = this.order;
+    const chipsBefore = this.chips;
     this.knownTags.clear();
     const opts = { ...this.options(), metricStats: this.layout.metricStats };
     for (const source of this.sources()) {
@@ -227,7 +228,8 @@ export class TableSession {
       throw e;
     }
     const same = before.length === result.order.length && before.every((u, i) => u === result.order[i]);
-    if (!same) return { result };
+    // The chips count what matches: a tag edit or a run that ended changes them without moving a row.
+    if (!same || this.chips !== chipsBefore) return { result };
     const shown = this.order.slice(this.window.from, this.window.to).filter((u) => changed.has(u));
     return shown.length ? { rows: await this.read(shown) } : undefined;
   }
